@@ -1,3 +1,79 @@
+/**
+ * Once per `vitest run`: migrated templates of both databases, made with the real Prisma CLI
+ * (`migrate deploy`), so every database test starts from exactly what production migrations build.
+ */
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const tmp = path.join(root, "tests", ".tmp");
+
+function migrate(env: Record<string, string>) {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy", "--config", "prisma/prisma.config.ts"],
+    { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`migrate deploy failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+function migrationsHash(): string {
+  const dir = path.join(root, "prisma", "migrations");
+  const hash = crypto.createHash("sha256");
+  for (const name of fs.readdirSync(dir).sort()) {
+    const file = path.join(dir, name, "migration.sql");
+    if (fs.existsSync(file)) hash.update(name).update(fs.readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
 export default async function globalSetup() {
   process.env.TZ = "UTC";
+  fs.mkdirSync(tmp, { recursive: true });
+  for (const entry of fs.readdirSync(tmp)) {
+    if (entry.startsWith("data-")) fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
+  }
+
+  // PGlite template, rebuilt when the migrations change.
+  const template = path.join(tmp, "pglite-template");
+  const stamp = path.join(template, "migrations.sha256");
+  const hash = migrationsHash();
+  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8") !== hash) {
+    fs.rmSync(template, { recursive: true, force: true });
+    fs.mkdirSync(template, { recursive: true });
+    migrate({ DATA_DIR: template, DATABASE_URL: "" });
+    fs.writeFileSync(stamp, hash);
+  }
+
+  // PostgreSQL template database, rebuilt every run (cheap) and dropped with the test databases after.
+  // Without TEST_POSTGRES_URL (a unit-test run by hand) the PostgreSQL variant of every database test
+  // fails loudly in useFreshDatabase; `npm test` always sets it.
+  const adminUrl = process.env.TEST_POSTGRES_URL;
+  if (!adminUrl) return;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const dropTestDatabases = async () => {
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'portal_test_%'",
+    );
+    for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+  };
+  try {
+    await dropTestDatabases();
+    await admin.query("CREATE DATABASE portal_test_template");
+    const url = new URL(adminUrl);
+    url.pathname = "/portal_test_template";
+    migrate({ DATABASE_URL: url.toString() });
+  } catch (error) {
+    await admin.end();
+    throw error;
+  }
+
+  return async () => {
+    await dropTestDatabases();
+    await admin.end();
+  };
 }

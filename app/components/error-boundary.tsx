@@ -1,0 +1,28 @@
+import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+
+const MESSAGES: Record<number, string> = {
+  400: "请求内容有误。",
+  403: "您没有权限访问此页面。",
+  404: "页面不存在或已被删除。",
+  409: "数据已被他人修改，请刷新后重试。",
+  413: "上传的文件过大。",
+};
+
+export function GeneralErrorBoundary() {
+  const error = useRouteError();
+  let status = 500;
+  let message = "系统出现错误，请稍后再试；如问题持续，请联系区工信局。";
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    message = (typeof error.data === "string" && error.data) || MESSAGES[status] || message;
+  }
+  return (
+    <section className="card error-page" role="alert">
+      <h1>{status === 404 ? "页面不存在" : status === 403 ? "无权访问" : "出错了"}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/">返回首页</Link>
+      </p>
+    </section>
+  );
+}

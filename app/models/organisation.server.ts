@@ -1,0 +1,147 @@
+/**
+ * Provider organisations: registration (R-ELIG-1, R-ELIG-2, R-ELIG-5) and verification by staff.
+ */
+import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { enqueueMail } from "~/services/mail.server.ts";
+import { now } from "~/utils/clock.server.ts";
+import { db, isUniqueViolation } from "~/utils/db.server.ts";
+import { hashPassword } from "~/utils/password.server.ts";
+
+export type Registration = {
+  organisationName: string;
+  uscc: string;
+  contactName: string;
+  contactPhone: string;
+  email: string;
+  password: string;
+  licenseFileId: string;
+};
+
+export type RegistrationResult =
+  | { ok: true; userId: string; organisationId: string }
+  | { ok: false; field: keyof Registration; message: string };
+
+export async function registerProvider(input: Registration): Promise<RegistrationResult> {
+  const prisma = await db();
+  const email = input.email.trim().toLowerCase();
+  // Friendly messages for the common duplicates; the unique indexes settle races.
+  const [byName, byCode, byEmail, listed, licence] = await Promise.all([
+    prisma.organisation.findUnique({ where: { name: input.organisationName }, select: { id: true } }),
+    prisma.organisation.findUnique({ where: { uscc: input.uscc }, select: { name: true } }),
+    prisma.user.findUnique({ where: { email }, select: { id: true } }),
+    prisma.roundProvider.count({ where: { name: input.organisationName, round: { status: { not: "archived" } } } }),
+    prisma.storedFile.findUnique({ where: { id: input.licenseFileId }, include: { organisationLicense: true } }),
+  ]);
+  if (listed === 0) {
+    return { ok: false, field: "organisationName", message: "该单位不在服务商名单中，请从名单中选择（R-ELIG-1）。" };
+  }
+  if (byName) return { ok: false, field: "organisationName", message: "该服务商已注册账号，请直接登录；如需找回账号请联系区工信局。" };
+  if (byCode) return { ok: false, field: "uscc", message: `该统一社会信用代码已被“${byCode.name}”注册。` };
+  if (byEmail) return { ok: false, field: "email", message: "该邮箱已注册，请直接登录或更换邮箱。" };
+  if (!licence || licence.organisationLicense || licence.uploadedById) {
+    return { ok: false, field: "licenseFileId", message: "请重新上传营业执照。" };
+  }
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const organisation = await tx.organisation.create({
+        data: {
+          name: input.organisationName,
+          uscc: input.uscc,
+          contactName: input.contactName,
+          contactPhone: input.contactPhone,
+          contactEmail: email,
+          goodStandingDeclaredAt: now(),
+          licenseFileId: input.licenseFileId,
+        },
+      });
+      const user = await tx.user.create({
+        data: {
+          name: input.contactName,
+          email,
+          phone: input.contactPhone,
+          passwordHash,
+          roles: ["provider"],
+          organisationId: organisation.id,
+        },
+      });
+      await tx.storedFile.update({ where: { id: input.licenseFileId }, data: { uploadedById: user.id } });
+      await recordAudit(tx, {
+        actor: { id: user.id, name: user.name },
+        action: "organisation.register",
+        entityType: "organisation",
+        entityId: organisation.id,
+        after: { name: organisation.name, uscc: organisation.uscc, contactName: organisation.contactName, email },
+      });
+      return { ok: true as const, userId: user.id, organisationId: organisation.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      return { ok: false, field: "organisationName", message: "该服务商或邮箱刚刚已被注册，请直接登录。" };
+    }
+    throw error;
+  }
+}
+
+export async function listOrganisations(status?: "pending" | "verified" | "refused") {
+  const prisma = await db();
+  return prisma.organisation.findMany({
+    where: status ? { status } : {},
+    orderBy: { createdAt: "desc" },
+    include: { licenseFile: { select: { id: true, fileName: true, contentType: true } } },
+  });
+}
+
+export async function getOrganisation(id: string) {
+  const prisma = await db();
+  return prisma.organisation.findUnique({
+    where: { id },
+    include: {
+      licenseFile: true,
+      users: { select: { id: true, name: true, email: true } },
+      verifiedBy: { select: { name: true } },
+    },
+  });
+}
+
+/** R-ELIG-1: staff confirm the registered address is in 张店区 against the licence, then verify. */
+export async function decideOrganisation(
+  actor: NonNullable<Actor>,
+  organisationId: string,
+  decision: { verdict: "verify" } | { verdict: "refuse"; reason: string },
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const org = await tx.organisation.findUnique({ where: { id: organisationId }, include: { users: true } });
+    if (!org) return { ok: false, message: "服务商不存在。" };
+    // Optimistic: only a pending organisation can be decided; two staff at once → one outcome.
+    const updated = await tx.organisation.updateMany({
+      where: { id: organisationId, status: "pending" },
+      data:
+        decision.verdict === "verify"
+          ? { status: "verified", registeredInZhangdianConfirmed: true, verifiedById: actor.id, verifiedAt: now(), refusalReason: null }
+          : { status: "refused", refusalReason: decision.reason, verifiedById: actor.id, verifiedAt: now() },
+    });
+    if (updated.count !== 1) return { ok: false, message: "该服务商已被其他工作人员处理，请刷新页面查看结果。" };
+    await recordAudit(tx, {
+      actor,
+      action: decision.verdict === "verify" ? "organisation.verify" : "organisation.refuse",
+      entityType: "organisation",
+      entityId: organisationId,
+      before: { status: org.status },
+      after: decision.verdict === "verify" ? { status: "verified", registeredInZhangdian: true } : { status: "refused" },
+      reason: decision.verdict === "refuse" ? decision.reason : undefined,
+    });
+    for (const user of org.users) {
+      await enqueueMail(tx, {
+        to: user.email,
+        subject: decision.verdict === "verify" ? "【申报平台】服务商注册审核通过" : "【申报平台】服务商注册审核未通过",
+        text:
+          decision.verdict === "verify"
+            ? `${org.name}：\n\n贵单位的注册信息已经区工信局审核通过，现在可以登录平台填报申报材料。\n张店区工业和信息化局`
+            : `${org.name}：\n\n贵单位的注册信息未通过审核，原因：${decision.reason}\n如有疑问请联系区工信局两化融合科。\n张店区工业和信息化局`,
+      });
+    }
+    return { ok: true };
+  });
+}

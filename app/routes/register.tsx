@@ -1,0 +1,192 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CheckboxField, ErrorList, Field, FormMessage } from "~/components/forms.tsx";
+import { validateUscc } from "~/domain/uscc.ts";
+import { registerProvider } from "~/models/organisation.server.ts";
+import { registrableProviderNames } from "~/models/round.server.ts";
+import { parseFormWithUploads } from "~/utils/multipart.server.ts";
+import { getSessionUser, homeFor, startSession } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
+
+export const meta: MetaFunction = () => [{ title: "服务商注册 · 智能化改造咨询诊断补助申报平台" }];
+
+const RegistrationSchema = z
+  .object({
+    organisationName: z.string({ error: "请从服务商名单中选择本单位" }).trim().min(1, "请从服务商名单中选择本单位"),
+    uscc: z
+      .string({ error: "请输入统一社会信用代码" })
+      .trim()
+      .transform((value, ctx) => {
+        const result = validateUscc(value);
+        if (!result.ok) {
+          ctx.addIssue({ code: "custom", message: result.message });
+          return z.NEVER;
+        }
+        return result.code;
+      }),
+    contactName: z.string({ error: "请输入联系人姓名" }).trim().min(2, "联系人姓名至少 2 个字").max(30, "联系人姓名过长"),
+    contactPhone: z
+      .string({ error: "请输入联系电话" })
+      .trim()
+      .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话"),
+    email: z.string({ error: "请输入电子邮箱" }).trim().email("请输入有效的电子邮箱地址"),
+    password: z
+      .string({ error: "请设置密码" })
+      .min(8, "密码至少 8 位")
+      .max(72, "密码不超过 72 位")
+      .regex(/[A-Za-z]/, "密码须包含字母")
+      .regex(/\d/, "密码须包含数字"),
+    confirmPassword: z.string({ error: "请再次输入密码" }),
+    licenseFileId: z.string({ error: "请上传营业执照（PDF、JPG 或 PNG）" }).min(1, "请上传营业执照（PDF、JPG 或 PNG）"),
+    declaration: z.literal("on", { error: "请确认本单位符合申报条件（R-ELIG-2）" }),
+  })
+  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "两次输入的密码不一致" });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getSessionUser(request);
+  if (user) throw redirect(homeFor(user));
+  return { providers: await registrableProviderNames() };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { formData, uploaded, uploadErrors } = await parseFormWithUploads(request, { license: { purpose: "licences" } }, null);
+  // A newly uploaded licence replaces the one kept from an earlier attempt.
+  if (uploaded.license) formData.set("licenseFileId", uploaded.license.id);
+  const licenseFileName = uploaded.license?.fileName ?? String(formData.get("licenseFileName") ?? "");
+  const submission = parseWithZod(formData, { schema: RegistrationSchema });
+  const hide = { hideFields: ["password", "confirmPassword"] };
+  if (submission.status !== "success" || uploadErrors.license) {
+    return data(
+      {
+        result: submission.reply({
+          ...hide,
+          fieldErrors: uploadErrors.license ? { licenseFileId: [uploadErrors.license] } : undefined,
+        }),
+        license: formData.get("licenseFileId") ? { id: String(formData.get("licenseFileId")), fileName: licenseFileName } : null,
+      },
+      { status: 400 },
+    );
+  }
+  const outcome = await registerProvider(submission.value);
+  if (!outcome.ok) {
+    return data(
+      {
+        result: submission.reply({ ...hide, fieldErrors: { [outcome.field]: [outcome.message] } }),
+        license: outcome.field === "licenseFileId" ? null : { id: submission.value.licenseFileId, fileName: licenseFileName },
+      },
+      { status: 400 },
+    );
+  }
+  const cookie = await startSession(outcome.userId, request);
+  throw redirect("/provider", { headers: { "Set-Cookie": cookie } });
+}
+
+/** In the browser, a chosen (not yet uploaded) licence file satisfies the licence field. */
+function withChosenLicence(formData: FormData): FormData {
+  const chosen = formData.get("license");
+  if (!(chosen instanceof File) || chosen.size === 0 || formData.get("licenseFileId")) return formData;
+  const copy = new FormData();
+  for (const [key, value] of formData) copy.append(key, value);
+  copy.set("licenseFileId", "chosen");
+  return copy;
+}
+
+export default function Register() {
+  const { providers } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "register",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(RegistrationSchema),
+    onValidate: ({ formData }) => parseWithZod(withChosenLicence(formData), { schema: RegistrationSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  const license = actionData?.license ?? null;
+  return (
+    <section className="card" style={{ maxWidth: 760, margin: "0 auto" }}>
+      <h1>服务商注册</h1>
+      <p className="muted">
+        仅限市主管部门公布的工业互联网服务商名录内、且注册地在张店区的服务商注册（R-ELIG-1）。注册后由区工信局核验营业执照，审核通过后方可填报。
+      </p>
+      <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>
+        <FormMessage message={form.errors?.[0]} />
+        <Field
+          label="服务商名称（从名录中选择）"
+          hint="输入关键字可搜索名录中的单位"
+          inputProps={{ ...getInputProps(fields.organisationName, { type: "text" }), list: "provider-list", autoComplete: "off" }}
+          errors={fields.organisationName.errors}
+        />
+        <datalist id="provider-list">
+          {providers.map((p) => (
+            <option key={p.name} value={p.name} />
+          ))}
+        </datalist>
+        <Field
+          label="统一社会信用代码"
+          hint="18 位，含校验位"
+          inputProps={{ ...getInputProps(fields.uscc, { type: "text" }), maxLength: 18, style: { textTransform: "uppercase" } }}
+          errors={fields.uscc.errors}
+        />
+        <div className="field-row">
+          <Field label="联系人" inputProps={getInputProps(fields.contactName, { type: "text" })} errors={fields.contactName.errors} />
+          <Field label="联系电话" inputProps={getInputProps(fields.contactPhone, { type: "tel" })} errors={fields.contactPhone.errors} />
+        </div>
+        <Field
+          label="电子邮箱（登录账号）"
+          inputProps={{ ...getInputProps(fields.email, { type: "email" }), autoComplete: "email" }}
+          errors={fields.email.errors}
+        />
+        <div className="field-row">
+          <Field
+            label="密码"
+            hint="至少 8 位，包含字母和数字"
+            inputProps={{ ...getInputProps(fields.password, { type: "password" }), autoComplete: "new-password" }}
+            errors={fields.password.errors}
+          />
+          <Field
+            label="确认密码"
+            inputProps={{ ...getInputProps(fields.confirmPassword, { type: "password" }), autoComplete: "new-password" }}
+            errors={fields.confirmPassword.errors}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="license">营业执照（PDF、JPG 或 PNG）</label>
+          {license ? (
+            <p className="notice notice--success" id="license-kept">
+              已上传：{license.fileName}（如需更换，请重新选择文件）
+            </p>
+          ) : null}
+          <input type="hidden" name={fields.licenseFileId.name} value={license?.id ?? ""} />
+          <input type="hidden" name="licenseFileName" value={license?.fileName ?? ""} />
+          <input
+            id="license"
+            name="license"
+            type="file"
+            accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+            aria-invalid={fields.licenseFileId.errors ? true : undefined}
+            aria-describedby={fields.licenseFileId.errors ? "license-error" : undefined}
+          />
+          <ErrorList id="license-error" errors={fields.licenseFileId.errors} />
+        </div>
+        <CheckboxField
+          label="本单位承诺：运行管理规范、经营状态正常、财务制度健全、信用记录良好，所填信息真实有效（R-ELIG-2）。"
+          inputProps={getInputProps(fields.declaration, { type: "checkbox" })}
+          errors={fields.declaration.errors}
+        />
+        <div className="actions">
+          <button type="submit" disabled={navigation.state === "submitting"}>
+            {navigation.state === "submitting" ? "正在提交…" : "提交注册"}
+          </button>
+          <span className="muted">
+            已有账号？<Link to="/login">登录</Link>
+          </span>
+        </div>
+      </Form>
+    </section>
+  );
+}

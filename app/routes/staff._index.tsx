@@ -1,0 +1,77 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Countdown } from "~/components/countdown.tsx";
+import { currentRound } from "~/models/round.server.ts";
+import { now } from "~/utils/clock.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { requireUser } from "~/utils/session.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "工作台 · 智能化改造咨询诊断补助申报平台" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { roles: ["staff", "approver"] });
+  const prisma = await db();
+  const [round, byStatus, experts] = await Promise.all([
+    currentRound(),
+    prisma.organisation.groupBy({ by: ["status"], _count: { _all: true } }),
+    prisma.user.count({ where: { roles: { has: "expert" } } }),
+  ]);
+  const count = (status: string) => byStatus.find((row) => row.status === status)?._count._all ?? 0;
+  return {
+    isStaff: user.roles.includes("staff"),
+    round: round && {
+      id: round.id,
+      name: round.name,
+      deadline: round.deadline.toISOString(),
+      isDemo: round.isDemo,
+    },
+    serverNow: now().toISOString(),
+    providers: { pending: count("pending"), verified: count("verified"), refused: count("refused") },
+    experts,
+  };
+}
+
+export default function StaffDashboard() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-head">
+        <h1>工作台</h1>
+        {data.round ? (
+          <span>
+            {data.round.isDemo ? <span className="badge badge--demo">演示</span> : null} {data.round.name}
+          </span>
+        ) : null}
+      </div>
+      {data.round ? (
+        <p className="notice notice--info">
+          <Countdown deadline={data.round.deadline} serverNow={data.serverNow} label="申报截止" />
+        </p>
+      ) : (
+        <p className="notice notice--warning">
+          当前没有申报批次。{data.isStaff ? <Link to="/staff/rounds/new">创建批次</Link> : null}
+        </p>
+      )}
+      <div className="grid">
+        <Link to="/staff/providers?status=pending" className="stat" style={{ textDecoration: "none" }}>
+          <div className="stat__value" data-testid="pending-providers">
+            {data.providers.pending}
+          </div>
+          <div className="stat__label">待审核服务商</div>
+        </Link>
+        <Link to="/staff/providers?status=verified" className="stat" style={{ textDecoration: "none" }}>
+          <div className="stat__value">{data.providers.verified}</div>
+          <div className="stat__label">已审核通过服务商</div>
+        </Link>
+        <Link to="/staff/providers?status=refused" className="stat" style={{ textDecoration: "none" }}>
+          <div className="stat__value">{data.providers.refused}</div>
+          <div className="stat__label">审核未通过</div>
+        </Link>
+        <Link to="/staff/users" className="stat" style={{ textDecoration: "none" }}>
+          <div className="stat__value">{data.experts}</div>
+          <div className="stat__label">评审专家</div>
+        </Link>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CheckboxField, FormMessage, TextareaField } from "~/components/forms.tsx";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { decideOrganisation, getOrganisation } from "~/models/organisation.server.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
+
+export const meta: MetaFunction = () => [{ title: "服务商审核 · 智能化改造咨询诊断补助申报平台" }];
+
+const DecisionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("verify"),
+    addressConfirmed: z.literal("on", { error: "请先核对营业执照，确认注册地（住所）在张店区（R-ELIG-1）" }),
+  }),
+  z.object({
+    intent: z.literal("refuse"),
+    reason: z.string({ error: "请填写不通过的原因" }).trim().min(4, "原因至少 4 个字").max(500, "原因不超过 500 字"),
+  }),
+]);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireUser(request, { roles: ["staff"] });
+  const org = await getOrganisation(params.organisationId ?? "");
+  if (!org) throw new Response("服务商不存在。", { status: 404 });
+  return {
+    org: {
+      id: org.id,
+      name: org.name,
+      uscc: org.uscc,
+      contactName: org.contactName,
+      contactPhone: org.contactPhone,
+      contactEmail: org.contactEmail,
+      status: org.status,
+      refusalReason: org.refusalReason,
+      isDemo: org.isDemo,
+      createdAt: formatShanghai(org.createdAt),
+      declaredAt: formatShanghai(org.goodStandingDeclaredAt),
+      verifiedAt: org.verifiedAt ? formatShanghai(org.verifiedAt) : null,
+      verifiedBy: org.verifiedBy?.name ?? null,
+      license: org.licenseFile && {
+        id: org.licenseFile.id,
+        fileName: org.licenseFile.fileName,
+        contentType: org.licenseFile.contentType,
+        size: org.licenseFile.size,
+        sha256: org.licenseFile.sha256,
+      },
+    },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, { roles: ["staff"] });
+  const submission = parseWithZod(await request.formData(), { schema: DecisionSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const outcome = await decideOrganisation(
+    { id: user.id, name: user.name },
+    params.organisationId ?? "",
+    submission.value.intent === "verify" ? { verdict: "verify" } : { verdict: "refuse", reason: submission.value.reason },
+  );
+  if (!outcome.ok) return data(submission.reply({ formErrors: [outcome.message] }), { status: 409 });
+  throw redirect(`/staff/providers/${params.organisationId}`);
+}
+
+export default function ProviderReview() {
+  const { org } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "decision",
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: DecisionSchema }),
+    shouldValidate: "onSubmit",
+  });
+  const busy = navigation.state === "submitting";
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          {org.isDemo ? <span className="badge badge--demo">演示</span> : null} {org.name}
+        </h1>
+        <Link to="/staff/providers">返回列表</Link>
+      </div>
+      <div className="two-col">
+        <section className="card">
+          <h2 style={{ marginTop: 0 }}>营业执照</h2>
+          {org.license ? (
+            <>
+              <div className="preview">
+                {org.license.contentType === "application/pdf" ? (
+                  <iframe title="营业执照预览" src={`/resources/files/${org.license.id}`} />
+                ) : (
+                  <img alt="营业执照" src={`/resources/files/${org.license.id}`} />
+                )}
+              </div>
+              <p className="small muted">
+                {org.license.fileName} · {(org.license.size / 1024).toFixed(0)} KB · SHA-256 {org.license.sha256.slice(0, 16)}… ·{" "}
+                <a href={`/resources/files/${org.license.id}?download`}>下载</a>
+              </p>
+            </>
+          ) : (
+            <p className="empty">未上传营业执照。</p>
+          )}
+        </section>
+        <section className="card">
+          <h2 style={{ marginTop: 0 }}>注册信息</h2>
+          <dl className="facts">
+            <dt>统一社会信用代码</dt>
+            <dd>{org.uscc}</dd>
+            <dt>联系人</dt>
+            <dd>{org.contactName}</dd>
+            <dt>联系电话</dt>
+            <dd>{org.contactPhone}</dd>
+            <dt>电子邮箱</dt>
+            <dd>{org.contactEmail}</dd>
+            <dt>注册时间</dt>
+            <dd>{org.createdAt}</dd>
+            <dt>申报条件承诺</dt>
+            <dd>已于 {org.declaredAt} 承诺（R-ELIG-2）</dd>
+          </dl>
+          <h2>审核</h2>
+          {org.status === "pending" ? (
+            <Form method="post" {...getFormProps(form)}>
+              <FormMessage message={form.errors?.[0]} />
+              <CheckboxField
+                label="已核对营业执照：注册地（住所）位于淄博市张店区（R-ELIG-1）"
+                inputProps={{ name: "addressConfirmed", id: "addressConfirmed" }}
+                errors={fields.addressConfirmed?.errors}
+              />
+              <button type="submit" name="intent" value="verify" disabled={busy}>
+                审核通过
+              </button>
+              <hr style={{ margin: "1.25rem 0", border: 0, borderTop: "1px solid #eee" }} />
+              <TextareaField
+                label="不通过原因"
+                textareaProps={{ ...getTextareaProps(fields.reason), placeholder: "例如：营业执照注册地不在张店区" }}
+                errors={fields.reason?.errors}
+              />
+              <button type="submit" name="intent" value="refuse" className="button--danger" disabled={busy}>
+                审核不通过
+              </button>
+            </Form>
+          ) : org.status === "verified" ? (
+            <p className="notice notice--success">
+              已于 {org.verifiedAt} 由 {org.verifiedBy ?? "系统"} 审核通过，注册地已确认在张店区。
+            </p>
+          ) : (
+            <p className="notice notice--error">
+              已于 {org.verifiedAt} 由 {org.verifiedBy} 审核不通过：{org.refusalReason}
+            </p>
+          )}
+          <p className="small">
+            <Link to={`/staff/audit?entityType=organisation&entityId=${org.id}`}>查看操作记录</Link>
+          </p>
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,332 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { Field, FormMessage, SelectField } from "~/components/forms.tsx";
+import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
+import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
+import { formatShanghai, parseShanghaiDateTime } from "~/domain/shanghai-time.ts";
+import { DuplicateRoundNameError, getRound, importRoundList, ROUND_STATUS_LABELS, saveRound } from "~/models/round.server.ts";
+import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
+
+export const meta: MetaFunction = () => [{ title: "批次设置 · 智能化改造咨询诊断补助申报平台" }];
+
+const yuan = (label: string, optional: boolean) =>
+  z
+    .string({ error: `请输入${label}` })
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) {
+        if (optional) return null;
+        ctx.addIssue({ code: "custom", message: `请输入${label}` });
+        return z.NEVER;
+      }
+      const parsed = parseYuanToFen(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.fen;
+    });
+
+const instant = (label: string, optional: boolean) =>
+  z
+    .string({ error: `请选择${label}` })
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) {
+        if (optional) return null;
+        ctx.addIssue({ code: "custom", message: `请选择${label}` });
+        return z.NEVER;
+      }
+      const normalised = value.replace("T", " ");
+      const withSeconds = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(normalised) ? `${normalised}:59` : normalised;
+      if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(withSeconds)) {
+        ctx.addIssue({ code: "custom", message: `${label}格式应为 年-月-日 时:分` });
+        return z.NEVER;
+      }
+      return parseShanghaiDateTime(withSeconds);
+    });
+
+const RoundSchema = z.object({
+  intent: z.literal("save"),
+  name: z.string({ error: "请输入批次名称" }).trim().min(4, "批次名称至少 4 个字").max(60, "批次名称不超过 60 字"),
+  year: z.coerce.number({ error: "请输入年度" }).int("年度须为整数").min(2020, "年度不早于 2020").max(2100, "年度不晚于 2100"),
+  deadline: instant("申报截止时间", false),
+  disbursementDeadline: instant("拨付截止时间", true),
+  perEnterpriseCap: yuan("每家企业补助上限", false),
+  passMark: z.coerce.number({ error: "请输入合格分数线" }).int("分数线须为整数").min(1, "分数线不低于 1").max(100, "分数线不高于 100"),
+  budget: yuan("预算总额", true),
+  status: z.enum(["draft", "open", "closed", "archived"], { error: "请选择状态" }),
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireUser(request, { roles: ["staff"] });
+  if (params.roundId === "new") return { round: null };
+  const round = await getRound(params.roundId ?? "");
+  if (!round) throw new Response("批次不存在。", { status: 404 });
+  const local = (d: Date) => formatShanghai(d).slice(0, 16).replace(" ", "T");
+  return {
+    round: {
+      id: round.id,
+      name: round.name,
+      year: round.year,
+      isDemo: round.isDemo,
+      status: round.status,
+      deadline: local(round.deadline),
+      disbursementDeadline: round.disbursementDeadline ? local(round.disbursementDeadline) : "",
+      perEnterpriseCap: fenToYuanString(round.perEnterpriseCapFen),
+      passMark: round.passMark,
+      budget: round.budgetFen === null ? "" : fenToYuanString(round.budgetFen),
+      enterprises: round.enterprises.map((e) => ({ seq: e.seq, name: e.name })),
+      providers: round.providers.map((p) => ({ seq: p.seq, name: p.name, contactName: p.contactName, contactPhone: p.contactPhone })),
+    },
+  };
+}
+
+type ImportOutcome = { kind: "enterprises" | "providers"; errors: RowError[]; message: string | null; imported: number | null };
+
+async function importList(request: Request, roundId: string, actor: { id: string; name: string }): Promise<ImportOutcome | null> {
+  let formData: FormData;
+  try {
+    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: 5 * 1024 * 1024 }));
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) {
+      return { kind: "enterprises", errors: [], message: "文件超过 5 MB，请检查是否选错了文件。", imported: null };
+    }
+    throw error;
+  }
+  const kind = formData.get("intent") === "import-providers" ? "providers" : "enterprises";
+  const file = formData.get("list");
+  if (!(file instanceof File) || file.size === 0) return { kind, errors: [], message: "请选择要导入的 .xlsx 或 .csv 文件。", imported: null };
+  let rows: string[][];
+  try {
+    rows = await readRows(new Uint8Array(await file.arrayBuffer()), file.name);
+  } catch (error) {
+    if (error instanceof SpreadsheetError) return { kind, errors: [], message: error.message, imported: null };
+    throw error;
+  }
+  if (kind === "enterprises") {
+    const parsed = parseEnterpriseList(rows);
+    if (!parsed.ok) return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
+    await importRoundList(actor, roundId, { kind, entries: parsed.entries });
+    return { kind, errors: [], message: null, imported: parsed.entries.length };
+  }
+  const parsed = parseProviderList(rows);
+  if (!parsed.ok) return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
+  await importRoundList(actor, roundId, { kind, entries: parsed.entries });
+  return { kind, errors: [], message: null, imported: parsed.entries.length };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, { roles: ["staff"] });
+  const actor = { id: user.id, name: user.name };
+  const roundId = params.roundId === "new" ? null : (params.roundId ?? null);
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    if (!roundId) throw new Response("请先保存批次。", { status: 400 });
+    const outcome = await importList(request, roundId, actor);
+    return data({ result: undefined, importOutcome: outcome }, { status: outcome?.imported ? 200 : 400 });
+  }
+  const submission = parseWithZod(await request.formData(), { schema: RoundSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), importOutcome: null }, { status: 400 });
+  const v = submission.value;
+  try {
+    const saved = await saveRound(actor, roundId, {
+      name: v.name,
+      year: v.year,
+      deadline: v.deadline,
+      disbursementDeadline: v.disbursementDeadline,
+      perEnterpriseCapFen: v.perEnterpriseCap,
+      passMark: v.passMark,
+      budgetFen: v.budget,
+      status: v.status,
+    });
+    throw redirect(`/staff/rounds/${saved.id}?saved=1`);
+  } catch (error) {
+    if (error instanceof DuplicateRoundNameError) {
+      return data({ result: submission.reply({ fieldErrors: { name: [error.message] } }), importOutcome: null }, { status: 400 });
+    }
+    throw error;
+  }
+}
+
+function ListSection({
+  title,
+  intent,
+  columns,
+  rows,
+  outcome,
+}: {
+  title: string;
+  intent: "import-enterprises" | "import-providers";
+  columns: string[];
+  rows: (string | number | null)[][];
+  outcome: ImportOutcome | null;
+}) {
+  const [query, setQuery] = useState("");
+  const shown = query ? rows.filter((r) => r.some((c) => String(c ?? "").includes(query))) : rows;
+  return (
+    <section className="card">
+      <div className="page-head">
+        <h2 style={{ margin: 0 }}>
+          {title}（{rows.length}）
+        </h2>
+        <input aria-label={`搜索${title}`} placeholder="搜索" value={query} onChange={(e) => setQuery(e.target.value)} />
+      </div>
+      <Form method="post" encType="multipart/form-data" className="filters">
+        <div className="field">
+          <label htmlFor={`${intent}-file`}>导入并替换名单（.xlsx 或 .csv，表头：{columns.join("、")}）</label>
+          <input id={`${intent}-file`} type="file" name="list" accept=".xlsx,.csv" />
+        </div>
+        <button type="submit" name="intent" value={intent} className="button--secondary">
+          导入
+        </button>
+      </Form>
+      {outcome?.message ? <FormMessage message={outcome.message} /> : null}
+      {outcome?.imported ? <FormMessage tone="success" message={`已导入 ${outcome.imported} 条，原名单已替换。`} /> : null}
+      {outcome?.errors.length ? (
+        <ul className="field-errors" role="alert" data-testid="import-errors">
+          {outcome.errors.map((e) => (
+            <li key={`${e.row}-${e.message}`}>
+              第 {e.row} 行{e.column ? `（${e.column}）` : ""}：{e.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="table-wrap" style={{ maxHeight: 420 }}>
+        <table className="table">
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.length === 0 ? (
+              <tr>
+                <td colSpan={columns.length} className="empty">
+                  {rows.length === 0 ? "名单为空，请导入。" : "没有匹配的记录。"}
+                </td>
+              </tr>
+            ) : (
+              shown.map((r) => (
+                <tr key={String(r[0])}>
+                  {r.map((c, i) => (
+                    <td key={i}>{c}</td>
+                  ))}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export default function RoundEditor() {
+  const { round } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: `round-${round?.id ?? "new"}`,
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(RoundSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: RoundSchema }),
+    shouldValidate: "onBlur",
+    defaultValue: round
+      ? {
+          name: round.name,
+          year: String(round.year),
+          deadline: round.deadline,
+          disbursementDeadline: round.disbursementDeadline,
+          perEnterpriseCap: round.perEnterpriseCap,
+          passMark: String(round.passMark),
+          budget: round.budget,
+          status: round.status,
+        }
+      : { perEnterpriseCap: "10000.00", passMark: "60", status: "draft", year: String(new Date().getFullYear()) },
+  });
+  const outcome = actionData?.importOutcome ?? null;
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          {round?.isDemo ? <span className="badge badge--demo">演示</span> : null} {round ? round.name : "新建批次"}
+        </h1>
+        <Link to="/staff/rounds">返回批次列表</Link>
+      </div>
+      <section className="card">
+        <Form method="post" {...getFormProps(form)}>
+          <FormMessage message={form.errors?.[0]} />
+          <div className="field-row">
+            <Field label="批次名称" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
+            <Field label="年度" inputProps={getInputProps(fields.year, { type: "number" })} errors={fields.year.errors} />
+            <SelectField
+              label="状态"
+              selectProps={getSelectProps(fields.status)}
+              errors={fields.status.errors}
+              options={Object.entries(ROUND_STATUS_LABELS).map(([value, label]) => ({ value, label }))}
+            />
+          </div>
+          <div className="field-row">
+            <Field
+              label="申报截止时间（北京时间）"
+              hint="截止时刻之后提交一律不受理（R-DATE-1）"
+              inputProps={getInputProps(fields.deadline, { type: "datetime-local" })}
+              errors={fields.deadline.errors}
+            />
+            <Field
+              label="拨付截止时间（北京时间，选填）"
+              inputProps={getInputProps(fields.disbursementDeadline, { type: "datetime-local" })}
+              errors={fields.disbursementDeadline.errors}
+            />
+          </div>
+          <div className="field-row">
+            <Field
+              label="每家企业补助上限（元）"
+              hint="合同金额不足上限的按合同金额（R-PAY-1）"
+              inputProps={{ ...getInputProps(fields.perEnterpriseCap, { type: "text" }), inputMode: "decimal" }}
+              errors={fields.perEnterpriseCap.errors}
+            />
+            <Field label="合格分数线" inputProps={getInputProps(fields.passMark, { type: "number" })} errors={fields.passMark.errors} />
+            <Field
+              label="预算总额（元，选填）"
+              inputProps={{ ...getInputProps(fields.budget, { type: "text" }), inputMode: "decimal" }}
+              errors={fields.budget.errors}
+            />
+          </div>
+          <input type="hidden" name="intent" value="save" />
+          <button type="submit" disabled={navigation.state === "submitting"}>
+            保存
+          </button>
+        </Form>
+      </section>
+      {round ? (
+        <>
+          <ListSection
+            title="企业名单"
+            intent="import-enterprises"
+            columns={["序号", "企业名称"]}
+            rows={round.enterprises.map((e) => [e.seq, e.name])}
+            outcome={outcome?.kind === "enterprises" ? outcome : null}
+          />
+          <ListSection
+            title="服务商名单"
+            intent="import-providers"
+            columns={["序号", "服务商名称", "联系人", "联系电话"]}
+            rows={round.providers.map((p) => [p.seq, p.name, p.contactName, p.contactPhone])}
+            outcome={outcome?.kind === "providers" ? outcome : null}
+          />
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * Spreadsheets where staff live in Excel: reading an uploaded .xlsx or .csv into rows of strings, and
+ * writing .xlsx exports. CSV saved by Excel on Chinese Windows is often GBK: decoded as such when the
+ * bytes are not valid UTF-8.
+ */
+import ExcelJS from "exceljs";
+
+export class SpreadsheetError extends Error {}
+
+export async function readRows(bytes: Uint8Array, fileName: string): Promise<string[][]> {
+  const lower = fileName.toLowerCase();
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+  if (lower.endsWith(".xlsx") || isZip) {
+    if (!isZip) throw new SpreadsheetError("文件不是有效的 Excel（.xlsx）文件，请用 Excel 另存为 .xlsx 后重新上传。");
+    return readXlsx(bytes);
+  }
+  if (lower.endsWith(".csv") || lower.endsWith(".txt")) return parseCsv(decodeText(bytes));
+  if (lower.endsWith(".xls")) throw new SpreadsheetError("不支持旧版 .xls 格式，请用 Excel 另存为 .xlsx 或 .csv 后上传。");
+  throw new SpreadsheetError("只支持 .xlsx 或 .csv 文件。");
+}
+
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    return new TextDecoder("gbk").decode(bytes);
+  }
+}
+
+async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(new Uint8Array(bytes).buffer);
+  } catch {
+    throw new SpreadsheetError("无法读取该 Excel 文件，文件可能已损坏，请重新保存后上传。");
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new SpreadsheetError("Excel 文件中没有工作表。");
+  const rows: string[][] = [];
+  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, column) => {
+      cells[column - 1] = cell.text ?? "";
+    });
+    rows[rowNumber - 1] = Array.from(cells, (c) => c ?? "");
+  });
+  return Array.from(rows, (r) => r ?? []);
+}
+
+/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === "") quoted = true;
+    else if (ch === ",") {
+      row.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += ch;
+  }
+  if (field !== "" || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+export type Column<T> = { header: string; width?: number; value: (item: T) => string | number | null };
+
+/** One sheet, a bold frozen header row, the given columns. */
+export async function writeXlsx<T>(sheetName: string, columns: Column<T>[], items: T[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "智能化改造诊断补助申报平台";
+  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
+  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 20 }));
+  sheet.getRow(1).font = { bold: true };
+  for (const item of items) sheet.addRow(columns.map((c) => c.value(item)));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

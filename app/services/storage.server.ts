@@ -1,0 +1,249 @@
+/**
+ * Object storage behind one interface with two drivers: a folder under DATA_DIR (default) and an
+ * S3-compatible store (when S3_ENDPOINT/S3_BUCKET are set). Bodies stream through; nothing holds a whole
+ * file in memory. Keys are made by the portal, never from user input.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { fileTypeFromBuffer } from "file-type";
+import { env } from "~/utils/env.server.ts";
+
+export interface ObjectStore {
+  readonly kind: "folder" | "s3";
+  put(key: string, body: Readable, contentType: string): Promise<void>;
+  get(key: string): Promise<Readable>;
+  delete(key: string): Promise<void>;
+}
+
+export class FolderStore implements ObjectStore {
+  readonly kind = "folder";
+  constructor(private readonly root: string) {}
+  private pathOf(key: string) {
+    if (!/^[a-z0-9][a-z0-9/_.-]*$/i.test(key) || key.includes("..")) throw new Error(`invalid storage key ${key}`);
+    return path.join(this.root, key);
+  }
+  async put(key: string, body: Readable) {
+    const target = this.pathOf(key);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    const partial = `${target}.${randomUUID()}.part`;
+    try {
+      await pipeline(body, fs.createWriteStream(partial));
+      await fs.promises.rename(partial, target);
+    } catch (error) {
+      await fs.promises.rm(partial, { force: true });
+      throw error;
+    }
+  }
+  async get(key: string) {
+    const target = this.pathOf(key);
+    await fs.promises.access(target);
+    return fs.createReadStream(target);
+  }
+  async delete(key: string) {
+    await fs.promises.rm(this.pathOf(key), { force: true });
+  }
+}
+
+export type S3Options = {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+};
+
+export class S3Store implements ObjectStore {
+  readonly kind = "s3";
+  private readonly client: S3Client;
+  constructor(private readonly options: S3Options) {
+    this.client = new S3Client({
+      endpoint: options.endpoint,
+      region: options.region,
+      forcePathStyle: options.forcePathStyle,
+      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
+  }
+  /** Creates the bucket when it does not exist (tests and first runs). */
+  async ensureBucket() {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+    } catch {
+      await this.client.send(new CreateBucketCommand({ Bucket: this.options.bucket }));
+    }
+  }
+  async put(key: string, body: Readable, contentType: string) {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.options.bucket, Key: key, Body: body, ContentType: contentType },
+      // At most queueSize × partSize (20 MB) is buffered, whatever the file's size.
+      queueSize: 4,
+      partSize: 5 * 1024 * 1024,
+    });
+    await upload.done();
+  }
+  async get(key: string) {
+    const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    if (!(result.Body instanceof Readable)) throw new Error(`no body for ${key}`);
+    return result.Body;
+  }
+  async delete(key: string) {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+  }
+  destroy() {
+    this.client.destroy();
+  }
+}
+
+declare global {
+  // One store per process, shared by the server script and the Remix build.
+  var __subsidyPortalStore: ObjectStore | undefined;
+}
+
+/** The configured store of this process. */
+export function objectStore(): ObjectStore {
+  if (globalThis.__subsidyPortalStore) return globalThis.__subsidyPortalStore;
+  const e = env();
+  globalThis.__subsidyPortalStore =
+    e.S3_ENDPOINT && e.S3_BUCKET && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+      ? new S3Store({
+          endpoint: e.S3_ENDPOINT,
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        })
+      : new FolderStore(path.resolve(e.DATA_DIR, "files"));
+  return globalThis.__subsidyPortalStore;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Checked uploads (R-MAT-3): type by content, size limits, SHA-256, a key the portal makes.
+
+export const ACCEPTED_TYPES = {
+  "application/pdf": "PDF",
+  "image/jpeg": "JPEG",
+  "image/png": "PNG",
+} as const;
+export type AcceptedType = keyof typeof ACCEPTED_TYPES;
+
+export class UploadRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UploadRejectedError";
+  }
+}
+
+export type StoredObject = { key: string; fileName: string; contentType: AcceptedType; size: number; sha256: string };
+
+function isAccepted(mime: string, accepted: readonly AcceptedType[]): mime is AcceptedType {
+  return accepted.some((type) => type === mime);
+}
+
+/** A display name without any path and within a sane length; the storage key never uses it. */
+export function cleanFileName(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? "";
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "").trim() || "未命名文件";
+  if (cleaned.length <= 120) return cleaned;
+  const dot = cleaned.lastIndexOf(".");
+  const ext = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : "";
+  return cleaned.slice(0, 120 - ext.length) + ext;
+}
+
+const HEAD_BYTES = 4100;
+
+/**
+ * Streams one upload into the store: sniffs the type from the first bytes before anything is stored,
+ * counts and hashes on the way, refuses empty, oversized, truncated-PDF and wrong-type files with a
+ * Chinese message, and deletes whatever was written when it refuses.
+ */
+export async function storeUpload(options: {
+  body: AsyncIterable<Uint8Array>;
+  fileName: string;
+  purpose: string;
+  accepted?: readonly AcceptedType[];
+  maxBytes?: number;
+  store?: ObjectStore;
+}): Promise<StoredObject> {
+  const accepted = options.accepted ?? ["application/pdf", "image/jpeg", "image/png"];
+  const maxBytes = options.maxBytes ?? env().maxUploadBytes;
+  const store = options.store ?? objectStore();
+  const fileName = cleanFileName(options.fileName);
+  const iterator = options.body[Symbol.asyncIterator]();
+
+  const headChunks: Buffer[] = [];
+  let headLength = 0;
+  let exhausted = false;
+  while (headLength < HEAD_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      exhausted = true;
+      break;
+    }
+    const chunk = Buffer.from(next.value);
+    headChunks.push(chunk);
+    headLength += chunk.length;
+  }
+  const head = Buffer.concat(headChunks);
+  if (head.length === 0) throw new UploadRejectedError(`文件“${fileName}”是空文件（0 字节），请重新选择。`);
+  const sniffed = await fileTypeFromBuffer(head);
+  const allowedNames = accepted.map((t) => ACCEPTED_TYPES[t]).join("、");
+  if (!sniffed || !isAccepted(sniffed.mime, accepted)) {
+    throw new UploadRejectedError(
+      `文件“${fileName}”的实际内容不是 ${allowedNames} 格式${sniffed ? `（检测为 ${sniffed.ext.toUpperCase()}）` : ""}，请上传 ${allowedNames} 文件。`,
+    );
+  }
+  const contentType = sniffed.mime;
+
+  const hash = createHash("sha256");
+  let size = 0;
+  let tail = Buffer.alloc(0);
+  let tooLarge = false;
+  async function* checked(): AsyncGenerator<Buffer> {
+    const pass = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        tooLarge = true;
+        throw new UploadRejectedError("too large");
+      }
+      hash.update(chunk);
+      tail = Buffer.concat([tail, chunk]).subarray(-1024);
+      return chunk;
+    };
+    yield pass(head);
+    if (exhausted) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield pass(Buffer.from(next.value));
+    }
+  }
+
+  const key = `${options.purpose}/${new Date().toISOString().slice(0, 7)}/${randomUUID()}`;
+  const limitMessage = `文件“${fileName}”超过大小上限 ${Math.round(maxBytes / 1024 / 1024)} MB，请压缩或拆分后上传。`;
+  try {
+    await store.put(key, Readable.from(checked()), contentType);
+  } catch (error) {
+    await store.delete(key).catch(() => {});
+    if (tooLarge) {
+      // Drain what the client still sends so the response can be read.
+      for (;;) if ((await iterator.next()).done) break;
+      throw new UploadRejectedError(limitMessage);
+    }
+    throw error;
+  }
+  if (contentType === "application/pdf" && !tail.includes("%%EOF")) {
+    await store.delete(key);
+    throw new UploadRejectedError(`文件“${fileName}”不是完整的 PDF（文件末尾缺失，可能上传中断或文件已损坏），请重新导出后上传。`);
+  }
+  return { key, fileName, contentType, size, sha256: hash.digest("hex") };
+}

@@ -1,0 +1,178 @@
+/**
+ * Which database the portal talks to, decided by configuration alone:
+ *   - DATABASE_URL set to a `postgresql://` (or `postgres://`) URL → PostgreSQL through @prisma/adapter-pg;
+ *   - DATABASE_URL unset (the default) → PGlite, an embedded PostgreSQL persisted to `<DATA_DIR>/db`.
+ * Used by the running portal (db.server.ts) and by the Prisma CLI (prisma/prisma.config.ts); imported with
+ * relative paths only, because the CLI loads it without the app's path aliases.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+
+export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
+
+export function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
+  if (url) throw new Error(`DATABASE_URL must be a postgresql:// URL (or unset for the embedded database), got ${url}`);
+  return { kind: "pglite", dir: path.resolve(dataDir, "db") };
+}
+
+/**
+ * PGlite is one process on one folder: two processes on the same folder corrupt it silently (STACK.md).
+ * The lock file holds the owner's pid; a live owner other than us (or our parent, for the migration CLI
+ * that the server spawns) refuses the second process with a clear message.
+ */
+export class DataFolderLockedError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `数据目录 ${dir} 正被另一个进程（pid ${pid}）使用。嵌入式数据库只能由一个进程打开，请先停止该进程再启动。` +
+        `\nThe data folder ${dir} is in use by process ${pid}; the embedded database allows one process only.`,
+    );
+    this.name = "DataFolderLockedError";
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error instanceof Error && "code" in error && error.code === "EPERM";
+  }
+}
+
+export function acquireDataFolderLock(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const lockPath = path.join(path.dirname(dir), `${path.basename(dir)}.lock`);
+  const allowed = new Set([process.pid, Number(process.env.PORTAL_LOCK_OWNER ?? NaN)]);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
+      const release = () => {
+        try {
+          if (fs.readFileSync(lockPath, "utf8") === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
+      const owner = Number(fs.readFileSync(lockPath, "utf8").trim());
+      if (allowed.has(owner)) return () => {};
+      if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) throw new DataFolderLockedError(dir, owner);
+      fs.unlinkSync(lockPath); // stale lock from a process that died
+    }
+  }
+  throw new Error(`could not lock ${lockPath}`);
+}
+
+export async function openPGlite(dir: string): Promise<PGlite> {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const pg = new PGlite(dir);
+  await pg.waitReady;
+  return pg;
+}
+
+/**
+ * prisma/prisma#27403: `migrate deploy` through adapter-pg fails on columns of type `name` (oid 19).
+ * Rewriting that type id to `text` (oid 25) in the raw results, before Prisma maps them, avoids it.
+ */
+type RawResult = { fields?: { dataTypeID: number }[] };
+function rewriteNameColumns(queryable: object) {
+  const original: unknown = Reflect.get(queryable, "performIO");
+  if (typeof original !== "function") return;
+  Reflect.set(queryable, "performIO", async (...args: unknown[]) => {
+    const result: RawResult = await original.apply(queryable, args);
+    for (const field of result.fields ?? []) if (field.dataTypeID === 19) field.dataTypeID = 25;
+    return result;
+  });
+}
+/**
+ * adapter-pg's executeScript splits a migration on every ";" and runs the pieces one by one, which
+ * breaks dollar-quoted bodies (our append-only trigger) and leaves a failed migration half-applied.
+ * PostgreSQL runs a multi-statement script sent as one simple query atomically: send it whole.
+ */
+function executeScriptWhole(adapter: SqlDriverAdapter) {
+  const driver: unknown = Reflect.get(adapter, "underlyingDriver");
+  const onError: unknown = Reflect.get(adapter, "onError");
+  if (typeof driver !== "function" || typeof onError !== "function") return;
+  const pool: unknown = driver.call(adapter);
+  if (!(pool instanceof pg.Pool)) return;
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (error) {
+      onError.call(adapter, error);
+    }
+  };
+}
+
+function withNameColumnsAsText(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  rewriteNameColumns(adapter);
+  executeScriptWhole(adapter);
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const transaction = await startTransaction(isolationLevel);
+    rewriteNameColumns(transaction);
+    return transaction;
+  };
+  return adapter;
+}
+
+/** adapter-pg with the two migration fixes above. */
+class MigrationSafePg implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = "postgres";
+  readonly adapterName: string;
+  constructor(private readonly inner: PrismaPg) {
+    this.adapterName = inner.adapterName;
+  }
+  async connect() {
+    return withNameColumnsAsText(await this.inner.connect());
+  }
+  async connectToShadowDb() {
+    return withNameColumnsAsText(await this.inner.connectToShadowDb());
+  }
+}
+
+/** The adapter factory for the Prisma CLI (migrations). */
+export async function migrationAdapter(
+  url: string | undefined,
+  dataDir: string,
+): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  const target = databaseTarget(url, dataDir);
+  if (target.kind === "postgres") return new MigrationSafePg(new PrismaPg({ connectionString: target.url }));
+  acquireDataFolderLock(target.dir);
+  return new ClosingPGlite(target.dir);
+}
+
+/**
+ * PGlite for the CLI: an open PGlite keeps Node alive, so the CLI would never exit after
+ * `migrate deploy`. Each connection opens PGlite and its dispose() closes it again.
+ */
+class ClosingPGlite implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = "postgres";
+  readonly adapterName = "pglite-prisma-adapter";
+  constructor(private readonly dir: string) {}
+  async connect() {
+    const pglite = await openPGlite(this.dir);
+    const adapter = await new PrismaPGlite(pglite).connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await pglite.close();
+    };
+    return adapter;
+  }
+  async connectToShadowDb() {
+    return new PrismaPGlite(new PGlite()).connectToShadowDb();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Multipart forms with files: each file streams into storage as it arrives (nothing whole in memory),
+ * its metadata row is written, and the form gets the stored file's id in place of the file. A refused
+ * file (type by content, size, empty) becomes an error for its field instead of failing the request,
+ * so the rest of what the user entered comes back intact.
+ */
+import {
+  unstable_composeUploadHandlers,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  MaxPartSizeExceededError,
+} from "@remix-run/node";
+import { saveUpload } from "~/models/stored-file.server.ts";
+import { UploadRejectedError, type AcceptedType } from "~/services/storage.server.ts";
+
+export type UploadField = { purpose: "licences" | "materials" | "imports"; accepted?: readonly AcceptedType[] };
+
+export async function parseFormWithUploads(
+  request: Request,
+  fields: Record<string, UploadField>,
+  uploadedById: string | null,
+): Promise<{ formData: FormData; uploaded: Record<string, { id: string; fileName: string }>; uploadErrors: Record<string, string> }> {
+  const uploaded: Record<string, { id: string; fileName: string }> = {};
+  const uploadErrors: Record<string, string> = {};
+  const contentType = request.headers.get("Content-Type") ?? "";
+  if (!contentType.startsWith("multipart/form-data")) {
+    return { formData: await request.formData(), uploaded, uploadErrors };
+  }
+  const fileHandler = async ({ name, filename, data }: { name: string; filename?: string; data: AsyncIterable<Uint8Array> }) => {
+    const field = fields[name];
+    if (!field || filename === undefined) return undefined;
+    if (filename === "") {
+      for await (const _ of data) void _; // an empty file input: nothing chosen
+      return undefined;
+    }
+    try {
+      const file = await saveUpload({ body: data, fileName: filename, purpose: field.purpose, uploadedById, accepted: field.accepted });
+      uploaded[name] = { id: file.id, fileName: file.fileName };
+      return file.id;
+    } catch (error) {
+      if (!(error instanceof UploadRejectedError)) throw error;
+      uploadErrors[name] = error.message;
+      for await (const _ of data) void _;
+      return undefined;
+    }
+  };
+  try {
+    const formData = await unstable_parseMultipartFormData(
+      request,
+      unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
+    );
+    return { formData, uploaded, uploadErrors };
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) {
+      throw new Response("表单内容过长。", { status: 413 });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The portal's process: validates configuration, takes the embedded database's lock, applies pending
+ * migrations (Prisma CLI), seeds idempotently, starts the mail worker and serves the Remix build with
+ * Express. SIGINT/SIGTERM close the HTTP server, the worker and the database (PGlite keeps Node alive
+ * otherwise). Same shape as React Router 7's Express server (README, decision 1).
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { seed } from "../seeds/seed.server.ts";
+import { startMailWorker } from "../app/services/mail.server.ts";
+import { objectStore, S3Store } from "../app/services/storage.server.ts";
+import { now } from "../app/utils/clock.server.ts";
+import { acquireDataFolderLock, databaseTarget, DataFolderLockedError } from "../app/utils/database-adapter.server.ts";
+import { closeDatabase, db } from "../app/utils/db.server.ts";
+import { ConfigError, env } from "../app/utils/env.server.ts";
+import { checkSameOrigin } from "../app/utils/csrf.server.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const started = Date.now();
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let config: ReturnType<typeof env>;
+try {
+  config = env();
+} catch (error) {
+  if (error instanceof ConfigError) fail(`配置错误 / ${error.message}`);
+  throw error;
+}
+
+const target = databaseTarget(config.DATABASE_URL, config.DATA_DIR);
+if (target.kind === "pglite") {
+  try {
+    acquireDataFolderLock(target.dir);
+  } catch (error) {
+    if (error instanceof DataFolderLockedError) fail(error.message);
+    throw error;
+  }
+  process.env.PORTAL_LOCK_OWNER = String(process.pid);
+}
+
+async function pendingMigrations(): Promise<string[]> {
+  const dir = path.join(root, "prisma", "migrations");
+  const wanted = fs.readdirSync(dir).filter((name) => fs.statSync(path.join(dir, name)).isDirectory());
+  const prisma = await db();
+  try {
+    const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    const applied = new Set(rows.map((r) => r.migration_name));
+    return wanted.filter((name) => !applied.has(name));
+  } catch {
+    return wanted; // no migrations table yet
+  }
+}
+
+async function migrate() {
+  const pending = await pendingMigrations();
+  if (pending.length === 0) return;
+  // The CLI opens the database itself: close ours first (PGlite is one instance per folder).
+  await closeDatabase();
+  console.log(`正在应用数据库迁移：${pending.join(", ")}`);
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy", "--config", "prisma/prisma.config.ts"],
+    { cwd: root, env: process.env, encoding: "utf8" },
+  );
+  if (result.status !== 0) fail(`数据库迁移失败 / migration failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+async function main() {
+  await migrate();
+  const prisma = await db();
+  const seeded = await seed(prisma, { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
+  for (const name of seeded.created) console.log(`已载入：${name}`);
+
+  const store = objectStore();
+  if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));
+  const stopMail = startMailWorker(db);
+
+  const build: ServerBuild = await import(path.join(root, "build/index.js"));
+  const app = express();
+  app.disable("x-powered-by");
+  if (config.TRUST_PROXY) app.set("trust proxy", true);
+  app.use((req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("X-Frame-Options", "SAMEORIGIN");
+    res.setHeader("Referrer-Policy", "same-origin");
+    // The client's address reaches Remix through a header only the server sets.
+    req.headers["x-portal-remote-address"] = req.socket.remoteAddress ?? "unknown";
+    const refusal = checkSameOrigin({
+      method: req.method,
+      origin: req.get("origin"),
+      secFetchSite: req.get("sec-fetch-site"),
+      host: req.get("host"),
+      publicUrl: config.publicUrl,
+    });
+    if (refusal) {
+      res.status(403).type("text/plain; charset=utf-8").send(refusal);
+      return;
+    }
+    next();
+  });
+  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  app.get("/healthz", (_req, res) => {
+    res.type("text/plain").send("ok");
+  });
+  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV === "production" ? "production" : "development" }));
+
+  const server = app.listen(config.PORT, config.HOST, () => {
+    console.log(
+      `智能化改造咨询诊断补助申报平台已启动：http://localhost:${config.PORT}` +
+        `（${target.kind === "pglite" ? `嵌入式数据库 ${target.dir}` : "PostgreSQL"}，` +
+        `文件存储：${store.kind === "s3" ? "S3" : path.resolve(config.DATA_DIR, "files")}，` +
+        `邮件：${config.SMTP_URL ? "SMTP" : path.resolve(config.DATA_DIR, "mail")}；${Date.now() - started} ms）`,
+    );
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`收到 ${signal}，正在关闭……`);
+    server.close();
+    server.closeAllConnections();
+    await stopMail();
+    await closeDatabase();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await closeDatabase().catch(() => {});
+  process.exit(1);
+});

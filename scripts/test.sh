@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm test`: unit, database (PGlite and PostgreSQL), storage (folder and S3), mail (SMTP) and browser
+# tests. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+source scripts/test-postgres.sh
+export DATABASE_URL="" NODE_ENV=test
+npx prisma generate --config prisma/prisma.config.ts >/dev/null
+npx tsc --noEmit
+npx remix build >/dev/null
+npx vitest run --config tests/vitest.config.ts
+npx playwright test --config tests/playwright.config.ts
+echo "test suite finished in $(( $(date +%s) - start )) s"

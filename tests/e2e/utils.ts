@@ -1,0 +1,37 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, type Page } from "@playwright/test";
+import pg from "pg";
+import { E2E_DATA_DIR, e2eDatabaseUrl } from "./env.ts";
+
+/** The demo accounts' generated passwords, as the seed printed them (DATA_DIR/demo-accounts.txt). */
+export function demoAccount(role: "staff" | "approver" | "expert" | "provider"): { email: string; password: string } {
+  const lines = fs.readFileSync(path.join(E2E_DATA_DIR, "demo-accounts.txt"), "utf8").trim().split("\n");
+  const line = lines.find((l) => l.startsWith(`${role}\t`));
+  if (!line) throw new Error(`no demo ${role}`);
+  const [, email = "", password = ""] = line.split("\t");
+  return { email, password };
+}
+
+export async function login(page: Page, account: { email: string; password: string }) {
+  await page.goto("/login");
+  await page.getByLabel("登录邮箱").fill(account.email);
+  await page.getByLabel("密码").fill(account.password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+export async function logout(page: Page) {
+  await page.getByRole("button", { name: "退出" }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The mail outbox against both databases and a real SMTP server: mail written in the change's
+ * transaction, delivered by the worker, retried after an outage, none lost.
+ */
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverDueMail, enqueueMail } from "~/services/mail.server.ts";
+import { closeDatabase, type Db } from "~/utils/db.server.ts";
+import { startSmtp } from "../utils/smtp-server.ts";
+import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
+
+describe.each(VARIANTS)("mail outbox on %s", (variant) => {
+  let prisma: Db;
+  beforeAll(async () => {
+    ({ prisma } = await useFreshDatabase(variant));
+  });
+  afterAll(async () => {
+    await closeDatabase();
+  });
+
+  it("writes mail only when the transaction commits", async () => {
+    await prisma
+      .$transaction(async (tx) => {
+        await enqueueMail(tx, { to: "rolled-back@example.com", subject: "x", text: "x" });
+        throw new Error("abort");
+      })
+      .catch(() => {});
+    expect(await prisma.outboxMessage.count({ where: { to: "rolled-back@example.com" } })).toBe(0);
+  });
+
+  it("delivers through SMTP; an outage delays the mail and loses none", async () => {
+    await prisma.$transaction((tx) => enqueueMail(tx, { to: "provider@example.com", subject: "审核通过", text: "贵单位已通过审核。" }));
+
+    // The mail server is down: the attempt fails, the message stays pending with a later retry time.
+    const probe = await startSmtp();
+    const deadPort = probe.port;
+    await probe.stop();
+    const down = { transporter: nodemailer.createTransport(`smtp://127.0.0.1:${deadPort}`), kind: "smtp" as const };
+    expect(await deliverDueMail(prisma, down)).toEqual({ sent: 0, failed: 1 });
+    const pending = await prisma.outboxMessage.findFirstOrThrow({ where: { to: "provider@example.com" } });
+    expect(pending).toMatchObject({ status: "pending", attempts: 1 });
+    expect(pending.lastError).toBeTruthy();
+    expect(pending.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    expect(await deliverDueMail(prisma, down)).toEqual({ sent: 0, failed: 0 }); // not due yet
+
+    // The server is back and the retry time has come.
+    const smtp = await startSmtp(deadPort);
+    await prisma.outboxMessage.update({ where: { id: pending.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+    const up = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
+    expect(await deliverDueMail(prisma, up)).toEqual({ sent: 1, failed: 0 });
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]?.subject).toBe("审核通过");
+    expect(smtp.messages[0]?.text).toContain("贵单位已通过审核");
+    expect(await prisma.outboxMessage.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ status: "sent", attempts: 2 });
+    expect(await deliverDueMail(prisma, up)).toEqual({ sent: 0, failed: 0 }); // sent once, never twice
+    down.transporter.close();
+    up.transporter.close();
+    await smtp.stop();
+  });
+
+  it("two workers at once claim each message once (FOR UPDATE SKIP LOCKED)", async () => {
+    const smtp = await startSmtp();
+    for (let i = 0; i < 6; i++) {
+      await prisma.$transaction((tx) => enqueueMail(tx, { to: `bulk${i}@example.com`, subject: `批量 ${i}`, text: "x" }));
+    }
+    const t1 = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
+    const t2 = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
+    const [a, b] = await Promise.all([deliverDueMail(prisma, t1, { limit: 3 }), deliverDueMail(prisma, t2, { limit: 3 })]);
+    const rest = await deliverDueMail(prisma, t1);
+    expect(a.sent + b.sent + rest.sent).toBe(6);
+    expect(smtp.messages.filter((m) => m.subject?.startsWith("批量"))).toHaveLength(6);
+    t1.transporter.close();
+    t2.transporter.close();
+    await smtp.stop();
+  });
+});
