@@ -4,7 +4,7 @@ import { Countdown } from "~/components/countdown.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { currentRound } from "~/models/round.server.ts";
-import { ROLE_LABELS } from "~/models/user.server.ts";
+import { ROLE_LABELS } from "~/domain/labels.ts";
 import { now } from "~/utils/clock.server.ts";
 import { getSessionUser } from "~/utils/session.server.ts";
 import styles from "~/styles/app.css";

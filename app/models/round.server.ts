@@ -7,12 +7,6 @@ import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
 
-export const ROUND_STATUS_LABELS: Record<RoundStatus, string> = {
-  draft: "未开放",
-  open: "申报中",
-  closed: "已截止",
-  archived: "已归档",
-};
 
 export type RoundInput = {
   name: string;

@@ -3,6 +3,7 @@
  * sets the password, sent through the mail outbox).
  */
 import crypto from "node:crypto";
+import { ROLE_LABELS } from "~/domain/labels.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -11,12 +12,6 @@ import { db, isUniqueViolation } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { hashPassword, verifyPassword } from "~/utils/password.server.ts";
 
-export const ROLE_LABELS: Record<Role, string> = {
-  provider: "服务商",
-  expert: "评审专家",
-  staff: "工信局工作人员",
-  approver: "审批领导",
-};
 
 const WINDOW_MS = 15 * 60 * 1000;
 const MAX_FAILURES_PER_ACCOUNT = 5;

@@ -7,62 +7,59 @@ import { useState } from "react";
 import { Field, FormMessage, SelectField } from "~/components/forms.tsx";
 import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
 import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
-import { formatShanghai, parseShanghaiDateTime } from "~/domain/shanghai-time.ts";
-import { DuplicateRoundNameError, getRound, importRoundList, ROUND_STATUS_LABELS, saveRound } from "~/models/round.server.ts";
+import { formatShanghai, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
+import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
+import { DuplicateRoundNameError, getRound, importRoundList, saveRound } from "~/models/round.server.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "批次设置 · 智能化改造咨询诊断补助申报平台" }];
 
-const yuan = (label: string, optional: boolean) =>
-  z
-    .string({ error: `请输入${label}` })
-    .trim()
-    .optional()
-    .transform((value, ctx) => {
-      if (!value) {
-        if (optional) return null;
-        ctx.addIssue({ code: "custom", message: `请输入${label}` });
-        return z.NEVER;
-      }
-      const parsed = parseYuanToFen(value);
-      if (!parsed.ok) {
-        ctx.addIssue({ code: "custom", message: parsed.message });
-        return z.NEVER;
-      }
-      return parsed.fen;
-    });
+/** A yuan amount typed by staff, as integer fen (never through floating point). */
+function parseYuanField(label: string, value: string | undefined, ctx: z.RefinementCtx): number | null {
+  if (!value) return null;
+  const parsed = parseYuanToFen(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: `${label}：${parsed.message}` });
+    return null;
+  }
+  return parsed.fen;
+}
 
-const instant = (label: string, optional: boolean) =>
+/** A datetime-local value, read as Beijing time. */
+function parseInstantField(label: string, value: string | undefined, ctx: z.RefinementCtx): Date | null {
+  if (!value) return null;
+  const normalised = value.replace("T", " ");
+  const withSeconds = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(normalised) ? `${normalised}:59` : normalised;
+  const parsed = tryParseShanghaiDateTime(withSeconds);
+  if (!parsed) ctx.addIssue({ code: "custom", message: `${label}格式应为 年-月-日 时:分` });
+  return parsed;
+}
+
+const required = <T,>(label: string, parse: (label: string, v: string | undefined, ctx: z.RefinementCtx) => T | null, verb = "请输入") =>
   z
-    .string({ error: `请选择${label}` })
+    .string({ error: `${verb}${label}` })
+    .trim()
+    .min(1, `${verb}${label}`)
+    .transform((value, ctx) => parse(label, value, ctx) ?? z.NEVER);
+
+const optional = <T,>(label: string, parse: (label: string, v: string | undefined, ctx: z.RefinementCtx) => T | null) =>
+  z
+    .string()
     .trim()
     .optional()
-    .transform((value, ctx) => {
-      if (!value) {
-        if (optional) return null;
-        ctx.addIssue({ code: "custom", message: `请选择${label}` });
-        return z.NEVER;
-      }
-      const normalised = value.replace("T", " ");
-      const withSeconds = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(normalised) ? `${normalised}:59` : normalised;
-      if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(withSeconds)) {
-        ctx.addIssue({ code: "custom", message: `${label}格式应为 年-月-日 时:分` });
-        return z.NEVER;
-      }
-      return parseShanghaiDateTime(withSeconds);
-    });
+    .transform((value, ctx) => (value ? (parse(label, value, ctx) ?? z.NEVER) : null));
 
 const RoundSchema = z.object({
   intent: z.literal("save"),
   name: z.string({ error: "请输入批次名称" }).trim().min(4, "批次名称至少 4 个字").max(60, "批次名称不超过 60 字"),
   year: z.coerce.number({ error: "请输入年度" }).int("年度须为整数").min(2020, "年度不早于 2020").max(2100, "年度不晚于 2100"),
-  deadline: instant("申报截止时间", false),
-  disbursementDeadline: instant("拨付截止时间", true),
-  perEnterpriseCap: yuan("每家企业补助上限", false),
+  deadline: required("申报截止时间", parseInstantField, "请选择"),
+  disbursementDeadline: optional("拨付截止时间", parseInstantField),
+  perEnterpriseCap: required("每家企业补助上限", parseYuanField),
   passMark: z.coerce.number({ error: "请输入合格分数线" }).int("分数线须为整数").min(1, "分数线不低于 1").max(100, "分数线不高于 100"),
-  budget: yuan("预算总额", true),
+  budget: optional("预算总额", parseYuanField),
   status: z.enum(["draft", "open", "closed", "archived"], { error: "请选择状态" }),
 });
 

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { listRounds, ROUND_STATUS_LABELS } from "~/models/round.server.ts";
+import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
+import { listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "批次管理 · 智能化改造咨询诊断补助申报平台" }];

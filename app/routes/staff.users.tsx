@@ -5,7 +5,8 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { createStaffManagedUser, DuplicateEmailError, listStaffManagedUsers, ROLE_LABELS } from "~/models/user.server.ts";
+import { ROLE_LABELS } from "~/domain/labels.ts";
+import { createStaffManagedUser, DuplicateEmailError, listStaffManagedUsers } from "~/models/user.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 

@@ -161,6 +161,11 @@ export function cleanFileName(raw: string): string {
 
 const HEAD_BYTES = 4100;
 
+/** A Buffer view of the same bytes (no copy). */
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 /**
  * Streams one upload into the store: sniffs the type from the first bytes before anything is stored,
  * counts and hashes on the way, refuses empty, oversized, truncated-PDF and wrong-type files with a
@@ -189,7 +194,7 @@ export async function storeUpload(options: {
       exhausted = true;
       break;
     }
-    const chunk = Buffer.from(next.value);
+    const chunk = asBuffer(next.value);
     headChunks.push(chunk);
     headLength += chunk.length;
   }
@@ -216,7 +221,7 @@ export async function storeUpload(options: {
         throw new UploadRejectedError("too large");
       }
       hash.update(chunk);
-      tail = Buffer.concat([tail, chunk]).subarray(-1024);
+      tail = chunk.length >= 1024 ? Buffer.from(chunk.subarray(-1024)) : Buffer.concat([tail, chunk]).subarray(-1024);
       return chunk;
     };
     yield pass(head);
@@ -224,7 +229,7 @@ export async function storeUpload(options: {
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
-      yield pass(Buffer.from(next.value));
+      yield pass(asBuffer(next.value));
     }
   }
 

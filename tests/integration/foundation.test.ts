@@ -118,7 +118,8 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
 
   it("R-ELIG-1 staff verify once; a second decision gets a message and changes nothing; the provider is mailed", async () => {
     const org = await prisma.organisation.findUniqueOrThrow({ where: { name: "山东万群信息技术有限公司" } });
-    const staff = { id: "staff-1", name: "经办人" };
+    const staffUser = await prisma.user.findUniqueOrThrow({ where: { email: "staff@demo.local" } });
+    const staff = { id: staffUser.id, name: staffUser.name };
     expect(await decideOrganisation(staff, org.id, { verdict: "verify" })).toEqual({ ok: true });
     expect(await decideOrganisation(staff, org.id, { verdict: "refuse", reason: "注册地不在张店区" })).toEqual({
       ok: false,

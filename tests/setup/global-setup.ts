@@ -30,12 +30,26 @@ function migrationsHash(): string {
   return hash.digest("hex");
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export default async function globalSetup() {
   process.env.TZ = "UTC";
   fs.mkdirSync(tmp, { recursive: true });
+  // Each run keeps its data under run-<pid>; folders of runs that are gone are removed.
   for (const entry of fs.readdirSync(tmp)) {
-    if (entry.startsWith("data-")) fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
+    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1] ?? NaN);
+    if (Number.isInteger(pid) && !pidAlive(pid)) fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
   }
+  const runDir = path.join(tmp, `run-${process.pid}`);
+  fs.mkdirSync(runDir, { recursive: true });
+  process.env.TEST_RUN_DIR = runDir;
 
   // PGlite template, rebuilt when the migrations change.
   const template = path.join(tmp, "pglite-template");
@@ -75,5 +89,6 @@ export default async function globalSetup() {
   return async () => {
     await dropTestDatabases();
     await admin.end();
+    fs.rmSync(runDir, { recursive: true, force: true });
   };
 }

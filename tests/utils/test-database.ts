@@ -9,8 +9,10 @@ import path from "node:path";
 import pg from "pg";
 import { closeDatabase, installDatabase, openDatabase, type Db } from "~/utils/db.server.ts";
 
-export const TMP = path.resolve(import.meta.dirname, "..", ".tmp");
-export const PGLITE_TEMPLATE = path.join(TMP, "pglite-template");
+const TESTS_TMP = path.resolve(import.meta.dirname, "..", ".tmp");
+/** This run's scratch folder (made by global setup; removed after the run). */
+export const TMP = process.env.TEST_RUN_DIR ?? path.join(TESTS_TMP, `run-${process.ppid}`);
+export const PGLITE_TEMPLATE = path.join(TESTS_TMP, "pglite-template");
 export const PG_TEMPLATE_DB = "portal_test_template";
 
 export type Variant = "pglite" | "postgres";
