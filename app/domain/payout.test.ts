@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import {
+  batchTotals,
+  canonicalBatchContent,
+  checkMakerChecker,
+  eligibleForBatch,
+  type BatchCandidate,
+  type BatchLine,
+} from "./payout.ts";
+
+const LINES: BatchLine[] = [
+  { applicationId: "a3", applicationNo: "ZD2022-003", providerName: "浪潮工业互联网股份有限公司", enterpriseName: "山东元星电子有限公司", amountFen: 1_000_000 },
+  { applicationId: "a1", applicationNo: "ZD2022-001", providerName: "山东万群信息技术有限公司", enterpriseName: "淄博美林电子有限公司", amountFen: 800_050 },
+  { applicationId: "a4", applicationNo: "ZD2022-004", providerName: "山东万群信息技术有限公司", enterpriseName: "山东汇能电气有限公司", amountFen: 1_000_000 },
+  { applicationId: "a2", applicationNo: "ZD2022-002", providerName: "浪潮工业互联网股份有限公司", enterpriseName: "山东俊风家具有限公司", amountFen: 999_999 },
+];
+
+const BATCH = { batchNo: "PB2023-01", roundId: "round-2022", references: { approvalNo: "张工信〔2023〕5号" } };
+
+describe("batchTotals", () => {
+  it("R-PAY-1 totals the batch and each provider in integer fen", () => {
+    const totals = batchTotals(LINES);
+    expect(totals.count).toBe(4);
+    expect(totals.totalFen).toBe(3_800_049);
+    expect(totals.providers.map((p) => [p.providerName, p.count, p.totalFen])).toEqual([
+      // Pinyin order: 浪 (làng) before 山 (shān).
+      ["浪潮工业互联网股份有限公司", 2, 1_999_999],
+      ["山东万群信息技术有限公司", 2, 1_800_050],
+    ]);
+  });
+
+  it("R-PAY-3 sorts each provider's lines by application number", () => {
+    const [first, second] = batchTotals(LINES).providers;
+    expect(first?.lines.map((l) => l.applicationNo)).toEqual(["ZD2022-002", "ZD2022-003"]);
+    expect(second?.lines.map((l) => l.applicationNo)).toEqual(["ZD2022-001", "ZD2022-004"]);
+  });
+
+  it("R-PAY-1 an empty batch totals 0", () => {
+    expect(batchTotals([])).toEqual({ count: 0, totalFen: 0, providers: [] });
+  });
+
+  it("R-PAY-1 refuses amounts that are not integer fen", () => {
+    const line = LINES[0];
+    if (!line) throw new Error("fixture");
+    for (const amountFen of [100.5, -1, Number.NaN]) {
+      expect(() => batchTotals([{ ...line, amountFen }]), String(amountFen)).toThrow(RangeError);
+    }
+  });
+
+  it("R-PAY-3 refuses an application twice in one batch", () => {
+    const line = LINES[0];
+    if (!line) throw new Error("fixture");
+    expect(() => batchTotals([line, { ...line }])).toThrow(RangeError);
+  });
+});
+
+describe("canonicalBatchContent", () => {
+  it("R-PAY-3 is the same whatever the order of lines and references", () => {
+    const a = canonicalBatchContent({ ...BATCH, lines: LINES });
+    const b = canonicalBatchContent({
+      ...BATCH,
+      lines: [...LINES].reverse().map((l) => ({
+        amountFen: l.amountFen,
+        enterpriseName: l.enterpriseName,
+        providerName: l.providerName,
+        applicationNo: l.applicationNo,
+        applicationId: l.applicationId,
+      })),
+    });
+    expect(b).toBe(a);
+    const refs = { z: "1", a: "2" };
+    expect(canonicalBatchContent({ ...BATCH, lines: LINES, references: refs })).toBe(
+      canonicalBatchContent({ ...BATCH, lines: LINES, references: { a: "2", z: "1" } }),
+    );
+  });
+
+  it("R-PAY-3 changes when an amount, a line, or the batch changes", () => {
+    const base = canonicalBatchContent({ ...BATCH, lines: LINES });
+    const changed = LINES.map((l) => (l.applicationId === "a1" ? { ...l, amountFen: l.amountFen + 1 } : l));
+    expect(canonicalBatchContent({ ...BATCH, lines: changed })).not.toBe(base);
+    expect(canonicalBatchContent({ ...BATCH, lines: LINES.slice(1) })).not.toBe(base);
+    expect(canonicalBatchContent({ ...BATCH, batchNo: "PB2023-02", lines: LINES })).not.toBe(base);
+    expect(canonicalBatchContent({ ...BATCH, references: {}, lines: LINES })).not.toBe(base);
+  });
+
+  it("R-PAY-1 holds integers only, with the total", () => {
+    const content = canonicalBatchContent({ ...BATCH, lines: LINES });
+    expect(content).not.toMatch(/\d\.\d/);
+    const parsed: unknown = JSON.parse(content);
+    expect(parsed).toMatchObject({ format: "payout-batch/v1", count: 4, totalFen: 3_800_049 });
+    expect(content.indexOf("ZD2022-001")).toBeLessThan(content.indexOf("ZD2022-002"));
+  });
+
+  it("R-PAY-1 refuses a fractional amount", () => {
+    const lines = LINES.map((l) => ({ ...l, amountFen: l.amountFen + 0.5 }));
+    expect(() => canonicalBatchContent({ ...BATCH, lines })).toThrow(RangeError);
+  });
+});
+
+describe("checkMakerChecker", () => {
+  it("R-PAY-3 the preparer can never approve its own batch, even as an approver", () => {
+    expect(checkMakerChecker({ preparedBy: "u1", approver: "u1", approverRoles: ["staff", "approver"] })).toEqual({
+      ok: false,
+      message: "不能审批自己编制的拨付批次，须由其他人员审批",
+    });
+  });
+
+  it("R-PAY-3 the approver must hold the approver role", () => {
+    expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["staff"] })).toEqual({
+      ok: false,
+      message: "您没有审批拨付批次的权限（需分管领导审批角色）",
+    });
+  });
+
+  it("R-PAY-3 another officer with the approver role may approve", () => {
+    expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"] })).toEqual({ ok: true });
+  });
+});
+
+describe("eligibleForBatch", () => {
+  const ready: BatchCandidate = { status: "passed", resultConfirmed: true, passed: true, batchId: null };
+
+  it("R-PAY-3 a passed, confirmed application in no batch is eligible", () => {
+    expect(eligibleForBatch(ready)).toEqual({ ok: true });
+    expect(eligibleForBatch(ready, "b1")).toEqual({ ok: true });
+  });
+
+  it("R-PAY-1 a failed application is not paid", () => {
+    expect(eligibleForBatch({ ...ready, status: "failed", passed: false })).toEqual({
+      ok: false,
+      message: "该申报评审不合格，不予拨付",
+    });
+  });
+
+  it("R-PAY-3 an unconfirmed result waits", () => {
+    expect(eligibleForBatch({ ...ready, status: "reviewed", resultConfirmed: false })).toEqual({
+      ok: false,
+      message: "该申报评审结果尚未确认，暂不能拨付",
+    });
+  });
+
+  it("R-PAY-3 an application in another batch cannot be added again", () => {
+    const inBatch: BatchCandidate = { ...ready, status: "in_batch", batchId: "b1" };
+    expect(eligibleForBatch(inBatch, "b2")).toEqual({ ok: false, message: "该申报已在其他拨付批次中，不能重复拨付" });
+    expect(eligibleForBatch(inBatch)).toEqual({ ok: false, message: "该申报已在其他拨付批次中，不能重复拨付" });
+    expect(eligibleForBatch(inBatch, "b1")).toEqual({ ok: false, message: "该申报已在本拨付批次中" });
+  });
+
+  it("R-PAY-3 a paid application or one in another status is refused", () => {
+    expect(eligibleForBatch({ ...ready, status: "paid" })).toEqual({ ok: false, message: "该申报已拨付" });
+    expect(eligibleForBatch({ ...ready, status: "under_review" })).toEqual({
+      ok: false,
+      message: "该申报当前状态不能加入拨付批次",
+    });
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Payout batches (R-PAY-1, R-PAY-3): totals per provider, the canonical content a batch digest is
+ * computed from, the maker-checker rule and which applications may go into a batch.
+ *
+ * Amounts are integer fen (R-PAY-1). Each line's amount is computed beforehand (money.ts payoutFen);
+ * this module only adds integers and refuses anything else.
+ */
+
+export type BatchLine = {
+  applicationId: string;
+  applicationNo: string;
+  providerName: string;
+  enterpriseName: string;
+  /** Integer fen. */
+  amountFen: number;
+};
+
+export type ProviderTotal = {
+  providerName: string;
+  count: number;
+  totalFen: number;
+  /** Sorted by application number. */
+  lines: BatchLine[];
+};
+
+export type BatchTotals = {
+  count: number;
+  totalFen: number;
+  /** Sorted by provider name (pinyin order for display). */
+  providers: ProviderTotal[];
+};
+
+export type Check = { ok: true } | { ok: false; message: string };
+
+/** Code-unit order: the same on every machine, whatever its locale data. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const byPinyin = new Intl.Collator("zh-Hans-CN");
+
+function byApplicationNo(a: BatchLine, b: BatchLine): number {
+  return byCodeUnits(a.applicationNo, b.applicationNo) || byCodeUnits(a.applicationId, b.applicationId);
+}
+
+/** R-PAY-1: amounts are non-negative integers of fen, and an application appears once. */
+function checkLines(lines: readonly BatchLine[]): void {
+  const seen = new Set<string>();
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.amountFen) || line.amountFen < 0) {
+      throw new RangeError(`amount of ${line.applicationNo} is not a non-negative integer of fen: ${line.amountFen}`);
+    }
+    if (seen.has(line.applicationId)) throw new RangeError(`application ${line.applicationNo} is twice in the batch`);
+    seen.add(line.applicationId);
+  }
+}
+
+function sumFen(lines: readonly BatchLine[]): number {
+  const total = lines.reduce((sum, line) => sum + line.amountFen, 0);
+  if (!Number.isSafeInteger(total)) throw new RangeError(`batch total is too large: ${total}`);
+  return total;
+}
+
+/** R-PAY-1 / R-PAY-3: the batch total and the total per provider, for the batch page and the disbursement list. */
+export function batchTotals(lines: readonly BatchLine[]): BatchTotals {
+  checkLines(lines);
+  const byProvider = new Map<string, BatchLine[]>();
+  for (const line of lines) {
+    const group = byProvider.get(line.providerName) ?? [];
+    group.push(line);
+    byProvider.set(line.providerName, group);
+  }
+  const providers = [...byProvider.entries()]
+    .sort(([a], [b]) => byPinyin.compare(a, b) || byCodeUnits(a, b))
+    .map(([providerName, group]) => ({
+      providerName,
+      count: group.length,
+      totalFen: sumFen(group),
+      lines: [...group].sort(byApplicationNo),
+    }));
+  return { count: lines.length, totalFen: sumFen(lines), providers };
+}
+
+/** Version of the canonical form; change it (never the form of a version) if the content changes. */
+export const BATCH_CONTENT_FORMAT = "payout-batch/v1";
+
+/**
+ * R-PAY-3: the content of a batch as one canonical string, hashed (SHA-256 of its UTF-8 bytes) by the
+ * service into the batch digest that the approval and the export carry. Canonical: JSON with keys in
+ * a fixed order, lines sorted by application number, references sorted by key, amounts as integers —
+ * so the same batch always gives the same string, whatever order its lines were read in.
+ */
+export function canonicalBatchContent({
+  batchNo,
+  roundId,
+  lines,
+  references = {},
+}: {
+  batchNo: string;
+  roundId: string;
+  lines: readonly BatchLine[];
+  /** Further identifiers the approval covers, such as the approval document number (文号). */
+  references?: Readonly<Record<string, string>>;
+}): string {
+  checkLines(lines);
+  const sortedLines = [...lines].sort(byApplicationNo).map((line) => ({
+    applicationNo: line.applicationNo,
+    applicationId: line.applicationId,
+    providerName: line.providerName,
+    enterpriseName: line.enterpriseName,
+    amountFen: line.amountFen,
+  }));
+  const sortedReferences = Object.keys(references)
+    .sort(byCodeUnits)
+    .map((key) => [key, references[key] ?? ""]);
+  return JSON.stringify({
+    format: BATCH_CONTENT_FORMAT,
+    batchNo,
+    roundId,
+    count: lines.length,
+    totalFen: sumFen(lines),
+    lines: sortedLines,
+    references: sortedReferences,
+  });
+}
+
+/** The role a user needs to approve a batch (prisma enum Role). */
+export const APPROVER_ROLE = "approver";
+
+/** R-PAY-3: maker-checker — another officer, holding the approver role, approves a batch. */
+export function checkMakerChecker({
+  preparedBy,
+  approver,
+  approverRoles,
+}: {
+  preparedBy: string;
+  approver: string;
+  approverRoles: readonly string[];
+}): Check {
+  if (preparedBy === approver) return { ok: false, message: "不能审批自己编制的拨付批次，须由其他人员审批" };
+  if (!approverRoles.includes(APPROVER_ROLE)) return { ok: false, message: "您没有审批拨付批次的权限（需分管领导审批角色）" };
+  return { ok: true };
+}
+
+export type BatchCandidate = {
+  status: string;
+  /** Staff confirmed the review outcome (R-REV-4). */
+  resultConfirmed: boolean;
+  passed: boolean;
+  /** The batch the application is in, if any. */
+  batchId: string | null;
+};
+
+/**
+ * R-PAY-1 / R-PAY-3: only a passed application, its result confirmed, in no other batch, can be
+ * added to a batch. `batchId` is the batch being prepared, if it exists yet.
+ */
+export function eligibleForBatch(app: BatchCandidate, batchId?: string): Check {
+  if (app.batchId !== null) {
+    return app.batchId === batchId
+      ? { ok: false, message: "该申报已在本拨付批次中" }
+      : { ok: false, message: "该申报已在其他拨付批次中，不能重复拨付" };
+  }
+  if (app.status === "paid") return { ok: false, message: "该申报已拨付" };
+  if (!app.passed) return { ok: false, message: "该申报评审不合格，不予拨付" };
+  if (!app.resultConfirmed) return { ok: false, message: "该申报评审结果尚未确认，暂不能拨付" };
+  if (app.status !== "passed") return { ok: false, message: "该申报当前状态不能加入拨付批次" };
+  return { ok: true };
+}
