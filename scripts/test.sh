@@ -5,10 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 source scripts/test-postgres.sh
-export DATABASE_URL="" NODE_ENV=test
+export DATABASE_URL=""
 npx prisma generate --config prisma/prisma.config.ts >/dev/null
 npx tsc --noEmit
-npx remix build >/dev/null
+NODE_ENV=production npx remix build >/dev/null
 npx vitest run --config tests/vitest.config.ts
 npx playwright test --config tests/playwright.config.ts
 echo "test suite finished in $(( $(date +%s) - start )) s"
