@@ -20,6 +20,10 @@ import { closeDatabase, db } from "../app/utils/db.server.ts";
 import { ConfigError, env } from "../app/utils/env.server.ts";
 import { checkSameOrigin } from "../app/utils/csrf.server.ts";
 
+// Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
+// computes wrongly west of UTC).
+process.env.TZ = "Asia/Shanghai";
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
 

@@ -21,6 +21,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const ROUND_2022 = {
   name: "2022年智能化改造咨询诊断工程专项资金补助",
+  code: "2022",
   year: 2022,
   // R-DATE-1: 申报材料受理截止时间为2022年12月20日 — end of that day in Asia/Shanghai.
   deadline: endOfShanghaiDay("2022-12-20"),
@@ -41,7 +42,7 @@ export function seedLists() {
 
 async function ensureRound(
   prisma: Db,
-  data: { name: string; year: number; deadline: Date; disbursementDeadline: Date | null; isDemo: boolean },
+  data: { name: string; code: string; year: number; deadline: Date; disbursementDeadline: Date | null; isDemo: boolean },
   status: "open" | "closed",
 ): Promise<{ id: string; created: boolean }> {
   const existing = await prisma.round.findUnique({ where: { name: data.name }, select: { id: true } });
@@ -88,6 +89,7 @@ export async function seed(
     prisma,
     {
       name: DEMO_ROUND_NAME,
+      code: "YS",
       year: Number(deadlineDay.slice(0, 4)),
       deadline: endOfShanghaiDay(deadlineDay),
       disbursementDeadline: parseShanghaiDateTime(`${deadlineDay} 23:59:59`),

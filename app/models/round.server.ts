@@ -10,6 +10,7 @@ import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
 
 export type RoundInput = {
   name: string;
+  code: string;
   year: number;
   deadline: Date;
   disbursementDeadline: Date | null;
@@ -80,7 +81,7 @@ export async function saveRound(actor: Actor, id: string | null, input: RoundInp
       return { id };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DuplicateRoundNameError("已有同名批次，请换一个名称。");
+    if (isUniqueViolation(error)) throw new DuplicateRoundNameError("已有同名或同代码的批次，请换一个名称或代码。");
     throw error;
   }
 }

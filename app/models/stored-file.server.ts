@@ -35,8 +35,13 @@ export async function canReadFile(user: SessionUser, fileId: string): Promise<bo
   if (user.roles.includes("staff") || user.roles.includes("approver")) return true;
   const prisma = await db();
   if (user.roles.includes("provider") && user.organisation) {
-    const ownLicence = await prisma.organisation.count({ where: { id: user.organisation.id, licenseFileId: fileId } });
-    if (ownLicence > 0) return true;
+    const organisationId = user.organisation.id;
+    const [ownLicence, ownMaterial, ownReceipt] = await Promise.all([
+      prisma.organisation.count({ where: { id: organisationId, licenseFileId: fileId } }),
+      prisma.applicationMaterial.count({ where: { fileId, application: { organisationId } } }),
+      prisma.application.count({ where: { receiptFileId: fileId, organisationId } }),
+    ]);
+    if (ownLicence + ownMaterial + ownReceipt > 0) return true;
   }
   return false;
 }

@@ -1,16 +1,29 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { formatFen } from "~/domain/money.ts";
+import { listOwnApplications } from "~/models/application.server.ts";
+import { currentRound } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "我的申报 · 智能化改造咨询诊断补助申报平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["provider"] });
-  return { organisation: user.organisation };
+  const round = await currentRound();
+  const organisation = user.organisation;
+  const applications =
+    organisation?.status === "verified" && round
+      ? await listOwnApplications({ userId: user.id, userName: user.name, organisationId: organisation.id }, round.id)
+      : [];
+  return {
+    organisation,
+    round: round && { name: round.name, isDemo: round.isDemo },
+    applications: applications.map((a) => ({ ...a, contractAmount: formatFen(a.contractAmountFen) })),
+  };
 }
 
 export default function ProviderHome() {
-  const { organisation } = useLoaderData<typeof loader>();
+  const { organisation, round, applications } = useLoaderData<typeof loader>();
   if (!organisation) {
     return (
       <section className="card">
@@ -19,28 +32,77 @@ export default function ProviderHome() {
       </section>
     );
   }
-  return (
-    <section className="card">
-      <h1>{organisation.name}</h1>
-      {organisation.status === "pending" ? (
-        <p className="notice notice--info" data-testid="organisation-status">
-          注册信息已提交，正在等待区工信局审核营业执照（核验注册地是否在张店区）。审核通过后即可填报申报材料，结果将同时以邮件通知。
-        </p>
-      ) : organisation.status === "refused" ? (
-        <p className="notice notice--error" data-testid="organisation-status">
-          注册审核未通过。原因：{organisation.refusalReason}。如有疑问请联系区工信局两化融合科（电话 2869847）。
-        </p>
-      ) : (
-        <>
-          <p className="notice notice--success" data-testid="organisation-status">
-            贵单位已通过审核，可以填报申报材料。
+  if (organisation.status !== "verified") {
+    return (
+      <section className="card">
+        <h1>{organisation.name}</h1>
+        {organisation.status === "pending" ? (
+          <p className="notice notice--info" data-testid="organisation-status">
+            注册信息已提交，正在等待区工信局审核营业执照（核验注册地是否在张店区）。审核通过后即可填报申报材料，结果将同时以邮件通知。
           </p>
-          <div className="empty">
-            <p>您还没有申报记录。</p>
-            <p className="muted">每家被诊断企业单独填报一份申报，在截止时间前提交。</p>
-          </div>
-        </>
-      )}
-    </section>
+        ) : (
+          <p className="notice notice--error" data-testid="organisation-status">
+            注册审核未通过。原因：{organisation.refusalReason}。如有疑问请联系区工信局两化融合科（电话 2869847）。
+          </p>
+        )}
+      </section>
+    );
+  }
+  return (
+    <>
+      <div className="page-head">
+        <h1>我的申报</h1>
+        <div className="actions" style={{ marginTop: 0 }}>
+          <a className="button button--secondary" href="/resources/provider/summary-table">
+            下载汇总表（M7）
+          </a>
+          <Link className="button" to="/provider/applications/new">
+            新建申报
+          </Link>
+        </div>
+      </div>
+      <p className="notice notice--success" data-testid="organisation-status">
+        {organisation.name} 已通过审核，可以填报申报材料。{round ? `当前批次：${round.name}` : ""}
+      </p>
+      <div className="table-wrap">
+        <table className="table">
+          <thead>
+            <tr>
+              <th>编号</th>
+              <th>被诊断企业</th>
+              <th className="num">合同金额（元）</th>
+              <th>状态</th>
+              <th>尚缺材料</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {applications.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="empty">
+                  您还没有申报记录。每家被诊断企业单独填报一份申报，请点击“新建申报”。
+                </td>
+              </tr>
+            ) : (
+              applications.map((a) => (
+                <tr key={a.id}>
+                  <td>{a.number}</td>
+                  <td>{a.enterpriseName}</td>
+                  <td className="num">{a.contractAmount}</td>
+                  <td>
+                    <span className="badge">{a.statusLabel}</span>
+                    {a.submittedAt ? <div className="small muted">{a.submittedAt} 提交</div> : null}
+                  </td>
+                  <td className="small">{a.status === "draft" ? (a.missing.length ? a.missing.join("；") : "材料已齐全") : "—"}</td>
+                  <td>
+                    <Link to={`/provider/applications/${a.id}`}>{a.status === "draft" ? "继续填写" : "查看"}</Link>
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }

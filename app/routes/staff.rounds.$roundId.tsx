@@ -54,6 +54,11 @@ const optional = <T,>(label: string, parse: (label: string, v: string | undefine
 const RoundSchema = z.object({
   intent: z.literal("save"),
   name: z.string({ error: "请输入批次名称" }).trim().min(4, "批次名称至少 4 个字").max(60, "批次名称不超过 60 字"),
+  code: z
+    .string({ error: "请输入批次代码" })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9][A-Z0-9-]{1,11}$/, "批次代码为 2–12 位大写字母、数字或连字符，如 2023"),
   year: z.coerce.number({ error: "请输入年度" }).int("年度须为整数").min(2020, "年度不早于 2020").max(2100, "年度不晚于 2100"),
   deadline: required("申报截止时间", parseInstantField, "请选择"),
   disbursementDeadline: optional("拨付截止时间", parseInstantField),
@@ -73,6 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     round: {
       id: round.id,
       name: round.name,
+      code: round.code,
       year: round.year,
       isDemo: round.isDemo,
       status: round.status,
@@ -136,6 +142,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const saved = await saveRound(actor, roundId, {
       name: v.name,
+      code: v.code,
       year: v.year,
       deadline: v.deadline,
       disbursementDeadline: v.disbursementDeadline,
@@ -147,7 +154,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw redirect(`/staff/rounds/${saved.id}?saved=1`);
   } catch (error) {
     if (error instanceof DuplicateRoundNameError) {
-      return data({ result: submission.reply({ fieldErrors: { name: [error.message] } }), importOutcome: null }, { status: 400 });
+      return data({ result: submission.reply({ fieldErrors: { name: [error.message], code: [error.message] } }), importOutcome: null }, { status: 400 });
     }
     throw error;
   }
@@ -241,6 +248,7 @@ export default function RoundEditor() {
     defaultValue: round
       ? {
           name: round.name,
+          code: round.code,
           year: String(round.year),
           deadline: round.deadline,
           disbursementDeadline: round.disbursementDeadline,
@@ -265,6 +273,12 @@ export default function RoundEditor() {
           <FormMessage message={form.errors?.[0]} />
           <div className="field-row">
             <Field label="批次名称" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
+            <Field
+              label="批次代码"
+              hint="用于申报编号，如 2023-0001"
+              inputProps={getInputProps(fields.code, { type: "text" })}
+              errors={fields.code.errors}
+            />
             <Field label="年度" inputProps={getInputProps(fields.year, { type: "number" })} errors={fields.year.errors} />
             <SelectField
               label="状态"

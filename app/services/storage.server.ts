@@ -161,6 +161,20 @@ export function cleanFileName(raw: string): string {
 
 const HEAD_BYTES = 4100;
 
+/** The chunks of a web stream (a request body) as they arrive. */
+export async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 /** A Buffer view of the same bytes (no copy). */
 function asBuffer(chunk: Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -172,7 +186,7 @@ function asBuffer(chunk: Uint8Array): Buffer {
  * Chinese message, and deletes whatever was written when it refuses.
  */
 export async function storeUpload(options: {
-  body: AsyncIterable<Uint8Array>;
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   fileName: string;
   purpose: string;
   accepted?: readonly AcceptedType[];
@@ -183,7 +197,9 @@ export async function storeUpload(options: {
   const maxBytes = options.maxBytes ?? env().maxUploadBytes;
   const store = options.store ?? objectStore();
   const fileName = cleanFileName(options.fileName);
-  const iterator = options.body[Symbol.asyncIterator]();
+  const body = options.body;
+  const iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
+    Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();
 
   const headChunks: Buffer[] = [];
   let headLength = 0;

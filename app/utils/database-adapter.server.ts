@@ -83,8 +83,9 @@ export async function openPGlite(dir: string): Promise<PGlite> {
 }
 
 /**
- * prisma/prisma#27403: `migrate deploy` through adapter-pg fails on columns of type `name` (oid 19).
- * Rewriting that type id to `text` (oid 25) in the raw results, before Prisma maps them, avoids it.
+ * prisma/prisma#27403: `migrate deploy` through adapter-pg fails on columns of type `name` (oid 19), and
+ * `migrate dev`'s introspection on `"char"` (oid 18). Rewriting those type ids to `text` (oid 25) in the
+ * raw results, before Prisma maps them, avoids it (pg returns both as strings already).
  */
 type RawResult = { fields?: { dataTypeID: number }[] };
 function rewriteNameColumns(queryable: object) {
@@ -92,7 +93,7 @@ function rewriteNameColumns(queryable: object) {
   if (typeof original !== "function") return;
   Reflect.set(queryable, "performIO", async (...args: unknown[]) => {
     const result: RawResult = await original.apply(queryable, args);
-    for (const field of result.fields ?? []) if (field.dataTypeID === 19) field.dataTypeID = 25;
+    for (const field of result.fields ?? []) if (field.dataTypeID === 19 || field.dataTypeID === 18) field.dataTypeID = 25;
     return result;
   });
 }
@@ -155,8 +156,11 @@ export async function migrationAdapter(
 }
 
 /**
- * PGlite for the CLI: an open PGlite keeps Node alive, so the CLI would never exit after
- * `migrate deploy`. Each connection opens PGlite and its dispose() closes it again.
+ * PGlite for the CLI. Two fixes over pglite-prisma-adapter 0.6.1:
+ *  - an open PGlite keeps Node alive, so the CLI would never exit after `migrate deploy`: each connection
+ *    opens PGlite and its dispose() closes it again;
+ *  - its executeScript does not await PGlite's exec, so a failing migration would be recorded as applied:
+ *    the script is awaited and its error reported.
  */
 class ClosingPGlite implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = "postgres";
@@ -164,7 +168,7 @@ class ClosingPGlite implements SqlMigrationAwareDriverAdapterFactory {
   constructor(private readonly dir: string) {}
   async connect() {
     const pglite = await openPGlite(this.dir);
-    const adapter = await new PrismaPGlite(pglite).connect();
+    const adapter = withAwaitedScripts(await new PrismaPGlite(pglite).connect(), pglite);
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
@@ -173,6 +177,20 @@ class ClosingPGlite implements SqlMigrationAwareDriverAdapterFactory {
     return adapter;
   }
   async connectToShadowDb() {
-    return new PrismaPGlite(new PGlite()).connectToShadowDb();
+    const pglite = new PGlite();
+    return withAwaitedScripts(await new PrismaPGlite(pglite).connect(), pglite);
   }
+}
+
+function withAwaitedScripts(adapter: SqlDriverAdapter, pglite: PGlite): SqlDriverAdapter {
+  const onError: unknown = Reflect.get(adapter, "onError");
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pglite.exec(script);
+    } catch (error) {
+      if (typeof onError === "function") onError.call(adapter, error);
+      throw error;
+    }
+  };
+  return adapter;
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3101);
 export const E2E_DATABASE = "portal_e2e";
+export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2526);
 export const E2E_SESSION_SECRET = "e2e-session-secret-0123456789abcdef0123";
 export const E2E_DATA_DIR = path.resolve(import.meta.dirname, "..", ".tmp", "e2e-data");
 

@@ -3,8 +3,10 @@
  * (whose generated passwords land in DATA_DIR/demo-accounts.txt), then scripts/server.ts itself.
  */
 import fs from "node:fs";
+import path from "node:path";
 import pg from "pg";
-import { E2E_DATA_DIR, E2E_DATABASE, E2E_PORT, E2E_SESSION_SECRET, e2eDatabaseUrl } from "./env.ts";
+import { SMTPServer } from "smtp-server";
+import { E2E_DATA_DIR, E2E_DATABASE, E2E_PORT, E2E_SESSION_SECRET, E2E_SMTP_PORT, e2eDatabaseUrl } from "./env.ts";
 
 const admin = new pg.Client({ connectionString: process.env.TEST_POSTGRES_URL });
 await admin.connect();
@@ -14,7 +16,26 @@ await admin.end();
 fs.rmSync(E2E_DATA_DIR, { recursive: true, force: true });
 fs.mkdirSync(E2E_DATA_DIR, { recursive: true });
 
+// A real SMTP server for the portal's mail; every message lands as an .eml file the tests read.
+const inbox = path.join(E2E_DATA_DIR, "inbox");
+fs.mkdirSync(inbox, { recursive: true });
+let received = 0;
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ["STARTTLS"],
+  onData(stream, _session, callback) {
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => {
+      fs.writeFileSync(path.join(inbox, `${String(++received).padStart(4, "0")}.eml`), Buffer.concat(chunks));
+      callback();
+    });
+  },
+});
+await new Promise<void>((resolve) => smtp.listen(E2E_SMTP_PORT, "127.0.0.1", resolve));
+
 Object.assign(process.env, {
+  SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
   DATABASE_URL: e2eDatabaseUrl(),
   DATA_DIR: E2E_DATA_DIR,
   DEMO: "1",

@@ -35,3 +35,11 @@ export async function query<T extends pg.QueryResultRow>(sql: string, params: un
     await client.end();
   }
 }
+
+/** Mail the portal sent to the test SMTP server, parsed. */
+export async function inbox() {
+  const { simpleParser } = await import("mailparser");
+  const dir = path.join(E2E_DATA_DIR, "inbox");
+  if (!fs.existsSync(dir)) return [];
+  return Promise.all(fs.readdirSync(dir).sort().map(async (name) => simpleParser(fs.readFileSync(path.join(dir, name)))));
+}

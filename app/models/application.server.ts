@@ -1,0 +1,334 @@
+/**
+ * Applications (申报): one per diagnosed enterprise and round. Every query is scoped to the acting
+ * provider's organisation, so a forgotten check cannot leak another organisation's data. State changes
+ * write their audit entry (and mail) in the same transaction.
+ */
+import { APPLICATION_STATUSES, providerCanEdit, transition, type ApplicationStatus } from "~/domain/application-status.ts";
+import { checklist, isComplete, isMaterialId, MATERIALS, type MaterialId, type PhotoTag } from "~/domain/materials.ts";
+import { completionCheck } from "~/domain/workdays.ts";
+import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
+import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { enqueueMail } from "~/services/mail.server.ts";
+import { now } from "~/utils/clock.server.ts";
+import { db, isUniqueViolation } from "~/utils/db.server.ts";
+
+export type ProviderScope = { userId: string; userName: string; organisationId: string };
+
+export type ApplicationData = {
+  enterpriseUscc: string;
+  reportTitle: string;
+  contractAmountFen: number;
+  contractSignedOn: string;
+  diagnosisCompletedOn: string;
+};
+
+function dueDateFields(data: Pick<ApplicationData, "contractSignedOn" | "diagnosisCompletedOn">) {
+  const check = completionCheck(data.contractSignedOn, data.diagnosisCompletedOn);
+  return check.ok ? { diagnosisDueOn: check.dueDate, completionLate: check.late } : { diagnosisDueOn: null, completionLate: false };
+}
+
+/** The enterprises of a round for the picker, with who has already filed for each (R-ELIG-4). */
+export async function enterprisesForPicker(roundId: string, organisationId: string) {
+  const prisma = await db();
+  const enterprises = await prisma.roundEnterprise.findMany({
+    where: { roundId },
+    orderBy: { seq: "asc" },
+    select: { id: true, seq: true, name: true, applications: { select: { organisationId: true, enterpriseUscc: true } } },
+  });
+  return enterprises.map((e) => ({
+    id: e.id,
+    seq: e.seq,
+    name: e.name,
+    uscc: e.applications[0]?.enterpriseUscc ?? null,
+    taken: e.applications.length > 0 ? (e.applications[0]?.organisationId === organisationId ? "own" : "other") : null,
+  }));
+}
+
+export type CreateResult = { ok: true; id: string } | { ok: false; field: "enterpriseId" | "enterpriseUscc"; message: string };
+
+/** R-ELIG-3, R-ELIG-4: a draft for an enterprise of the round's list that no one has filed for yet. */
+export async function createApplication(
+  scope: ProviderScope,
+  input: ApplicationData & { roundId: string; enterpriseId: string },
+): Promise<CreateResult> {
+  const prisma = await db();
+  const enterprise = await prisma.roundEnterprise.findFirst({
+    where: { id: input.enterpriseId, roundId: input.roundId },
+    include: { round: true, applications: { select: { organisationId: true } } },
+  });
+  if (!enterprise) return { ok: false, field: "enterpriseId", message: "请从本批次企业名单中选择被诊断企业（R-ELIG-3）。" };
+  if (!isBeforeDeadline(now(), enterprise.round.deadline) || enterprise.round.status !== "open") {
+    return { ok: false, field: "enterpriseId", message: "本批次不在申报期内，不能新建申报。" };
+  }
+  const refuse = async (): Promise<CreateResult> => {
+    await prisma.$transaction(async (tx) => {
+      await tx.enterpriseClaimAttempt.create({
+        data: { roundId: input.roundId, enterpriseId: input.enterpriseId, organisationId: scope.organisationId, at: now() },
+      });
+      await recordAudit(tx, {
+        actor: { id: scope.userId, name: scope.userName },
+        action: "application.claim_refused",
+        entityType: "enterprise",
+        entityId: input.enterpriseId,
+        after: { organisationId: scope.organisationId },
+        reason: "R-ELIG-4",
+      });
+    });
+    const own = enterprise.applications[0]?.organisationId === scope.organisationId;
+    return {
+      ok: false,
+      field: "enterpriseId",
+      message: own
+        ? `贵单位已为“${enterprise.name}”建立申报，请在申报列表中继续填写。`
+        : `“${enterprise.name}”在本批次已由其他服务商申报，同一企业每批次只能补助一次（R-ELIG-4）。`,
+    };
+  };
+  if (enterprise.applications.length > 0) return refuse();
+  const clash = await prisma.application.findFirst({
+    where: { roundId: input.roundId, enterpriseUscc: input.enterpriseUscc },
+    select: { id: true },
+  });
+  if (clash) return { ok: false, field: "enterpriseUscc", message: "该统一社会信用代码已用于本批次的另一份申报，请核对。" };
+  try {
+    const id = await prisma.$transaction(async (tx) => {
+      const round = await tx.round.update({
+        where: { id: input.roundId },
+        data: { applicationSeq: { increment: 1 } },
+        select: { code: true, applicationSeq: true },
+      });
+      const application = await tx.application.create({
+        data: {
+          number: `${round.code}-${String(round.applicationSeq).padStart(4, "0")}`,
+          roundId: input.roundId,
+          organisationId: scope.organisationId,
+          enterpriseId: input.enterpriseId,
+          enterpriseUscc: input.enterpriseUscc,
+          eligibilityConfirmedAt: now(),
+          reportTitle: input.reportTitle,
+          contractAmountFen: input.contractAmountFen,
+          contractSignedOn: input.contractSignedOn,
+          diagnosisCompletedOn: input.diagnosisCompletedOn,
+          ...dueDateFields(input),
+          createdById: scope.userId,
+        },
+      });
+      await recordAudit(tx, {
+        actor: { id: scope.userId, name: scope.userName },
+        action: "application.create",
+        entityType: "application",
+        entityId: application.id,
+        after: { number: application.number, enterprise: enterprise.name, contractAmountFen: input.contractAmountFen },
+      });
+      return application.id;
+    });
+    return { ok: true, id };
+  } catch (error) {
+    if (isUniqueViolation(error)) return refuse();
+    throw error;
+  }
+}
+
+const applicationInclude = {
+  enterprise: { select: { name: true } },
+  round: { select: { id: true, name: true, deadline: true, isDemo: true, code: true } },
+  organisation: { select: { name: true, uscc: true, licenseFileId: true } },
+  materials: {
+    where: { removedAt: null },
+    orderBy: { createdAt: "asc" as const },
+    include: { file: { select: { id: true, fileName: true, contentType: true, size: true, sha256: true, createdAt: true } } },
+  },
+} as const;
+
+/** The provider's own application, or null (also when it belongs to another organisation). */
+export async function getOwnApplication(scope: ProviderScope, id: string) {
+  const prisma = await db();
+  return prisma.application.findFirst({ where: { id, organisationId: scope.organisationId }, include: applicationInclude });
+}
+
+export type OwnApplication = NonNullable<Awaited<ReturnType<typeof getOwnApplication>>>;
+
+export function materialChecklist(application: { materials: { material: string; photoTag: PhotoTag | null }[] }) {
+  return checklist(
+    application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])),
+  );
+}
+
+export async function listOwnApplications(scope: ProviderScope, roundId: string) {
+  const prisma = await db();
+  const applications = await prisma.application.findMany({
+    where: { organisationId: scope.organisationId, roundId },
+    orderBy: { number: "asc" },
+    include: {
+      enterprise: { select: { name: true } },
+      materials: { where: { removedAt: null }, select: { material: true, photoTag: true } },
+    },
+  });
+  return applications.map((a) => {
+    const items = materialChecklist(a);
+    return {
+      id: a.id,
+      number: a.number,
+      enterpriseName: a.enterprise.name,
+      enterpriseUscc: a.enterpriseUscc,
+      reportTitle: a.reportTitle,
+      contractAmountFen: a.contractAmountFen,
+      contractSignedOn: a.contractSignedOn,
+      diagnosisCompletedOn: a.diagnosisCompletedOn,
+      status: a.status,
+      statusLabel: APPLICATION_STATUSES[a.status],
+      submittedAt: a.submittedAt ? formatShanghai(a.submittedAt) : null,
+      missing: items.filter((i) => !i.complete).map((i) => i.reason ?? i.name),
+    };
+  });
+}
+
+export class NotEditableError extends Error {}
+
+async function requireEditable(scope: ProviderScope, id: string) {
+  const application = await getOwnApplication(scope, id);
+  if (!application) throw new Response("申报不存在。", { status: 404 });
+  if (!providerCanEdit(application.status)) {
+    throw new NotEditableError(`申报已${APPLICATION_STATUSES[application.status]}，不能再修改。`);
+  }
+  return application;
+}
+
+export async function updateApplicationData(scope: ProviderScope, id: string, data: ApplicationData) {
+  const application = await requireEditable(scope, id);
+  if (application.status !== "draft") throw new NotEditableError("退回补正的申报只能更换被退回的材料。");
+  const prisma = await db();
+  await prisma.$transaction(async (tx) => {
+    await tx.application.update({ where: { id }, data: { ...data, ...dueDateFields(data) } });
+    await recordAudit(tx, {
+      actor: { id: scope.userId, name: scope.userName },
+      action: "application.update",
+      entityType: "application",
+      entityId: id,
+      before: {
+        enterpriseUscc: application.enterpriseUscc,
+        reportTitle: application.reportTitle,
+        contractAmountFen: application.contractAmountFen,
+        contractSignedOn: application.contractSignedOn,
+        diagnosisCompletedOn: application.diagnosisCompletedOn,
+      },
+      after: data,
+    });
+  });
+}
+
+/** Files a stored file as a material; a single-file material replaces what was there (kept in history). */
+export async function attachMaterial(
+  scope: ProviderScope,
+  id: string,
+  material: MaterialId,
+  fileId: string,
+  photoTag: PhotoTag | null,
+) {
+  await requireEditable(scope, id);
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const replaced = MATERIALS[material].multiple
+      ? []
+      : await tx.applicationMaterial.findMany({ where: { applicationId: id, material, removedAt: null }, select: { id: true, fileId: true } });
+    if (replaced.length > 0) {
+      await tx.applicationMaterial.updateMany({ where: { id: { in: replaced.map((r) => r.id) } }, data: { removedAt: now() } });
+    }
+    const row = await tx.applicationMaterial.create({
+      data: { applicationId: id, material, fileId, photoTag: material === "M5" ? (photoTag ?? "other") : null, createdAt: now() },
+      include: { file: true },
+    });
+    await recordAudit(tx, {
+      actor: { id: scope.userId, name: scope.userName },
+      action: replaced.length > 0 ? "material.replace" : "material.add",
+      entityType: "application",
+      entityId: id,
+      before: replaced.length > 0 ? { material, fileIds: replaced.map((r) => r.fileId) } : undefined,
+      after: { material, fileId, fileName: row.file.fileName, sha256: row.file.sha256, photoTag: row.photoTag },
+    });
+    return row;
+  });
+}
+
+export async function removeMaterial(scope: ProviderScope, id: string, materialRowId: string) {
+  await requireEditable(scope, id);
+  const prisma = await db();
+  await prisma.$transaction(async (tx) => {
+    const row = await tx.applicationMaterial.findFirst({ where: { id: materialRowId, applicationId: id, removedAt: null }, include: { file: true } });
+    if (!row) return;
+    await tx.applicationMaterial.update({ where: { id: row.id }, data: { removedAt: now() } });
+    await recordAudit(tx, {
+      actor: { id: scope.userId, name: scope.userName },
+      action: "material.remove",
+      entityType: "application",
+      entityId: id,
+      before: { material: row.material, fileId: row.fileId, fileName: row.file.fileName },
+    });
+  });
+}
+
+export async function tagPhoto(scope: ProviderScope, id: string, materialRowId: string, photoTag: PhotoTag) {
+  await requireEditable(scope, id);
+  const prisma = await db();
+  await prisma.applicationMaterial.updateMany({ where: { id: materialRowId, applicationId: id, material: "M5", removedAt: null }, data: { photoTag } });
+}
+
+export type SubmitOutcome =
+  | { ok: true; submittedAt: Date }
+  | { ok: false; field?: "attestation"; message: string };
+
+/**
+ * R-MAT-1, R-MAT-2, R-DATE-1: submission needs every material, the seal attestation and the server's
+ * clock before the round's deadline. The receipt (受理回执) is made and stored by the caller first and
+ * recorded here, with its mail, in the submission's own transaction.
+ */
+export async function submitApplication(
+  scope: ProviderScope,
+  id: string,
+  input: { attested: boolean; at: Date; receipt: { key: string; fileName: string; size: number; sha256: string }; mailTo: string; mailText: string },
+): Promise<SubmitOutcome> {
+  const application = await getOwnApplication(scope, id);
+  if (!application) return { ok: false, message: "申报不存在。" };
+  const moved = transition(application.status, "submit");
+  if (!moved.ok) return { ok: false, message: moved.message };
+  if (!isBeforeDeadline(input.at, application.round.deadline)) {
+    return { ok: false, message: `已过申报截止时间（${formatShanghai(application.round.deadline, true)}，北京时间），逾期不予受理（R-DATE-1）。草稿已保留。` };
+  }
+  if (!isComplete(application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])))) {
+    return { ok: false, message: "材料不齐全，不能提交（R-MAT-2）。请按清单补齐后再提交。" };
+  }
+  if (!input.attested) return { ok: false, field: "attestation", message: "请确认所有复印件材料均已加盖企业公章（R-MAT-1）。" };
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const receipt = await tx.storedFile.create({
+      data: { key: input.receipt.key, fileName: input.receipt.fileName, contentType: "application/pdf", size: input.receipt.size, sha256: input.receipt.sha256, uploadedById: scope.userId, createdAt: input.at },
+    });
+    const updated = await tx.application.updateMany({
+      where: { id, organisationId: scope.organisationId, status: application.status, version: application.version },
+      data: { status: moved.to, version: { increment: 1 }, submittedAt: input.at, sealAttestedAt: input.at, receiptFileId: receipt.id },
+    });
+    if (updated.count !== 1) return { ok: false as const, message: "申报已在其他窗口提交或修改，请刷新页面。" };
+    await recordAudit(tx, {
+      actor: { id: scope.userId, name: scope.userName } satisfies Actor,
+      action: "application.submit",
+      entityType: "application",
+      entityId: id,
+      before: { status: application.status },
+      after: {
+        status: moved.to,
+        submittedAt: input.at.toISOString(),
+        materials: application.materials.map((m) => ({ material: m.material, fileName: m.file.fileName, sha256: m.file.sha256 })),
+      },
+    });
+    await enqueueMail(tx, {
+      to: input.mailTo,
+      subject: `【申报平台】受理回执 ${application.number}（${application.enterprise.name}）`,
+      text: input.mailText,
+      attachments: [{ filename: input.receipt.fileName, storageKey: input.receipt.key, contentType: "application/pdf" }],
+    });
+    return { ok: true as const, submittedAt: input.at };
+  });
+}
+
+export function statusLabel(status: ApplicationStatus) {
+  return APPLICATION_STATUSES[status];
+}
