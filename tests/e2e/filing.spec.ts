@@ -1,8 +1,10 @@
 /**
  * A provider files an application end to end with real files made by the test (R-ELIG-3, R-MAT-1,
  * R-MAT-2, R-MAT-3, R-DATE-2), submits and gets the receipt on screen and by e-mail at a real SMTP server;
- * a second provider is refused the same enterprise (R-ELIG-4).
+ * a second provider is refused the same enterprise (R-ELIG-4); a submission one second after the
+ * deadline, by the server's clock, is refused and the draft stays intact (R-DATE-1).
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +12,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { hash } from "@node-rs/argon2";
 import { isValidUscc } from "../../app/domain/uscc.ts";
 import { makeJpeg, makePdf, makePng } from "../utils/files.ts";
+import { E2E_DATA_DIR, E2E_PORT, E2E_SESSION_SECRET, E2E_SMTP_PORT, e2eDatabaseUrl } from "./env.ts";
 import { demoAccount, inbox, login, logout, query } from "./utils.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-filing-"));
@@ -64,7 +67,7 @@ test("a provider files, uploads with progress, submits and receives the receipt 
   await expect(page.getByLabel("诊断报告名称")).toHaveValue("山东联美弹簧科技股份有限公司智能化改造诊断报告");
   await page.getByLabel("合同金额（元）").fill("9,999.99");
   await page.getByRole("button", { name: "保存草稿并上传材料" }).click();
-  await expect(page).toHaveURL(/\/provider\/applications\/[a-z0-9]+$/);
+  await expect(page).toHaveURL(/\/provider\/applications\/(?!new$)[a-z0-9]+$/);
   await expect(page.getByTestId("missing")).toContainText("M1");
 
   // R-MAT-3: a fake PDF is refused by content with its reason; nothing else changes.
@@ -127,4 +130,58 @@ test("a second provider is refused the same enterprise (R-ELIG-4), and staff can
   expect(attempts[0]?.n).toBe(1);
   const applications = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Application" WHERE "organisationId" = 'org-e2e-2'`);
   expect(applications[0]?.n).toBe(0);
+});
+
+test("a submission one second after the deadline, by the server's clock, is refused and the draft stays intact (R-DATE-1)", async ({ page }) => {
+  // A complete draft of the second provider, filed while the round is open…
+  await login(page, { email: "zhiwu@example.com", password: "zhiwu2022" });
+  await startDraft(page, "山东恒昌医疗科技股份有限公司", code("91370303MA3FL0004"));
+  await page.getByRole("button", { name: "保存草稿并上传材料" }).click();
+  await expect(page).toHaveURL(/\/provider\/applications\/(?!new$)[a-z0-9]+$/);
+  const applicationPath = new URL(page.url()).pathname;
+  await uploadAll(page);
+  await expect(page.getByTestId("missing")).toHaveCount(0);
+  await logout(page);
+
+  // …submitted to the portal whose server clock stands one second after the round's deadline
+  // (CLOCK_START: configuration, not sleeping; the browser's own clock and zone play no part).
+  const [round] = await query<{ deadline: Date }>(`SELECT deadline FROM "Round" WHERE "isDemo" = true`);
+  const late = new Date((round?.deadline ?? new Date()).getTime() + 1000);
+  const port = E2E_PORT + 1;
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("scripts/server.ts")], {
+    env: {
+      ...process.env,
+      DATABASE_URL: e2eDatabaseUrl(),
+      DATA_DIR: E2E_DATA_DIR,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_URL: base,
+      SESSION_SECRET: E2E_SESSION_SECRET,
+      NODE_ENV: "production",
+      CLOCK_START: late.toISOString(),
+      SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+    },
+    stdio: "ignore",
+  });
+  try {
+    await expect.poll(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);
+    await page.goto(`${base}/login`);
+    await page.getByLabel("登录邮箱").fill("zhiwu@example.com");
+    await page.getByLabel("密码").fill("zhiwu2022");
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page).toHaveURL(`${base}/provider`);
+    await expect(page.locator(".round-bar")).toContainText("已截止");
+    await page.goto(`${base}${applicationPath}`);
+    await page.getByLabel(/以上所有复印件材料均已加盖企业公章/).check();
+    await page.getByRole("button", { name: "提交申报" }).click();
+    await expect(page.getByText(/已过申报截止时间（.*北京时间），逾期不予受理（R-DATE-1）。草稿已保留。/)).toBeVisible();
+    const [draft] = await query<{ status: string; materials: number }>(
+      `SELECT a.status, (SELECT count(*)::int FROM "ApplicationMaterial" m WHERE m."applicationId" = a.id AND m."removedAt" IS NULL) AS materials
+       FROM "Application" a WHERE a."organisationId" = 'org-e2e-2'`,
+    );
+    expect(draft).toEqual({ status: "draft", materials: 10 });
+  } finally {
+    server.kill("SIGTERM");
+  }
 });
