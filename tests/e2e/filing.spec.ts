@@ -130,6 +130,13 @@ test("a second provider is refused the same enterprise (R-ELIG-4), and staff can
   expect(attempts[0]?.n).toBe(1);
   const applications = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Application" WHERE "organisationId" = 'org-e2e-2'`);
   expect(applications[0]?.n).toBe(0);
+  await logout(page);
+
+  // Staff see both: who filed and who was refused.
+  await login(page, demoAccount("staff"));
+  const row = page.getByTestId("claim-attempts").getByRole("row", { name: /山东联美弹簧科技股份有限公司/ });
+  await expect(row).toContainText("山东智物联网络科技有限公司");
+  await expect(row).toContainText("中国联合网络通信有限公司淄博分公司");
 });
 
 test("a submission one second after the deadline, by the server's clock, is refused and the draft stays intact (R-DATE-1)", async ({ page }) => {
