@@ -1,26 +1,18 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormMessage } from "~/components/forms.tsx";
+import { FormMessage } from "~/components/forms.tsx";
+import { NewPasswordFields } from "~/components/new-password-fields.tsx";
 import { acceptInvitation, findValidInvitation } from "~/models/user.server.ts";
 import { startSession } from "~/utils/session.server.ts";
+import { newPasswordFields, passwordsMatch } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "设置密码 · 智能化改造咨询诊断补助申报平台" }];
 
-const PasswordSchema = z
-  .object({
-    password: z
-      .string({ error: "请设置密码" })
-      .min(8, "密码至少 8 位")
-      .max(72, "密码不超过 72 位")
-      .regex(/[A-Za-z]/, "密码须包含字母")
-      .regex(/\d/, "密码须包含数字"),
-    confirmPassword: z.string({ error: "请再次输入密码" }),
-  })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "两次输入的密码不一致" });
+const PasswordSchema = z.object(newPasswordFields).refine(...passwordsMatch);
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const invitation = await findValidInvitation(params.token ?? "");
@@ -64,17 +56,7 @@ export default function AcceptInvitation() {
       </p>
       <Form method="post" {...getFormProps(form)}>
         <FormMessage message={form.errors?.[0]} />
-        <Field
-          label="密码"
-          hint="至少 8 位，包含字母和数字"
-          inputProps={{ ...getInputProps(fields.password, { type: "password" }), autoComplete: "new-password" }}
-          errors={fields.password.errors}
-        />
-        <Field
-          label="确认密码"
-          inputProps={{ ...getInputProps(fields.confirmPassword, { type: "password" }), autoComplete: "new-password" }}
-          errors={fields.confirmPassword.errors}
-        />
+        <NewPasswordFields password={fields.password} confirm={fields.confirmPassword} />
         <button type="submit">设置密码并登录</button>
       </Form>
     </section>

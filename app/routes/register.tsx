@@ -4,11 +4,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CheckboxField, ErrorList, Field, FormMessage } from "~/components/forms.tsx";
-import { validateUscc } from "~/domain/uscc.ts";
+import { NewPasswordFields } from "~/components/new-password-fields.tsx";
 import { registerProvider } from "~/models/organisation.server.ts";
 import { registrableProviderNames } from "~/models/round.server.ts";
 import { parseFormWithUploads } from "~/utils/multipart.server.ts";
 import { getSessionUser, homeFor, startSession } from "~/utils/session.server.ts";
+import { newPasswordFields, passwordsMatch, phoneField, usccField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "服务商注册 · 智能化改造咨询诊断补助申报平台" }];
@@ -16,34 +17,15 @@ export const meta: MetaFunction = () => [{ title: "服务商注册 · 智能化�
 const RegistrationSchema = z
   .object({
     organisationName: z.string({ error: "请从服务商名单中选择本单位" }).trim().min(1, "请从服务商名单中选择本单位"),
-    uscc: z
-      .string({ error: "请输入统一社会信用代码" })
-      .trim()
-      .transform((value, ctx) => {
-        const result = validateUscc(value);
-        if (!result.ok) {
-          ctx.addIssue({ code: "custom", message: result.message });
-          return z.NEVER;
-        }
-        return result.code;
-      }),
+    uscc: usccField("请输入统一社会信用代码"),
     contactName: z.string({ error: "请输入联系人姓名" }).trim().min(2, "联系人姓名至少 2 个字").max(30, "联系人姓名过长"),
-    contactPhone: z
-      .string({ error: "请输入联系电话" })
-      .trim()
-      .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话"),
+    contactPhone: phoneField,
     email: z.string({ error: "请输入电子邮箱" }).trim().email("请输入有效的电子邮箱地址"),
-    password: z
-      .string({ error: "请设置密码" })
-      .min(8, "密码至少 8 位")
-      .max(72, "密码不超过 72 位")
-      .regex(/[A-Za-z]/, "密码须包含字母")
-      .regex(/\d/, "密码须包含数字"),
-    confirmPassword: z.string({ error: "请再次输入密码" }),
+    ...newPasswordFields,
     licenseFileId: z.string({ error: "请上传营业执照（PDF、JPG 或 PNG）" }).min(1, "请上传营业执照（PDF、JPG 或 PNG）"),
     declaration: z.literal("on", { error: "请确认本单位符合申报条件（R-ELIG-2）" }),
   })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "两次输入的密码不一致" });
+  .refine(...passwordsMatch);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
@@ -141,19 +123,7 @@ export default function Register() {
           inputProps={{ ...getInputProps(fields.email, { type: "email" }), autoComplete: "email" }}
           errors={fields.email.errors}
         />
-        <div className="field-row">
-          <Field
-            label="密码"
-            hint="至少 8 位，包含字母和数字"
-            inputProps={{ ...getInputProps(fields.password, { type: "password" }), autoComplete: "new-password" }}
-            errors={fields.password.errors}
-          />
-          <Field
-            label="确认密码"
-            inputProps={{ ...getInputProps(fields.confirmPassword, { type: "password" }), autoComplete: "new-password" }}
-            errors={fields.confirmPassword.errors}
-          />
-        </div>
+        <NewPasswordFields password={fields.password} confirm={fields.confirmPassword} />
         <div className="field">
           <label htmlFor="license">营业执照（PDF、JPG 或 PNG）</label>
           {license ? (

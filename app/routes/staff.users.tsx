@@ -8,6 +8,7 @@ import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { ROLE_LABELS } from "~/domain/labels.ts";
 import { createStaffManagedUser, DuplicateEmailError, listStaffManagedUsers } from "~/models/user.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { phoneField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "账号管理 · 智能化改造咨询诊断补助申报平台" }];
@@ -17,11 +18,7 @@ const STATUS_LABELS = { active: "已启用", invited: "待激活", disabled: "�
 const InviteSchema = z.object({
   name: z.string({ error: "请输入姓名" }).trim().min(2, "姓名至少 2 个字").max(30, "姓名过长"),
   email: z.string({ error: "请输入电子邮箱" }).trim().email("请输入有效的电子邮箱地址"),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话")
-    .optional(),
+  phone: phoneField.optional(),
   roles: z
     .array(z.enum(["expert", "staff", "approver"]), { error: "请至少选择一个角色" })
     .min(1, "请至少选择一个角色"),

@@ -3,7 +3,7 @@
  * Money is typed in yuan and kept as integer fen; dates are calendar days in Beijing.
  */
 import { parseYuanToFen } from "~/domain/money.ts";
-import { validateUscc } from "~/domain/uscc.ts";
+import { usccField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 const MAX_CONTRACT_FEN = 100_000_000 * 100; // 1 亿元
@@ -16,17 +16,7 @@ const date = (label: string) =>
 
 export const ApplicationDataSchema = z
   .object({
-    enterpriseUscc: z
-      .string({ error: "请输入被诊断企业的统一社会信用代码" })
-      .trim()
-      .transform((value, ctx) => {
-        const result = validateUscc(value);
-        if (!result.ok) {
-          ctx.addIssue({ code: "custom", message: result.message });
-          return z.NEVER;
-        }
-        return result.code;
-      }),
+    enterpriseUscc: usccField("请输入被诊断企业的统一社会信用代码"),
     reportTitle: z.string({ error: "请输入诊断报告名称" }).trim().min(4, "诊断报告名称至少 4 个字").max(100, "诊断报告名称不超过 100 字"),
     contractAmount: z
       .string({ error: "请输入合同金额" })
