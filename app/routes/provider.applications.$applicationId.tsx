@@ -3,7 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useState } from "react";
+import { ContractFields } from "~/components/contract-fields.tsx";
 import { DueDateNotice } from "~/components/due-date.tsx";
 import { Field, FormMessage } from "~/components/forms.tsx";
 import { MaterialUploader } from "~/components/material-uploader.tsx";
@@ -165,8 +165,6 @@ export default function ApplicationPage() {
       diagnosisCompletedOn: application.diagnosisCompletedOn,
     },
   });
-  const [signedOn, setSignedOn] = useState(application.contractSignedOn);
-  const [completedOn, setCompletedOn] = useState(application.diagnosisCompletedOn);
   const missing = materials.filter((m) => !m.item?.complete);
   return (
     <>
@@ -204,20 +202,7 @@ export default function ApplicationPage() {
               <Field label="被诊断企业统一社会信用代码" inputProps={{ ...getInputProps(fields.enterpriseUscc, { type: "text" }), maxLength: 18 }} errors={fields.enterpriseUscc.errors} />
               <Field label="诊断报告名称" inputProps={getInputProps(fields.reportTitle, { type: "text" })} errors={fields.reportTitle.errors} />
             </div>
-            <div className="field-row">
-              <Field label="合同金额（元）" inputProps={{ ...getInputProps(fields.contractAmount, { type: "text" }), inputMode: "decimal" }} errors={fields.contractAmount.errors} />
-              <Field
-                label="合同签订日期"
-                inputProps={{ ...getInputProps(fields.contractSignedOn, { type: "date" }), onChange: (e) => setSignedOn(e.target.value) }}
-                errors={fields.contractSignedOn.errors}
-              />
-              <Field
-                label="诊断完成日期"
-                inputProps={{ ...getInputProps(fields.diagnosisCompletedOn, { type: "date" }), onChange: (e) => setCompletedOn(e.target.value) }}
-                errors={fields.diagnosisCompletedOn.errors}
-              />
-            </div>
-            <DueDateNotice signedOn={signedOn} completedOn={completedOn} />
+            <ContractFields amount={fields.contractAmount} signedOn={fields.contractSignedOn} completedOn={fields.diagnosisCompletedOn} />
             <button type="submit" className="button--secondary">
               保存申报信息
             </button>

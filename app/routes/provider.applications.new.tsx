@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { DueDateNotice } from "~/components/due-date.tsx";
+import { ContractFields } from "~/components/contract-fields.tsx";
 import { CheckboxField, ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { createApplication, enterprisesForPicker } from "~/models/application.server.ts";
 import { currentRound } from "~/models/round.server.ts";
@@ -59,8 +59,6 @@ export default function NewApplication() {
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });
-  const [signedOn, setSignedOn] = useState(String(fields.contractSignedOn.initialValue ?? ""));
-  const [completedOn, setCompletedOn] = useState(String(fields.diagnosisCompletedOn.initialValue ?? ""));
   const shown = enterprises.filter((e) => !query || e.name.includes(query) || (e.uscc ?? "").includes(query.toUpperCase()));
   return (
     <section className="card" style={{ maxWidth: 820, margin: "0 auto" }}>
@@ -106,25 +104,7 @@ export default function NewApplication() {
           errors={fields.eligibility.errors}
         />
         <Field label="诊断报告名称" inputProps={getInputProps(fields.reportTitle, { type: "text" })} errors={fields.reportTitle.errors} />
-        <div className="field-row">
-          <Field
-            label="合同金额（元）"
-            hint="最多两位小数"
-            inputProps={{ ...getInputProps(fields.contractAmount, { type: "text" }), inputMode: "decimal" }}
-            errors={fields.contractAmount.errors}
-          />
-          <Field
-            label="合同签订日期"
-            inputProps={{ ...getInputProps(fields.contractSignedOn, { type: "date" }), onChange: (e) => setSignedOn(e.target.value) }}
-            errors={fields.contractSignedOn.errors}
-          />
-          <Field
-            label="诊断完成日期"
-            inputProps={{ ...getInputProps(fields.diagnosisCompletedOn, { type: "date" }), onChange: (e) => setCompletedOn(e.target.value) }}
-            errors={fields.diagnosisCompletedOn.errors}
-          />
-        </div>
-        <DueDateNotice signedOn={signedOn} completedOn={completedOn} />
+        <ContractFields amount={fields.contractAmount} signedOn={fields.contractSignedOn} completedOn={fields.diagnosisCompletedOn} />
         <div className="actions">
           <button type="submit" disabled={navigation.state === "submitting"}>
             保存草稿并上传材料
