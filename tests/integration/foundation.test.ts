@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isValidUscc } from "~/domain/uscc.ts";
 import { decideOrganisation, registerProvider, type Registration } from "~/models/organisation.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
+import { attemptLogin } from "~/models/user.server.ts";
 import { closeDatabase, isUniqueViolation, type Db } from "~/utils/db.server.ts";
 import { DEMO_ROUND_NAME, ROUND_2022, seed } from "../../seeds/seed.server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
@@ -130,6 +131,17 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     expect(after.registeredInZhangdianConfirmed).toBe(true);
     const mail = await prisma.outboxMessage.findMany({ where: { to: "wanqun@example.com" } });
     expect(mail.map((m) => m.subject)).toEqual([expect.stringContaining("审核通过")]);
+  });
+
+  it("login is rate-limited per account: after five failures even the right password waits", async () => {
+    const account = { email: "wanqun@example.com", address: "198.51.100.7" };
+    expect(await attemptLogin({ ...account, password: "secret123" })).toMatchObject({ ok: true });
+    for (let i = 0; i < 5; i++) {
+      expect(await attemptLogin({ ...account, password: "wrong" })).toEqual({ ok: false, field: "password", message: "邮箱或密码不正确。" });
+    }
+    expect(await attemptLogin({ ...account, password: "secret123" })).toEqual({ ok: false, message: "登录失败次数过多，请 15 分钟后再试。" });
+    // Another account from another address is not affected.
+    expect(await attemptLogin({ email: "staff@demo.local", password: "wrong", address: "198.51.100.8" })).toMatchObject({ ok: false, field: "password" });
   });
 
   it("R-LOG-1 the audit record is append-only: the database refuses updates and deletes", async () => {
