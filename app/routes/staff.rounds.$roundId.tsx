@@ -131,6 +131,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const actor = { id: user.id, name: user.name };
   const roundId = params.roundId === "new" ? null : (params.roundId ?? null);
+  if (roundId && !(await getRound(roundId))) throw new Response("批次不存在。", { status: 404 });
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     if (!roundId) throw new Response("请先保存批次。", { status: 400 });
     const outcome = await importList(request, roundId, actor);
