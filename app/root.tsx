@@ -27,12 +27,20 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
   expert: [{ to: "/expert", label: "评审任务" }],
   staff: [
     { to: "/staff", label: "工作台" },
+    { to: "/staff/applications", label: "申报受理" },
+    { to: "/staff/experts", label: "评审专家" },
+    { to: "/staff/results", label: "评审结果" },
+    { to: "/staff/similarity", label: "查重比对" },
+    { to: "/staff/payouts", label: "补助拨付" },
     { to: "/staff/providers", label: "服务商审核" },
     { to: "/staff/rounds", label: "批次管理" },
     { to: "/staff/users", label: "账号管理" },
     { to: "/staff/audit", label: "操作记录" },
   ],
-  approver: [{ to: "/staff", label: "工作台" }],
+  approver: [
+    { to: "/staff", label: "工作台" },
+    { to: "/staff/payouts", label: "补助拨付" },
+  ],
 };
 
 function navFor(roles: Role[]) {
