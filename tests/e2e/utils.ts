@@ -43,3 +43,14 @@ export async function inbox() {
   if (!fs.existsSync(dir)) return [];
   return Promise.all(fs.readdirSync(dir).sort().map(async (name) => simpleParser(fs.readFileSync(path.join(dir, name)))));
 }
+
+/**
+ * A Prisma client on the browser tests' database and a store on their data folder, for
+ * tests/utils/scenario.ts to prepare data in a given state. Close it with `close()`.
+ */
+export async function scenarioClient() {
+  const { openDatabase } = await import("../../app/utils/db.server.ts");
+  const { FolderStore } = await import("../../app/services/storage.server.ts");
+  const handle = await openDatabase({ url: e2eDatabaseUrl(), dataDir: E2E_DATA_DIR });
+  return { prisma: handle.client, store: new FolderStore(path.join(E2E_DATA_DIR, "files")), close: handle.close };
+}

@@ -1,0 +1,199 @@
+/**
+ * Test data in a given state, written straight to the database (and the object store) so that a test
+ * of a later step does not have to click through the earlier ones. Used by the integration tests
+ * (with the client of `useFreshDatabase`) and by the browser tests (with `scenarioClient()` of
+ * tests/e2e/utils.ts and a FolderStore on the e2e data folder).
+ *
+ * Only the state is made here; every rule is exercised by the code under test.
+ */
+import crypto from "node:crypto";
+import { Readable } from "node:stream";
+import type { Db } from "../../app/utils/db.server.ts";
+import { hashPassword } from "../../app/utils/password.server.ts";
+import type { ObjectStore } from "../../app/services/storage.server.ts";
+import { MATERIAL_IDS, type MaterialId } from "../../app/domain/materials.ts";
+import { makeJpeg, makePdf } from "./files.ts";
+
+export const SCENARIO_PASSWORD = "Scenario-Passw0rd!";
+
+let counter = 0;
+function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${counter}${crypto.randomBytes(2).toString("hex")}`;
+}
+
+/** A valid-looking 18-character credit code (the check character is not computed; the DB does not check it). */
+export function fakeUscc(): string {
+  const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  let body = "91370303";
+  while (body.length < 18) body += alphabet[crypto.randomInt(alphabet.length)];
+  return body;
+}
+
+export async function createRound(
+  prisma: Db,
+  options: { name?: string; code?: string; deadline?: Date; enterprises?: string[]; providers?: string[]; passMark?: number } = {},
+) {
+  const code = options.code ?? unique("T").slice(0, 12);
+  const enterprises = options.enterprises ?? Array.from({ length: 10 }, (_, i) => `测试企业${code}-${i + 1}有限公司`);
+  const providers = options.providers ?? Array.from({ length: 5 }, (_, i) => `测试服务商${code}-${i + 1}科技有限公司`);
+  return prisma.round.create({
+    data: {
+      name: options.name ?? `测试批次${code}`,
+      code,
+      year: 2022,
+      status: "open",
+      deadline: options.deadline ?? new Date("2099-12-31T15:59:59Z"),
+      passMark: options.passMark ?? 60,
+      budgetFen: enterprises.length * 1_000_000,
+      enterprises: { create: enterprises.map((name, i) => ({ name, seq: i + 1 })) },
+      providers: { create: providers.map((name, i) => ({ name, seq: i + 1 })) },
+    },
+    include: { enterprises: { orderBy: { seq: "asc" } }, providers: { orderBy: { seq: "asc" } } },
+  });
+}
+
+/** A verified provider organisation with one active user (password SCENARIO_PASSWORD). */
+export async function createProvider(prisma: Db, options: { name?: string; email?: string } = {}) {
+  const name = options.name ?? `测试服务商${unique("")}`;
+  const email = options.email ?? `${unique("provider")}@example.test`;
+  const organisation = await prisma.organisation.create({
+    data: {
+      name,
+      uscc: fakeUscc(),
+      contactName: "联系人",
+      contactPhone: "13800000000",
+      contactEmail: email,
+      status: "verified",
+      goodStandingDeclaredAt: new Date(),
+      registeredInZhangdianConfirmed: true,
+      verifiedAt: new Date(),
+    },
+  });
+  const user = await prisma.user.create({
+    data: {
+      email,
+      name: `${name}联系人`,
+      roles: ["provider"],
+      organisationId: organisation.id,
+      passwordHash: await hashPassword(SCENARIO_PASSWORD),
+    },
+  });
+  return { organisation, user, email, password: SCENARIO_PASSWORD };
+}
+
+/** An active user with the given roles (password SCENARIO_PASSWORD). */
+export async function createUser(
+  prisma: Db,
+  roles: ("staff" | "approver" | "expert")[],
+  options: { name?: string; email?: string; field?: string; organisationName?: string } = {},
+) {
+  const email = options.email ?? `${unique(roles[0] ?? "user")}@example.test`;
+  const user = await prisma.user.create({
+    data: {
+      email,
+      name: options.name ?? `测试${roles.includes("expert") ? "专家" : "人员"}${counter}`,
+      roles,
+      passwordHash: await hashPassword(SCENARIO_PASSWORD),
+      ...(roles.includes("expert")
+        ? { expertProfile: { create: { field: options.field ?? "智能制造", organisationName: options.organisationName ?? "某高校", conflictsDeclaredAt: new Date() } } }
+        : {}),
+    },
+  });
+  return { user, email, password: SCENARIO_PASSWORD };
+}
+
+async function storeFile(store: ObjectStore, prisma: Db, fileName: string, bytes: Uint8Array, contentType: string, uploadedById: string) {
+  const key = `materials/${unique("f")}-${fileName.replace(/[^a-z0-9.]/gi, "_")}`;
+  await store.put(key, Readable.from([Buffer.from(bytes)]), contentType);
+  return prisma.storedFile.create({
+    data: {
+      key,
+      fileName,
+      contentType,
+      size: bytes.length,
+      sha256: crypto.createHash("sha256").update(bytes).digest("hex"),
+      uploadedById,
+    },
+  });
+}
+
+export type ScenarioApplicationOptions = {
+  roundId: string;
+  enterpriseId: string;
+  organisationId: string;
+  createdById: string;
+  store: ObjectStore;
+  /** Defaults to "submitted". */
+  status?: "draft" | "submitted" | "accepted" | "under_review";
+  contractAmountFen?: number;
+  reportTitle?: string;
+  /** Bytes of the diagnosis report (M8); a one-page PDF by default. */
+  reportPdf?: Uint8Array;
+  /** Leave these materials out (the application is then incomplete). */
+  without?: MaterialId[];
+  submittedAt?: Date;
+};
+
+/** An application with every material (small real PDF/JPEG files in the store), in the given status. */
+export async function createApplication(prisma: Db, options: ScenarioApplicationOptions) {
+  const round = await prisma.round.update({
+    where: { id: options.roundId },
+    data: { applicationSeq: { increment: 1 } },
+    select: { code: true, applicationSeq: true },
+  });
+  const status = options.status ?? "submitted";
+  const submittedAt = status === "draft" ? null : (options.submittedAt ?? new Date());
+  const application = await prisma.application.create({
+    data: {
+      number: `${round.code}-${String(round.applicationSeq).padStart(4, "0")}`,
+      roundId: options.roundId,
+      organisationId: options.organisationId,
+      enterpriseId: options.enterpriseId,
+      enterpriseUscc: fakeUscc(),
+      eligibilityConfirmedAt: new Date(),
+      reportTitle: options.reportTitle ?? "智能化改造评估诊断报告",
+      contractAmountFen: options.contractAmountFen ?? 1_200_000,
+      contractSignedOn: "2022-09-01",
+      diagnosisCompletedOn: "2022-09-20",
+      diagnosisDueOn: "2022-09-29",
+      status,
+      sealAttestedAt: submittedAt,
+      submittedAt,
+      acceptedAt: status === "accepted" || status === "under_review" ? new Date() : null,
+      createdById: options.createdById,
+    },
+  });
+  const pdf = await makePdf("material");
+  const photo = await makeJpeg(crypto.randomInt(1_000_000));
+  for (const material of MATERIAL_IDS) {
+    if (options.without?.includes(material)) continue;
+    const isPhoto = material === "M5";
+    const bytes = material === "M8" ? (options.reportPdf ?? (await makePdf("report"))) : isPhoto ? photo : pdf;
+    const file = await storeFile(
+      options.store,
+      prisma,
+      isPhoto ? `${material}.jpg` : `${material}.pdf`,
+      bytes,
+      isPhoto ? "image/jpeg" : "application/pdf",
+      options.createdById,
+    );
+    await prisma.applicationMaterial.create({
+      data: { applicationId: application.id, material, fileId: file.id, photoTag: isPhoto ? "workshop" : null },
+    });
+    if (isPhoto) {
+      const team = await storeFile(options.store, prisma, `${material}-team.jpg`, await makeJpeg(crypto.randomInt(1_000_000)), "image/jpeg", options.createdById);
+      await prisma.applicationMaterial.create({
+        data: { applicationId: application.id, material, fileId: team.id, photoTag: "team" },
+      });
+    }
+  }
+  return application;
+}
+
+/** Assign an expert to an application (no rule checked: the assignment code is tested elsewhere). */
+export async function assignExpert(prisma: Db, options: { applicationId: string; expertId: string; assignedById: string }) {
+  return prisma.expertAssignment.create({
+    data: { ...options, noConflictConfirmedAt: null },
+  });
+}
