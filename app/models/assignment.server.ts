@@ -39,39 +39,38 @@ async function loadRound(tx: Tx, roundId: string) {
     select: { id: true, name: true, reviewsPerApplication: true, reviewDeadline: true },
   });
   if (!round) return null;
-  const [applications, experts, active, withdrawn] = await Promise.all([
-    tx.application.findMany({
-      where: { roundId, status: { in: [...ASSIGNABLE] } },
-      orderBy: { number: "asc" },
-      select: {
-        id: true,
-        number: true,
-        status: true,
-        version: true,
-        organisationId: true,
-        enterpriseId: true,
-        organisation: { select: { name: true } },
-        enterprise: { select: { name: true } },
-      },
-    }),
-    tx.user.findMany({
-      where: { roles: { has: "expert" }, status: { not: "disabled" } },
-      orderBy: { id: "asc" },
-      select: { id: true, name: true, email: true },
-    }),
-    tx.expertAssignment.findMany({
-      where: { withdrawnAt: null, application: { roundId } },
-      select: { applicationId: true, expertId: true },
-    }),
-    tx.expertAssignment.findMany({
-      where: { withdrawnAt: { not: null }, application: { roundId, status: { in: [...ASSIGNABLE] } } },
-      select: { applicationId: true, expertId: true, application: { select: { enterpriseId: true } } },
-    }),
-  ]);
+  // One query after another: inside a transaction they share one connection.
+  const applications = await tx.application.findMany({
+    where: { roundId, status: { in: [...ASSIGNABLE] } },
+    orderBy: { number: "asc" },
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      version: true,
+      organisationId: true,
+      enterpriseId: true,
+      organisation: { select: { name: true } },
+      enterprise: { select: { name: true } },
+    },
+  });
+  const experts = await tx.user.findMany({
+    where: { roles: { has: "expert" }, status: { not: "disabled" } },
+    orderBy: { id: "asc" },
+    select: { id: true, name: true, email: true },
+  });
+  const active = await tx.expertAssignment.findMany({
+    where: { withdrawnAt: null, application: { roundId } },
+    select: { applicationId: true, expertId: true },
+  });
+  const withdrawn = await tx.expertAssignment.findMany({
+    where: { withdrawnAt: { not: null }, application: { roundId, status: { in: [...ASSIGNABLE] } } },
+    select: { applicationId: true, expertId: true, application: { select: { enterpriseId: true } } },
+  });
   const conflicts = await conflictIdsForRound(
     tx,
     roundId,
-    experts.map((e) => e.id),
+    experts.map((e) => e.id)
   );
   return { round, applications, experts, active, withdrawn, conflicts };
 }
@@ -115,7 +114,17 @@ function describePlan(data: NonNullable<RoundData>, plan: AssignmentPlan, k: num
   for (const a of plan.added) addedPerExpert.set(a.expertId, (addedPerExpert.get(a.expertId) ?? 0) + 1);
   const added = data.applications.flatMap((app) => {
     const names = plan.added.filter((a) => a.applicationId === app.id).map((a) => expertById.get(a.expertId)?.name ?? a.expertId);
-    return names.length ? [{ applicationId: app.id, number: app.number, enterprise: app.enterprise.name, provider: app.organisation.name, experts: names }] : [];
+    return names.length
+      ? [
+          {
+            applicationId: app.id,
+            number: app.number,
+            enterprise: app.enterprise.name,
+            provider: app.organisation.name,
+            experts: names,
+          },
+        ]
+      : [];
   });
   return {
     roundId: data.round.id,
@@ -124,14 +133,22 @@ function describePlan(data: NonNullable<RoundData>, plan: AssignmentPlan, k: num
     experts: data.experts.length,
     added,
     addedCount: plan.added.length,
-    shortages: plan.shortages.map((s) => ({ number: appById.get(s.applicationId)?.number ?? s.applicationId, message: s.message })),
+    shortages: plan.shortages.map((s) => ({
+      number: appById.get(s.applicationId)?.number ?? s.applicationId,
+      message: s.message,
+    })),
     conflicting: plan.conflicting.map((c) => ({
       number: appById.get(c.applicationId)?.number ?? c.applicationId,
       expert: expertById.get(c.expertId)?.name ?? c.expertId,
       message: c.message,
     })),
     loads: plan.loads
-      .map((l) => ({ expertId: l.expertId, name: expertById.get(l.expertId)?.name ?? l.expertId, load: l.load, added: addedPerExpert.get(l.expertId) ?? 0 }))
+      .map((l) => ({
+        expertId: l.expertId,
+        name: expertById.get(l.expertId)?.name ?? l.expertId,
+        load: l.load,
+        added: addedPerExpert.get(l.expertId) ?? 0,
+      }))
       .sort((a, b) => b.load - a.load || a.name.localeCompare(b.name, "zh-CN")),
   };
 }
@@ -172,7 +189,12 @@ export async function applyAutoAssignment(actor: NonNullable<Actor>, roundId: st
         if (plan.added.length === 0) return { ok: true, view, mailed: 0 };
         const at = now();
         await tx.expertAssignment.createMany({
-          data: plan.added.map((a) => ({ applicationId: a.applicationId, expertId: a.expertId, assignedById: actor.id, assignedAt: at })),
+          data: plan.added.map((a) => ({
+            applicationId: a.applicationId,
+            expertId: a.expertId,
+            assignedById: actor.id,
+            assignedAt: at,
+          })),
         });
         const expertById = new Map(data.experts.map((e) => [e.id, e]));
         for (const app of data.applications) {
@@ -193,7 +215,7 @@ export async function applyAutoAssignment(actor: NonNullable<Actor>, roundId: st
         const mailed = await mailAssignments(tx, data, plan.added);
         return { ok: true, view, mailed };
       },
-      { timeout: 60_000 },
+      { timeout: 60_000 }
     );
   } catch (error) {
     if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
@@ -207,7 +229,7 @@ async function moveToReview(
   tx: Tx,
   actor: Actor,
   app: { id: string; number: string; status: string; version: number },
-  entry: { action: string; after: Prisma.InputJsonObject },
+  entry: { action: string; after: Prisma.InputJsonObject }
 ) {
   let status = app.status;
   if (app.status === "accepted") {
@@ -217,7 +239,8 @@ async function moveToReview(
       where: { id: app.id, version: app.version, status: "accepted" },
       data: { status: next.to, version: { increment: 1 } },
     });
-    if (updated.count !== 1) throw new AssignmentConflictError(`申报 ${app.number} 刚被其他人修改，本次未作任何更改。请刷新页面后重试。`);
+    if (updated.count !== 1)
+      throw new AssignmentConflictError(`申报 ${app.number} 刚被其他人修改，本次未作任何更改。请刷新页面后重试。`);
     status = next.to;
   }
   await recordAudit(tx, {
@@ -233,8 +256,12 @@ async function moveToReview(
 /** ONE e-mail per expert listing all its new assignments. */
 async function mailAssignments(
   tx: Tx,
-  data: { round: { name: string; reviewDeadline: Date | null }; applications: { id: string; number: string; organisation: { name: string }; enterprise: { name: string } }[]; experts: { id: string; name: string; email: string }[] },
-  added: readonly { applicationId: string; expertId: string }[],
+  data: {
+    round: { name: string; reviewDeadline: Date | null };
+    applications: { id: string; number: string; organisation: { name: string }; enterprise: { name: string } }[];
+    experts: { id: string; name: string; email: string }[];
+  },
+  added: readonly { applicationId: string; expertId: string }[]
 ): Promise<number> {
   const appById = new Map(data.applications.map((a) => [a.id, a]));
   let mailed = 0;
@@ -247,13 +274,19 @@ async function mailAssignments(
       })
       .sort((a, b) => (a.number < b.number ? -1 : 1));
     if (apps.length === 0) continue;
-    const lines = apps.map((a, i) => `${i + 1}. 申报编号 ${a.number}　被诊断企业：${a.enterprise.name}　服务商：${a.organisation.name}`);
-    const deadline = data.round.reviewDeadline ? `请于 ${formatShanghai(data.round.reviewDeadline)}（北京时间）前提交评审意见。` : "评审截止时间另行通知。";
+    const lines = apps.map(
+      (a, i) => `${i + 1}. 申报编号 ${a.number}　被诊断企业：${a.enterprise.name}　服务商：${a.organisation.name}`
+    );
+    const deadline = data.round.reviewDeadline
+      ? `请于 ${formatShanghai(data.round.reviewDeadline)}（北京时间）前提交评审意见。`
+      : "评审截止时间另行通知。";
     await enqueueMail(tx, {
       to: expert.email,
       subject: `【智能化改造诊断补助申报平台】评审任务分配通知（${apps.length} 份）`,
       text:
-        `${expert.name}，您好：\n\n区工信局已将“${data.round.name}”的以下 ${apps.length} 份申报分配给您评审：\n\n${lines.join("\n")}\n\n` +
+        `${expert.name}，您好：\n\n区工信局已将“${data.round.name}”的以下 ${apps.length} 份申报分配给您评审：\n\n${lines.join(
+          "\n"
+        )}\n\n` +
         `${deadline}\n开始评审前请确认与上述服务商和企业不存在利益关系；如有，请在平台上声明回避。\n` +
         `登录平台查看评审任务：${env().publicUrl}/expert\n\n张店区工业和信息化局`,
     });
@@ -294,11 +327,20 @@ export async function addAssignment(actor: NonNullable<Actor>, applicationId: st
       });
       if (!expert) return { ok: false, message: "请选择一位在册的评审专家。" };
       const conflicts = (await conflictIdsForRound(tx, app.roundId, [expert.id])).get(expert.id) ?? [];
-      const rows = await tx.expertAssignment.findMany({ where: { applicationId }, select: { id: true, expertId: true, withdrawnAt: true } });
+      const rows = await tx.expertAssignment.findMany({
+        where: { applicationId },
+        select: { id: true, expertId: true, withdrawnAt: true },
+      });
       const check = checkManualAssignment(
         { id: expert.id, name: expert.name, conflicts },
-        { id: app.id, providerOrgId: app.organisationId, enterpriseId: app.enterpriseId, providerName: app.organisation.name, enterpriseName: app.enterprise.name },
-        rows.filter((r) => r.withdrawnAt === null).map((r) => ({ applicationId, expertId: r.expertId })),
+        {
+          id: app.id,
+          providerOrgId: app.organisationId,
+          enterpriseId: app.enterpriseId,
+          providerName: app.organisation.name,
+          enterpriseName: app.enterprise.name,
+        },
+        rows.filter((r) => r.withdrawnAt === null).map((r) => ({ applicationId, expertId: r.expertId }))
       );
       if (!check.ok) return { ok: false, message: check.message };
       const withdrawn = rows.find((r) => r.expertId === expert.id);
@@ -306,13 +348,23 @@ export async function addAssignment(actor: NonNullable<Actor>, applicationId: st
         // Re-adding an expert withdrawn earlier: the same row is active again.
         await tx.expertAssignment.update({
           where: { id: withdrawn.id },
-          data: { withdrawnAt: null, withdrawnReason: null, assignedById: actor.id, assignedAt: now(), noConflictConfirmedAt: null },
+          data: {
+            withdrawnAt: null,
+            withdrawnReason: null,
+            assignedById: actor.id,
+            assignedAt: now(),
+            noConflictConfirmedAt: null,
+          },
         });
       } else {
-        await tx.expertAssignment.create({ data: { applicationId, expertId: expert.id, assignedById: actor.id, assignedAt: now() } });
+        await tx.expertAssignment.create({
+          data: { applicationId, expertId: expert.id, assignedById: actor.id, assignedAt: now() },
+        });
       }
       await moveToReview(tx, actor, app, { action: "assignment.add", after: { expert: expert.name, expertId: expert.id } });
-      await mailAssignments(tx, { round: app.round, applications: [app], experts: [expert] }, [{ applicationId, expertId: expert.id }]);
+      await mailAssignments(tx, { round: app.round, applications: [app], experts: [expert] }, [
+        { applicationId, expertId: expert.id },
+      ]);
       return { ok: true };
     });
   } catch (error) {
@@ -323,7 +375,11 @@ export async function addAssignment(actor: NonNullable<Actor>, applicationId: st
 }
 
 /** Staff withdraw an assignment, with a reason; the expert is told by e-mail. */
-export async function withdrawAssignment(actor: NonNullable<Actor>, assignmentId: string, reason: string): Promise<ManualOutcome> {
+export async function withdrawAssignment(
+  actor: NonNullable<Actor>,
+  assignmentId: string,
+  reason: string
+): Promise<ManualOutcome> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const assignment = await tx.expertAssignment.findUnique({
@@ -365,11 +421,14 @@ export async function withdrawAssignment(actor: NonNullable<Actor>, assignmentId
 export async function saveAssignmentSettings(
   actor: NonNullable<Actor>,
   roundId: string,
-  input: { reviewsPerApplication: number; reviewDeadline: Date | null },
+  input: { reviewsPerApplication: number; reviewDeadline: Date | null }
 ): Promise<ManualOutcome> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
-    const before = await tx.round.findUnique({ where: { id: roundId }, select: { reviewsPerApplication: true, reviewDeadline: true } });
+    const before = await tx.round.findUnique({
+      where: { id: roundId },
+      select: { reviewsPerApplication: true, reviewDeadline: true },
+    });
     if (!before) return { ok: false, message: "批次不存在。" };
     await tx.round.update({ where: { id: roundId }, data: input });
     await recordAudit(tx, {
@@ -377,7 +436,10 @@ export async function saveAssignmentSettings(
       action: "round.update",
       entityType: "round",
       entityId: roundId,
-      before: { reviewsPerApplication: before.reviewsPerApplication, reviewDeadline: before.reviewDeadline?.toISOString() ?? null },
+      before: {
+        reviewsPerApplication: before.reviewsPerApplication,
+        reviewDeadline: before.reviewDeadline?.toISOString() ?? null,
+      },
       after: { reviewsPerApplication: input.reviewsPerApplication, reviewDeadline: input.reviewDeadline?.toISOString() ?? null },
     });
     return { ok: true };
@@ -391,9 +453,18 @@ export async function assignmentBoard(roundId: string, filter: { q?: string; sta
   const applications = await prisma.application.findMany({
     where: {
       roundId,
-      status: filter.status === "accepted" || filter.status === "under_review" ? filter.status : { in: ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"] },
+      status:
+        filter.status === "accepted" || filter.status === "under_review"
+          ? filter.status
+          : { in: ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"] },
       ...(q
-        ? { OR: [{ number: { contains: q } }, { organisation: { name: { contains: q } } }, { enterprise: { name: { contains: q } } }] }
+        ? {
+            OR: [
+              { number: { contains: q } },
+              { organisation: { name: { contains: q } } },
+              { enterprise: { name: { contains: q } } },
+            ],
+          }
         : {}),
     },
     orderBy: { number: "asc" },

@@ -5,7 +5,13 @@
  * A conflict recorded while the expert already holds an assignment it hits withdraws that assignment
  * in the same transaction, so staff see the application short of an expert and reassign it.
  */
-import { conflictHits, CONFLICT_KIND_LABELS, conflictedPartyIds, normalisePartyName, type ConflictKind } from "~/domain/conflicts.ts";
+import {
+  conflictHits,
+  CONFLICT_KIND_LABELS,
+  conflictedPartyIds,
+  normalisePartyName,
+  type ConflictKind,
+} from "~/domain/conflicts.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { createStaffManagedUser } from "~/models/user.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -56,9 +62,14 @@ export async function listExperts(filter: { q?: string; roundId?: string | null 
 /** Invite an expert: the account and its invitation e-mail, then its profile. */
 export async function inviteExpert(
   actor: Actor,
-  input: { name: string; email: string; phone?: string } & ExpertProfileInput,
+  input: { name: string; email: string; phone?: string } & ExpertProfileInput
 ): Promise<{ userId: string }> {
-  const { userId } = await createStaffManagedUser(actor, { name: input.name, email: input.email, phone: input.phone, roles: ["expert"] });
+  const { userId } = await createStaffManagedUser(actor, {
+    name: input.name,
+    email: input.email,
+    phone: input.phone,
+    roles: ["expert"],
+  });
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
     await tx.expertProfile.upsert({
@@ -117,7 +128,7 @@ export async function getExpert(userId: string) {
 export async function updateExpertProfile(
   actor: Actor,
   userId: string,
-  input: { name: string; phone?: string } & ExpertProfileInput,
+  input: { name: string; phone?: string } & ExpertProfileInput
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -137,7 +148,12 @@ export async function updateExpertProfile(
       action: "expert.profile",
       entityType: "user",
       entityId: userId,
-      before: { name: before.name, phone: before.phone, field: before.expertProfile?.field ?? null, organisationName: before.expertProfile?.organisationName ?? null },
+      before: {
+        name: before.name,
+        phone: before.phone,
+        field: before.expertProfile?.field ?? null,
+        organisationName: before.expertProfile?.organisationName ?? null,
+      },
       after: { name: input.name, phone: input.phone || null, field: input.field, organisationName: input.organisationName },
     });
     return { ok: true };
@@ -153,10 +169,23 @@ const WITHDRAW_REASON = { expert: "专家声明回避", staff: "工作人员登�
  * Record one conflict, by staff or by the expert itself, and withdraw the expert's active assignments
  * it hits (R-REV-5). Returns the numbers of the applications withdrawn.
  */
-async function addConflictIn(tx: Tx, actor: Actor, expertId: string, input: ConflictInput, declaredBy: "staff" | "expert"): Promise<string[]> {
+async function addConflictIn(
+  tx: Tx,
+  actor: Actor,
+  expertId: string,
+  input: ConflictInput,
+  declaredBy: "staff" | "expert"
+): Promise<string[]> {
   const partyName = input.partyName.trim();
   const conflict = await tx.expertConflict.create({
-    data: { expertId, kind: input.kind, partyName, note: input.note?.trim() || null, declaredBy, recordedById: actor?.id ?? null },
+    data: {
+      expertId,
+      kind: input.kind,
+      partyName,
+      note: input.note?.trim() || null,
+      declaredBy,
+      recordedById: actor?.id ?? null,
+    },
   });
   await recordAudit(tx, {
     actor,
@@ -169,11 +198,16 @@ async function addConflictIn(tx: Tx, actor: Actor, expertId: string, input: Conf
     where: { expertId, withdrawnAt: null },
     select: {
       id: true,
-      application: { select: { id: true, number: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } } } },
+      application: {
+        select: { id: true, number: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } } },
+      },
     },
   });
   const hit = active.filter((a) =>
-    conflictHits({ kind: input.kind, partyName }, { providerName: a.application.organisation.name, enterpriseName: a.application.enterprise.name }),
+    conflictHits(
+      { kind: input.kind, partyName },
+      { providerName: a.application.organisation.name, enterpriseName: a.application.enterprise.name }
+    )
   );
   const reason = WITHDRAW_REASON[declaredBy];
   for (const assignment of hit) {
@@ -190,7 +224,12 @@ async function addConflictIn(tx: Tx, actor: Actor, expertId: string, input: Conf
   return hit.map((a) => a.application.number);
 }
 
-export async function addConflict(actor: Actor, expertId: string, input: ConflictInput, declaredBy: "staff" | "expert"): Promise<ConflictOutcome> {
+export async function addConflict(
+  actor: Actor,
+  expertId: string,
+  input: ConflictInput,
+  declaredBy: "staff" | "expert"
+): Promise<ConflictOutcome> {
   const prisma = await db();
   const expert = await prisma.user.findFirst({ where: { id: expertId, roles: { has: "expert" } }, select: { id: true } });
   if (!expert) return { ok: false, message: "专家不存在。" };
@@ -202,12 +241,17 @@ export async function addConflict(actor: Actor, expertId: string, input: Conflic
     const withdrawn = await prisma.$transaction((tx) => addConflictIn(tx, actor, expertId, input, declaredBy));
     return { ok: true, withdrawn };
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, message: `已登记与该${CONFLICT_KIND_LABELS[input.kind]}的利益关系，无需重复添加。` };
+    if (isUniqueViolation(error))
+      return { ok: false, message: `已登记与该${CONFLICT_KIND_LABELS[input.kind]}的利益关系，无需重复添加。` };
     throw error;
   }
 }
 
-export async function removeConflict(actor: Actor, expertId: string, conflictId: string): Promise<{ ok: boolean; message?: string }> {
+export async function removeConflict(
+  actor: Actor,
+  expertId: string,
+  conflictId: string
+): Promise<{ ok: boolean; message?: string }> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const conflict = await tx.expertConflict.findFirst({ where: { id: conflictId, expertId } });
@@ -230,11 +274,14 @@ export async function removeConflict(actor: Actor, expertId: string, conflictId:
  */
 export async function declareConflicts(
   expert: { id: string; name: string },
-  entries: readonly ConflictInput[],
+  entries: readonly ConflictInput[]
 ): Promise<{ added: number; withdrawn: string[] }> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
-    const existing = await tx.expertConflict.findMany({ where: { expertId: expert.id }, select: { kind: true, partyName: true } });
+    const existing = await tx.expertConflict.findMany({
+      where: { expertId: expert.id },
+      select: { kind: true, partyName: true },
+    });
     const seen = new Set(existing.map((c) => `${c.kind}:${normalisePartyName(c.partyName)}`));
     const withdrawn: string[] = [];
     let added = 0;
@@ -271,12 +318,18 @@ export async function expertDeclaration(expertId: string) {
 }
 
 /** Names for pickers: the round's provider list and registered providers with applications, and its enterprise list. */
-export async function roundPartyNames(roundId: string | null | undefined): Promise<{ providers: string[]; enterprises: string[] }> {
+export async function roundPartyNames(
+  roundId: string | null | undefined
+): Promise<{ providers: string[]; enterprises: string[] }> {
   if (!roundId) return { providers: [], enterprises: [] };
   const prisma = await db();
   const [listed, applying, enterprises] = await Promise.all([
     prisma.roundProvider.findMany({ where: { roundId }, orderBy: { seq: "asc" }, select: { name: true } }),
-    prisma.organisation.findMany({ where: { applications: { some: { roundId } } }, orderBy: { name: "asc" }, select: { name: true } }),
+    prisma.organisation.findMany({
+      where: { applications: { some: { roundId } } },
+      orderBy: { name: "asc" },
+      select: { name: true },
+    }),
     prisma.roundEnterprise.findMany({ where: { roundId }, orderBy: { seq: "asc" }, select: { name: true } }),
   ]);
   return {
@@ -290,11 +343,16 @@ export async function roundPartyNames(roundId: string | null | undefined): Promi
  * organisations with applications in the round) and RoundEnterprise ids, matched by name.
  */
 export async function conflictIdsForRound(tx: Tx, roundId: string, expertIds: readonly string[]): Promise<Map<string, string[]>> {
-  const [providers, enterprises, conflicts] = await Promise.all([
-    tx.organisation.findMany({ where: { applications: { some: { roundId } } }, select: { id: true, name: true } }),
-    tx.roundEnterprise.findMany({ where: { roundId }, select: { id: true, name: true } }),
-    tx.expertConflict.findMany({ where: { expertId: { in: [...expertIds] } }, select: { expertId: true, kind: true, partyName: true } }),
-  ]);
+  // One query after another: inside a transaction they share one connection.
+  const providers = await tx.organisation.findMany({
+    where: { applications: { some: { roundId } } },
+    select: { id: true, name: true },
+  });
+  const enterprises = await tx.roundEnterprise.findMany({ where: { roundId }, select: { id: true, name: true } });
+  const conflicts = await tx.expertConflict.findMany({
+    where: { expertId: { in: [...expertIds] } },
+    select: { expertId: true, kind: true, partyName: true },
+  });
   const result = new Map<string, string[]>();
   for (const expertId of expertIds) {
     const own = conflicts.filter((c) => c.expertId === expertId);

@@ -19,12 +19,23 @@ const lines = z
   .string()
   .max(5000, "内容过长")
   .optional()
-  .transform((text) => (text ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+  .transform((text) =>
+    (text ?? "")
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+  )
   .refine((list) => list.every((name) => name.length >= 2 && name.length <= 100), "每行填写一个单位全称（2 至 100 字）");
 
 const DeclareSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("none") }),
-  z.object({ intent: z.literal("declare"), providers: names, enterprises: names, otherProviders: lines, otherEnterprises: lines }),
+  z.object({
+    intent: z.literal("declare"),
+    providers: names,
+    enterprises: names,
+    otherProviders: lines,
+    otherEnterprises: lines,
+  }),
 ]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -50,12 +61,15 @@ export async function action({ request }: ActionFunctionArgs) {
       ? []
       : [
           ...[...(value.providers ?? []), ...value.otherProviders].map((partyName) => ({ kind: "provider" as const, partyName })),
-          ...[...(value.enterprises ?? []), ...value.otherEnterprises].map((partyName) => ({ kind: "enterprise" as const, partyName })),
+          ...[...(value.enterprises ?? []), ...value.otherEnterprises].map((partyName) => ({
+            kind: "enterprise" as const,
+            partyName,
+          })),
         ];
   if (value.intent === "declare" && entries.length === 0) {
     return data(
       submission.reply({ formErrors: ["请勾选或填写与您存在利益关系的单位；如均不存在，请点击“与以上单位均不存在利益关系”。"] }),
-      { status: 400 },
+      { status: 400 }
     );
   }
   await declareConflicts({ id: user.id, name: user.name }, entries);
@@ -140,7 +154,8 @@ export default function ExpertConflicts() {
       <Form method="post" {...getFormProps(form)}>
         <h2>我与以下单位存在利益关系</h2>
         <p className="small muted">
-          {roundName ? `名单取自${roundName}。` : ""}勾选存在利益关系（任职、兼职、顾问、持股、亲属关系等）的单位；名单中没有的，可在下方逐行填写全称。
+          {roundName ? `名单取自${roundName}。` : ""}
+          勾选存在利益关系（任职、兼职、顾问、持股、亲属关系等）的单位；名单中没有的，可在下方逐行填写全称。
           声明后，已分配给您的相关申报会自动撤回。
         </p>
         <FormMessage message={form.errors?.[0]} />

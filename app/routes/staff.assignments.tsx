@@ -45,7 +45,9 @@ const SettingsSchema = z.object({
     .transform((value, ctx) => {
       if (!value) return null;
       const normalised = value.replace("T", " ");
-      const parsed = tryParseShanghaiDateTime(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(normalised) ? `${normalised}:59` : normalised);
+      const parsed = tryParseShanghaiDateTime(
+        /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(normalised) ? `${normalised}:59` : normalised
+      );
       if (!parsed) {
         ctx.addIssue({ code: "custom", message: "评审截止时间格式应为 年-月-日 时:分" });
         return z.NEVER;
@@ -57,7 +59,11 @@ const SettingsSchema = z.object({
 const ActionSchema = z.discriminatedUnion("intent", [
   SettingsSchema,
   z.object({ intent: z.literal("apply"), k }),
-  z.object({ intent: z.literal("add"), applicationId: z.string().min(1), expertId: z.string({ error: "请选择专家" }).min(1, "请选择专家") }),
+  z.object({
+    intent: z.literal("add"),
+    applicationId: z.string().min(1),
+    expertId: z.string({ error: "请选择专家" }).min(1, "请选择专家"),
+  }),
   z.object({
     intent: z.literal("withdraw"),
     applicationId: z.string().min(1),
@@ -99,7 +105,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
     experts: experts
       .filter((e) => e.status !== "disabled")
-      .map((e) => ({ id: e.id, name: e.name, field: e.expertProfile?.field ?? null, load: e.load, conflicts: e._count.expertConflicts })),
+      .map((e) => ({
+        id: e.id,
+        name: e.name,
+        field: e.expertProfile?.field ?? null,
+        load: e.load,
+        conflicts: e._count.expertConflicts,
+      })),
     board: board.map((a) => ({
       id: a.id,
       number: a.number,
@@ -110,7 +122,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         id: x.id,
         expertId: x.expert.id,
         expert: x.expert.name,
-        withdrawnReason: x.withdrawnAt ? (x.withdrawnReason ?? "已撤回") : null,
+        withdrawnReason: x.withdrawnAt ? x.withdrawnReason ?? "已撤回" : null,
         reviewStatus: x.review?.status ?? null,
       })),
     })),
@@ -125,10 +137,22 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: ActionSchema });
   const rowOf = (payload: Record<string, unknown>) => (typeof payload.applicationId === "string" ? payload.applicationId : null);
   if (submission.status !== "success") {
-    return data({ intent: String(submission.payload.intent ?? ""), row: rowOf(submission.payload), result: submission.reply(), notice: null }, { status: 400 });
+    return data(
+      {
+        intent: String(submission.payload.intent ?? ""),
+        row: rowOf(submission.payload),
+        result: submission.reply(),
+        notice: null,
+      },
+      { status: 400 }
+    );
   }
   const value = submission.value;
-  const reply = (intent: string, outcome: { ok: true; notice: string } | { ok: false; message: string }, row: string | null = null) =>
+  const reply = (
+    intent: string,
+    outcome: { ok: true; notice: string } | { ok: false; message: string },
+    row: string | null = null
+  ) =>
     outcome.ok
       ? { intent, row, result: submission.reply({ resetForm: true }), notice: outcome.notice }
       : data({ intent, row, result: submission.reply({ formErrors: [outcome.message] }), notice: null }, { status: 409 });
@@ -145,7 +169,9 @@ export async function action({ request }: ActionFunctionArgs) {
         view.addedCount === 0
           ? "没有需要新增的分配：所有申报均已分配足额专家（或无可分配的专家）。"
           : `已新增 ${view.addedCount} 项分配，涉及 ${view.added.length} 份申报，已向 ${outcome.mailed} 位专家发送通知邮件。` +
-            (view.shortages.length ? `仍有 ${view.shortages.length} 份申报专家不足：${view.shortages.map((s) => s.number).join("、")}。` : "");
+            (view.shortages.length
+              ? `仍有 ${view.shortages.length} 份申报专家不足：${view.shortages.map((s) => s.number).join("、")}。`
+              : "");
       return reply("apply", { ok: true, notice });
     }
     case "add": {
@@ -154,7 +180,11 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case "withdraw": {
       const outcome = await withdrawAssignment(actor, value.assignmentId, value.reason);
-      return reply("withdraw", outcome.ok ? { ok: true, notice: "已撤回该评审任务，并已通知专家。" } : outcome, value.applicationId);
+      return reply(
+        "withdraw",
+        outcome.ok ? { ok: true, notice: "已撤回该评审任务，并已通知专家。" } : outcome,
+        value.applicationId
+      );
     }
   }
 }
@@ -168,7 +198,10 @@ export default function Assignments() {
     id: "settings",
     lastResult: actionData?.intent === "settings" ? actionData.result : undefined,
     constraint: getZodConstraint(SettingsSchema),
-    defaultValue: { reviewsPerApplication: String(round?.reviewsPerApplication ?? 3), reviewDeadline: round?.reviewDeadline ?? "" },
+    defaultValue: {
+      reviewsPerApplication: String(round?.reviewsPerApplication ?? 3),
+      reviewDeadline: round?.reviewDeadline ?? "",
+    },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsSchema }),
     shouldValidate: "onBlur",
   });
@@ -182,9 +215,13 @@ export default function Assignments() {
   }
   const roundParam = `round=${encodeURIComponent(round.id)}`;
   const formError = (intent: string, row: string | null = null) =>
-    actionData && !actionData.notice && actionData.intent === intent && actionData.row === row ? actionData.result.error?.[""]?.[0] : null;
+    actionData && !actionData.notice && actionData.intent === intent && actionData.row === row
+      ? actionData.result.error?.[""]?.[0]
+      : null;
   const fieldError = (intent: string, row: string, field: string) =>
-    actionData && !actionData.notice && actionData.intent === intent && actionData.row === row ? actionData.result.error?.[field]?.[0] : null;
+    actionData && !actionData.notice && actionData.intent === intent && actionData.row === row
+      ? actionData.result.error?.[field]?.[0]
+      : null;
   return (
     <>
       <div className="page-head">
@@ -357,17 +394,25 @@ export default function Assignments() {
                                           撤回原因
                                         </label>
                                         <input id={`reason-${a.id}`} name="reason" required minLength={2} maxLength={200} />
-                                        <button type="submit" name="intent" value="withdraw" className="button--danger button--small" disabled={busy}>
+                                        <button
+                                          type="submit"
+                                          name="intent"
+                                          value="withdraw"
+                                          className="button--danger button--small"
+                                          disabled={busy}
+                                        >
                                           确认撤回
                                         </button>
                                       </Form>
                                     </details>
                                   ) : null}
                                 </li>
-                              ),
+                              )
                             )}
                           </ul>
-                          {fieldError("withdraw", app.id, "reason") ? <p className="field-errors">{fieldError("withdraw", app.id, "reason")}</p> : null}
+                          {fieldError("withdraw", app.id, "reason") ? (
+                            <p className="field-errors">{fieldError("withdraw", app.id, "reason")}</p>
+                          ) : null}
                           <FormMessage message={formError("withdraw", app.id)} />
                         </td>
                         {canEdit ? (
@@ -388,7 +433,9 @@ export default function Assignments() {
                                 <button type="submit" name="intent" value="add" className="button--small" disabled={busy}>
                                   分配
                                 </button>
-                                {fieldError("add", app.id, "expertId") ? <p className="field-errors">{fieldError("add", app.id, "expertId")}</p> : null}
+                                {fieldError("add", app.id, "expertId") ? (
+                                  <p className="field-errors">{fieldError("add", app.id, "expertId")}</p>
+                                ) : null}
                                 <FormMessage message={formError("add", app.id)} />
                               </Form>
                             ) : (
@@ -425,13 +472,22 @@ export default function Assignments() {
                 </button>
               </Form>
               <h2>自动分配</h2>
-              <p className="small muted">为所有已受理的申报（以及因撤回而专家不足的评审中申报）分配专家：避开回避单位，均衡各专家的任务数。先预览，确认后才会保存并发送邮件。</p>
+              <p className="small muted">
+                为所有已受理的申报（以及因撤回而专家不足的评审中申报）分配专家：避开回避单位，均衡各专家的任务数。先预览，确认后才会保存并发送邮件。
+              </p>
               <Form method="get">
                 <input type="hidden" name="round" value={round.id} />
                 <input type="hidden" name="preview" value="1" />
                 <div className="field">
                   <label htmlFor="preview-k">每份申报的专家人数</label>
-                  <input id="preview-k" name="k" type="number" min={1} max={9} defaultValue={query.k ?? round.reviewsPerApplication} />
+                  <input
+                    id="preview-k"
+                    name="k"
+                    type="number"
+                    min={1}
+                    max={9}
+                    defaultValue={query.k ?? round.reviewsPerApplication}
+                  />
                 </div>
                 <button type="submit">自动分配</button>
               </Form>

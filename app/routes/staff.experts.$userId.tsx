@@ -87,17 +87,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const value = submission.value;
   if (value.intent === "profile") {
     const outcome = await updateExpertProfile(actor, expertId, value);
-    if (!outcome.ok) return data({ form, result: submission.reply({ formErrors: [outcome.message] }), notice: null }, { status: 404 });
+    if (!outcome.ok)
+      return data({ form, result: submission.reply({ formErrors: [outcome.message] }), notice: null }, { status: 404 });
     return { form, result: submission.reply(), notice: "已保存专家信息。" };
   }
   if (value.intent === "add-conflict") {
     const outcome = await addConflict(actor, expertId, value, "staff");
-    if (!outcome.ok) return data({ form, result: submission.reply({ fieldErrors: { partyName: [outcome.message] } }), notice: null }, { status: 400 });
+    if (!outcome.ok)
+      return data(
+        { form, result: submission.reply({ fieldErrors: { partyName: [outcome.message] } }), notice: null },
+        { status: 400 }
+      );
     const withdrawn = outcome.withdrawn.length ? `已撤回其对申报 ${outcome.withdrawn.join("、")} 的评审任务，请重新分配。` : "";
     return { form, result: submission.reply({ resetForm: true }), notice: `已登记回避单位“${value.partyName}”。${withdrawn}` };
   }
   const outcome = await removeConflict(actor, expertId, value.conflictId);
-  if (!outcome.ok) return data({ form, result: submission.reply({ formErrors: [outcome.message ?? "删除失败"] }), notice: null }, { status: 409 });
+  if (!outcome.ok)
+    return data(
+      { form, result: submission.reply({ formErrors: [outcome.message ?? "删除失败"] }), notice: null },
+      { status: 409 }
+    );
   return { form, result: submission.reply(), notice: "已删除该回避记录。" };
 }
 
@@ -111,7 +120,12 @@ export default function ExpertDetail() {
     id: "profile",
     lastResult: actionData?.form === "profile" ? actionData.result : undefined,
     constraint: getZodConstraint(ProfileSchema),
-    defaultValue: { name: expert.name, phone: expert.phone ?? "", field: expert.field, organisationName: expert.organisationName },
+    defaultValue: {
+      name: expert.name,
+      phone: expert.phone ?? "",
+      field: expert.field,
+      organisationName: expert.organisationName,
+    },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ProfileSchema }),
     shouldValidate: "onBlur",
   });
@@ -137,7 +151,8 @@ export default function ExpertDetail() {
           <section className="card">
             <h2 style={{ marginTop: 0 }}>回避单位（利益关系）</h2>
             <p className="small muted">
-              按单位名称登记，跨批次有效（R-REV-5）。{expert.declaredAt ? `专家已于 ${expert.declaredAt} 自行声明。` : "专家尚未登录声明。"}
+              按单位名称登记，跨批次有效（R-REV-5）。
+              {expert.declaredAt ? `专家已于 ${expert.declaredAt} 自行声明。` : "专家尚未登录声明。"}
             </p>
             <div className="table-wrap">
               <table className="table">
@@ -170,7 +185,13 @@ export default function ExpertDetail() {
                           <td>
                             <Form method="post" className="inline-form">
                               <input type="hidden" name="conflictId" value={c.id} />
-                              <button type="submit" name="intent" value="remove-conflict" className="button--secondary button--small" disabled={busy}>
+                              <button
+                                type="submit"
+                                name="intent"
+                                value="remove-conflict"
+                                className="button--secondary button--small"
+                                disabled={busy}
+                              >
                                 删除
                               </button>
                             </Form>
@@ -201,8 +222,16 @@ export default function ExpertDetail() {
                 </div>
                 <Field
                   label="单位名称"
-                  hint={roundName ? `可从${roundName}的${kind === "provider" ? "服务商" : "企业"}名单中选择，也可直接输入` : "直接输入单位全称"}
-                  inputProps={{ ...getInputProps(conflict.partyName, { type: "text" }), list: `parties-${kind}`, autoComplete: "off" }}
+                  hint={
+                    roundName
+                      ? `可从${roundName}的${kind === "provider" ? "服务商" : "企业"}名单中选择，也可直接输入`
+                      : "直接输入单位全称"
+                  }
+                  inputProps={{
+                    ...getInputProps(conflict.partyName, { type: "text" }),
+                    list: `parties-${kind}`,
+                    autoComplete: "off",
+                  }}
                   errors={conflict.partyName.errors}
                 />
                 <datalist id="parties-provider">
@@ -215,7 +244,11 @@ export default function ExpertDetail() {
                     <option key={name} value={name} />
                   ))}
                 </datalist>
-                <Field label="说明（选填）" inputProps={{ ...getInputProps(conflict.note, { type: "text" }), placeholder: "例如：曾任该公司技术顾问" }} errors={conflict.note.errors} />
+                <Field
+                  label="说明（选填）"
+                  inputProps={{ ...getInputProps(conflict.note, { type: "text" }), placeholder: "例如：曾任该公司技术顾问" }}
+                  errors={conflict.note.errors}
+                />
                 <button type="submit" name="intent" value="add-conflict" disabled={busy && intent === "add-conflict"}>
                   登记回避
                 </button>
@@ -282,9 +315,17 @@ export default function ExpertDetail() {
             <Form method="post" {...getFormProps(profileForm)} style={{ marginTop: "1rem" }}>
               <FormMessage message={profileForm.errors?.[0]} />
               <Field label="姓名" inputProps={getInputProps(profile.name, { type: "text" })} errors={profile.name.errors} />
-              <Field label="联系电话（选填）" inputProps={getInputProps(profile.phone, { type: "tel" })} errors={profile.phone.errors} />
+              <Field
+                label="联系电话（选填）"
+                inputProps={getInputProps(profile.phone, { type: "tel" })}
+                errors={profile.phone.errors}
+              />
               <Field label="专业领域" inputProps={getInputProps(profile.field, { type: "text" })} errors={profile.field.errors} />
-              <Field label="工作单位" inputProps={getInputProps(profile.organisationName, { type: "text" })} errors={profile.organisationName.errors} />
+              <Field
+                label="工作单位"
+                inputProps={getInputProps(profile.organisationName, { type: "text" })}
+                errors={profile.organisationName.errors}
+              />
               <button type="submit" name="intent" value="profile" disabled={busy && intent === "profile"}>
                 保存
               </button>

@@ -133,7 +133,11 @@ export default function ExpertPool() {
                       <td>{e.field ?? "—"}</td>
                       <td>{e.organisationName ?? "—"}</td>
                       <td>
-                        <span className={`badge ${e.status === "active" ? "badge--ok" : e.status === "invited" ? "badge--pending" : "badge--bad"}`}>
+                        <span
+                          className={`badge ${
+                            e.status === "active" ? "badge--ok" : e.status === "invited" ? "badge--pending" : "badge--bad"
+                          }`}
+                        >
                           {STATUS_LABELS[e.status]}
                         </span>
                         {e.declared ? null : <div className="small muted">尚未声明回避</div>}
@@ -157,22 +161,34 @@ export default function ExpertPool() {
           ) : null}
         </section>
         {canEdit ? (
-        <section className="card">
-          <h2 style={{ marginTop: 0 }}>邀请专家</h2>
-          <p className="small muted">专家会收到邀请邮件，通过其中的链接设置密码（7 天内有效）；首次登录时须声明回避单位。</p>
-          {actionData?.invited ? <FormMessage tone="success" message={`已向 ${actionData.invited} 发送邀请邮件。`} /> : null}
-          <Form method="post" {...getFormProps(form)}>
-            <FormMessage message={form.errors?.[0]} />
-            <Field label="姓名" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
-            <Field label="电子邮箱" inputProps={getInputProps(fields.email, { type: "email" })} errors={fields.email.errors} />
-            <Field label="联系电话（选填）" inputProps={getInputProps(fields.phone, { type: "tel" })} errors={fields.phone.errors} />
-            <Field label="专业领域" inputProps={{ ...getInputProps(fields.field, { type: "text" }), placeholder: "例如：智能制造、工业软件" }} errors={fields.field.errors} />
-            <Field label="工作单位" inputProps={getInputProps(fields.organisationName, { type: "text" })} errors={fields.organisationName.errors} />
-            <button type="submit" disabled={navigation.state === "submitting"}>
-              发送邀请
-            </button>
-          </Form>
-        </section>
+          <section className="card">
+            <h2 style={{ marginTop: 0 }}>邀请专家</h2>
+            <p className="small muted">专家会收到邀请邮件，通过其中的链接设置密码（7 天内有效）；首次登录时须声明回避单位。</p>
+            {actionData?.invited ? <FormMessage tone="success" message={`已向 ${actionData.invited} 发送邀请邮件。`} /> : null}
+            <Form method="post" {...getFormProps(form)}>
+              <FormMessage message={form.errors?.[0]} />
+              <Field label="姓名" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
+              <Field label="电子邮箱" inputProps={getInputProps(fields.email, { type: "email" })} errors={fields.email.errors} />
+              <Field
+                label="联系电话（选填）"
+                inputProps={getInputProps(fields.phone, { type: "tel" })}
+                errors={fields.phone.errors}
+              />
+              <Field
+                label="专业领域"
+                inputProps={{ ...getInputProps(fields.field, { type: "text" }), placeholder: "例如：智能制造、工业软件" }}
+                errors={fields.field.errors}
+              />
+              <Field
+                label="工作单位"
+                inputProps={getInputProps(fields.organisationName, { type: "text" })}
+                errors={fields.organisationName.errors}
+              />
+              <button type="submit" disabled={navigation.state === "submitting"}>
+                发送邀请
+              </button>
+            </Form>
+          </section>
         ) : null}
       </div>
     </>
