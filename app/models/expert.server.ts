@@ -317,24 +317,23 @@ export async function expertDeclaration(expertId: string) {
   return { declaredAt: profile?.conflictsDeclaredAt ?? null, conflicts };
 }
 
-/** Names for pickers: the round's provider list and registered providers with applications, and its enterprise list. */
-export async function roundPartyNames(
-  roundId: string | null | undefined
-): Promise<{ providers: string[]; enterprises: string[] }> {
-  if (!roundId) return { providers: [], enterprises: [] };
+/**
+ * Names for pickers: the provider lists, the providers with applications and the enterprise lists of
+ * the rounds in progress (open or closed, not draft or archived), without duplicates.
+ */
+export async function partyNames(): Promise<{ providers: string[]; enterprises: string[] }> {
   const prisma = await db();
-  const [listed, applying, enterprises] = await Promise.all([
-    prisma.roundProvider.findMany({ where: { roundId }, orderBy: { seq: "asc" }, select: { name: true } }),
-    prisma.organisation.findMany({
-      where: { applications: { some: { roundId } } },
-      orderBy: { name: "asc" },
-      select: { name: true },
-    }),
-    prisma.roundEnterprise.findMany({ where: { roundId }, orderBy: { seq: "asc" }, select: { name: true } }),
-  ]);
+  const inProgress = { status: { in: ["open" as const, "closed" as const] } };
+  const listed = await prisma.roundProvider.findMany({ where: { round: inProgress }, orderBy: [{ roundId: "asc" }, { seq: "asc" }], select: { name: true } });
+  const applying = await prisma.organisation.findMany({
+    where: { applications: { some: { round: inProgress } } },
+    orderBy: { name: "asc" },
+    select: { name: true },
+  });
+  const enterprises = await prisma.roundEnterprise.findMany({ where: { round: inProgress }, orderBy: [{ roundId: "asc" }, { seq: "asc" }], select: { name: true } });
   return {
     providers: [...new Set([...listed, ...applying].map((p) => p.name))],
-    enterprises: enterprises.map((e) => e.name),
+    enterprises: [...new Set(enterprises.map((e) => e.name))],
   };
 }
 

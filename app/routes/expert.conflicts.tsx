@@ -7,8 +7,7 @@ import { useState } from "react";
 import { FormMessage, TextareaField } from "~/components/forms.tsx";
 import { CONFLICT_KIND_LABELS, normalisePartyName, type ConflictKind } from "~/domain/conflicts.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { declareConflicts, expertDeclaration, roundPartyNames } from "~/models/expert.server.ts";
-import { currentRound } from "~/models/round.server.ts";
+import { declareConflicts, expertDeclaration, partyNames } from "~/models/expert.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -40,11 +39,9 @@ const DeclareSchema = z.discriminatedUnion("intent", [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["expert"] });
-  const round = await currentRound();
-  const [declaration, parties] = await Promise.all([expertDeclaration(user.id), roundPartyNames(round?.id)]);
+  const [declaration, parties] = await Promise.all([expertDeclaration(user.id), partyNames()]);
   return {
     name: user.name,
-    roundName: round?.name ?? null,
     parties,
     declaredAt: declaration.declaredAt ? formatShanghai(declaration.declaredAt) : null,
     conflicts: declaration.conflicts.map((c) => ({ id: c.id, kind: c.kind, partyName: c.partyName, declaredBy: c.declaredBy })),
@@ -119,7 +116,7 @@ function PartyChecklist({
 }
 
 export default function ExpertConflicts() {
-  const { name, roundName, parties, declaredAt, conflicts } = useLoaderData<typeof loader>();
+  const { name, parties, declaredAt, conflicts } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -154,7 +151,7 @@ export default function ExpertConflicts() {
       <Form method="post" {...getFormProps(form)}>
         <h2>我与以下单位存在利益关系</h2>
         <p className="small muted">
-          {roundName ? `名单取自${roundName}。` : ""}
+          名单取自正在进行的申报批次。
           勾选存在利益关系（任职、兼职、顾问、持股、亲属关系等）的单位；名单中没有的，可在下方逐行填写全称。
           声明后，已分配给您的相关申报会自动撤回。
         </p>

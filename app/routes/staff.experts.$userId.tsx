@@ -8,8 +8,7 @@ import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { CONFLICT_KIND_LABELS } from "~/domain/conflicts.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { addConflict, getExpert, removeConflict, roundPartyNames, updateExpertProfile } from "~/models/expert.server.ts";
-import { currentRound } from "~/models/round.server.ts";
+import { addConflict, getExpert, removeConflict, partyNames, updateExpertProfile } from "~/models/expert.server.ts";
 import { phoneField } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -38,11 +37,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff", "approver"] });
   const expert = await getExpert(params.userId ?? "");
   if (!expert) throw new Response("专家不存在。", { status: 404 });
-  const round = await currentRound();
   return {
     canEdit: user.roles.includes("staff"),
-    parties: await roundPartyNames(round?.id),
-    roundName: round?.name ?? null,
+    parties: await partyNames(),
     expert: {
       id: expert.id,
       name: expert.name,
@@ -111,7 +108,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ExpertDetail() {
-  const { expert, parties, roundName, canEdit } = useLoaderData<typeof loader>();
+  const { expert, parties, canEdit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -222,11 +219,7 @@ export default function ExpertDetail() {
                 </div>
                 <Field
                   label="单位名称"
-                  hint={
-                    roundName
-                      ? `可从${roundName}的${kind === "provider" ? "服务商" : "企业"}名单中选择，也可直接输入`
-                      : "直接输入单位全称"
-                  }
+                  hint={`可从进行中批次的${kind === "provider" ? "服务商" : "企业"}名单中选择，也可直接输入全称`}
                   inputProps={{
                     ...getInputProps(conflict.partyName, { type: "text" }),
                     list: `parties-${kind}`,
