@@ -488,3 +488,51 @@ export async function assignmentBoard(roundId: string, filter: { q?: string; sta
   });
   return applications;
 }
+
+export type ApplicationAssignment = {
+  id: string;
+  expertId: string;
+  expertName: string;
+  assignedAt: Date;
+  /** The expert confirmed it has no conflict with this application. */
+  noConflictConfirmedAt: Date | null;
+  withdrawn: boolean;
+  withdrawnAt: Date | null;
+  withdrawnReason: string | null;
+  /** The review's status, null before the expert starts it. */
+  reviewStatus: "draft" | "submitted" | null;
+};
+
+/**
+ * One application's assignments, active ones first then withdrawn, each in the order assigned: for the
+ * staff application page.
+ */
+export async function applicationAssignments(applicationId: string): Promise<ApplicationAssignment[]> {
+  const prisma = await db();
+  const rows = await prisma.expertAssignment.findMany({
+    where: { applicationId },
+    orderBy: [{ assignedAt: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      assignedAt: true,
+      noConflictConfirmedAt: true,
+      withdrawnAt: true,
+      withdrawnReason: true,
+      expert: { select: { id: true, name: true } },
+      review: { select: { status: true } },
+    },
+  });
+  return rows
+    .map((r) => ({
+      id: r.id,
+      expertId: r.expert.id,
+      expertName: r.expert.name,
+      assignedAt: r.assignedAt,
+      noConflictConfirmedAt: r.noConflictConfirmedAt,
+      withdrawn: r.withdrawnAt !== null,
+      withdrawnAt: r.withdrawnAt,
+      withdrawnReason: r.withdrawnReason,
+      reviewStatus: r.review?.status ?? null,
+    }))
+    .sort((a, b) => Number(a.withdrawn) - Number(b.withdrawn));
+}

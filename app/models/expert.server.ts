@@ -308,6 +308,20 @@ export async function declareConflicts(
   });
 }
 
+/**
+ * R-REV-5: whether the expert must declare its conflicts before anything else (first login: no
+ * declaration yet). For /expert to redirect to /expert/conflicts. False for a user who is no expert.
+ */
+export async function needsConflictDeclaration(userId: string): Promise<boolean> {
+  const prisma = await db();
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { roles: true, expertProfile: { select: { conflictsDeclaredAt: true } } },
+  });
+  if (!user || !user.roles.includes("expert")) return false;
+  return !user.expertProfile?.conflictsDeclaredAt;
+}
+
 export async function expertDeclaration(expertId: string) {
   const prisma = await db();
   const [profile, conflicts] = await Promise.all([

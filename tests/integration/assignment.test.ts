@@ -4,8 +4,14 @@
  * conflict.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addAssignment, applyAutoAssignment, planAutoAssignment, withdrawAssignment } from "~/models/assignment.server.ts";
-import { addConflict, declareConflicts, inviteExpert, listExperts } from "~/models/expert.server.ts";
+import {
+  addAssignment,
+  applicationAssignments,
+  applyAutoAssignment,
+  planAutoAssignment,
+  withdrawAssignment,
+} from "~/models/assignment.server.ts";
+import { addConflict, declareConflicts, inviteExpert, listExperts, needsConflictDeclaration } from "~/models/expert.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
@@ -177,6 +183,10 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     const provider = providers.find((p) => p.organisation.id === app.organisationId);
     if (!expert || !provider) throw new Error("scenario");
 
+    // First login: no declaration yet, so /expert sends the expert to /expert/conflicts.
+    await prisma.expertProfile.update({ where: { userId: expert.id }, data: { conflictsDeclaredAt: null } });
+    expect(await needsConflictDeclaration(expert.id)).toBe(true);
+    expect(await needsConflictDeclaration(staff.id)).toBe(false);
     const declared = await declareConflicts({ id: expert.id, name: expert.name }, [
       { kind: "provider", partyName: provider.organisation.name },
     ]);
@@ -191,6 +201,12 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     const active = await prisma.expertAssignment.findMany({ where: { applicationId: app.id, withdrawnAt: null } });
     expect(active).toHaveLength(3);
     expect(active.map((r) => r.expertId)).not.toContain(expert.id);
+    expect(await needsConflictDeclaration(expert.id)).toBe(false);
+    // What the staff application page shows: active experts first, then the withdrawn one with its reason.
+    const listed = await applicationAssignments(app.id);
+    expect(listed.map((a) => a.withdrawn)).toEqual([false, false, false, true]);
+    expect(listed[3]).toMatchObject({ expertId: expert.id, expertName: expert.name, withdrawnReason: "专家声明回避", reviewStatus: null });
+    expect(listed.slice(0, 3).map((a) => a.expertId).sort()).toEqual(active.map((r) => r.expertId).sort());
 
     // Declaring "none" again keeps what was declared and changes nothing else.
     expect(await declareConflicts({ id: expert.id, name: expert.name }, [])).toEqual({ added: 0, withdrawn: [] });
