@@ -10,6 +10,7 @@
  * A withdrawn assignment stays for history and blocks that expert from that application in the
  * automatic plan (staff may re-add it by hand).
  */
+import crypto from "node:crypto";
 import {
   assignExperts,
   checkManualAssignment,
@@ -105,7 +106,14 @@ export type PlanView = {
   shortages: { number: string; message: string }[];
   conflicting: { number: string; expert: string; message: string }[];
   loads: { expertId: string; name: string; load: number; added: number }[];
+  /** Identifies the new assignments shown: "confirm" applies exactly the plan that was previewed. */
+  fingerprint: string;
 };
+
+function fingerprintOf(plan: AssignmentPlan, k: number): string {
+  const pairs = plan.added.map((a) => `${a.applicationId}:${a.expertId}`).join(",");
+  return crypto.createHash("sha256").update(`${k}|${pairs}`).digest("base64url").slice(0, 22);
+}
 
 function describePlan(data: NonNullable<RoundData>, plan: AssignmentPlan, k: number): PlanView {
   const appById = new Map(data.applications.map((a) => [a.id, a]));
@@ -150,6 +158,7 @@ function describePlan(data: NonNullable<RoundData>, plan: AssignmentPlan, k: num
         added: addedPerExpert.get(l.expertId) ?? 0,
       }))
       .sort((a, b) => b.load - a.load || a.name.localeCompare(b.name, "zh-CN")),
+    fingerprint: fingerprintOf(plan, k),
   };
 }
 
@@ -164,8 +173,20 @@ export async function planAutoAssignment(roundId: string, k: number): Promise<Pl
 
 export type ApplyOutcome = { ok: true; view: PlanView; mailed: number } | { ok: false; message: string };
 
-/** "Assign all": recompute the plan under a lock on the round and write it. */
-export async function applyAutoAssignment(actor: NonNullable<Actor>, roundId: string, k: number): Promise<ApplyOutcome> {
+export const STALE_PLAN_MESSAGE =
+  "预览之后情况已有变化（例如有申报刚被受理、专家声明了回避或其他人已分配），本次未作任何更改。请查看新的预览后再确认。";
+
+/**
+ * "Assign all": recompute the plan under a lock on the round and write it. With `previewed` (the
+ * preview's fingerprint), a plan that differs from what staff saw is not applied; a plan with nothing
+ * to add is always a no-op success (the second of two clicks).
+ */
+export async function applyAutoAssignment(
+  actor: NonNullable<Actor>,
+  roundId: string,
+  k: number,
+  previewed?: string
+): Promise<ApplyOutcome> {
   const prisma = await db();
   try {
     return await prisma.$transaction(
@@ -175,6 +196,8 @@ export async function applyAutoAssignment(actor: NonNullable<Actor>, roundId: st
         if (!data) return { ok: false, message: "批次不存在。" };
         const plan = assignExperts({ ...domainInput(data), k });
         const view = describePlan(data, plan, k);
+        if (plan.added.length === 0) return { ok: true, view, mailed: 0 };
+        if (previewed !== undefined && previewed !== view.fingerprint) return { ok: false, message: STALE_PLAN_MESSAGE };
         if (data.round.reviewsPerApplication !== k) {
           await tx.round.update({ where: { id: roundId }, data: { reviewsPerApplication: k } });
           await recordAudit(tx, {
@@ -186,7 +209,6 @@ export async function applyAutoAssignment(actor: NonNullable<Actor>, roundId: st
             after: { reviewsPerApplication: k },
           });
         }
-        if (plan.added.length === 0) return { ok: true, view, mailed: 0 };
         const at = now();
         await tx.expertAssignment.createMany({
           data: plan.added.map((a) => ({
@@ -446,12 +468,17 @@ export async function saveAssignmentSettings(
   });
 }
 
-/** The board: the round's applications from acceptance on, with their assignments, and the loads. */
-export async function assignmentBoard(roundId: string, filter: { q?: string; status?: string } = {}) {
+export const BOARD_PAGE_SIZE = 50;
+
+/** The board: one page of the round's applications from acceptance on, with their assignments. */
+export async function assignmentBoard(
+  roundId: string,
+  filter: { q?: string; status?: string } = {},
+  page = 1
+) {
   const prisma = await db();
   const q = filter.q?.trim() ?? "";
-  const applications = await prisma.application.findMany({
-    where: {
+  const where: Prisma.ApplicationWhereInput = {
       roundId,
       status:
         filter.status === "accepted" || filter.status === "under_review"
@@ -466,8 +493,15 @@ export async function assignmentBoard(roundId: string, filter: { q?: string; sta
             ],
           }
         : {}),
-    },
+  };
+  const total = await prisma.application.count({ where });
+  const pages = Math.max(1, Math.ceil(total / BOARD_PAGE_SIZE));
+  const current = Math.min(Math.max(1, page), pages);
+  const applications = await prisma.application.findMany({
+    where,
     orderBy: { number: "asc" },
+    skip: (current - 1) * BOARD_PAGE_SIZE,
+    take: BOARD_PAGE_SIZE,
     select: {
       id: true,
       number: true,
@@ -486,7 +520,7 @@ export async function assignmentBoard(roundId: string, filter: { q?: string; sta
       },
     },
   });
-  return applications;
+  return { total, page: current, pages, applications };
 }
 
 export type ApplicationAssignment = {

@@ -33,7 +33,11 @@ const QuerySchema = z.object({
   k: k.optional().catch(undefined),
   q: z.string().trim().max(100).catch(""),
   status: z.enum(["all", "accepted", "under_review"]).catch("all"),
+  page: z.coerce.number().int().min(1).catch(1),
 });
+
+/** Rows of the preview table shown at most (the counts always cover the whole plan). */
+const PREVIEW_ROWS = 100;
 
 const SettingsSchema = z.object({
   intent: z.literal("settings"),
@@ -58,7 +62,7 @@ const SettingsSchema = z.object({
 
 const ActionSchema = z.discriminatedUnion("intent", [
   SettingsSchema,
-  z.object({ intent: z.literal("apply"), k }),
+  z.object({ intent: z.literal("apply"), k, fingerprint: z.string().max(64).optional() }),
   z.object({
     intent: z.literal("add"),
     applicationId: z.string().min(1),
@@ -84,18 +88,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = QuerySchema.parse(Object.fromEntries(params));
   const round = await resolveRound(query.round);
   const rounds = (await listRounds()).map((r) => ({ id: r.id, name: r.name }));
-  if (!round) return { canEdit: false, rounds, round: null, query, board: [], experts: [], preview: null };
+  if (!round) {
+    return { canEdit: false, rounds, round: null, query, board: [], total: 0, pages: 1, experts: [], preview: null };
+  }
   const canEdit = user.roles.includes("staff");
   const [board, experts, preview] = await Promise.all([
-    assignmentBoard(round.id, { q: query.q, status: query.status }),
+    assignmentBoard(round.id, { q: query.q, status: query.status }, query.page),
     listExperts({ roundId: round.id }),
     canEdit && query.preview ? planAutoAssignment(round.id, query.k ?? round.reviewsPerApplication) : null,
   ]);
   return {
     canEdit,
     rounds,
-    query,
-    preview,
+    query: { ...query, page: board.page },
+    total: board.total,
+    pages: board.pages,
+    preview: preview && {
+      ...preview,
+      added: preview.added.slice(0, PREVIEW_ROWS),
+      addedApplications: preview.added.length,
+    },
     round: {
       id: round.id,
       name: round.name,
@@ -112,7 +124,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         load: e.load,
         conflicts: e._count.expertConflicts,
       })),
-    board: board.map((a) => ({
+    board: board.applications.map((a) => ({
       id: a.id,
       number: a.number,
       status: a.status,
@@ -162,7 +174,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return reply("settings", outcome.ok ? { ok: true, notice: "已保存评审设置。" } : outcome);
     }
     case "apply": {
-      const outcome = await applyAutoAssignment(actor, round.id, value.k);
+      const outcome = await applyAutoAssignment(actor, round.id, value.k, value.fingerprint);
       if (!outcome.ok) return reply("apply", outcome);
       const { view } = outcome;
       const notice =
@@ -190,7 +202,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Assignments() {
-  const { round, rounds, query, board, experts, preview, canEdit } = useLoaderData<typeof loader>();
+  const { round, rounds, query, board, total, pages, experts, preview, canEdit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -214,6 +226,15 @@ export default function Assignments() {
     );
   }
   const roundParam = `round=${encodeURIComponent(round.id)}`;
+  const pageLink = (page: number) =>
+    `?${new URLSearchParams({
+      round: round.id,
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.status !== "all" ? { status: query.status } : {}),
+      ...(page > 1 ? { page: String(page) } : {}),
+    })}`;
+  // Changes to one row come back to the same page of the board (without the preview).
+  const here = pageLink(query.page);
   const formError = (intent: string, row: string | null = null) =>
     actionData && !actionData.notice && actionData.intent === intent && actionData.row === row
       ? actionData.result.error?.[""]?.[0]
@@ -254,6 +275,7 @@ export default function Assignments() {
         <button type="submit">筛选</button>
       </Form>
       {actionData?.notice ? <FormMessage tone="success" message={actionData.notice} /> : null}
+      <FormMessage message={formError("apply")} />
       <div className="two-col">
         <section>
           {preview ? (
@@ -323,10 +345,15 @@ export default function Assignments() {
                   ))}
                 </ul>
               </details>
-              <FormMessage message={formError("apply")} />
+              {preview.addedApplications > preview.added.length ? (
+                <p className="small muted">
+                  仅列出前 {preview.added.length} 份申报，另有 {preview.addedApplications - preview.added.length} 份将一并分配。
+                </p>
+              ) : null}
               <div className="actions">
                 <Form method="post" action={`?${roundParam}`} className="inline-form">
                   <input type="hidden" name="k" value={preview.k} />
+                  <input type="hidden" name="fingerprint" value={preview.fingerprint} />
                   <button type="submit" name="intent" value="apply" disabled={busy || preview.addedCount === 0}>
                     确认分配
                   </button>
@@ -387,7 +414,7 @@ export default function Assignments() {
                                   {canEdit && open ? (
                                     <details style={{ display: "inline-block", marginLeft: "0.5rem" }}>
                                       <summary className="small">撤回</summary>
-                                      <Form method="post" action={`?${roundParam}`}>
+                                      <Form method="post" action={here}>
                                         <input type="hidden" name="applicationId" value={app.id} />
                                         <input type="hidden" name="assignmentId" value={a.id} />
                                         <label className="small" htmlFor={`reason-${a.id}`}>
@@ -418,7 +445,7 @@ export default function Assignments() {
                         {canEdit ? (
                           <td>
                             {open ? (
-                              <Form method="post" action={`?${roundParam}`}>
+                              <Form method="post" action={here}>
                                 <input type="hidden" name="applicationId" value={app.id} />
                                 <select name="expertId" aria-label={`为 ${app.number} 选择专家`} defaultValue="">
                                   <option value="">选择专家…</option>
@@ -450,6 +477,16 @@ export default function Assignments() {
               </tbody>
             </table>
           </div>
+          <p className="small muted">共 {total} 份申报。</p>
+          {pages > 1 ? (
+            <nav className="pagination" aria-label="分页">
+              {query.page > 1 ? <Link to={pageLink(query.page - 1)}>上一页</Link> : null}
+              <span>
+                第 {query.page} / {pages} 页
+              </span>
+              {query.page < pages ? <Link to={pageLink(query.page + 1)}>下一页</Link> : null}
+            </nav>
+          ) : null}
         </section>
         <section>
           {canEdit ? (

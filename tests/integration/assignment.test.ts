@@ -8,6 +8,8 @@ import {
   addAssignment,
   applicationAssignments,
   applyAutoAssignment,
+  assignmentBoard,
+  STALE_PLAN_MESSAGE,
   planAutoAssignment,
   withdrawAssignment,
 } from "~/models/assignment.server.ts";
@@ -140,6 +142,38 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     expect(added).toEqual([0, 9]);
     expect(await prisma.expertAssignment.count({ where: { application: { roundId: round.id } } })).toBe(9);
     expect(await prisma.outboxMessage.count()).toBe(before + pool.length);
+  });
+
+  it("R-REV-5 confirm applies exactly the previewed plan: after a conflict is declared in between, nothing is written", async () => {
+    const { round, providers, pool } = await world(4, 4);
+    const preview = await planAutoAssignment(round.id, 2);
+    if (!preview) throw new Error("no round");
+    expect(preview.addedCount).toBe(8);
+    // Between preview and confirm, an expert the preview put on an application of provider 0 declares a conflict with it.
+    const provider = providers[0];
+    const planned = preview.added.find((a) => a.provider === provider?.organisation.name);
+    const used = pool.find((e) => planned?.experts.includes(e.name));
+    if (!used || !provider) throw new Error("scenario");
+    await declareConflicts({ id: used.id, name: used.name }, [{ kind: "provider", partyName: provider.organisation.name }]);
+    const before = await prisma.outboxMessage.count();
+    expect(await applyAutoAssignment(staff, round.id, 2, preview.fingerprint)).toEqual({ ok: false, message: STALE_PLAN_MESSAGE });
+    expect(await prisma.expertAssignment.count({ where: { application: { roundId: round.id } } })).toBe(0);
+    expect(await prisma.outboxMessage.count()).toBe(before);
+    expect((await prisma.application.findMany({ where: { roundId: round.id } })).map((a) => a.status)).toEqual(
+      Array(4).fill("accepted")
+    );
+
+    const fresh = await planAutoAssignment(round.id, 2);
+    if (!fresh) throw new Error("no round");
+    const applied = await applyAutoAssignment(staff, round.id, 2, fresh.fingerprint);
+    expect(applied.ok && applied.view.addedCount).toBe(8);
+    // The second click of a double-click: nothing left to add, a success that changes nothing.
+    expect(await applyAutoAssignment(staff, round.id, 2, fresh.fingerprint)).toMatchObject({ ok: true, mailed: 0 });
+    // The board: all 4 applications, each with its 2 experts, on one page.
+    const board = await assignmentBoard(round.id, { status: "under_review" });
+    expect(board).toMatchObject({ total: 4, page: 1, pages: 1 });
+    expect(board.applications.map((a) => a.assignments.length)).toEqual([2, 2, 2, 2]);
+    expect((await assignmentBoard(round.id, { status: "accepted" })).total).toBe(0);
   });
 
   it("R-REV-5 refuses a conflicted manual choice with the reason, and re-adds a withdrawn expert by hand", async () => {
