@@ -411,10 +411,13 @@ export async function withdrawAssignment(
         withdrawnAt: true,
         expertId: true,
         expert: { select: { name: true, email: true } },
-        application: { select: { id: true, number: true, enterprise: { select: { name: true } } } },
+        application: { select: { id: true, number: true, status: true, enterprise: { select: { name: true } } } },
       },
     });
     if (!assignment) return { ok: false, message: "该分配不存在。" };
+    if (assignment.application.status !== "accepted" && assignment.application.status !== "under_review") {
+      return { ok: false, message: "评审已结束的申报不能撤回评审任务。" };
+    }
     const updated = await tx.expertAssignment.updateMany({
       where: { id: assignmentId, withdrawnAt: null },
       data: { withdrawnAt: now(), withdrawnReason: reason },

@@ -204,6 +204,13 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     expect(await addAssignment(staff, app.id, b.id)).toEqual({ ok: true });
     const back = await prisma.expertAssignment.findUniqueOrThrow({ where: { id: row.id } });
     expect(back.withdrawnAt).toBeNull();
+    // Once the review is over, the assignment stays as it is.
+    await prisma.application.update({ where: { id: app.id }, data: { status: "reviewed" } });
+    expect(await withdrawAssignment(staff, row.id, "专家出差")).toEqual({ ok: false, message: "评审已结束的申报不能撤回评审任务。" });
+    expect(await addAssignment(staff, app.id, pool[2]?.id ?? "")).toEqual({
+      ok: false,
+      message: "只有已受理或评审中的申报可以分配评审专家。",
+    });
   });
 
   it("R-REV-5 a conflict the expert declares withdraws its active assignment, and the next auto-assign replaces it", async () => {
