@@ -292,3 +292,46 @@ describe("assignExperts", () => {
     expect(elapsed).toBeLessThan(1000);
   });
 });
+
+describe("assignExperts on many generated pools (heavy conflicts, existing work)", () => {
+  it("R-REV-5 500 seeded cases: conflicts honoured, k or a reported shortage, no expert 2 above one that could take its work, rerun adds nothing", () => {
+    for (let seed = 1000; seed < 1500; seed++) {
+      const random = prng(seed);
+      const c = generate(seed, 1 + Math.floor(random() * 40), 1 + Math.floor(random() * 9), 1 + Math.floor(random() * 6), random() * 0.6);
+      for (const e of c.experts) {
+        if (random() < 0.3) c.existing.push({ applicationId: `other-round-${seed}`, expertId: e.id });
+      }
+      const k = 1 + Math.floor(random() * 4);
+      const plan = assignExperts({ ...c, k });
+      expectValid(c, plan, k);
+      // Balanced "among experts who could take more": an expert at least 2 below another could not
+      // take any of the other's new applications (else one move would balance them better).
+      const load = new Map(plan.loads.map((l) => [l.expertId, l.load]));
+      for (const a of plan.added) {
+        const app = c.applications.find((x) => x.id === a.applicationId);
+        for (const v of c.experts) {
+          if (!app || (load.get(v.id) ?? 0) > (load.get(a.expertId) ?? 0) - 2) continue;
+          const onIt = plan.assignments.some((x) => x.applicationId === app.id && x.expertId === v.id);
+          expect(onIt || isConflicted(v, app), `seed ${seed}: ${v.id} could take ${app.id} from ${a.expertId}`).toBe(true);
+        }
+      }
+      // Idempotent: the plan's assignments as the existing ones, a second run adds nothing.
+      const again = assignExperts({ ...c, existing: [...c.existing, ...plan.added], k });
+      expect(again.added, `seed ${seed}`).toEqual([]);
+      expect(again.shortages).toEqual(plan.shortages);
+    }
+  });
+
+  it("R-REV-5 an expert excluded from one application (its enterprise among its conflicts) gets the others", () => {
+    // How the portal keeps a withdrawn expert off the application it was withdrawn from.
+    const c = generate(77, 6, 4, 2, 0);
+    const target = c.applications[2];
+    const excluded = c.experts[0];
+    if (!target || !excluded) throw new Error("generated case too small");
+    const experts = c.experts.map((e) => (e === excluded ? { ...e, conflicts: new Set([target.enterpriseId]) } : e));
+    const plan = assignExperts({ ...c, experts, k: 3 });
+    expect(plan.assignments).not.toContainEqual({ applicationId: target.id, expertId: excluded.id });
+    expect(plan.assignments.filter((a) => a.expertId === excluded.id)).toHaveLength(5);
+    expect(plan.shortages).toEqual([]);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * R-REV-5 in the browser: an expert logs in for the first time and declares a conflict with a
+ * provider on /expert/conflicts; staff preview and confirm the automatic assignment of a round's
+ * accepted applications; the conflicted expert is on none of that provider's applications, the loads
+ * are balanced, every expert gets one e-mail; a conflicted manual choice is refused with the reason.
+ */
+import { expect, test } from "@playwright/test";
+import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
+import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
+
+test("R-REV-5 staff auto-assign never gives an expert an application of a provider it declared a conflict with", async ({ page }) => {
+  const { prisma, store, close } = await scenarioClient();
+  const suffix = Date.now().toString(36);
+  let roundId: string;
+  let conflicted: { id: string; name: string; email: string; password: string };
+  let staff: { email: string; password: string };
+  let providerName: string;
+  let conflictedApps: { id: string; number: string }[];
+  let startedAt: Date;
+  let experts: { id: string; name: string }[];
+  try {
+    const round = await createRound(prisma, { enterprises: Array.from({ length: 4 }, (_, i) => `分配测试企业${suffix}-${i + 1}有限公司`) });
+    roundId = round.id;
+    const providers = [
+      await createProvider(prisma, { name: `回避测试服务商${suffix}甲科技有限公司` }),
+      await createProvider(prisma, { name: `回避测试服务商${suffix}乙科技有限公司` }),
+    ];
+    providerName = providers[0]?.organisation.name ?? "";
+    const apps = [];
+    for (const [i, enterprise] of round.enterprises.entries()) {
+      const provider = providers[i < 2 ? 0 : 1];
+      if (!provider) throw new Error("scenario");
+      apps.push(
+        await createApplication(prisma, {
+          roundId: round.id,
+          enterpriseId: enterprise.id,
+          organisationId: provider.organisation.id,
+          createdById: provider.user.id,
+          store,
+          status: "accepted",
+        }),
+      );
+    }
+    conflictedApps = apps.slice(0, 2).map((a) => ({ id: a.id, number: a.number }));
+    staff = await createUser(prisma, ["staff"], { name: `分配人员${suffix}` });
+    const created = [];
+    for (let e = 0; e < 4; e++) created.push(await createUser(prisma, ["expert"], { name: `分配专家${suffix}-${e + 1}` }));
+    experts = created.map((c) => ({ id: c.user.id, name: c.user.name }));
+    const first = created[0];
+    if (!first) throw new Error("scenario");
+    // This expert has not logged in yet: no declaration.
+    await prisma.expertProfile.update({ where: { userId: first.user.id }, data: { conflictsDeclaredAt: null } });
+    conflicted = { id: first.user.id, name: first.user.name, email: first.email, password: first.password };
+  } finally {
+    await close();
+  }
+
+  // The expert's first login: it declares the conflict with provider 甲, picked from the list.
+  await login(page, conflicted);
+  await page.goto("/expert/conflicts");
+  await expect(page.getByRole("heading", { name: "我与以下单位存在利益关系" })).toBeVisible();
+  await page.getByRole("button", { name: "提交声明" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "请勾选或填写与您存在利益关系的单位" })).toBeVisible();
+  await page.getByLabel("筛选服务商").fill(`${suffix}甲`);
+  await page.getByLabel(providerName).check();
+  await page.getByRole("button", { name: "提交声明" }).click();
+  await expect(page).toHaveURL(/\/expert$/);
+  const [declared] = await query<{ kind: string; partyName: string; declaredBy: string }>(
+    `SELECT kind::text, "partyName", "declaredBy" FROM "ExpertConflict" WHERE "expertId" = $1`,
+    [conflicted.id],
+  );
+  expect(declared).toEqual({ kind: "provider", partyName: providerName, declaredBy: "expert" });
+  await logout(page);
+
+  // Staff: preview, then confirm.
+  startedAt = new Date();
+  await login(page, staff);
+  await page.goto(`/staff/assignments?round=${roundId}`);
+  await page.getByLabel("每份申报的专家人数").fill("3");
+  await page.getByRole("button", { name: "自动分配" }).click();
+  const preview = page.getByRole("region", { name: "自动分配预览" });
+  await expect(preview).toContainText("将新增 12 项分配");
+  expect(await query(`SELECT 1 FROM "ExpertAssignment" a JOIN "Application" p ON p.id = a."applicationId" WHERE p."roundId" = $1`, [roundId])).toHaveLength(0);
+  await preview.getByRole("button", { name: "确认分配" }).click();
+  await expect(page.getByText(/已新增 12 项分配，涉及 4 份申报/)).toBeVisible();
+
+  // R-REV-5: the conflicted expert is on neither of provider 甲's applications, in the table and in the database.
+  for (const app of conflictedApps) {
+    const assigned = page.locator(`tr[data-application="${app.number}"] li[data-expert]`);
+    await expect(assigned).toHaveCount(3);
+    await expect(page.locator(`tr[data-application="${app.number}"] li[data-expert="${conflicted.name}"]`)).toHaveCount(0);
+  }
+  const rows = await query<{ applicationId: string; expertId: string }>(
+    `SELECT a."applicationId", a."expertId" FROM "ExpertAssignment" a JOIN "Application" p ON p.id = a."applicationId"
+     WHERE p."roundId" = $1 AND a."withdrawnAt" IS NULL`,
+    [roundId],
+  );
+  expect(rows).toHaveLength(12);
+  for (const app of conflictedApps) {
+    expect(rows.filter((r) => r.applicationId === app.id).map((r) => r.expertId)).not.toContain(conflicted.id);
+  }
+  // Balanced within one over the pool the plan saw (every expert enabled before the click).
+  const pool = await query<{ id: string }>(
+    `SELECT id FROM "User" WHERE 'expert' = ANY(roles) AND status <> 'disabled' AND "createdAt" <= $1`,
+    [startedAt],
+  );
+  const loads = pool.map((e) => rows.filter((r) => r.expertId === e.id).length);
+  expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
+  const statuses = await query<{ status: string }>(`SELECT status::text FROM "Application" WHERE "roundId" = $1`, [roundId]);
+  expect(statuses.map((s) => s.status)).toEqual(["under_review", "under_review", "under_review", "under_review"]);
+
+  // A second "assign all" adds nothing.
+  await page.getByRole("button", { name: "自动分配" }).click();
+  await expect(page.getByRole("region", { name: "自动分配预览" })).toContainText("将新增 0 项分配");
+  await expect(page.getByRole("button", { name: "确认分配" })).toBeDisabled();
+
+  // The conflicted manual choice is refused with the reason, at that row.
+  const row = page.locator(`tr[data-application="${conflictedApps[0]?.number}"]`);
+  await row.getByRole("combobox").selectOption(conflicted.id);
+  await row.getByRole("button", { name: "分配" }).click();
+  await expect(row.getByRole("alert")).toContainText(`专家“${conflicted.name}”已声明与服务商“${providerName}”存在利益关系，须回避，不能评审该申报`);
+  expect(await query(`SELECT 1 FROM "ExpertAssignment" WHERE "applicationId" = $1 AND "expertId" = $2`, [conflictedApps[0]?.id, conflicted.id])).toHaveLength(0);
+
+  // Each of our experts with assignments gets ONE e-mail listing all of them (none of 甲's for the conflicted one).
+  for (const expert of experts) {
+    const count = rows.filter((r) => r.expertId === expert.id).length;
+    const mine = async () => (await inbox()).filter((m) => m.subject?.includes("评审任务分配通知") && m.text?.includes(`${expert.name}，您好`));
+    if (count === 0) continue;
+    await expect.poll(async () => (await mine()).length, { timeout: 15_000 }).toBe(1);
+    const [mail] = await mine();
+    expect(mail?.subject).toContain(`（${count} 份）`);
+    expect(mail?.text).toContain("/expert");
+    if (expert.id === conflicted.id) for (const app of conflictedApps) expect(mail?.text).not.toContain(app.number);
+  }
+});
