@@ -185,7 +185,7 @@ export function noticeText(items: readonly NoticeItem[]): string {
 /** A stored notice's items (JSON from the database), keeping only well-formed ones. */
 export function noticeItemsFrom(value: unknown): NoticeItem[] {
   if (!Array.isArray(value)) return [];
-  return value.flatMap((raw: unknown) => {
+  return value.flatMap((raw: unknown): NoticeItem[] => {
     if (typeof raw !== "object" || raw === null) return [];
     const material: unknown = Reflect.get(raw, "material");
     const reason: unknown = Reflect.get(raw, "reason");
