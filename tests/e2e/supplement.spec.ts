@@ -21,6 +21,7 @@ let supplementId = "";
 let supplementNumber = "";
 let raceId = "";
 let raceNumber = "";
+let organisationId = "";
 
 test.beforeAll(async () => {
   const { prisma, store, close } = await scenarioClient();
@@ -28,6 +29,7 @@ test.beforeAll(async () => {
     const round = await createRound(prisma);
     const p = await createProvider(prisma);
     provider = { email: p.email, password: p.password };
+    organisationId = p.organisation.id;
     staffA = await createUser(prisma, ["staff"], { name: "审查员甲" });
     staffB = await createUser(prisma, ["staff"], { name: "审查员乙" });
     const base = { roundId: round.id, organisationId: p.organisation.id, createdById: p.user.id, store };
@@ -114,4 +116,31 @@ test("two officers decide the same application at the same moment: one outcome, 
   // Give the mail worker time to send a second one, if there were one.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   expect(await mailsAbout(raceNumber)).toHaveLength(1);
+});
+
+test("R-MAT-3 staff record the paper copies for one application and for a whole provider at once", async ({ browser }) => {
+  const staff = await signedIn(browser, staffA);
+  await staff.goto(`/staff/applications/${raceId}`);
+  await expect(staff.getByTestId("paper-copies")).toContainText("尚未登记");
+  // Bad input: the message at the field, the date typed kept.
+  await staff.getByLabel("收到日期").fill("2022-12-05");
+  await staff.getByLabel("接收人").fill(" ");
+  await staff.getByRole("button", { name: "登记收到纸质材料" }).click();
+  await expect(staff.getByRole("alert").filter({ hasText: "请填写接收人" })).toBeVisible();
+  await expect(staff.getByLabel("收到日期")).toHaveValue("2022-12-05");
+  await staff.getByLabel("接收人").fill("王科员");
+  await staff.getByRole("button", { name: "登记收到纸质材料" }).click();
+  await expect(staff.getByTestId("paper-copies")).toContainText("已于 2022-12-05 收到，接收人：王科员");
+
+  await staff.goto(`/staff/providers/${organisationId}`);
+  const table = staff.getByTestId("paper-copies-table");
+  await expect(table.getByRole("row")).toHaveCount(3);
+  // The one already recorded is not preselected; select both and record them together.
+  await expect(staff.getByLabel(`选择 ${raceNumber}`)).not.toBeChecked();
+  await staff.getByLabel(`选择 ${raceNumber}`).check();
+  await staff.getByLabel("接收人").fill("李科员");
+  await staff.getByRole("button", { name: "登记所选申报的纸质材料" }).click();
+  await expect(staff.getByText("已登记 2 份申报的纸质材料")).toBeVisible();
+  await expect(table).toContainText(`李科员`);
+  await expect(table.getByText("未收到")).toHaveCount(0);
 });
