@@ -28,7 +28,7 @@ describe("formal review (R-MAT-1, R-MAT-2)", () => {
   it("R-MAT-2 accepts only when every current material is judged and accepted", () => {
     expect(checkAccept(all, allAccepted).ok).toBe(true);
     const missing = checkAccept(all, allAccepted.slice(1));
-    expect(missing).toEqual({ ok: false, error: { field: "verdicts", message: expect.stringContaining("M1") } });
+    expect(missing).toEqual({ ok: false, error: { field: "verdicts", unjudged: ["M1"], message: expect.stringContaining("M1") } });
     const rejected = checkAccept(all, withRejected("M2", "缺少公章"));
     expect(rejected.ok).toBe(false);
   });

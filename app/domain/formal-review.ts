@@ -21,7 +21,14 @@ export const SUPPLEMENT_WORKDAYS = 5;
 
 export type Verdict = { material: MaterialId; verdict: MaterialVerdict; reason: string | null };
 export type NoticeItem = { material: MaterialId | "general"; reason: string };
-export type DecisionError = { field: "verdicts" | "dueAt" | "reason" | "material"; message: string; material?: MaterialId };
+export type DecisionError = {
+  field: "verdicts" | "dueAt" | "reason" | "material";
+  message: string;
+  /** The one material the error is about. */
+  material?: MaterialId;
+  /** The materials still without a verdict (shown at each of them). */
+  unjudged?: MaterialId[];
+};
 export type Check<T = null> = { ok: true; value: T } | { ok: false; error: DecisionError };
 
 const fail = (field: DecisionError["field"], message: string): { ok: false; error: DecisionError } => ({ ok: false, error: { field, message } });
@@ -100,7 +107,7 @@ export function checkAccept(present: readonly MaterialId[], verdicts: readonly V
     if (error?.field === "material") return { ok: false, error };
   }
   const missing = missingVerdicts(present, verdicts);
-  if (missing.length > 0) return fail("verdicts", `还有材料未审查：${missing.join("、")}。请逐项给出审查意见后再作决定`);
+  if (missing.length > 0) return { ok: false, error: { field: "verdicts", unjudged: missing, message: `还有材料未审查：${missing.join("、")}。请逐项给出审查意见后再作决定` } };
   const rejected = verdicts.filter((v) => v.verdict === "rejected" && present.includes(v.material));
   if (rejected.length > 0) return fail("verdicts", `有材料不合格（${rejected.map((v) => v.material).join("、")}），不能受理；请退回补正或不予受理`);
   return { ok: true, value: null };
@@ -125,7 +132,9 @@ export function checkReturn(input: {
     if (error) return { ok: false, error };
   }
   const missing = missingVerdicts(input.present, input.verdicts);
-  if (missing.length > 0) return fail("verdicts", `还有材料未审查：${missing.join("、")}。一次性告知要求退回前逐项审查全部材料`);
+  if (missing.length > 0) {
+    return { ok: false, error: { field: "verdicts", unjudged: missing, message: `还有材料未审查：${missing.join("、")}。一次性告知要求退回前逐项审查全部材料` } };
+  }
   const rejected = input.verdicts.filter((v) => v.verdict === "rejected" && input.present.includes(v.material));
   if (rejected.length === 0) return fail("verdicts", "没有不合格的材料，不能退回补正；材料全部合格请受理");
   if (!input.dueAt) return fail("dueAt", "请填写补正截止日期");

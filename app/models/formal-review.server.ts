@@ -194,7 +194,7 @@ export type DecisionInput =
 
 export type DecisionOutcome =
   | { ok: true; status: ApplicationStatus }
-  | { ok: false; field: DecisionError["field"] | "form"; material?: MaterialId; message: string };
+  | { ok: false; field: DecisionError["field"] | "form"; material?: MaterialId; unjudged?: MaterialId[]; message: string };
 
 /** The message for the officer who came second (the other decision stands; nothing was written). */
 export const CONCURRENT_CHANGE_MESSAGE = "该申报已被其他工作人员处理（或刚刚被修改），您的操作未生效。请刷新页面查看最新状态后再操作。";
@@ -216,7 +216,7 @@ export async function decideFormalReview(actor: StaffActor, id: string, input: D
   const cycle = application.reviewCycle;
   const earlier = acceptedEarlier(application);
   const present = materialsToJudge(presentMaterials(application.materials), earlier);
-  const refuseWith = (error: DecisionError): DecisionOutcome => ({ ok: false, field: error.field, material: error.material, message: error.message });
+  const refuseWith = (error: DecisionError): DecisionOutcome => ({ ok: false, ...error });
 
   let verdicts: Verdict[] = [];
   let items: NoticeItem[] = [];

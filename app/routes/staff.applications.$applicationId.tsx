@@ -102,7 +102,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (outcome.material) return fail({ materials: { [outcome.material]: outcome.message } });
     if (outcome.field === "dueAt") return fail({ dueAt: outcome.message });
     if (outcome.field === "reason") return fail({ reason: outcome.message });
-    if (outcome.field === "verdicts") return fail({ verdicts: outcome.message });
+    if (outcome.field === "verdicts") {
+      const unjudged = Object.fromEntries((outcome.unjudged ?? []).map((m) => [m, "请给出审查意见：合格或不合格"]));
+      return fail({ verdicts: outcome.message, materials: unjudged });
+    }
     return fail({ form: outcome.message }, 409);
   }
   throw redirect(`/staff/applications/${id}?decided=${input.intent}`);

@@ -54,6 +54,9 @@ test("staff return for supplement → the provider replaces only the rejected ma
   const staff = await signedIn(browser, staffA);
   await staff.goto(`/staff/applications/${supplementId}`);
   await expect(staff.getByTestId("due-date")).toContainText("诊断应于");
+  // R-MAT-2: no decision before every material has a verdict; the message stands at each material.
+  await staff.getByRole("button", { name: "受理（进入专家评审）" }).click();
+  await expect(staff.getByTestId("review-M1").getByRole("alert")).toContainText("请给出审查意见");
   const m2 = staff.getByTestId("review-M2");
   await m2.getByLabel("不合格", { exact: true }).check();
   await m2.getByLabel("缺少公章").check();
