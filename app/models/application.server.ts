@@ -6,6 +6,7 @@
 import { APPLICATION_STATUSES, providerCanEdit, transition, type ApplicationStatus } from "~/domain/application-status.ts";
 import { checklist, isComplete, isMaterialId, MATERIALS, type MaterialId, type PhotoTag } from "~/domain/materials.ts";
 import { completionCheck } from "~/domain/workdays.ts";
+import { checkResubmit, mayChangeMaterial, noticeItemsFrom, noticeMaterials, type NoticeItem } from "~/domain/formal-review.ts";
 import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -137,6 +138,7 @@ const applicationInclude = {
     orderBy: { createdAt: "asc" as const },
     include: { file: { select: { id: true, fileName: true, contentType: true, size: true, sha256: true, createdAt: true } } },
   },
+  supplementNotices: { orderBy: { cycle: "asc" as const } },
 } as const;
 
 /** The provider's own application, or null (also when it belongs to another organisation). */
@@ -184,11 +186,43 @@ export async function listOwnApplications(scope: ProviderScope, roundId: string)
 
 export class NotEditableError extends Error {}
 
+export type OpenSupplement = { cycle: number; items: NoticeItem[]; materials: MaterialId[]; dueAt: Date; issuedAt: Date };
+
+/** 补正: the notice of the current cycle while the application is returned, or null. */
+export function openSupplement(application: Pick<OwnApplication, "status" | "reviewCycle" | "supplementNotices">): OpenSupplement | null {
+  if (application.status !== "returned") return null;
+  const notice = application.supplementNotices.find((n) => n.cycle === application.reviewCycle && n.resubmittedAt === null);
+  if (!notice) return null;
+  const items = noticeItemsFrom(notice.items);
+  return { cycle: notice.cycle, items, materials: noticeMaterials(items), dueAt: notice.dueAt, issuedAt: notice.issuedAt };
+}
+
 async function requireEditable(scope: ProviderScope, id: string) {
   const application = await getOwnApplication(scope, id);
   if (!application) throw new Response("申报不存在。", { status: 404 });
   if (!providerCanEdit(application.status)) {
-    throw new NotEditableError(`申报已${APPLICATION_STATUSES[application.status]}，不能再修改。`);
+    throw new NotEditableError(`申报${APPLICATION_STATUSES[application.status]}，不能再修改。`);
+  }
+  return application;
+}
+
+/**
+ * A draft may change any material; a returned application only the materials its supplement notice
+ * names, and only before the supplement deadline (server clock); anything else not at all.
+ */
+export async function requireMaterialChangeable(scope: ProviderScope, id: string, material: string) {
+  const application = await requireEditable(scope, id);
+  if (application.status === "draft") return application;
+  const supplement = openSupplement(application);
+  if (!supplement) throw new NotEditableError("申报已退回补正，但未找到补正通知，请联系区工信局。");
+  if (!mayChangeMaterial(application.status, supplement.materials, material)) {
+    const name = isMaterialId(material) ? `${material} ${MATERIALS[material].name}` : material;
+    throw new NotEditableError(
+      `“${name}”已通过形式审查，补正时只能更换补正通知列出的材料：${supplement.materials.map((m) => `${m} ${MATERIALS[m].name}`).join("、")}。`,
+    );
+  }
+  if (!isBeforeDeadline(now(), supplement.dueAt)) {
+    throw new NotEditableError(`已过补正截止时间（${formatShanghai(supplement.dueAt)}，北京时间），不能再更换材料，请联系区工信局。`);
   }
   return application;
 }
@@ -224,7 +258,7 @@ export async function attachMaterial(
   fileId: string,
   photoTag: PhotoTag | null,
 ) {
-  await requireEditable(scope, id);
+  await requireMaterialChangeable(scope, id, material);
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const replaced = MATERIALS[material].multiple
@@ -250,8 +284,10 @@ export async function attachMaterial(
 }
 
 export async function removeMaterial(scope: ProviderScope, id: string, materialRowId: string) {
-  await requireEditable(scope, id);
   const prisma = await db();
+  const target = await prisma.applicationMaterial.findFirst({ where: { id: materialRowId, applicationId: id, application: { organisationId: scope.organisationId } } });
+  if (!target) return;
+  await requireMaterialChangeable(scope, id, target.material);
   await prisma.$transaction(async (tx) => {
     const row = await tx.applicationMaterial.findFirst({ where: { id: materialRowId, applicationId: id, removedAt: null }, include: { file: true } });
     if (!row) return;
@@ -267,7 +303,7 @@ export async function removeMaterial(scope: ProviderScope, id: string, materialR
 }
 
 export async function tagPhoto(scope: ProviderScope, id: string, materialRowId: string, photoTag: PhotoTag) {
-  await requireEditable(scope, id);
+  await requireMaterialChangeable(scope, id, "M5");
   const prisma = await db();
   await prisma.applicationMaterial.updateMany({ where: { id: materialRowId, applicationId: id, material: "M5", removedAt: null }, data: { photoTag } });
 }
@@ -326,6 +362,51 @@ export async function submitApplication(
       attachments: [{ filename: input.receipt.fileName, storageKey: input.receipt.key, contentType: "application/pdf" }],
     });
     return { ok: true as const, submittedAt: input.at };
+  });
+}
+
+/**
+ * 补正 resubmission: before the supplement deadline (server clock), with every material the notice
+ * names replaced by a new file and the set complete again (R-MAT-2). Ends the review cycle; the notice
+ * keeps when it was answered, so every round trip stays in the history.
+ */
+export async function resubmitApplication(scope: ProviderScope, id: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  const application = await getOwnApplication(scope, id);
+  if (!application) return { ok: false, message: "申报不存在。" };
+  const moved = transition(application.status, "resubmit");
+  if (!moved.ok) return { ok: false, message: moved.message };
+  const supplement = openSupplement(application);
+  if (!supplement) return { ok: false, message: "未找到补正通知，请联系区工信局。" };
+  const at = now();
+  const replaced = supplement.materials.filter((m) => application.materials.some((row) => row.material === m && row.createdAt > supplement.issuedAt));
+  const check = checkResubmit({ now: at, dueAt: supplement.dueAt, rejected: supplement.materials, replaced });
+  if (!check.ok) return { ok: false, message: check.error.message };
+  if (!isComplete(application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])))) {
+    return { ok: false, message: "材料不齐全，不能提交（R-MAT-2）。请按清单补齐后再提交。" };
+  }
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.application.updateMany({
+      where: { id, organisationId: scope.organisationId, status: application.status, version: application.version },
+      data: { status: moved.to, version: { increment: 1 }, reviewCycle: { increment: 1 }, submittedAt: at, supplementDueAt: null },
+    });
+    if (updated.count !== 1) return { ok: false as const, message: "申报已在其他窗口提交或修改，请刷新页面。" };
+    await tx.supplementNotice.updateMany({ where: { applicationId: id, cycle: supplement.cycle }, data: { resubmittedAt: at } });
+    await recordAudit(tx, {
+      actor: { id: scope.userId, name: scope.userName },
+      action: "application.resubmit",
+      entityType: "application",
+      entityId: id,
+      before: { status: application.status, cycle: application.reviewCycle },
+      after: {
+        status: moved.to,
+        cycle: application.reviewCycle + 1,
+        replaced: application.materials
+          .filter((m) => supplement.materials.some((s) => s === m.material) && m.createdAt > supplement.issuedAt)
+          .map((m) => ({ material: m.material, fileName: m.file.fileName, sha256: m.file.sha256 })),
+      },
+    });
+    return { ok: true as const };
   });
 }
 

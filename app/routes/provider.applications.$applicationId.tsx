@@ -10,14 +10,17 @@ import { MaterialUploader } from "~/components/material-uploader.tsx";
 import { APPLICATION_STATUSES, providerCanEdit } from "~/domain/application-status.ts";
 import { isMaterialId, isPhotoTag, MATERIAL_IDS, MATERIALS } from "~/domain/materials.ts";
 import { fenToYuanString, formatFen } from "~/domain/money.ts";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
+import { noticeItemsFrom } from "~/domain/formal-review.ts";
 import { receiptPdf } from "~/models/application-documents.server.ts";
 import {
   attachMaterial,
   getOwnApplication,
   materialChecklist,
   NotEditableError,
+  openSupplement,
   removeMaterial,
+  resubmitApplication,
   submitApplication,
   tagPhoto,
   updateApplicationData,
@@ -41,7 +44,25 @@ async function load(request: Request, applicationId: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { application } = await load(request, params.applicationId);
   const items = materialChecklist(application);
+  const supplement = openSupplement(application);
+  const supplementOpen = supplement !== null && isBeforeDeadline(now(), supplement.dueAt);
+  const changeable = (id: string) => application.status === "draft" || (supplementOpen && supplement.materials.some((m) => m === id));
   return {
+    supplement: supplement && {
+      dueAt: formatShanghai(supplement.dueAt),
+      open: supplementOpen,
+      items: supplement.items.map((item) => ({ ...item, name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name })),
+      replaced: supplement.materials.filter((m) => application.materials.some((row) => row.material === m && row.createdAt > supplement.issuedAt)),
+    },
+    pastNotices: application.supplementNotices
+      .filter((n) => n.resubmittedAt !== null)
+      .map((n) => ({
+        cycle: n.cycle,
+        issuedAt: formatShanghai(n.issuedAt),
+        resubmittedAt: n.resubmittedAt ? formatShanghai(n.resubmittedAt) : "",
+        items: noticeItemsFrom(n.items).map((item) => ({ ...item, name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name })),
+      })),
+    refusalReason: application.status === "refused" ? application.refusalReason : null,
     application: {
       id: application.id,
       number: application.number,
@@ -63,6 +84,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     materials: MATERIAL_IDS.map((id) => ({
       ...MATERIALS[id],
+      changeable: changeable(id),
+      toFix: supplement?.items.find((i) => i.material === id)?.reason ?? null,
       item: items.find((i) => i.material === id),
       files: application.materials
         .filter((m) => m.material === id)
@@ -85,6 +108,7 @@ const IntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("tag"), rowId: z.string().min(1), photoTag: z.string().refine(isPhotoTag, "请选择照片类别") }),
   z.object({ intent: z.literal("use-profile-licence") }),
   z.object({ intent: z.literal("submit"), attestation: z.literal("on").optional() }),
+  z.object({ intent: z.literal("resubmit") }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -113,6 +137,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent.intent === "use-profile-licence") {
       if (!application.organisation.licenseFileId) return reply({ formError: "单位资料中没有营业执照。" });
       await attachMaterial(scope, application.id, "M1", application.organisation.licenseFileId, null);
+    }
+    if (intent.intent === "resubmit") {
+      const outcome = await resubmitApplication(scope, application.id);
+      if (!outcome.ok) return reply({ formError: outcome.message }, 409);
+      throw redirect(`/provider/applications/${application.id}?resubmitted=1`);
     }
     if (intent.intent === "submit") {
       const at = now();
@@ -146,7 +175,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { application, materials, complete } = useLoaderData<typeof loader>();
+  const { application, materials, complete, supplement, pastNotices, refusalReason } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -190,7 +219,41 @@ export default function ApplicationPage() {
           ) : null}
         </div>
       ) : null}
+      {searchParams.get("resubmitted") ? (
+        <FormMessage tone="success" message="补正材料已重新提交，请等待区工信局审查。" />
+      ) : null}
       <FormMessage message={actionData?.formError} />
+      {refusalReason ? (
+        <p className="notice notice--error" data-testid="refused">
+          经形式审查，该申报不予受理。原因：{refusalReason}
+        </p>
+      ) : null}
+      {supplement ? (
+        <section className="notice notice--warning" data-testid="supplement-notice">
+          <h2 style={{ marginTop: 0 }}>补正通知（一次性告知）</h2>
+          <p>
+            请于 <strong>{supplement.dueAt}</strong>（北京时间）前更换以下材料并重新提交；其他材料已审查合格，不能更改。
+          </p>
+          <ol>
+            {supplement.items.map((item) => (
+              <li key={item.material}>
+                {item.material === "general" ? item.name : `${item.material} ${item.name}`}：{item.reason}
+                {item.material !== "general" ? (supplement.replaced.some((m) => m === item.material) ? <span className="badge badge--verified"> 已更换</span> : <span className="badge badge--pending"> 待更换</span>) : null}
+              </li>
+            ))}
+          </ol>
+          {supplement.open ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="resubmit" />
+              <button type="submit" disabled={navigation.state === "submitting"}>
+                提交补正材料
+              </button>
+            </Form>
+          ) : (
+            <p>已过补正截止时间，不能再提交补正材料，请联系区工信局。</p>
+          )}
+        </section>
+      ) : null}
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>申报信息</h2>
@@ -246,7 +309,8 @@ export default function ApplicationPage() {
                 </h3>
                 {m.item?.complete ? <span className="badge badge--ok">已齐全</span> : <span className="badge badge--bad">{m.item?.reason ?? "缺少"}</span>}
                 <span className="muted small">{m.hint}</span>
-                {m.id === "M1" && application.editable && application.profileLicenceId && m.files.length === 0 ? (
+                {m.toFix ? <span className="badge badge--refused">需补正：{m.toFix}</span> : null}
+                {m.id === "M1" && m.changeable && application.profileLicenceId && m.files.length === 0 ? (
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="intent" value="use-profile-licence" />
                     <button type="submit" className="button--secondary button--small">
@@ -262,7 +326,7 @@ export default function ApplicationPage() {
                 multiple={m.multiple}
                 accept={m.types.map((t) => (t === "application/pdf" ? ".pdf,application/pdf" : t === "image/png" ? ".png,image/png" : ".jpg,.jpeg,image/jpeg")).join(",")}
                 files={m.files}
-                editable={application.editable}
+                editable={m.changeable}
                 isPhotos={m.id === "M5"}
               />
             </li>
@@ -300,6 +364,26 @@ export default function ApplicationPage() {
             </button>
             <span className="muted small"> 提交后材料不可再修改。截止时间以服务器北京时间为准。</span>
           </Form>
+        </section>
+      ) : null}
+
+      {pastNotices.length > 0 ? (
+        <section className="card">
+          <h2 style={{ marginTop: 0 }}>补正记录</h2>
+          {pastNotices.map((n) => (
+            <div key={n.cycle}>
+              <p className="small">
+                第 {n.cycle} 轮审查于 {n.issuedAt} 退回补正，已于 {n.resubmittedAt} 重新提交：
+              </p>
+              <ul className="small">
+                {n.items.map((item) => (
+                  <li key={item.material}>
+                    {item.material === "general" ? item.name : `${item.material} ${item.name}`}：{item.reason}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
         </section>
       ) : null}
     </>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { isMaterialId, isPhotoTag, MATERIALS } from "~/domain/materials.ts";
-import { attachMaterial, getOwnApplication, NotEditableError } from "~/models/application.server.ts";
+import { attachMaterial, getOwnApplication, NotEditableError, requireMaterialChangeable } from "~/models/application.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { streamChunks, UploadRejectedError } from "~/services/storage.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
@@ -28,6 +28,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // keep the default
   }
   try {
+    // Refuse before storing anything: a returned application may change only the materials to supplement.
+    await requireMaterialChangeable(scope, id, material);
     const file = await saveUpload({
       body: streamChunks(request.body),
       fileName,

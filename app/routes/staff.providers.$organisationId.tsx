@@ -2,10 +2,13 @@ import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CheckboxField, FormMessage, TextareaField } from "~/components/forms.tsx";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { CheckboxField, ErrorList, Field, FormMessage, TextareaField } from "~/components/forms.tsx";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { decideOrganisation, getOrganisation } from "~/models/organisation.server.ts";
+import { providerApplicationsForDesk, recordPaperCopies } from "~/models/formal-review.server.ts";
+import { shanghaiDate } from "~/domain/shanghai-time.ts";
+import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -17,16 +20,25 @@ const DecisionSchema = z.discriminatedUnion("intent", [
     addressConfirmed: z.literal("on", { error: "请先核对营业执照，确认注册地（住所）在张店区（R-ELIG-1）" }),
   }),
   z.object({
+    intent: z.literal("paper-copies"),
+    applicationIds: z.array(z.string().min(1)).min(1, "请至少选择一份申报"),
+    receivedOn: z.string({ error: "请填写收到日期" }).trim(),
+    receivedBy: z.string({ error: "请填写接收人" }).trim().min(1, "请填写接收人").max(50, "不超过 50 字"),
+  }),
+  z.object({
     intent: z.literal("refuse"),
     reason: z.string({ error: "请填写不通过的原因" }).trim().min(4, "原因至少 4 个字").max(500, "原因不超过 500 字"),
   }),
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireUser(request, { roles: ["staff"] });
+  const user = await requireUser(request, { roles: ["staff"] });
   const org = await getOrganisation(params.organisationId ?? "");
   if (!org) throw new Response("服务商不存在。", { status: 404 });
   return {
+    applications: await providerApplicationsForDesk(org.id),
+    today: shanghaiDate(now()),
+    staffName: user.name,
     org: {
       id: org.id,
       name: org.name,
@@ -56,6 +68,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const submission = parseWithZod(await request.formData(), { schema: DecisionSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  if (submission.value.intent === "paper-copies") {
+    // R-MAT-3: the paper copies of several applications of this provider arrived together.
+    const recorded = await recordPaperCopies(
+      { id: user.id, name: user.name },
+      {
+        organisationId: params.organisationId ?? "",
+        applicationIds: submission.value.applicationIds,
+        receivedOn: submission.value.receivedOn,
+        receivedBy: submission.value.receivedBy,
+      },
+    );
+    if (!recorded.ok) return data(submission.reply({ fieldErrors: { [recorded.field]: [recorded.message] } }), { status: 400 });
+    throw redirect(`/staff/providers/${params.organisationId}?paper=${recorded.count}`);
+  }
   const outcome = await decideOrganisation(
     { id: user.id, name: user.name },
     params.organisationId ?? "",
@@ -66,7 +92,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProviderReview() {
-  const { org } = useLoaderData<typeof loader>();
+  const { org, applications, today, staffName } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -157,6 +183,77 @@ export default function ProviderReview() {
           </p>
         </section>
       </div>
+      <PaperCopiesForProvider applications={applications} today={today} staffName={staffName} />
     </>
+  );
+}
+
+/** R-MAT-3: record the paper copies of several of this provider's applications at once. */
+function PaperCopiesForProvider({
+  applications,
+  today,
+  staffName,
+}: {
+  applications: Awaited<ReturnType<typeof loader>>["applications"];
+  today: string;
+  staffName: string;
+}) {
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "paper-copies",
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: DecisionSchema }),
+    shouldValidate: "onSubmit",
+  });
+  const recorded = searchParams.get("paper");
+  return (
+    <section className="card">
+      <h2 style={{ marginTop: 0 }}>纸质材料登记（一式两份）</h2>
+      {recorded ? <p className="notice notice--success" role="status">已登记 {recorded} 份申报的纸质材料。</p> : null}
+      {applications.length === 0 ? (
+        <p className="empty">该服务商还没有已提交的申报。</p>
+      ) : (
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value="paper-copies" />
+          <div className="table-wrap">
+            <table className="table" data-testid="paper-copies-table">
+              <thead>
+                <tr>
+                  <th>选择</th>
+                  <th>申报编号</th>
+                  <th>被诊断企业</th>
+                  <th>状态</th>
+                  <th>纸质材料</th>
+                </tr>
+              </thead>
+              <tbody>
+                {applications.map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      <input type="checkbox" name="applicationIds" value={a.id} defaultChecked={!a.paperCopiesReceivedOn} aria-label={`选择 ${a.number}`} />
+                    </td>
+                    <td>
+                      <Link to={`/staff/applications/${a.id}`}>{a.number}</Link>
+                    </td>
+                    <td>{a.enterpriseName}</td>
+                    <td>{a.statusLabel}</td>
+                    <td>{a.paperCopiesReceivedOn ? `${a.paperCopiesReceivedOn} 收到（${a.paperCopiesReceivedBy}）` : "未收到"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <ErrorList errors={fields.applicationIds?.errors} />
+          <div className="field-row">
+            <Field label="收到日期" inputProps={{ name: "receivedOn", id: "paper-receivedOn", type: "date", defaultValue: today, max: today }} errors={fields.receivedOn?.errors} />
+            <Field label="接收人" inputProps={{ name: "receivedBy", id: "paper-receivedBy", type: "text", defaultValue: staffName }} errors={fields.receivedBy?.errors} />
+          </div>
+          <button type="submit" className="button--secondary">
+            登记所选申报的纸质材料
+          </button>
+        </Form>
+      )}
+    </section>
   );
 }
