@@ -23,7 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const NAV: Record<Role, { to: string; label: string }[]> = {
-  provider: [{ to: "/provider", label: "我的申报" }],
+  provider: [
+    { to: "/provider", label: "我的申报" },
+    { to: "/provider/payouts", label: "补助拨付" },
+  ],
   expert: [{ to: "/expert", label: "评审任务" }],
   staff: [
     { to: "/staff", label: "工作台" },
