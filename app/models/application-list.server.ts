@@ -4,7 +4,7 @@
  * skip/take on indexed columns), so a round of 2,000 applications stays fast (npm run bench:desk).
  */
 import { APPLICATION_STATUSES, type ApplicationStatus } from "~/domain/application-status.ts";
-import { pagination, type ApplicationFlag, type ApplicationListQuery, type SortKey } from "~/domain/application-list.ts";
+import { isSupplementOverdue, pagination, type ApplicationFlag, type ApplicationListQuery, type SortKey } from "~/domain/application-list.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
 import { formatShanghai, shanghaiDate, startOfShanghaiDay } from "~/domain/shanghai-time.ts";
 import { fenToYuanString } from "~/domain/money.ts";
@@ -150,7 +150,7 @@ function toRow(a: Row, at: Date): ApplicationListRow {
     contractAmountFen: a.contractAmountFen,
     completionLate: a.completionLate,
     paperCopiesReceivedOn: a.paperCopiesReceivedOn,
-    supplementOverdue: a.status === "returned" && a.supplementDueAt !== null && a.supplementDueAt < at,
+    supplementOverdue: isSupplementOverdue(a, at),
   };
 }
 

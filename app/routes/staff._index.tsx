@@ -39,15 +39,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const serverNow = now();
   // R-DATE-1: days and hours to the submission deadline, from the server's clock.
   const left = round ? countdown(serverNow, round.deadline) : null;
+  // Issue 6: the round's disbursement deadline (拨付截止), when staff have set one.
+  const disbursementLeft = round?.disbursementDeadline ? countdown(serverNow, round.disbursementDeadline) : null;
   return {
     isStaff: user.roles.includes("staff"),
     rounds,
     dashboard,
     deadlineLeft: left && { closed: left.closed, days: left.days, hours: left.hours, at: formatShanghai(round?.deadline ?? serverNow) },
+    disbursementLeft: disbursementLeft &&
+      round?.disbursementDeadline && {
+        closed: disbursementLeft.closed,
+        days: disbursementLeft.days,
+        hours: disbursementLeft.hours,
+        at: formatShanghai(round.disbursementDeadline),
+      },
     round: round && {
       id: round.id,
       name: round.name,
       deadline: round.deadline.toISOString(),
+      disbursementDeadline: round.disbursementDeadline?.toISOString() ?? null,
       isDemo: round.isDemo,
     },
     serverNow: serverNow.toISOString(),
@@ -100,6 +110,12 @@ export default function StaffDashboard() {
         <p className="notice notice--info">
           {round.isDemo ? <span className="badge badge--demo">演示</span> : null} {round.name}：
           <Countdown deadline={round.deadline} serverNow={data.serverNow} label="申报截止" />
+          {round.disbursementDeadline ? (
+            <>
+              {"；"}
+              <Countdown deadline={round.disbursementDeadline} serverNow={data.serverNow} label="拨付截止" />
+            </>
+          ) : null}
         </p>
       ) : (
         <p className="notice notice--warning">
@@ -115,6 +131,14 @@ export default function StaffDashboard() {
               </div>
               <div className="stat__label">距申报截止（{data.deadlineLeft.at}，以服务器时间为准）</div>
             </div>
+            {data.disbursementLeft ? (
+              <div className="stat" data-testid="disbursement-left">
+                <div className="stat__value">
+                  {data.disbursementLeft.closed ? "已截止" : `${data.disbursementLeft.days} 天 ${data.disbursementLeft.hours} 小时`}
+                </div>
+                <div className="stat__label">距拨付截止（{data.disbursementLeft.at}）</div>
+              </div>
+            ) : null}
             <Link to={listLink(round.id, { sort: "submitted", dir: "desc" })} className="stat" style={{ textDecoration: "none" }}>
               <div className="stat__value" data-testid="submitted-today">
                 {dashboard.submittedToday}
