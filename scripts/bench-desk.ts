@@ -8,7 +8,8 @@
  * (dropped afterwards), otherwise an embedded PGlite in a temporary folder.
  * Last line: RESULT list_p95_ms=<n> dashboard_p95_ms=<n> floor_p95_ms=<n> ratio=<x> rps=<n> errors=<n>
  * (ratio = list p95 / floor p95, goal ≤ 3; rps = the list page's requests per second; errors = failed
- * or non-2xx responses over all three pages, goal 0).
+ * or non-2xx responses over all three pages, goal 0). BENCH_SECONDS (default 10) sets each measurement's
+ * length; BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database for a closer look afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -305,7 +306,8 @@ async function main() {
   } finally {
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)))));
-    await database.drop().catch((error: unknown) => console.error("could not drop the benchmark database:", error));
+    if (process.env.BENCH_KEEP_DATABASE && database.url) console.log(`kept the benchmark database: ${database.url}`);
+    else await database.drop().catch((error: unknown) => console.error("could not drop the benchmark database:", error));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

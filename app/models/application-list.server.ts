@@ -11,7 +11,7 @@ import { fenToYuanString } from "~/domain/money.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { writeXlsx, type Column } from "~/services/spreadsheet.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { db, type Prisma } from "~/utils/db.server.ts";
+import { db, Prisma } from "~/utils/db.server.ts";
 
 /** The round asked for by id, else the current round; null when there is none. */
 export async function chooseRound(roundId: string | undefined) {
@@ -30,93 +30,110 @@ export async function roundChoices() {
   });
 }
 
-/** Providers that filed in the round, for the provider filter. */
+/** Providers that filed in the round, for the provider filter (one query). */
 export async function providerChoices(roundId: string) {
   const prisma = await db();
-  const groups = await prisma.application.groupBy({ by: ["organisationId"], where: { roundId }, _count: { _all: true } });
-  const organisations = await prisma.organisation.findMany({
-    where: { id: { in: groups.map((g) => g.organisationId) } },
-    select: { id: true, name: true },
-    orderBy: { name: "asc" },
-  });
-  return organisations;
+  return prisma.$queryRaw<{ id: string; name: string }[]>`
+    SELECT o."id", o."name" FROM "Organisation" o
+    WHERE EXISTS (SELECT 1 FROM "Application" a WHERE a."organisationId" = o."id" AND a."roundId" = ${roundId})
+    ORDER BY o."name"`;
 }
 
-/** R-MAT-2 in SQL: a required material has no current file, or M5 lacks a workshop or a team photo. */
-function incompleteMaterials(): Prisma.ApplicationWhereInput {
-  return {
-    OR: [
-      ...MATERIAL_IDS.map((material) => ({ materials: { none: { material, removedAt: null } } })),
-      { materials: { none: { material: "M5", photoTag: "workshop", removedAt: null } } },
-      { materials: { none: { material: "M5", photoTag: "team", removedAt: null } } },
-    ],
-  };
+/**
+ * R-MAT-2 in SQL: complete means every material has a current file and M5 has a workshop and a team
+ * photo (app/domain/materials.ts `isComplete`); incomplete is its negation.
+ */
+function incompleteMaterials(): Prisma.Sql {
+  return Prisma.sql`NOT EXISTS (
+    SELECT 1 FROM "ApplicationMaterial" m
+    WHERE m."applicationId" = a."id" AND m."removedAt" IS NULL
+    GROUP BY m."applicationId"
+    HAVING count(DISTINCT m."material") FILTER (WHERE m."material" IN (${Prisma.join([...MATERIAL_IDS])})) = ${MATERIAL_IDS.length}
+      AND bool_or(m."material" = 'M5' AND m."photoTag" = 'workshop')
+      AND bool_or(m."material" = 'M5' AND m."photoTag" = 'team'))`;
 }
 
-function flagWhere(flag: ApplicationFlag, at: Date): Prisma.ApplicationWhereInput {
+function flagCondition(flag: ApplicationFlag, at: Date): Prisma.Sql {
   switch (flag) {
     case "late":
-      return { completionLate: true };
+      return Prisma.sql`a."completionLate"`;
     case "no_paper":
-      return { paperCopiesReceivedOn: null, status: { not: "draft" } };
+      // R-MAT-3: drafts are not expected to have paper copies yet.
+      return Prisma.sql`a."paperCopiesReceivedOn" IS NULL AND a."status" <> 'draft'`;
     case "supplement_overdue":
-      return { status: "returned", supplementDueAt: { lt: at } };
+      return Prisma.sql`a."status" = 'returned' AND a."supplementDueAt" < ${at}`;
     case "incomplete":
       return incompleteMaterials();
   }
 }
 
-function listWhere(roundId: string, query: ApplicationListQuery, at: Date): Prisma.ApplicationWhereInput {
-  const and: Prisma.ApplicationWhereInput[] = [{ roundId }];
-  if (query.status) and.push({ status: query.status });
-  if (query.provider) and.push({ organisationId: query.provider });
-  for (const flag of query.flag) and.push(flagWhere(flag, at));
-  if (query.q) {
-    const q = query.q;
-    and.push({
-      OR: [
-        { number: { contains: q, mode: "insensitive" } },
-        { enterpriseUscc: { contains: q.toUpperCase() } },
-        { enterprise: { name: { contains: q, mode: "insensitive" } } },
-        { organisation: { name: { contains: q, mode: "insensitive" } } },
-      ],
-    });
-  }
-  return { AND: and };
+/** A LIKE pattern that finds `text` anywhere, with LIKE's wildcards in it taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function listOrder(sort: SortKey, dir: "asc" | "desc"): Prisma.ApplicationOrderByWithRelationInput[] {
-  const tieBreak: Prisma.ApplicationOrderByWithRelationInput = { number: dir };
+function listConditions(roundId: string, query: ApplicationListQuery, at: Date): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`a."roundId" = ${roundId}`];
+  if (query.status) conditions.push(Prisma.sql`a."status" = ${query.status}::"ApplicationStatus"`);
+  if (query.provider) conditions.push(Prisma.sql`a."organisationId" = ${query.provider}`);
+  for (const flag of query.flag) conditions.push(flagCondition(flag, at));
+  if (query.q) {
+    const pattern = containsPattern(query.q);
+    conditions.push(Prisma.sql`(a."number" ILIKE ${pattern} OR a."enterpriseUscc" LIKE ${containsPattern(query.q.toUpperCase())}
+      OR e."name" ILIKE ${pattern} OR o."name" ILIKE ${pattern})`);
+  }
+  return Prisma.join(conditions, " AND ");
+}
+
+/** The ORDER BY of a sort key; the application number breaks ties so that pages never overlap. */
+function listOrder(sort: SortKey, dir: "asc" | "desc"): Prisma.Sql {
+  const d = Prisma.raw(dir === "desc" ? "DESC" : "ASC");
   switch (sort) {
     case "number":
-      return [{ number: dir }];
+      return Prisma.sql`a."number" ${d}`;
     case "submitted":
-      return [{ submittedAt: { sort: dir, nulls: "last" } }, tieBreak];
+      return Prisma.sql`a."submittedAt" ${d} NULLS LAST, a."number" ${d}`;
     case "enterprise":
-      return [{ enterprise: { name: dir } }, tieBreak];
+      return Prisma.sql`e."name" ${d}, a."number" ${d}`;
     case "provider":
-      return [{ organisation: { name: dir } }, tieBreak];
+      return Prisma.sql`o."name" ${d}, a."number" ${d}`;
     case "status":
-      return [{ status: dir }, tieBreak];
+      return Prisma.sql`a."status" ${d}, a."number" ${d}`;
   }
 }
 
-const ROW_SELECT = {
-  id: true,
-  number: true,
-  status: true,
-  enterpriseUscc: true,
-  submittedAt: true,
-  completionLate: true,
-  paperCopiesReceivedOn: true,
-  supplementDueAt: true,
-  contractAmountFen: true,
-  reportTitle: true,
-  enterprise: { select: { name: true } },
-  organisation: { select: { id: true, name: true } },
-} satisfies Prisma.ApplicationSelect;
+type Row = {
+  id: string;
+  number: string;
+  status: ApplicationStatus;
+  enterpriseUscc: string;
+  submittedAt: Date | null;
+  completionLate: boolean;
+  paperCopiesReceivedOn: string | null;
+  supplementDueAt: Date | null;
+  contractAmountFen: number;
+  reportTitle: string;
+  enterpriseName: string;
+  providerId: string;
+  providerName: string;
+};
 
-type Row = Prisma.ApplicationGetPayload<{ select: typeof ROW_SELECT }>;
+/** One query: the matching applications with their enterprise and provider names, in the list's order. */
+async function selectRows(roundId: string, query: ApplicationListQuery, at: Date, page?: { skip: number; take: number }) {
+  const prisma = await db();
+  const limit = page ? Prisma.sql`LIMIT ${page.take} OFFSET ${page.skip}` : Prisma.empty;
+  return prisma.$queryRaw<(Row & { total: number })[]>`
+    SELECT a."id", a."number", a."status"::text AS "status", a."enterpriseUscc", a."submittedAt", a."completionLate",
+      a."paperCopiesReceivedOn", a."supplementDueAt", a."contractAmountFen", a."reportTitle",
+      e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName",
+      (count(*) OVER ())::int AS "total"
+    FROM "Application" a
+    JOIN "RoundEnterprise" e ON e."id" = a."enterpriseId"
+    JOIN "Organisation" o ON o."id" = a."organisationId"
+    WHERE ${listConditions(roundId, query, at)}
+    ORDER BY ${listOrder(query.sort, query.dir)}
+    ${limit}`;
+}
 
 export type ApplicationListRow = {
   id: string;
@@ -136,50 +153,50 @@ export type ApplicationListRow = {
 };
 
 function toRow(a: Row, at: Date): ApplicationListRow {
+  const submittedAt = a.submittedAt === null ? null : new Date(a.submittedAt);
+  const supplementDueAt = a.supplementDueAt === null ? null : new Date(a.supplementDueAt);
   return {
     id: a.id,
     number: a.number,
     status: a.status,
     statusLabel: APPLICATION_STATUSES[a.status],
-    enterpriseName: a.enterprise.name,
+    enterpriseName: a.enterpriseName,
     enterpriseUscc: a.enterpriseUscc,
-    providerId: a.organisation.id,
-    providerName: a.organisation.name,
-    submittedAt: a.submittedAt ? formatShanghai(a.submittedAt) : null,
+    providerId: a.providerId,
+    providerName: a.providerName,
+    submittedAt: submittedAt ? formatShanghai(submittedAt) : null,
     reportTitle: a.reportTitle,
-    contractAmountFen: a.contractAmountFen,
+    contractAmountFen: Number(a.contractAmountFen),
     completionLate: a.completionLate,
     paperCopiesReceivedOn: a.paperCopiesReceivedOn,
-    supplementOverdue: isSupplementOverdue(a, at),
+    supplementOverdue: isSupplementOverdue({ status: a.status, supplementDueAt }, at),
   };
 }
 
-/** One page of the round's applications matching the query, and how many match in all. */
+/**
+ * One page of the round's applications matching the query, and how many match in all: counted and
+ * paged in one SQL query (a second only when the page asked for is past the end).
+ */
 export async function listApplications(roundId: string, query: ApplicationListQuery) {
-  const prisma = await db();
   const at = now();
-  const where = listWhere(roundId, query, at);
-  const total = await prisma.application.count({ where });
-  const pages = pagination(total, query.page);
-  const rows = await prisma.application.findMany({
-    where,
-    orderBy: listOrder(query.sort, query.dir),
-    skip: pages.skip,
-    take: pages.take,
-    select: ROW_SELECT,
-  });
-  return { total, page: pages.page, pageCount: pages.pageCount, rows: rows.map((a) => toRow(a, at)) };
+  let pages = pagination(Number.MAX_SAFE_INTEGER, query.page);
+  let rows = await selectRows(roundId, query, at, pages);
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && query.page > 1) {
+    // Past the last page (or nothing matches): count, then show the last page.
+    const counted = await selectRows(roundId, query, at, { skip: 0, take: 1 });
+    total = counted[0]?.total ?? 0;
+    pages = pagination(total, query.page);
+    rows = total === 0 ? [] : await selectRows(roundId, query, at, pages);
+  }
+  const { page, pageCount } = pagination(total, pages.page);
+  return { total, page, pageCount, rows: rows.map((a) => toRow(a, at)) };
 }
 
 /** Every application matching the query (no pages), in the list's order: for the .xlsx export. */
 export async function exportApplications(roundId: string, query: ApplicationListQuery): Promise<ApplicationListRow[]> {
-  const prisma = await db();
   const at = now();
-  const rows = await prisma.application.findMany({
-    where: listWhere(roundId, query, at),
-    orderBy: listOrder(query.sort, query.dir),
-    select: ROW_SELECT,
-  });
+  const rows = await selectRows(roundId, query, at);
   return rows.map((a) => toRow(a, at));
 }
 
@@ -206,33 +223,35 @@ export async function applicationListWorkbook(roundId: string, query: Applicatio
   return { bytes, fileName: `${round.name}-申报列表-${shanghaiDate(now())}.xlsx`, count: rows.length };
 }
 
-/** The round's dashboard: counts by status, submitted today (Beijing day), applications per provider. */
+/**
+ * The round's dashboard: counts by status, submitted today (Beijing day), applications per provider.
+ * One grouped query (per provider and status) gives all three.
+ */
 export async function roundDashboard(roundId: string) {
   const prisma = await db();
   const at = now();
   const today = shanghaiDate(at);
-  const [byStatus, submittedToday, byProvider] = await Promise.all([
-    prisma.application.groupBy({ by: ["status"], where: { roundId }, _count: { _all: true } }),
-    prisma.application.count({ where: { roundId, submittedAt: { gte: startOfShanghaiDay(today), lte: at } } }),
-    prisma.application.groupBy({ by: ["organisationId", "status"], where: { roundId }, _count: { _all: true } }),
-  ]);
-  const organisations = await prisma.organisation.findMany({
-    where: { id: { in: [...new Set(byProvider.map((g) => g.organisationId))] } },
-    select: { id: true, name: true },
-  });
+  const groups = await prisma.$queryRaw<{ providerId: string; providerName: string; status: ApplicationStatus; count: number; submittedToday: number }[]>`
+    SELECT o."id" AS "providerId", o."name" AS "providerName", a."status"::text AS "status", count(*)::int AS "count",
+      (count(*) FILTER (WHERE a."submittedAt" >= ${startOfShanghaiDay(today)} AND a."submittedAt" <= ${at}))::int AS "submittedToday"
+    FROM "Application" a JOIN "Organisation" o ON o."id" = a."organisationId"
+    WHERE a."roundId" = ${roundId}
+    GROUP BY o."id", o."name", a."status"`;
   const statusCounts = (Object.keys(APPLICATION_STATUSES) as ApplicationStatus[]).map((status) => ({
     status,
     label: APPLICATION_STATUSES[status],
-    count: byStatus.find((row) => row.status === status)?._count._all ?? 0,
+    count: groups.filter((g) => g.status === status).reduce((n, g) => n + g.count, 0),
   }));
-  const providers = organisations
-    .map((o) => {
-      const mine = byProvider.filter((g) => g.organisationId === o.id);
-      const total = mine.reduce((n, g) => n + g._count._all, 0);
-      const drafts = mine.filter((g) => g.status === "draft").reduce((n, g) => n + g._count._all, 0);
-      return { id: o.id, name: o.name, total, submitted: total - drafts, drafts };
-    })
-    .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, "zh-CN"));
+  const byProvider = new Map<string, { id: string; name: string; total: number; submitted: number; drafts: number }>();
+  for (const g of groups) {
+    const provider = byProvider.get(g.providerId) ?? { id: g.providerId, name: g.providerName, total: 0, submitted: 0, drafts: 0 };
+    provider.total += g.count;
+    if (g.status === "draft") provider.drafts += g.count;
+    else provider.submitted += g.count;
+    byProvider.set(g.providerId, provider);
+  }
+  const providers = [...byProvider.values()].sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, "zh-CN"));
+  const submittedToday = groups.reduce((n, g) => n + g.submittedToday, 0);
   const total = statusCounts.reduce((n, s) => n + s.count, 0);
   const drafts = statusCounts.find((s) => s.status === "draft")?.count ?? 0;
   return { today, total, submitted: total - drafts, drafts, submittedToday, statusCounts, providers };

@@ -18,7 +18,9 @@ export const meta: MetaFunction = () => [{ title: "申报受理 · 智能化改�
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["staff", "approver"] });
   const query = parseApplicationListQuery(new URL(request.url).searchParams);
-  const [round, rounds] = await Promise.all([chooseRound(query.round), roundChoices()]);
+  const rounds = await roundChoices();
+  // The round asked for is usually one of the choices: no second query for it.
+  const round = rounds.find((r) => r.id === query.round) ?? (await chooseRound(query.round));
   if (!round) return { round: null, rounds, providers: [], query, list: null };
   const [providers, list] = await Promise.all([providerChoices(round.id), listApplications(round.id, query)]);
   return {

@@ -100,6 +100,9 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
     expect(await listed(`q=${encodeURIComponent(providerB.name.slice(0, 6))}`)).toEqual(expected("overdue", "returned", "draft"));
     expect(await listed(`q=${usccOfLate.slice(6).toLowerCase()}`)).toEqual(expected("late"));
     expect(await listed(`q=${numbers.noPaper}`)).toEqual(expected("noPaper"));
+    // LIKE's wildcards are searched for literally.
+    expect(await listed("q=%25")).toEqual([]);
+    expect(await listed("q=_")).toEqual([]);
     const nothing = await listApplications(roundId, query("q=不存在的企业"));
     expect(nothing).toMatchObject({ total: 0, page: 1, pageCount: 1, rows: [] });
   });
