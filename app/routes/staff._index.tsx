@@ -3,9 +3,8 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Countdown } from "~/components/countdown.tsx";
 import { applicationListSearch, parseApplicationListQuery } from "~/domain/application-list.ts";
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
-import { chooseRound, roundChoices, roundDashboard } from "~/models/application-list.server.ts";
+import { chooseRound, claimAttempts, deskCounts, roundChoices, roundDashboard } from "~/models/application-list.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { db } from "~/utils/db.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -16,26 +15,12 @@ const QuerySchema = z.object({ round: z.string().trim().max(40).optional().catch
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff", "approver"] });
   const query = QuerySchema.parse({ round: new URL(request.url).searchParams.get("round") || undefined });
-  const prisma = await db();
-  const [round, rounds] = await Promise.all([chooseRound(query.round), roundChoices()]);
-  const [byStatus, experts, dashboard, claimAttempts] = await Promise.all([
-    prisma.organisation.groupBy({ by: ["status"], _count: { _all: true } }),
-    prisma.user.count({ where: { roles: { has: "expert" } } }),
+  const [rounds, round] = await Promise.all([roundChoices(), chooseRound(query.round)]);
+  const [counts, dashboard, attempts] = await Promise.all([
+    deskCounts(),
     round ? roundDashboard(round.id) : null,
-    // R-ELIG-4: refused attempts to file for an enterprise another provider already filed for.
-    round
-      ? prisma.enterpriseClaimAttempt.findMany({
-          where: { roundId: round.id },
-          orderBy: { at: "desc" },
-          take: 50,
-          include: {
-            organisation: { select: { name: true } },
-            enterprise: { select: { name: true, applications: { select: { number: true, organisation: { select: { name: true } } } } } },
-          },
-        })
-      : [],
+    round ? claimAttempts(round.id) : [],
   ]);
-  const count = (status: string) => byStatus.find((row) => row.status === status)?._count._all ?? 0;
   const serverNow = now();
   // R-DATE-1: days and hours to the submission deadline, from the server's clock.
   const left = round ? countdown(serverNow, round.deadline) : null;
@@ -61,15 +46,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       isDemo: round.isDemo,
     },
     serverNow: serverNow.toISOString(),
-    providers: { pending: count("pending"), verified: count("verified"), refused: count("refused") },
-    experts,
-    claimAttempts: claimAttempts.map((a) => ({
-      id: a.id,
-      at: formatShanghai(a.at, true),
-      enterprise: a.enterprise.name,
-      attemptedBy: a.organisation.name,
-      filedBy: a.enterprise.applications.map((x) => `${x.organisation.name}（${x.number}）`).join("、"),
-    })),
+    providers: { pending: counts.pending, verified: counts.verified, refused: counts.refused },
+    experts: counts.experts,
+    claimAttempts: attempts,
   };
 }
 

@@ -8,7 +8,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseApplicationListQuery } from "~/domain/application-list.ts";
-import { applicationListWorkbook, listApplications, providerChoices, roundDashboard } from "~/models/application-list.server.ts";
+import {
+  applicationListWorkbook,
+  chooseRound,
+  claimAttempts,
+  deskCounts,
+  listApplications,
+  providerChoices,
+  roundChoices,
+  roundDashboard,
+} from "~/models/application-list.server.ts";
 import { readRows } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
@@ -189,5 +198,21 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
       { id: providerB.id, name: providerB.name, total: 3, submitted: 2, drafts: 1 },
     ]);
     expect((await providerChoices(roundId)).map((p) => p.id).sort()).toEqual([providerA.id, providerB.id].sort());
+  });
+
+  it("R-ELIG-4: picks the round asked for, counts the desk and lists refused claims with who filed the enterprise", async () => {
+    const disbursement = new Date("2026-12-20T15:59:59.999Z");
+    await prisma.round.update({ where: { id: roundId }, data: { disbursementDeadline: disbursement } });
+    const round = await chooseRound(roundId);
+    expect(round).toMatchObject({ id: roundId, disbursementDeadline: disbursement, isDemo: false });
+    expect(round?.deadline).toBeInstanceOf(Date);
+    expect((await roundChoices()).map((r) => r.id)).toContain(roundId);
+    expect(await deskCounts()).toMatchObject({ verified: 2, pending: 0, refused: 0, experts: 0 });
+
+    const filed = await prisma.application.findUniqueOrThrow({ where: { id: ids.overdue }, include: { enterprise: true } });
+    await prisma.enterpriseClaimAttempt.create({ data: { roundId, enterpriseId: filed.enterpriseId, organisationId: providerA.id, at: new Date("2026-11-23T02:03:04Z") } });
+    expect(await claimAttempts(roundId)).toEqual([
+      { id: expect.any(String) as string, at: "2026-11-23 10:03:04", enterprise: filed.enterprise.name, attemptedBy: providerA.name, filedBy: `${providerB.name}（${filed.number}）` },
+    ]);
   });
 });
