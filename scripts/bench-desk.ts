@@ -200,20 +200,27 @@ async function sequential(url: string, headers: Record<string, string>, count = 
   return percentile(times.sort((a, b) => a - b), 50);
 }
 
-async function measure(name: string, url: string, headers: Record<string, string>, seconds: number): Promise<Figures> {
+type Run = { latencies: number[]; seconds: number; errors: number };
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Run> {
   const latencies: number[] = [];
   const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
   instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
-  latencies.sort((a, b) => a - b);
+  return { latencies, seconds: result.duration, errors: result.errors + result.timeouts + result.non2xx };
+}
+
+function figures(name: string, runs: Run[]): Figures {
+  const latencies = runs.flatMap((run) => run.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
   return {
     name,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    rps: latencies.length / result.duration,
+    rps: latencies.length / seconds,
     requests: latencies.length,
-    errors: result.errors + result.timeouts + result.non2xx,
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
   };
 }
 
@@ -279,18 +286,28 @@ async function main() {
     const staff = { cookie };
     const visitor = {};
     // Warm up (code paths, connection pool, query plans), then measure each page in turn.
-    for (const [url, headers] of [[floorUrl, visitor], [listUrl, staff], [dashboardUrl, staff]] as const) await measure("warm-up", url, headers, 2);
+    const pages = [
+      { name: "floor (/login)", url: floorUrl, headers: visitor },
+      { name: "staff list (filtered)", url: listUrl, headers: staff },
+      { name: "dashboard", url: dashboardUrl, headers: staff },
+    ];
+    for (const p of pages) await load(p.url, p.headers, 2);
     const single = {
       floor: await sequential(floorUrl, visitor),
       list: await sequential(listUrl, staff),
       dashboard: await sequential(dashboardUrl, staff),
     };
     console.log(`one client, median: floor ${single.floor.toFixed(1)} ms, list ${single.list.toFixed(1)} ms, dashboard ${single.dashboard.toFixed(1)} ms`);
-    const floor = await measure("floor (/login)", floorUrl, visitor, SECONDS);
-    const list = await measure("staff list (filtered)", listUrl, staff, SECONDS);
-    const dashboard = await measure("dashboard", dashboardUrl, staff, SECONDS);
+    // The pages take turns (two turns each, half the time per turn), so that a change in the machine's
+    // other load during the run weighs on all three alike.
+    const runs: Run[][] = pages.map(() => []);
+    for (let turn = 0; turn < 2; turn++) {
+      for (const [i, p] of pages.entries()) runs[i]?.push(await load(p.url, p.headers, SECONDS / 2));
+    }
+    const [floor, list, dashboard] = pages.map((p, i) => figures(p.name, runs[i] ?? []));
+    if (!floor || !list || !dashboard) throw new Error("missing measurements");
 
-    console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s each, production build on loopback, autocannon 8`);
+    console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s per page in two turns, production build on loopback, autocannon 8`);
     console.log("page                        p50 ms   p95 ms   p99 ms    req/s  requests  errors");
     for (const f of [floor, list, dashboard]) {
       console.log(
