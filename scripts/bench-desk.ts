@@ -28,6 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const APPLICATIONS = 2000;
 const PROVIDERS = 36;
 const CONNECTIONS = 20;
+const STAFF_EMAIL = "bench-staff@example.test";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-desk-"));
 const children: ChildProcess[] = [];
@@ -98,7 +99,7 @@ async function inSlices<T>(rows: T[], size: number, insert: (slice: T[]) => Prom
 async function seedDesk(prisma: Db, password: string) {
   const start = performance.now();
   const staff = await prisma.user.create({
-    data: { email: "bench-staff@example.test", name: "基准测试科员", roles: ["staff"], passwordHash: await hashPassword(password) },
+    data: { email: STAFF_EMAIL, name: "基准测试科员", roles: ["staff"], passwordHash: await hashPassword(password) },
   });
   const round = await prisma.round.create({
     data: {
@@ -230,12 +231,12 @@ async function main() {
     spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
   }
   const database = await makeDatabase();
+  const password = crypto.randomBytes(12).toString("base64url");
   const dataDir = path.join(tmp, "data");
   fs.mkdirSync(dataDir, { recursive: true });
   console.log(`database: ${database.url ? "PostgreSQL (a fresh database)" : "embedded PGlite"}`);
   try {
     migrate({ DATA_DIR: dataDir, DATABASE_URL: database.url });
-    const password = crypto.randomBytes(12).toString("base64url");
     const handle = await openDatabase({ url: database.url || undefined, dataDir });
     const { roundId, staffEmail } = await seedDesk(handle.client, password);
     await handle.close();
@@ -323,7 +324,7 @@ async function main() {
   } finally {
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)))));
-    if (process.env.BENCH_KEEP_DATABASE && database.url) console.log(`kept the benchmark database: ${database.url}`);
+    if (process.env.BENCH_KEEP_DATABASE && database.url) console.log(`kept the benchmark database: ${database.url} (staff ${STAFF_EMAIL} / ${password})`);
     else await database.drop().catch((error: unknown) => console.error("could not drop the benchmark database:", error));
     fs.rmSync(tmp, { recursive: true, force: true });
   }

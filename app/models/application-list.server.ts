@@ -128,20 +128,24 @@ function listConditions(roundId: string, query: ApplicationListQuery, at: Date):
   return Prisma.join(conditions, " AND ");
 }
 
-/** The ORDER BY of a sort key; the application number breaks ties so that pages never overlap. */
-function listOrder(sort: SortKey, dir: "asc" | "desc"): Prisma.Sql {
+/**
+ * The ORDER BY of a sort key; the application number breaks ties so that pages never overlap. `t` is
+ * the alias of the application's columns (the names are read from the joined tables `e` and `o`).
+ */
+function listOrder(sort: SortKey, dir: "asc" | "desc", t: "a" | "p" = "a"): Prisma.Sql {
   const d = Prisma.raw(dir === "desc" ? "DESC" : "ASC");
+  const column = (name: string) => Prisma.raw(`${t}."${name}"`);
   switch (sort) {
     case "number":
-      return Prisma.sql`a."number" ${d}`;
+      return Prisma.sql`${column("number")} ${d}`;
     case "submitted":
-      return Prisma.sql`a."submittedAt" ${d} NULLS LAST, a."number" ${d}`;
+      return Prisma.sql`${column("submittedAt")} ${d} NULLS LAST, ${column("number")} ${d}`;
     case "enterprise":
-      return Prisma.sql`e."name" ${d}, a."number" ${d}`;
+      return Prisma.sql`e."name" ${d}, ${column("number")} ${d}`;
     case "provider":
-      return Prisma.sql`o."name" ${d}, a."number" ${d}`;
+      return Prisma.sql`o."name" ${d}, ${column("number")} ${d}`;
     case "status":
-      return Prisma.sql`a."status" ${d}, a."number" ${d}`;
+      return Prisma.sql`${column("status")} ${d}, ${column("number")} ${d}`;
   }
 }
 
@@ -165,17 +169,38 @@ type Row = {
 async function selectRows(roundId: string, query: ApplicationListQuery, at: Date, page?: { skip: number; take: number }) {
   const prisma = await db();
   const limit = page ? Prisma.sql`LIMIT ${page.take} OFFSET ${page.skip}` : Prisma.empty;
+  const needsNames = Boolean(query.q) || query.sort === "enterprise" || query.sort === "provider";
+  if (needsNames) {
+    return prisma.$queryRaw<(Row & { total: number })[]>`
+      SELECT a."id", a."number", a."status"::text AS "status", a."enterpriseUscc", a."submittedAt", a."completionLate",
+        a."paperCopiesReceivedOn", a."supplementDueAt", a."contractAmountFen", a."reportTitle",
+        e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName",
+        (count(*) OVER ())::int AS "total"
+      FROM "Application" a
+      JOIN "RoundEnterprise" e ON e."id" = a."enterpriseId"
+      JOIN "Organisation" o ON o."id" = a."organisationId"
+      WHERE ${listConditions(roundId, query, at)}
+      ORDER BY ${listOrder(query.sort, query.dir)}
+      ${limit}`;
+  }
+  // Neither searched nor sorted by a name: count, sort and page the applications alone, then read
+  // the names of the page's rows only.
   return prisma.$queryRaw<(Row & { total: number })[]>`
-    SELECT a."id", a."number", a."status"::text AS "status", a."enterpriseUscc", a."submittedAt", a."completionLate",
-      a."paperCopiesReceivedOn", a."supplementDueAt", a."contractAmountFen", a."reportTitle",
-      e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName",
-      (count(*) OVER ())::int AS "total"
-    FROM "Application" a
-    JOIN "RoundEnterprise" e ON e."id" = a."enterpriseId"
-    JOIN "Organisation" o ON o."id" = a."organisationId"
-    WHERE ${listConditions(roundId, query, at)}
-    ORDER BY ${listOrder(query.sort, query.dir)}
-    ${limit}`;
+    SELECT p."id", p."number", p."status"::text AS "status", p."enterpriseUscc", p."submittedAt", p."completionLate",
+      p."paperCopiesReceivedOn", p."supplementDueAt", p."contractAmountFen", p."reportTitle",
+      e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName", p."total"
+    FROM (
+      SELECT a."id", a."number", a."status", a."enterpriseUscc", a."submittedAt", a."completionLate",
+        a."paperCopiesReceivedOn", a."supplementDueAt", a."contractAmountFen", a."reportTitle",
+        a."enterpriseId", a."organisationId", (count(*) OVER ())::int AS "total"
+      FROM "Application" a
+      WHERE ${listConditions(roundId, query, at)}
+      ORDER BY ${listOrder(query.sort, query.dir)}
+      ${limit}
+    ) p
+    JOIN "RoundEnterprise" e ON e."id" = p."enterpriseId"
+    JOIN "Organisation" o ON o."id" = p."organisationId"
+    ORDER BY ${listOrder(query.sort, query.dir, "p")}`;
 }
 
 export type ApplicationListRow = {

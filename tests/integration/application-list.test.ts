@@ -140,6 +140,9 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
     expect(descending).toEqual([...enterprises].reverse());
     const bySubmission = (await listApplications(roundId, query("sort=submitted&dir=desc"))).rows.map((row) => row.id);
     expect(bySubmission).toEqual([ids.late, ids.noPaper, ids.returned, ids.overdue, ids.accepted, ids.draft]);
+    // By status: in the order of an application's life (the state machine's order), then by number.
+    const byStatus = (await listApplications(roundId, query("sort=status"))).rows.map((row) => row.status);
+    expect(byStatus).toEqual(["draft", "submitted", "submitted", "returned", "returned", "accepted"]);
     const byProvider = (await listApplications(roundId, query("sort=provider"))).rows.map((row) => row.providerName);
     expect(byProvider).toEqual([...byProvider].sort());
     expect(new Set(byProvider.slice(0, 3)).size).toBe(1);
