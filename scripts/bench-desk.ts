@@ -8,7 +8,7 @@
  * (dropped afterwards), otherwise an embedded PGlite in a temporary folder.
  * Last line: RESULT list_p95_ms=<n> dashboard_p95_ms=<n> floor_p95_ms=<n> ratio=<x> rps=<n> errors=<n>
  * (ratio = list p95 / floor p95, goal ≤ 3; rps = the list page's requests per second; errors = failed
- * or non-2xx responses over all three pages, goal 0). BENCH_SECONDS (default 10) sets each measurement's
+ * or non-2xx responses over all three pages, goal 0). BENCH_SECONDS (default 12) sets each measurement's
  * length; BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database for a closer look afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -29,7 +29,8 @@ const APPLICATIONS = 2000;
 const PROVIDERS = 36;
 const CONNECTIONS = 20;
 const STAFF_EMAIL = "bench-staff@example.test";
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
+const TURNS = 4;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-desk-"));
 const children: ChildProcess[] = [];
 
@@ -299,16 +300,16 @@ async function main() {
       dashboard: await sequential(dashboardUrl, staff),
     };
     console.log(`one client, median: floor ${single.floor.toFixed(1)} ms, list ${single.list.toFixed(1)} ms, dashboard ${single.dashboard.toFixed(1)} ms`);
-    // The pages take turns (two turns each, half the time per turn), so that a change in the machine's
-    // other load during the run weighs on all three alike.
+    // The pages take turns (four turns each, a quarter of the time per turn), so that a change in the
+    // machine's other load during the run weighs on all three alike.
     const runs: Run[][] = pages.map(() => []);
-    for (let turn = 0; turn < 2; turn++) {
-      for (const [i, p] of pages.entries()) runs[i]?.push(await load(p.url, p.headers, SECONDS / 2));
+    for (let turn = 0; turn < TURNS; turn++) {
+      for (const [i, p] of pages.entries()) runs[i]?.push(await load(p.url, p.headers, SECONDS / TURNS));
     }
     const [floor, list, dashboard] = pages.map((p, i) => figures(p.name, runs[i] ?? []));
     if (!floor || !list || !dashboard) throw new Error("missing measurements");
 
-    console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s per page in two turns, production build on loopback, autocannon 8`);
+    console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s per page in ${TURNS} turns, production build on loopback, autocannon 8`);
     console.log("page                        p50 ms   p95 ms   p99 ms    req/s  requests  errors");
     for (const f of [floor, list, dashboard]) {
       console.log(
