@@ -1,82 +1,185 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Countdown } from "~/components/countdown.tsx";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { currentRound } from "~/models/round.server.ts";
+import { applicationListSearch, parseApplicationListQuery } from "~/domain/application-list.ts";
+import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
+import { chooseRound, claimAttempts, deskCounts, roundChoices, roundDashboard } from "~/models/application-list.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { db } from "~/utils/db.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 智能化改造咨询诊断补助申报平台" }];
 
+const QuerySchema = z.object({ round: z.string().trim().max(40).optional().catch(undefined) });
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff", "approver"] });
-  const prisma = await db();
-  const round = await currentRound();
-  const [byStatus, experts, applicationsByStatus, claimAttempts] = await Promise.all([
-    prisma.organisation.groupBy({ by: ["status"], _count: { _all: true } }),
-    prisma.user.count({ where: { roles: { has: "expert" } } }),
-    round ? prisma.application.groupBy({ by: ["status"], where: { roundId: round.id }, _count: { _all: true } }) : [],
-    // R-ELIG-4: refused attempts to file for an enterprise another provider already filed for.
-    round
-      ? prisma.enterpriseClaimAttempt.findMany({
-          where: { roundId: round.id },
-          orderBy: { at: "desc" },
-          take: 50,
-          include: {
-            organisation: { select: { name: true } },
-            enterprise: { select: { name: true, applications: { select: { number: true, organisation: { select: { name: true } } } } } },
-          },
-        })
-      : [],
+  const query = QuerySchema.parse({ round: new URL(request.url).searchParams.get("round") || undefined });
+  const [rounds, round] = await Promise.all([roundChoices(), chooseRound(query.round)]);
+  const [counts, dashboard, attempts] = await Promise.all([
+    deskCounts(),
+    round ? roundDashboard(round.id) : null,
+    round ? claimAttempts(round.id) : [],
   ]);
-  const count = (status: string) => byStatus.find((row) => row.status === status)?._count._all ?? 0;
+  const serverNow = now();
+  // R-DATE-1: days and hours to the submission deadline, from the server's clock.
+  const left = round ? countdown(serverNow, round.deadline) : null;
+  // Issue 6: the round's disbursement deadline (拨付截止), when staff have set one.
+  const disbursementLeft = round?.disbursementDeadline ? countdown(serverNow, round.disbursementDeadline) : null;
   return {
     isStaff: user.roles.includes("staff"),
+    rounds,
+    dashboard,
+    deadlineLeft: left && { closed: left.closed, days: left.days, hours: left.hours, at: formatShanghai(round?.deadline ?? serverNow) },
+    disbursementLeft: disbursementLeft &&
+      round?.disbursementDeadline && {
+        closed: disbursementLeft.closed,
+        days: disbursementLeft.days,
+        hours: disbursementLeft.hours,
+        at: formatShanghai(round.disbursementDeadline),
+      },
     round: round && {
       id: round.id,
       name: round.name,
       deadline: round.deadline.toISOString(),
+      disbursementDeadline: round.disbursementDeadline?.toISOString() ?? null,
       isDemo: round.isDemo,
     },
-    serverNow: now().toISOString(),
-    providers: { pending: count("pending"), verified: count("verified"), refused: count("refused") },
-    experts,
-    applications: {
-      draft: applicationsByStatus.find((row) => row.status === "draft")?._count._all ?? 0,
-      submitted: applicationsByStatus.filter((row) => row.status !== "draft").reduce((n, row) => n + row._count._all, 0),
-    },
-    claimAttempts: claimAttempts.map((a) => ({
-      id: a.id,
-      at: formatShanghai(a.at, true),
-      enterprise: a.enterprise.name,
-      attemptedBy: a.organisation.name,
-      filedBy: a.enterprise.applications.map((x) => `${x.organisation.name}（${x.number}）`).join("、"),
-    })),
+    serverNow: serverNow.toISOString(),
+    providers: { pending: counts.pending, verified: counts.verified, refused: counts.refused },
+    experts: counts.experts,
+    claimAttempts: attempts,
   };
+}
+
+/** A link to the application list of this round with the given filters. */
+function listLink(roundId: string, filters: Record<string, string> = {}) {
+  const query = parseApplicationListQuery(new URLSearchParams({ round: roundId, ...filters }));
+  return `/staff/applications${applicationListSearch(query)}`;
 }
 
 export default function StaffDashboard() {
   const data = useLoaderData<typeof loader>();
+  const round = data.round;
+  const dashboard = data.dashboard;
   return (
     <>
       <div className="page-head">
         <h1>工作台</h1>
-        {data.round ? (
-          <span>
-            {data.round.isDemo ? <span className="badge badge--demo">演示</span> : null} {data.round.name}
-          </span>
+        {round ? (
+          <Form method="get" className="filters" style={{ marginBottom: 0 }} aria-label="选择批次">
+            <div className="field">
+              <label htmlFor="round">批次</label>
+              <select id="round" name="round" defaultValue={round.id}>
+                {data.rounds.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.isDemo ? "【演示】" : ""}
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="button--secondary">
+              切换
+            </button>
+          </Form>
         ) : null}
       </div>
-      {data.round ? (
+      {round ? (
         <p className="notice notice--info">
-          <Countdown deadline={data.round.deadline} serverNow={data.serverNow} label="申报截止" />
+          {round.isDemo ? <span className="badge badge--demo">演示</span> : null} {round.name}：
+          <Countdown deadline={round.deadline} serverNow={data.serverNow} label="申报截止" />
+          {round.disbursementDeadline ? (
+            <>
+              {"；"}
+              <Countdown deadline={round.disbursementDeadline} serverNow={data.serverNow} label="拨付截止" />
+            </>
+          ) : null}
         </p>
       ) : (
         <p className="notice notice--warning">
           当前没有申报批次。{data.isStaff ? <Link to="/staff/rounds/new">创建批次</Link> : null}
         </p>
       )}
+      {round && dashboard && data.deadlineLeft ? (
+        <>
+          <div className="grid">
+            <div className="stat" data-testid="deadline-left">
+              <div className="stat__value">
+                {data.deadlineLeft.closed ? "已截止" : `${data.deadlineLeft.days} 天 ${data.deadlineLeft.hours} 小时`}
+              </div>
+              <div className="stat__label">距申报截止（{data.deadlineLeft.at}，以服务器时间为准）</div>
+            </div>
+            {data.disbursementLeft ? (
+              <div className="stat" data-testid="disbursement-left">
+                <div className="stat__value">
+                  {data.disbursementLeft.closed ? "已截止" : `${data.disbursementLeft.days} 天 ${data.disbursementLeft.hours} 小时`}
+                </div>
+                <div className="stat__label">距拨付截止（{data.disbursementLeft.at}）</div>
+              </div>
+            ) : null}
+            <Link to={listLink(round.id, { sort: "submitted", dir: "desc" })} className="stat" style={{ textDecoration: "none" }}>
+              <div className="stat__value" data-testid="submitted-today">
+                {dashboard.submittedToday}
+              </div>
+              <div className="stat__label">今日提交（北京时间 {dashboard.today}）</div>
+            </Link>
+            <Link to={listLink(round.id)} className="stat" style={{ textDecoration: "none" }}>
+              <div className="stat__value" data-testid="submitted-applications">
+                {dashboard.submitted}
+              </div>
+              <div className="stat__label">已提交申报（另有草稿 {dashboard.drafts} 份）</div>
+            </Link>
+          </div>
+          <h2>申报状态</h2>
+          <div className="grid" data-testid="status-counts">
+            {dashboard.statusCounts.map((s) => (
+              <Link key={s.status} to={listLink(round.id, { status: s.status })} className="stat" style={{ textDecoration: "none" }}>
+                <div className="stat__value" data-status={s.status}>
+                  {s.count}
+                </div>
+                <div className="stat__label">{s.label}</div>
+              </Link>
+            ))}
+          </div>
+          {/* LEAD: links for experts / results / payout deadline go here (reserved for the lead to wire up). */}
+          <section data-testid="desk-links-reserved" />
+          <h2>各服务商申报数</h2>
+          <div className="table-wrap">
+            <table className="table" data-testid="applications-per-provider">
+              <thead>
+                <tr>
+                  <th>服务商</th>
+                  <th className="num">申报总数</th>
+                  <th className="num">已提交</th>
+                  <th className="num">草稿</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dashboard.providers.length === 0 ? (
+                  <tr>
+                    <td colSpan={4} className="empty">
+                      本批次还没有服务商申报。
+                    </td>
+                  </tr>
+                ) : (
+                  dashboard.providers.map((p) => (
+                    <tr key={p.id}>
+                      <td>
+                        <Link to={listLink(round.id, { provider: p.id })}>{p.name}</Link>
+                      </td>
+                      <td className="num">{p.total}</td>
+                      <td className="num">{p.submitted}</td>
+                      <td className="num">{p.drafts}</td>
+                    </tr>
+                  ))
+                )}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+      <h2>服务商与专家</h2>
       <div className="grid">
         <Link to="/staff/providers?status=pending" className="stat" style={{ textDecoration: "none" }}>
           <div className="stat__value" data-testid="pending-providers">
@@ -92,12 +195,6 @@ export default function StaffDashboard() {
           <div className="stat__value">{data.providers.refused}</div>
           <div className="stat__label">审核未通过</div>
         </Link>
-        <div className="stat">
-          <div className="stat__value" data-testid="submitted-applications">
-            {data.applications.submitted}
-          </div>
-          <div className="stat__label">已提交申报（另有草稿 {data.applications.draft} 份）</div>
-        </div>
         <Link to="/staff/users" className="stat" style={{ textDecoration: "none" }}>
           <div className="stat__value">{data.experts}</div>
           <div className="stat__label">评审专家</div>

@@ -1,0 +1,337 @@
+/**
+ * npm run bench:desk — the staff desk with a round of 2,000 applications (each with its nine materials'
+ * metadata), against the production build on loopback. A load generator (autocannon) at 20 concurrent
+ * clients measures, in the same run: the staff application list with filters applied, the round's
+ * dashboard, and the login page (a minimal page of the same app: the floor).
+ *
+ * Its own data: a fresh PostgreSQL database created on TEST_POSTGRES_URL or DATABASE_URL when one is set
+ * (dropped afterwards), otherwise an embedded PGlite in a temporary folder.
+ * Last line: RESULT list_p95_ms=<n> dashboard_p95_ms=<n> floor_p95_ms=<n> ratio=<x> rps=<n> errors=<n>
+ * (ratio = list p95 / floor p95, goal ≤ 3; rps = the list page's requests per second; errors = failed
+ * or non-2xx responses over all three pages, goal 0). BENCH_SECONDS (default 12) sets each measurement's
+ * length; BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database for a closer look afterwards.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { MATERIAL_IDS } from "../app/domain/materials.ts";
+import { openDatabase, type Db } from "../app/utils/db.server.ts";
+import { hashPassword } from "../app/utils/password.server.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const APPLICATIONS = 2000;
+const PROVIDERS = 36;
+const CONNECTIONS = 20;
+const STAFF_EMAIL = "bench-staff@example.test";
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
+const TURNS = 4;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-desk-"));
+const children: ChildProcess[] = [];
+
+/** The part of autocannon's API used here (the package ships no types). */
+type LoadResult = { errors: number; timeouts: number; non2xx: number; duration: number };
+type LoadInstance = PromiseLike<LoadResult> & {
+  on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+};
+type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string> }) => LoadInstance;
+const autocannon: Autocannon = createRequire(import.meta.url)("autocannon");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(address && typeof address === "object" ? address.port : 0));
+    });
+  });
+}
+
+async function waitFor(url: string, timeoutMs: number) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if ((await fetch(url).catch(() => null))?.ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${url}`);
+}
+
+/** Where the benchmark's database lives: a new PostgreSQL database, or PGlite in the temporary folder. */
+async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const candidates = [process.env.TEST_POSTGRES_URL, process.env.DATABASE_URL];
+  const adminUrl = candidates.find((url) => url?.startsWith("postgres"));
+  if (!adminUrl) return { url: "", drop: async () => {} };
+  const name = `bench_desk_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+function migrate(env: Record<string, string>) {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy", "--config", "prisma/prisma.config.ts"],
+    { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`migrate deploy failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** Insert in slices, so that no statement carries too many parameters. */
+async function inSlices<T>(rows: T[], size: number, insert: (slice: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+/** A staff officer, a round with 2,000 enterprises, 36 providers and 2,000 applications with material metadata. */
+async function seedDesk(prisma: Db, password: string) {
+  const start = performance.now();
+  const staff = await prisma.user.create({
+    data: { email: STAFF_EMAIL, name: "基准测试科员", roles: ["staff"], passwordHash: await hashPassword(password) },
+  });
+  const round = await prisma.round.create({
+    data: {
+      name: "基准测试批次",
+      code: "BENCH",
+      year: 2026,
+      status: "open",
+      deadline: new Date(Date.now() + 10 * 24 * 3600_000),
+      disbursementDeadline: new Date(Date.now() + 40 * 24 * 3600_000),
+      applicationSeq: APPLICATIONS,
+    },
+  });
+  const places = ["淄博", "张店", "山东", "齐鲁", "鲁中"];
+  const trades = ["机械", "陶瓷", "化工", "弹簧", "阀门", "电机", "纺织", "医药"];
+  await prisma.roundEnterprise.createMany({
+    data: Array.from({ length: APPLICATIONS }, (_, i) => ({
+      roundId: round.id,
+      seq: i + 1,
+      name: `${places[i % places.length]}${trades[i % trades.length]}第${i + 1}制造有限公司`,
+    })),
+  });
+  const enterprises = await prisma.roundEnterprise.findMany({ where: { roundId: round.id }, orderBy: { seq: "asc" }, select: { id: true } });
+  await prisma.organisation.createMany({
+    data: Array.from({ length: PROVIDERS }, (_, i) => ({
+      name: `基准测试服务商${i + 1}信息技术有限公司`,
+      uscc: `91370303MA3BENCH${String(i).padStart(2, "0")}`,
+      contactName: "联系人",
+      contactPhone: "13800000000",
+      contactEmail: `bench-provider-${i}@example.test`,
+      status: "verified" as const,
+      goodStandingDeclaredAt: new Date(),
+      registeredInZhangdianConfirmed: true,
+    })),
+  });
+  const providers = await prisma.organisation.findMany({ where: { name: { startsWith: "基准测试服务商" } }, select: { id: true } });
+  // A realistic mix: mostly filed, some returned, accepted, in review, decided.
+  const statuses = ["submitted", "submitted", "submitted", "submitted", "accepted", "accepted", "under_review", "returned", "draft", "refused"] as const;
+  const at = Date.now();
+  const applications = enterprises.map((enterprise, i) => {
+    const status = statuses[i % statuses.length] ?? "submitted";
+    const provider = providers[i % providers.length];
+    if (!provider) throw new Error("no provider");
+    return {
+      id: `benchapp${String(i).padStart(5, "0")}`,
+      number: `BENCH-${String(i + 1).padStart(4, "0")}`,
+      roundId: round.id,
+      organisationId: provider.id,
+      enterpriseId: enterprise.id,
+      enterpriseUscc: `91370303MA3E${String(i).padStart(6, "0")}`,
+      eligibilityConfirmedAt: new Date(at),
+      reportTitle: "智能化改造评估诊断报告",
+      contractAmountFen: 800_000 + (i % 5) * 100_000,
+      contractSignedOn: "2026-09-01",
+      diagnosisCompletedOn: "2026-09-25",
+      diagnosisDueOn: "2026-09-29",
+      completionLate: i % 13 === 0,
+      status,
+      submittedAt: status === "draft" ? null : new Date(at - (i % 240) * 3600_000),
+      supplementDueAt: status === "returned" ? new Date(at + ((i % 3) - 1) * 24 * 3600_000) : null,
+      paperCopiesReceivedOn: status !== "draft" && i % 3 === 0 ? "2026-11-20" : null,
+      createdById: staff.id,
+    };
+  });
+  await inSlices(applications, 500, (slice) => prisma.application.createMany({ data: slice }));
+  const files: { id: string; key: string; fileName: string; contentType: string; size: number; sha256: string }[] = [];
+  const materials: { applicationId: string; material: string; fileId: string; photoTag: "workshop" | "team" | null }[] = [];
+  for (const application of applications) {
+    const entries = [...MATERIAL_IDS.map((material) => ({ material, photoTag: material === "M5" ? ("workshop" as const) : null })), { material: "M5", photoTag: "team" as const }];
+    for (const [n, entry] of entries.entries()) {
+      // Every 17th draft lacks its report (R-MAT-2), so the incomplete flag finds something.
+      if (application.status === "draft" && entry.material === "M8" && Number(application.id.slice(-5)) % 17 === 0) continue;
+      const id = `${application.id}f${n}`;
+      files.push({ id, key: `materials/${id}`, fileName: `${entry.material}.pdf`, contentType: "application/pdf", size: 123_456, sha256: "0".repeat(64) });
+      materials.push({ applicationId: application.id, material: entry.material, fileId: id, photoTag: entry.photoTag });
+    }
+  }
+  await inSlices(files, 2000, (slice) => prisma.storedFile.createMany({ data: slice }));
+  await inSlices(materials, 2000, (slice) => prisma.applicationMaterial.createMany({ data: slice }));
+  console.log(`seeded ${applications.length} applications, ${materials.length} material files, ${PROVIDERS} providers in ${Math.round(performance.now() - start)} ms`);
+  return { roundId: round.id, staffEmail: staff.email };
+}
+
+type Figures = { name: string; p50: number; p95: number; p99: number; rps: number; requests: number; errors: number };
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+/** One client, one request at a time: what a page costs the server when nothing else runs. */
+async function sequential(url: string, headers: Record<string, string>, count = 30): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    const response = await fetch(url, { headers, redirect: "manual" });
+    await response.arrayBuffer();
+    times.push(performance.now() - start);
+  }
+  return percentile(times.sort((a, b) => a - b), 50);
+}
+
+type Run = { latencies: number[]; seconds: number; errors: number };
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Run> {
+  const latencies: number[] = [];
+  const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const result = await instance;
+  return { latencies, seconds: result.duration, errors: result.errors + result.timeouts + result.non2xx };
+}
+
+function figures(name: string, runs: Run[]): Figures {
+  const latencies = runs.flatMap((run) => run.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  return {
+    name,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    rps: latencies.length / seconds,
+    requests: latencies.length,
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+  };
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, "build/index.js"))) {
+    console.log("building the production bundle…");
+    spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
+  }
+  const database = await makeDatabase();
+  const password = crypto.randomBytes(12).toString("base64url");
+  const dataDir = path.join(tmp, "data");
+  fs.mkdirSync(dataDir, { recursive: true });
+  console.log(`database: ${database.url ? "PostgreSQL (a fresh database)" : "embedded PGlite"}`);
+  try {
+    migrate({ DATA_DIR: dataDir, DATABASE_URL: database.url });
+    const handle = await openDatabase({ url: database.url || undefined, dataDir });
+    const { roundId, staffEmail } = await seedDesk(handle.client, password);
+    await handle.close();
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const portal = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        PUBLIC_URL: base,
+        NODE_ENV: "production",
+        DEMO: "0",
+        SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+        MAIL_WORKER_INTERVAL_MS: "60000",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    children.push(portal);
+    await waitFor(`${base}/healthz`, 120_000);
+
+    const login = await fetch(`${base}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: staffEmail, password }),
+    });
+    const cookie = login.headers.get("set-cookie")?.split(";")[0] ?? "";
+    if (login.status !== 302 || !cookie) throw new Error(`staff login failed (${login.status})`);
+
+    // The list as staff use it: filed applications still missing their paper copies, newest first, page 2.
+    const listUrl = `${base}/staff/applications?round=${roundId}&status=submitted&flag=no_paper&sort=submitted&dir=desc&page=2`;
+    const dashboardUrl = `${base}/staff?round=${roundId}`;
+    const floorUrl = `${base}/login`;
+    // Check that each page really answers what it should before measuring it.
+    const listPage = await (await fetch(listUrl, { headers: { cookie } })).text();
+    const total = /共 (?:<!-- -->)?(\d+)/.exec(listPage)?.[1];
+    if (!total || Number(total) === 0 || !listPage.includes("/staff/applications/benchapp")) throw new Error("the list page did not show the filtered applications");
+    const dashboardPage = await (await fetch(dashboardUrl, { headers: { cookie } })).text();
+    if (!dashboardPage.includes("基准测试服务商1信息技术有限公司")) throw new Error("the dashboard did not show the round");
+    console.log(`list: ${total} applications match the filters (of ${APPLICATIONS})`);
+
+    // The floor is the login page as a visitor sees it (logged in, it would redirect to the desk).
+    const staff = { cookie };
+    const visitor = {};
+    // Warm up (code paths, connection pool, query plans), then measure each page in turn.
+    const pages = [
+      { name: "floor (/login)", url: floorUrl, headers: visitor },
+      { name: "staff list (filtered)", url: listUrl, headers: staff },
+      { name: "dashboard", url: dashboardUrl, headers: staff },
+    ];
+    for (const p of pages) await load(p.url, p.headers, 2);
+    const single = {
+      floor: await sequential(floorUrl, visitor),
+      list: await sequential(listUrl, staff),
+      dashboard: await sequential(dashboardUrl, staff),
+    };
+    console.log(`one client, median: floor ${single.floor.toFixed(1)} ms, list ${single.list.toFixed(1)} ms, dashboard ${single.dashboard.toFixed(1)} ms`);
+    // The pages take turns (four turns each, a quarter of the time per turn), so that a change in the
+    // machine's other load during the run weighs on all three alike.
+    const runs: Run[][] = pages.map(() => []);
+    for (let turn = 0; turn < TURNS; turn++) {
+      for (const [i, p] of pages.entries()) runs[i]?.push(await load(p.url, p.headers, SECONDS / TURNS));
+    }
+    const [floor, list, dashboard] = pages.map((p, i) => figures(p.name, runs[i] ?? []));
+    if (!floor || !list || !dashboard) throw new Error("missing measurements");
+
+    console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s per page in ${TURNS} turns, production build on loopback, autocannon 8`);
+    console.log("page                        p50 ms   p95 ms   p99 ms    req/s  requests  errors");
+    for (const f of [floor, list, dashboard]) {
+      console.log(
+        `${f.name.padEnd(26)}${f.p50.toFixed(1).padStart(7)}${f.p95.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}${f.rps.toFixed(0).padStart(9)}${String(f.requests).padStart(10)}${String(f.errors).padStart(8)}`,
+      );
+    }
+    const ratio = list.p95 / floor.p95;
+    const errors = floor.errors + list.errors + dashboard.errors;
+    console.log(`\nlist p95 / floor p95 = ${ratio.toFixed(2)} (goal ≤ 3: ${ratio <= 3 ? "met" : "NOT met"}); errors ${errors} (goal 0: ${errors === 0 ? "met" : "NOT met"})`);
+    console.log(
+      `RESULT list_p95_ms=${Math.round(list.p95)} dashboard_p95_ms=${Math.round(dashboard.p95)} floor_p95_ms=${Math.round(floor.p95)} ratio=${ratio.toFixed(2)} rps=${Math.round(list.rps)} errors=${errors}`,
+    );
+  } finally {
+    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)))));
+    if (process.env.BENCH_KEEP_DATABASE && database.url) console.log(`kept the benchmark database: ${database.url} (staff ${STAFF_EMAIL} / ${password})`);
+    else await database.drop().catch((error: unknown) => console.error("could not drop the benchmark database:", error));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
