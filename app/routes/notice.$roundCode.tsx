@@ -7,7 +7,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data && "roundName" in data ? `${data.roundName} ` : ""}评审结果公示 · 智能化改造咨询诊断补助申报平台` },
 ];
 
-const ParamsSchema = z.object({ roundCode: z.string().trim().toUpperCase().max(12) });
+const ParamsSchema = z.object({ roundCode: z.string().trim().max(12) });
 
 /**
  * 公示: public, no login. While the notice is open: the passed enterprises, their providers and amounts,
