@@ -210,6 +210,8 @@ export function disbursementData(batch: BatchDetail): DisbursementListData {
     preparedOn: shanghaiDate(batch.preparedAt),
     approvedBy: batch.approvedBy ?? undefined,
     approvedOn: batch.approvedAt ? shanghaiDate(batch.approvedAt) : undefined,
+    digest: batch.digest ?? undefined,
+    correctsBatchNumber: batch.correctsBatch?.number,
     groups: totals.providers.map((group) => ({
       providerName: group.providerName,
       providerCreditCode: byApplication.get(group.lines[0]?.applicationId ?? "")?.application.organisation.uscc ?? "",

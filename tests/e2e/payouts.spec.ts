@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
-import { inbox, login, logout, scenarioClient } from "./utils.ts";
+import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-payouts-"));
 const squash = (text: string) => text.replace(/\s+/g, "");
@@ -100,6 +100,10 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
     expect(text, expected).toContain(squash(expected));
   }
   expect(text).not.toContain(squash(setup.failed.enterprise));
+  // The digest fixed at approval is printed on the list.
+  const digest = await query<{ digest: string }>(`SELECT digest FROM "PayoutBatch" WHERE number = $1`, [`${code}-BF001`]);
+  expect(digest[0]?.digest).toMatch(/^[0-9a-f]{64}$/);
+  expect(text).toContain(digest[0]?.digest ?? "-");
   await logout(page);
 
   // Each provider is told of the approval by e-mail.
@@ -124,4 +128,116 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   expect(body).not.toContain(setup.p1.email); // no contact details
   await expect(publicPage.getByRole("button", { name: "退出" })).toHaveCount(0);
   await visitor.close();
+});
+
+test("two tabs approving at once: one approval and a clear message; staff record payment; the provider sees it; staff open the notice", async ({ page, browser }) => {
+  const code = `Q${crypto.randomInt(10_000_000, 99_999_999)}`;
+  const client = await scenarioClient();
+  const setup = await (async () => {
+    const { prisma, store } = client;
+    const round = await createRound(prisma, { code });
+    const provider = await createProvider(prisma);
+    const staff = await createUser(prisma, ["staff"], { name: `经办人${code}` });
+    const approver = await createUser(prisma, ["approver"], { name: `分管领导${code}` });
+    const enterprise = round.enterprises[0];
+    if (!enterprise) throw new Error("enterprise");
+    const app = await createApplication(prisma, {
+      roundId: round.id,
+      enterpriseId: enterprise.id,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+      status: "accepted",
+      contractAmountFen: 1, // 0.01 yuan
+    });
+    await prisma.application.update({ where: { id: app.id }, data: { status: "passed", resultPassed: true, finalScoreHundredths: 7000, resultConfirmedAt: new Date() } });
+    return { round, provider, staff, approver, enterprise: enterprise.name };
+  })().finally(() => client.close());
+
+  await login(page, { email: setup.staff.email, password: setup.staff.password });
+  await page.goto(`/staff/payouts?round=${setup.round.id}`);
+  await page.getByRole("button", { name: "用勾选的申报编制拨付批次" }).click();
+  await expect(page.getByText("请至少勾选一项申报")).toBeVisible();
+  await page.getByRole("checkbox", { name: new RegExp(setup.enterprise) }).check();
+  await page.getByRole("button", { name: "用勾选的申报编制拨付批次" }).click();
+  await expect(page.getByRole("heading", { name: new RegExp(`拨付批次 ${code}-BF001`) })).toBeVisible();
+  const batchUrl = page.url();
+  await logout(page);
+
+  // The approver has the batch open in two tabs and approves in both.
+  const approverContext = await browser.newContext();
+  const tab1 = await approverContext.newPage();
+  await login(tab1, { email: setup.approver.email, password: setup.approver.password });
+  await tab1.goto(batchUrl);
+  const tab2 = await approverContext.newPage();
+  await tab2.goto(batchUrl);
+  await tab1.getByRole("button", { name: "审批通过" }).click();
+  await expect(tab1.getByText("已审批。批次内容及摘要已固定")).toBeVisible();
+  await tab2.getByRole("button", { name: "审批通过" }).click();
+  await expect(tab2.getByText(new RegExp(`该拨付批次已由 分管领导${code} 于 .* 审批，不能再审批`))).toBeVisible();
+  await approverContext.close();
+  expect(await query(`SELECT 1 FROM "AuditEntry" a JOIN "PayoutBatch" b ON b.id = a."entityId" WHERE b.number = $1 AND a.action = 'payout_batch.approve'`, [`${code}-BF001`])).toHaveLength(1);
+  await expect
+    .poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已审批（${code}-BF001）`)).length)
+    .toBe(1);
+
+  // Staff record the payment; a missing voucher is refused at the field.
+  await login(page, { email: setup.staff.email, password: setup.staff.password });
+  await page.goto(batchUrl);
+  await page.getByLabel("拨付日期").fill("2022-12-19");
+  await page.getByRole("button", { name: "登记已拨付" }).click();
+  await expect(page.getByText("请填写拨付凭证号")).toBeVisible();
+  await expect(page.getByLabel("拨付日期")).toHaveValue("2022-12-19");
+  await page.getByLabel("拨付凭证号").fill(`张财拨${code}`);
+  await page.getByRole("button", { name: "登记已拨付" }).click();
+  await expect(page.getByText("已登记拨付")).toBeVisible();
+  await expect(page.getByText(`张财拨${code}`)).toBeVisible();
+
+  // Staff open the public notice on the round page.
+  await page.goto(`/staff/rounds/${setup.round.id}`);
+  const opens = new Date(Date.now() - 86_400_000);
+  const closes = new Date(Date.now() + 86_400_000);
+  const local = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+  await page.getByLabel("公示开始时间（北京时间）").fill(local(closes));
+  await page.getByLabel("公示结束时间（北京时间）").fill(local(opens));
+  await page.getByLabel(/异议方式/).fill("如有异议，请致电 0533-2180000。");
+  await page.getByRole("button", { name: "保存公示设置" }).click();
+  await expect(page.getByText("公示结束时间须晚于开始时间")).toBeVisible();
+  await page.getByLabel("公示开始时间（北京时间）").fill(local(opens));
+  await page.getByLabel("公示结束时间（北京时间）").fill(local(closes));
+  await page.getByRole("button", { name: "保存公示设置" }).click();
+  await expect(page).toHaveURL(/saved=notice/);
+  await logout(page);
+
+  // The provider sees its amount and that it was paid, and got the e-mail.
+  await login(page, { email: setup.provider.email, password: setup.provider.password });
+  await page.goto("/provider/payouts");
+  const row = page.getByRole("row", { name: new RegExp(setup.enterprise) });
+  await expect(row).toContainText("0.01");
+  await expect(row).toContainText("壹分");
+  await expect(row).toContainText("已拨付（2022-12-19）");
+  await expect.poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已拨付（${code}-BF001）`)).length).toBe(1);
+  await logout(page);
+
+  const visitor = await browser.newContext();
+  const publicPage = await visitor.newPage();
+  await publicPage.goto(`/notice/${code}`);
+  await expect(publicPage.getByTestId("notice-entries")).toContainText(setup.enterprise);
+  await expect(publicPage.getByTestId("notice-objection")).toHaveText("如有异议，请致电 0533-2180000。");
+  await publicPage.goto(`/notice/${code}X`);
+  await expect(publicPage.getByText("没有这个批次的公示")).toBeVisible();
+  await visitor.close();
+});
+
+test("the notice page is plain when the notice is not open", async ({ page }) => {
+  const client = await scenarioClient();
+  const code = `R${crypto.randomInt(10_000_000, 99_999_999)}`;
+  try {
+    await createRound(client.prisma, { code });
+  } finally {
+    await client.close();
+  }
+  await page.goto(`/notice/${code}`);
+  await expect(page.getByTestId("notice-closed")).toContainText("本批次的评审结果尚未公示");
+  await expect(page.getByTestId("notice-entries")).toHaveCount(0);
 });
