@@ -215,4 +215,37 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     expect(names).not.toContain(await enterpriseOf("p2unconfirmed"));
     expect(Object.keys(notice.entries[0] ?? {}).sort()).toEqual(["amountCapital", "amountText", "enterpriseName", "providerName", "seq"]);
   });
+
+  it("R-PAY-3 an approved batch stays as approved; a correction is a new batch that references and replaces it", async () => {
+    const [p1] = providers;
+    if (!p1) throw new Error("provider");
+    const original = await prisma.payoutBatch.findFirstOrThrow({ where: { roundId: round.id, status: "prepared" }, include: { lines: true } });
+    expect(await approveBatch(approverD, { batchId: original.id, version: original.version })).toMatchObject({ ok: true });
+    const approved = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: original.id } });
+    const extra = await application("extra", p1, { contractFen: 700_000, passed: true, confirmed: true });
+    const correction = await prepareBatch(plainStaff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [id("late"), extra.id] },
+      correctsBatchId: original.id,
+    });
+    expect(correction).toMatchObject({ ok: true, number: `${round.code}-BF004` });
+    if (!correction.ok) return;
+    const corrected = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: correction.batchId }, include: { lines: true } });
+    expect(corrected).toMatchObject({ correctsBatchId: original.id, status: "prepared", totalFen: 1_200_000 });
+    // The original is untouched: same status, lines, total and digest.
+    expect(await prisma.payoutBatch.findUniqueOrThrow({ where: { id: original.id }, include: { lines: true } })).toMatchObject({
+      status: "approved",
+      digest: approved.digest,
+      totalFen: original.totalFen,
+      lines: original.lines,
+    });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: id("late") } })).toMatchObject({ status: "in_batch", payoutBatchId: corrected.id });
+    // It is never paid itself, and is corrected once.
+    expect(await markBatchPaid(plainStaff, { batchId: original.id, version: approved.version, paidOn: "2022-12-19", voucherRef: "X" })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(`被更正批次 ${round.code}-BF004 取代`),
+    });
+    expect(await prepareBatch(plainStaff, { roundId: round.id, selection: { all: false, applicationIds: [id("late")] }, correctsBatchId: original.id })).toMatchObject({ ok: false });
+    expect(await prisma.auditEntry.count({ where: { entityId: corrected.id, action: "payout_batch.prepare_correction" } })).toBe(1);
+  });
 });
