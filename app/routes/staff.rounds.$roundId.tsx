@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm,
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { Field, FormMessage, SelectField, TextareaField } from "~/components/forms.tsx";
 import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
@@ -197,6 +197,7 @@ function NoticeSection({
   lastResult: SubmissionResult<string[]> | undefined;
 }) {
   const navigation = useNavigation();
+  const [params] = useSearchParams();
   const [form, fields] = useForm<z.input<typeof NoticeSchema>, z.output<typeof NoticeSchema>>({
     id: `notice-${round.id}`,
     lastResult,
@@ -211,7 +212,9 @@ function NoticeSection({
       <p className="muted">
         公示期内，任何人无需登录即可在 <a href={`/notice/${round.code}`}>/notice/{round.code}</a> 查看评审合格的企业、服务商和拟补助金额；公示期外页面不显示名单。
       </p>
+      {params.get("saved") === "notice" ? <FormMessage tone="success" message="公示设置已保存。" /> : null}
       <Form method="post" {...getFormProps(form)}>
+        <FormMessage message={form.errors?.[0]} />
         <div className="field-row">
           <Field
             label="公示开始时间（北京时间）"
