@@ -156,22 +156,22 @@ export default function PayoutBatch() {
         <dl className="grid">
           <div>
             <dt className="muted">申报批次</dt>
-            <dd>{batch.roundName}</dd>
+            <dd style={{ margin: 0 }}>{batch.roundName}</dd>
           </div>
           <div>
             <dt className="muted">编制人 / 时间</dt>
-            <dd>
+            <dd style={{ margin: 0 }}>
               {batch.preparedBy}　{batch.preparedAt}
             </dd>
           </div>
           <div>
             <dt className="muted">审批人 / 时间</dt>
-            <dd data-testid="approved-by">{batch.approvedBy ? `${batch.approvedBy}　${batch.approvedAt ?? ""}` : "待审批"}</dd>
+            <dd style={{ margin: 0 }} data-testid="approved-by">{batch.approvedBy ? `${batch.approvedBy}　${batch.approvedAt ?? ""}` : "待审批"}</dd>
           </div>
           {batch.returnedBy ? (
             <div>
               <dt className="muted">退回</dt>
-              <dd>
+              <dd style={{ margin: 0 }}>
                 {batch.returnedBy}　{batch.returnedAt}：{batch.returnedReason}
               </dd>
             </div>
@@ -179,7 +179,7 @@ export default function PayoutBatch() {
           {batch.paidOn ? (
             <div>
               <dt className="muted">拨付日期 / 凭证号</dt>
-              <dd>
+              <dd style={{ margin: 0 }}>
                 {batch.paidOn}　{batch.voucherRef}（登记人 {batch.paidRecordedBy}）
               </dd>
             </div>
@@ -187,7 +187,7 @@ export default function PayoutBatch() {
           {batch.correctsBatch ? (
             <div>
               <dt className="muted">更正</dt>
-              <dd>
+              <dd style={{ margin: 0 }}>
                 更正批次 <Link to={`/staff/payouts/${batch.correctsBatch.id}`}>{batch.correctsBatch.number}</Link>
               </dd>
             </div>
@@ -195,7 +195,7 @@ export default function PayoutBatch() {
           {batch.corrections.length > 0 ? (
             <div>
               <dt className="muted">更正批次</dt>
-              <dd>
+              <dd style={{ margin: 0 }}>
                 {batch.corrections.map((c) => (
                   <Link key={c.id} to={`/staff/payouts/${c.id}`} style={{ marginRight: 8 }}>
                     {c.number}
@@ -206,14 +206,14 @@ export default function PayoutBatch() {
           ) : null}
           <div>
             <dt className="muted">合计</dt>
-            <dd data-testid="batch-total">
+            <dd style={{ margin: 0 }} data-testid="batch-total">
               {formatFen(total.fen)} 元（{total.capital}）
             </dd>
           </div>
           {batch.digest ? (
             <div>
               <dt className="muted">内容摘要（SHA-256，审批时固定）</dt>
-              <dd className="small" style={{ wordBreak: "break-all" }}>
+              <dd className="small" style={{ margin: 0, wordBreak: "break-all" }}>
                 {batch.digest}
               </dd>
             </div>
@@ -268,9 +268,11 @@ export default function PayoutBatch() {
             <input type="hidden" name="version" value={batch.version} />
             <Field label="拨付日期" inputProps={{ name: "paidOn", id: "paidOn", type: "date" }} errors={errorsFor("paid", "paidOn")} />
             <Field label="拨付凭证号" inputProps={{ name: "voucherRef", id: "voucherRef", type: "text" }} errors={errorsFor("paid", "voucherRef")} />
-            <button type="submit" name="intent" value="paid" disabled={busy}>
-              登记已拨付
-            </button>
+            <div className="field" style={{ alignSelf: "end" }}>
+              <button type="submit" name="intent" value="paid" disabled={busy}>
+                登记已拨付
+              </button>
+            </div>
           </Form>
         </section>
       ) : null}

@@ -188,7 +188,8 @@ export default function Payouts() {
           </section>
 
           <section className="card">
-            <h2>拨付明细（按 R-PAY-1：每家 min(上限 {formatFen(overview.round.perEnterpriseCapFen)} 元, 合同金额)）</h2>
+            <h2>拨付明细</h2>
+            <p className="muted">每家合格企业补助 {formatFen(overview.round.perEnterpriseCapFen)} 元，合同金额不足的按合同金额补助。</p>
             <Form method="get" className="filters">
               <input type="hidden" name="round" value={query.round} />
               <div className="field">
@@ -283,7 +284,7 @@ export default function Payouts() {
               ) : null}
               {user.canPrepare ? (
                 <div className="actions">
-                  <button type="submit" name="mode" value="selected" disabled={navigation.state === "submitting"}>
+                  <button type="submit" name="mode" value="selected" disabled={navigation.state === "submitting" || overview.eligibleCount === 0}>
                     用勾选的申报编制拨付批次
                   </button>
                   <button type="submit" name="mode" value="all" className="button--secondary" disabled={navigation.state === "submitting" || overview.eligibleCount === 0}>
@@ -357,7 +358,7 @@ export default function Payouts() {
                   {blockers.length === 0 ? (
                     <tr>
                       <td colSpan={4} className="empty">
-                        没有待办：所有合格申报均已拨付。
+                        没有待拨付事项。
                       </td>
                     </tr>
                   ) : (
