@@ -248,4 +248,20 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     expect(await prepareBatch(plainStaff, { roundId: round.id, selection: { all: false, applicationIds: [id("late")] }, correctsBatchId: original.id })).toMatchObject({ ok: false });
     expect(await prisma.auditEntry.count({ where: { entityId: corrected.id, action: "payout_batch.prepare_correction" } })).toBe(1);
   });
+
+  it("R-PAY-3 two officers preparing the same application at once: one batch, a clear refusal for the other", async () => {
+    const [p1] = providers;
+    if (!p1) throw new Error("provider");
+    const race = await application("race", p1, { contractFen: 1_000_000, passed: true, confirmed: true });
+    const before = await prisma.payoutBatch.count({ where: { roundId: round.id } });
+    const results = await Promise.all([
+      prepareBatch(preparer, { roundId: round.id, selection: { all: false, applicationIds: [race.id] } }),
+      prepareBatch(plainStaff, { roundId: round.id, selection: { all: false, applicationIds: [race.id] } }),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const refused = results.find((r) => !r.ok);
+    expect(refused && !refused.ok ? `${refused.message} ${JSON.stringify(refused.problems ?? [])}` : "").toMatch(/其他拨付批次|刚被其他人员/);
+    expect(await prisma.payoutBatch.count({ where: { roundId: round.id } })).toBe(before + 1);
+    expect(await prisma.payoutLine.count({ where: { applicationId: race.id } })).toBe(1);
+  });
 });
