@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import ExcelJS from "exceljs";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
 
@@ -104,6 +105,18 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   const digest = await query<{ digest: string }>(`SELECT digest FROM "PayoutBatch" WHERE number = $1`, [`${code}-BF001`]);
   expect(digest[0]?.digest).toMatch(/^[0-9a-f]{64}$/);
   expect(text).toContain(digest[0]?.digest ?? "-");
+
+  // The same data as .xlsx.
+  const [sheetDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载拨付明细表（Excel）" }).click()]);
+  const xlsxPath = path.join(tmp, "list.xlsx");
+  await sheetDownload.saveAs(xlsxPath);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(xlsxPath);
+  const cells: string[][] = [];
+  workbook.worksheets[0]?.eachRow((row) => cells.push((Array.isArray(row.values) ? row.values.slice(1) : []).map((v) => String(v ?? ""))));
+  expect(cells).toContainEqual(expect.arrayContaining([setup.a.enterprise, setup.a.number, "9999.99", "玖仟玖佰玖拾玖元玖角玖分"]));
+  expect(cells).toContainEqual(expect.arrayContaining([setup.b.enterprise, setup.b.number, "10000.00", "壹万元整"]));
+  expect(cells).toContainEqual(expect.arrayContaining(["合计", "19999.99", "壹万玖仟玖佰玖拾玖元玖角玖分"]));
   await logout(page);
 
   // Each provider is told of the approval by e-mail.
