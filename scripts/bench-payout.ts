@@ -104,6 +104,7 @@ function disbursementData() {
     preparedOn: "2023-01-16",
     approvedBy: "李建国",
     approvedOn: "2023-01-18",
+    digest: "9f2c5e0a7b31d4c8e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
     groups,
     total: amount(groups.reduce((sum, group) => sum + group.subtotal.amountFen, 0)),
   };

@@ -119,4 +119,15 @@ describe("payout", () => {
     expect(sumFen([])).toBe(0);
     expect(() => sumFen([Number.MAX_SAFE_INTEGER, 1])).toThrow(RangeError);
   });
+
+  it("R-PAY-2 writes a batch total of the edge payouts in capital numerals", () => {
+    // Contracts of 9,999.99, 10,000.00, 10,000.01 and 0.01 yuan pay 9,999.99 + 10,000 + 10,000 + 0.01.
+    const total = sumFen([1_000_001, 1_000_000, 999_999, 1].map((contract) => payoutFen(contract)));
+    expect(total).toBe(3_000_000);
+    expect(formatFen(total)).toBe("30,000.00");
+    expect(capitalYuan(total)).toBe("叁万元整");
+    expect(capitalYuan(3_800_049)).toBe("叁万捌仟元肆角玖分");
+    // 支付结算办法: a 0 in the 元 place may be written with one 零 or none; nzh writes none.
+    expect(capitalYuan(101_000_050)).toBe("壹佰零壹万元伍角整");
+  });
 });

@@ -4,6 +4,10 @@ import {
   canonicalBatchContent,
   checkMakerChecker,
   eligibleForBatch,
+  budgetWarning,
+  checkNoticeWindow,
+  noticeState,
+  payoutBlockersOf,
   type BatchCandidate,
   type BatchLine,
 } from "./payout.ts";
@@ -152,5 +156,60 @@ describe("eligibleForBatch", () => {
       ok: false,
       message: "该申报当前状态不能加入拨付批次",
     });
+  });
+});
+
+describe("payoutBlockersOf", () => {
+  it("R-PAY-3 lists every blocker in order until the batch is paid", () => {
+    expect(payoutBlockersOf({ reviewsMissing: 2, resultConfirmed: false, batchStatus: null })).toEqual([
+      "reviews_missing",
+      "result_unconfirmed",
+      "batch_not_prepared",
+    ]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: null })).toEqual(["batch_not_prepared"]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "returned" })).toEqual(["batch_not_prepared"]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "prepared" })).toEqual(["not_approved"]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "approved" })).toEqual(["not_paid"]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "paid" })).toEqual([]);
+  });
+});
+
+describe("public notice window", () => {
+  const opensAt = new Date("2022-12-21T00:00:00+08:00");
+  const closesAt = new Date("2022-12-27T23:59:59.999+08:00");
+
+  it("is open from its opening instant up to and including its closing instant", () => {
+    expect(noticeState({ opensAt: null, closesAt: null }, opensAt)).toBe("unset");
+    expect(noticeState({ opensAt, closesAt }, new Date(opensAt.getTime() - 1))).toBe("not_yet");
+    expect(noticeState({ opensAt, closesAt }, opensAt)).toBe("open");
+    expect(noticeState({ opensAt, closesAt }, closesAt)).toBe("open");
+    expect(noticeState({ opensAt, closesAt }, new Date(closesAt.getTime() + 1))).toBe("closed");
+  });
+
+  it("needs both ends, the close after the opening", () => {
+    expect(checkNoticeWindow({ opensAt: null, closesAt: null })).toEqual({ ok: true });
+    expect(checkNoticeWindow({ opensAt, closesAt })).toEqual({ ok: true });
+    expect(checkNoticeWindow({ opensAt, closesAt: null }).ok).toBe(false);
+    expect(checkNoticeWindow({ opensAt: closesAt, closesAt: opensAt }).ok).toBe(false);
+  });
+});
+
+describe("budgetWarning", () => {
+  it("R-PAY-1 warns only when the payouts exceed the budget", () => {
+    expect(budgetWarning(5_000_000, null)).toBeNull();
+    expect(budgetWarning(5_000_000, 5_000_000)).toBeNull();
+    expect(budgetWarning(5_000_001, 5_000_000)).toEqual({ overByFen: 1 });
+  });
+});
+
+describe("batch digest stability", () => {
+  it("R-PAY-3 the canonical content of a fixed batch never changes (digest input pinned)", () => {
+    const content = canonicalBatchContent({ batchNo: "2022-BF001", roundId: "r1", lines: LINES.slice(0, 2) });
+    expect(content).toBe(
+      '{"format":"payout-batch/v1","batchNo":"2022-BF001","roundId":"r1","count":2,"totalFen":1800050,"lines":[' +
+        '{"applicationNo":"ZD2022-001","applicationId":"a1","providerName":"山东万群信息技术有限公司","enterpriseName":"淄博美林电子有限公司","amountFen":800050},' +
+        '{"applicationNo":"ZD2022-003","applicationId":"a3","providerName":"浪潮工业互联网股份有限公司","enterpriseName":"山东元星电子有限公司","amountFen":1000000}' +
+        '],"references":[]}',
+    );
   });
 });

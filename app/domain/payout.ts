@@ -167,3 +167,69 @@ export function eligibleForBatch(app: BatchCandidate, batchId?: string): Check {
   if (app.status !== "passed") return { ok: false, message: "该申报当前状态不能加入拨付批次" };
   return { ok: true };
 }
+
+/** R-PAY-3: a payout batch's life (prisma enum PayoutBatchStatus). */
+export const PAYOUT_BATCH_STATUSES = {
+  prepared: "待审批",
+  returned: "已退回",
+  approved: "已审批",
+  paid: "已拨付",
+} as const satisfies Record<string, string>;
+export type PayoutBatchStatus = keyof typeof PAYOUT_BATCH_STATUSES;
+
+/** What still stands between a passed application and its payment, in the order they are cleared. */
+export const PAYOUT_BLOCKERS = {
+  reviews_missing: "专家评审未完成",
+  result_unconfirmed: "评审结果未确认",
+  batch_not_prepared: "未编入拨付批次",
+  not_approved: "拨付批次待审批",
+  not_paid: "已审批，待拨付",
+} as const satisfies Record<string, string>;
+export type PayoutBlocker = keyof typeof PAYOUT_BLOCKERS;
+
+export type BlockerInput = {
+  /** Assigned (not withdrawn) experts whose review is not submitted. */
+  reviewsMissing: number;
+  resultConfirmed: boolean;
+  batchStatus: PayoutBatchStatus | null;
+};
+
+/**
+ * R-PAY-3: what still blocks payment of an application on its way to being paid, first blocker first;
+ * an empty list means paid.
+ */
+export function payoutBlockersOf(input: BlockerInput): PayoutBlocker[] {
+  const blockers: PayoutBlocker[] = [];
+  if (input.reviewsMissing > 0) blockers.push("reviews_missing");
+  if (!input.resultConfirmed) blockers.push("result_unconfirmed");
+  if (input.batchStatus === "paid") return blockers;
+  if (input.batchStatus === null || input.batchStatus === "returned") blockers.push("batch_not_prepared");
+  else if (input.batchStatus === "prepared") blockers.push("not_approved");
+  else blockers.push("not_paid");
+  return blockers;
+}
+
+export type NoticeWindow = { opensAt: Date | null; closesAt: Date | null };
+export type NoticeState = "unset" | "not_yet" | "open" | "closed";
+
+/** Public notice (公示): open from its opening instant up to and including its closing instant. */
+export function noticeState(window: NoticeWindow, now: Date): NoticeState {
+  if (!window.opensAt || !window.closesAt) return "unset";
+  if (now.getTime() < window.opensAt.getTime()) return "not_yet";
+  if (now.getTime() > window.closesAt.getTime()) return "closed";
+  return "open";
+}
+
+/** A notice window must close after it opens. */
+export function checkNoticeWindow(window: NoticeWindow): Check {
+  if (!window.opensAt && !window.closesAt) return { ok: true };
+  if (!window.opensAt || !window.closesAt) return { ok: false, message: "公示开始和结束时间须同时填写" };
+  if (window.closesAt.getTime() <= window.opensAt.getTime()) return { ok: false, message: "公示结束时间须晚于开始时间" };
+  return { ok: true };
+}
+
+/** R-PAY-1: a warning when the payouts of a round exceed its budget (null when within or no budget). */
+export function budgetWarning(totalFen: number, budgetFen: number | null): { overByFen: number } | null {
+  if (budgetFen === null || totalFen <= budgetFen) return null;
+  return { overByFen: totalFen - budgetFen };
+}

@@ -1,14 +1,15 @@
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { Field, FormMessage, SelectField } from "~/components/forms.tsx";
+import { Field, FormMessage, SelectField, TextareaField } from "~/components/forms.tsx";
 import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
 import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
 import { formatShanghai, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
 import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
+import { saveNoticeSettings } from "~/models/payout.server.ts";
 import { DuplicateRoundNameError, getRound, importRoundList, saveRound } from "~/models/round.server.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
@@ -68,6 +69,14 @@ const RoundSchema = z.object({
   status: z.enum(["draft", "open", "closed", "archived"], { error: "请选择状态" }),
 });
 
+/** 公示: when the public notice opens and closes, and how to object. */
+const NoticeSchema = z.object({
+  intent: z.literal("notice"),
+  noticeOpensAt: optional("公示开始时间", parseInstantField),
+  noticeClosesAt: optional("公示结束时间", parseInstantField),
+  noticeObjectionText: z.string().trim().max(1000, "异议方式不超过 1000 字").optional(),
+});
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["staff"] });
   if (params.roundId === "new") return { round: null };
@@ -87,6 +96,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       perEnterpriseCap: fenToYuanString(round.perEnterpriseCapFen),
       passMark: round.passMark,
       budget: round.budgetFen === null ? "" : fenToYuanString(round.budgetFen),
+      noticeOpensAt: round.noticeOpensAt ? local(round.noticeOpensAt) : "",
+      noticeClosesAt: round.noticeClosesAt ? local(round.noticeClosesAt) : "",
+      noticeObjectionText: round.noticeObjectionText ?? "",
       enterprises: round.enterprises.map((e) => ({ seq: e.seq, name: e.name })),
       providers: round.providers.map((p) => ({ seq: p.seq, name: p.name, contactName: p.contactName, contactPhone: p.contactPhone })),
     },
@@ -135,10 +147,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     if (!roundId) throw new Response("请先保存批次。", { status: 400 });
     const outcome = await importList(request, roundId, actor);
-    return data({ result: undefined, importOutcome: outcome }, { status: outcome?.imported ? 200 : 400 });
+    return data({ result: undefined, importOutcome: outcome, noticeResult: undefined }, { status: outcome?.imported ? 200 : 400 });
   }
-  const submission = parseWithZod(await request.formData(), { schema: RoundSchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), importOutcome: null }, { status: 400 });
+  const formData = await request.formData();
+  if (formData.get("intent") === "notice") {
+    if (!roundId) throw new Response("请先保存批次。", { status: 400 });
+    const notice = parseWithZod(formData, { schema: NoticeSchema });
+    if (notice.status !== "success") return data({ result: undefined, importOutcome: null, noticeResult: notice.reply() }, { status: 400 });
+    const outcome = await saveNoticeSettings({ ...actor, roles: user.roles }, roundId, {
+      opensAt: notice.value.noticeOpensAt,
+      closesAt: notice.value.noticeClosesAt,
+      objectionText: notice.value.noticeObjectionText || null,
+    });
+    if (!outcome.ok) {
+      const field = outcome.message.includes("异议") ? "noticeObjectionText" : "noticeClosesAt";
+      return data({ result: undefined, importOutcome: null, noticeResult: notice.reply({ fieldErrors: { [field]: [outcome.message] } }) }, { status: 400 });
+    }
+    throw redirect(`/staff/rounds/${roundId}?saved=notice`);
+  }
+  const submission = parseWithZod(formData, { schema: RoundSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), importOutcome: null, noticeResult: undefined }, { status: 400 });
   const v = submission.value;
   try {
     const saved = await saveRound(actor, roundId, {
@@ -155,10 +183,62 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw redirect(`/staff/rounds/${saved.id}?saved=1`);
   } catch (error) {
     if (error instanceof DuplicateRoundNameError) {
-      return data({ result: submission.reply({ fieldErrors: { name: [error.message], code: [error.message] } }), importOutcome: null }, { status: 400 });
+      return data({ result: submission.reply({ fieldErrors: { name: [error.message], code: [error.message] } }), importOutcome: null, noticeResult: undefined }, { status: 400 });
     }
     throw error;
   }
+}
+
+function NoticeSection({
+  round,
+  lastResult,
+}: {
+  round: { id: string; code: string; noticeOpensAt: string; noticeClosesAt: string; noticeObjectionText: string };
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const [form, fields] = useForm<z.input<typeof NoticeSchema>, z.output<typeof NoticeSchema>>({
+    id: `notice-${round.id}`,
+    lastResult,
+    constraint: getZodConstraint(NoticeSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: NoticeSchema }),
+    shouldValidate: "onBlur",
+    defaultValue: { noticeOpensAt: round.noticeOpensAt, noticeClosesAt: round.noticeClosesAt, noticeObjectionText: round.noticeObjectionText },
+  });
+  return (
+    <section className="card">
+      <h2>评审结果公示</h2>
+      <p className="muted">
+        公示期内，任何人无需登录即可在 <a href={`/notice/${round.code}`}>/notice/{round.code}</a> 查看评审合格的企业、服务商和拟补助金额；公示期外页面不显示名单。
+      </p>
+      {params.get("saved") === "notice" ? <FormMessage tone="success" message="公示设置已保存。" /> : null}
+      <Form method="post" {...getFormProps(form)}>
+        <FormMessage message={form.errors?.[0]} />
+        <div className="field-row">
+          <Field
+            label="公示开始时间（北京时间）"
+            inputProps={getInputProps(fields.noticeOpensAt, { type: "datetime-local" })}
+            errors={fields.noticeOpensAt.errors}
+          />
+          <Field
+            label="公示结束时间（北京时间）"
+            inputProps={getInputProps(fields.noticeClosesAt, { type: "datetime-local" })}
+            errors={fields.noticeClosesAt.errors}
+          />
+        </div>
+        <TextareaField
+          label="异议方式（受理部门、联系电话、地址等）"
+          textareaProps={{ ...getTextareaProps(fields.noticeObjectionText), rows: 3 }}
+          errors={fields.noticeObjectionText.errors}
+        />
+        <input type="hidden" name="intent" value="notice" />
+        <button type="submit" disabled={navigation.state === "submitting"}>
+          保存公示设置
+        </button>
+      </Form>
+    </section>
+  );
 }
 
 function ListSection({
@@ -323,6 +403,7 @@ export default function RoundEditor() {
       </section>
       {round ? (
         <>
+          <NoticeSection round={round} lastResult={actionData?.noticeResult} />
           <ListSection
             title="企业名单"
             intent="import-enterprises"

@@ -33,6 +33,10 @@ export type DisbursementListData = {
   /** Absent while the batch awaits approval. */
   approvedBy?: string;
   approvedOn?: string;
+  /** SHA-256 of the batch content, fixed at approval (R-PAY-3); absent before. */
+  digest?: string;
+  /** The batch this one corrects, if any. */
+  correctsBatchNumber?: string;
   groups: DisbursementGroup[];
   /** Must equal the sum of the subtotals. */
   total: DisbursementAmount;
@@ -115,6 +119,8 @@ export function disbursementListSpec(data: DisbursementListData): DocumentSpec {
           { key: "审核人", value: data.approvedBy ?? "（待审核）" },
           { key: "审核日期", value: data.approvedOn ?? "" },
           { key: "拨付总额（元）", value: `${data.total.amountText}（大写：${data.total.amountCapital}）`, wide: true },
+          ...(data.correctsBatchNumber ? [{ key: "更正批次", value: `本批次更正并取代批次 ${data.correctsBatchNumber}`, wide: true }] : []),
+          { key: "内容摘要（SHA-256）", value: data.digest ?? "（审批后生成）", wide: true },
         ],
       },
       {

@@ -402,3 +402,15 @@ describe("expert score sheet", () => {
     expect(() => scoreSheetSpec({ ...data, sections: { ...data.sections, advice: { score: 41, comment: "" } } })).toThrow(/0–40/);
   });
 });
+
+describe("disbursement list of an approved correction (R-PAY-3)", () => {
+  test("prints the digest fixed at approval and the batch it corrects; before approval, says the digest is pending", async () => {
+    const digest = "0123456789abcdef".repeat(4);
+    const approved = inspect("disbursement-correction", (await renderPdf(disbursementListSpec({ ...disbursementData(3, 1), digest, correctsBatchNumber: "BF-2022-000" }))).bytes);
+    expectText(approved.text(undefined, { layout: true }), ["内容摘要（SHA-256）", digest, "本批次更正并取代批次BF-2022-000"]);
+    const pending = inspect("disbursement-pending", (await renderPdf(disbursementListSpec({ ...disbursementData(3, 1), approvedBy: undefined, approvedOn: undefined }))).bytes);
+    const text = pending.text(undefined, { layout: true });
+    expectText(text, ["（待审核）", "（审批后生成）"]);
+    expect(text).not.toContain("更正并取代");
+  });
+});

@@ -1,0 +1,725 @@
+/**
+ * Payouts (R-PAY-1, R-PAY-2, R-PAY-3, R-LOG-1): the amount of every passed application, payout batches
+ * prepared by one officer and approved by another (maker-checker), the disbursement documents, payment,
+ * the public notice (公示) and what still blocks payment.
+ *
+ * Every change is one transaction with its audit entries and its mail. A batch changes state with
+ * `updateMany where { id, version, status }`: of two officers approving at once, exactly one succeeds and
+ * the other gets a message (never two effects, never two e-mails).
+ */
+import crypto from "node:crypto";
+import { capitalYuan, formatFen, payoutFen } from "~/domain/money.ts";
+import {
+  batchTotals,
+  budgetWarning,
+  canonicalBatchContent,
+  checkMakerChecker,
+  checkNoticeWindow,
+  eligibleForBatch,
+  noticeState,
+  payoutBlockersOf,
+  PAYOUT_BATCH_STATUSES,
+  type BatchLine,
+  type PayoutBlocker,
+} from "~/domain/payout.ts";
+import { transition } from "~/domain/application-status.ts";
+import { countdown, formatShanghai, shanghaiDate } from "~/domain/shanghai-time.ts";
+import type { Role } from "~/generated/prisma/enums.ts";
+import { recordAudit } from "~/models/audit.server.ts";
+import { enqueueMail } from "~/services/mail.server.ts";
+import type { DisbursementAmount, DisbursementListData } from "~/services/documents/disbursement-list.server.ts";
+import { now } from "~/utils/clock.server.ts";
+import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
+
+export type Officer = { id: string; name: string; roles: readonly Role[] | readonly string[] };
+
+export type Outcome<T = object> = ({ ok: true } & T) | { ok: false; message: string; problems?: { applicationNo: string; message: string }[] };
+
+const actorOf = (officer: Officer) => ({ id: officer.id, name: officer.name });
+
+export function amountOf(fen: number): DisbursementAmount {
+  return { amountFen: fen, amountText: formatFen(fen), amountCapital: capitalYuan(fen) };
+}
+
+function digestOf(content: string): string {
+  return crypto.createHash("sha256").update(content, "utf8").digest("hex");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+const PASSED_APPLICATION_SELECT = {
+  id: true,
+  number: true,
+  status: true,
+  version: true,
+  contractAmountFen: true,
+  resultPassed: true,
+  resultConfirmedAt: true,
+  finalScoreHundredths: true,
+  payoutBatchId: true,
+  organisationId: true,
+  organisation: { select: { name: true, uscc: true } },
+  enterprise: { select: { name: true } },
+  enterpriseUscc: true,
+  payoutBatch: { select: { id: true, number: true, status: true } },
+} as const;
+
+/** R-PAY-1: everything the payouts page shows for a round. */
+export async function payoutOverview(roundId: string) {
+  const prisma = await db();
+  const round = await prisma.round.findUnique({ where: { id: roundId } });
+  if (!round) return null;
+  const applications = await prisma.application.findMany({
+    where: { roundId, resultPassed: true },
+    select: PASSED_APPLICATION_SELECT,
+    orderBy: { number: "asc" },
+  });
+  const rows = applications.map((a) => {
+    const amountFen = payoutFen(a.contractAmountFen, round.perEnterpriseCapFen);
+    const eligibility = eligibleForBatch({
+      status: a.status,
+      passed: a.resultPassed === true,
+      resultConfirmed: a.resultConfirmedAt !== null,
+      batchId: a.payoutBatchId,
+    });
+    return {
+      id: a.id,
+      number: a.number,
+      status: a.status,
+      providerName: a.organisation.name,
+      enterpriseName: a.enterprise.name,
+      contractFen: a.contractAmountFen,
+      amountFen,
+      confirmed: a.resultConfirmedAt !== null,
+      batch: a.payoutBatch,
+      eligible: eligibility.ok,
+      ineligibleReason: eligibility.ok ? null : eligibility.message,
+    };
+  });
+  const byProvider = new Map<string, { providerName: string; count: number; totalFen: number; paidFen: number }>();
+  for (const row of rows) {
+    const entry = byProvider.get(row.providerName) ?? { providerName: row.providerName, count: 0, totalFen: 0, paidFen: 0 };
+    entry.count += 1;
+    entry.totalFen += row.amountFen;
+    if (row.status === "paid") entry.paidFen += row.amountFen;
+    byProvider.set(row.providerName, entry);
+  }
+  const collator = new Intl.Collator("zh-Hans-CN");
+  const totalFen = rows.reduce((sum, row) => sum + row.amountFen, 0);
+  const paidFen = rows.filter((r) => r.status === "paid").reduce((sum, row) => sum + row.amountFen, 0);
+  const at = now();
+  return {
+    round: {
+      id: round.id,
+      name: round.name,
+      code: round.code,
+      budgetFen: round.budgetFen,
+      perEnterpriseCapFen: round.perEnterpriseCapFen,
+      disbursementDeadline: round.disbursementDeadline ? formatShanghai(round.disbursementDeadline) : null,
+      disbursementCountdown: round.disbursementDeadline ? countdown(at, round.disbursementDeadline).text : null,
+    },
+    rows,
+    providers: [...byProvider.values()].sort((a, b) => collator.compare(a.providerName, b.providerName)),
+    totalFen,
+    paidFen,
+    overBudget: budgetWarning(totalFen, round.budgetFen),
+  };
+}
+
+export async function listBatches(roundId: string) {
+  const prisma = await db();
+  const batches = await prisma.payoutBatch.findMany({
+    where: { roundId },
+    orderBy: { preparedAt: "desc" },
+    include: { _count: { select: { lines: true } }, correctsBatch: { select: { number: true } } },
+  });
+  const names = await userNames(batches.flatMap((b) => [b.preparedById, b.approvedById]));
+  return batches.map((b) => ({
+    id: b.id,
+    number: b.number,
+    status: b.status,
+    statusLabel: PAYOUT_BATCH_STATUSES[b.status],
+    lineCount: b._count.lines,
+    totalFen: b.totalFen,
+    preparedBy: names.get(b.preparedById) ?? "",
+    preparedAt: formatShanghai(b.preparedAt),
+    approvedBy: b.approvedById ? (names.get(b.approvedById) ?? "") : null,
+    paidOn: b.paidOn,
+    corrects: b.correctsBatch?.number ?? null,
+  }));
+}
+
+async function userNames(ids: (string | null)[]) {
+  const prisma = await db();
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  const users = await prisma.user.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true } });
+  return new Map(users.map((u) => [u.id, u.name]));
+}
+
+/** One batch with its lines, the people of the maker-checker chain and what may be done next. */
+export async function getBatch(batchId: string) {
+  const prisma = await db();
+  const batch = await prisma.payoutBatch.findUnique({
+    where: { id: batchId },
+    include: {
+      round: { select: { id: true, name: true, code: true } },
+      lines: {
+        orderBy: { applicationNo: "asc" },
+        include: { application: { select: { enterpriseUscc: true, status: true, organisation: { select: { uscc: true } } } } },
+      },
+      correctsBatch: { select: { id: true, number: true } },
+      corrections: { select: { id: true, number: true, status: true } },
+    },
+  });
+  if (!batch) return null;
+  const names = await userNames([batch.preparedById, batch.approvedById, batch.returnedById, batch.paidRecordedById]);
+  const liveCorrection = batch.corrections.find((c) => c.status !== "returned") ?? null;
+  return {
+    ...batch,
+    statusLabel: PAYOUT_BATCH_STATUSES[batch.status],
+    preparedBy: names.get(batch.preparedById) ?? "",
+    approvedBy: batch.approvedById ? (names.get(batch.approvedById) ?? "") : null,
+    returnedBy: batch.returnedById ? (names.get(batch.returnedById) ?? "") : null,
+    paidRecordedBy: batch.paidRecordedById ? (names.get(batch.paidRecordedById) ?? "") : null,
+    /** An approved batch that a later correction replaces is never paid itself. */
+    supersededBy: batch.status === "approved" && batch.corrections.length > 0 ? batch.corrections[batch.corrections.length - 1] ?? null : null,
+    liveCorrection,
+  };
+}
+export type BatchDetail = NonNullable<Awaited<ReturnType<typeof getBatch>>>;
+
+function linesOf(batch: { lines: { applicationId: string; applicationNo: string; providerName: string; enterpriseName: string; amountFen: number }[] }): BatchLine[] {
+  return batch.lines.map((l) => ({
+    applicationId: l.applicationId,
+    applicationNo: l.applicationNo,
+    providerName: l.providerName,
+    enterpriseName: l.enterpriseName,
+    amountFen: l.amountFen,
+  }));
+}
+
+/** R-PAY-2 / R-PAY-3: the disbursement list of a batch (for the PDF and the .xlsx). */
+export function disbursementData(batch: BatchDetail): DisbursementListData {
+  const byApplication = new Map(batch.lines.map((l) => [l.applicationId, l]));
+  const totals = batchTotals(linesOf(batch));
+  return {
+    batchNumber: batch.number,
+    roundName: batch.round.name,
+    preparedBy: batch.preparedBy,
+    preparedOn: shanghaiDate(batch.preparedAt),
+    approvedBy: batch.approvedBy ?? undefined,
+    approvedOn: batch.approvedAt ? shanghaiDate(batch.approvedAt) : undefined,
+    digest: batch.digest ?? undefined,
+    correctsBatchNumber: batch.correctsBatch?.number,
+    groups: totals.providers.map((group) => ({
+      providerName: group.providerName,
+      providerCreditCode: byApplication.get(group.lines[0]?.applicationId ?? "")?.application.organisation.uscc ?? "",
+      lines: group.lines.map((line) => ({
+        enterpriseName: line.enterpriseName,
+        enterpriseCreditCode: byApplication.get(line.applicationId)?.application.enterpriseUscc ?? "",
+        applicationNumber: line.applicationNo,
+        amount: amountOf(line.amountFen),
+      })),
+      subtotal: amountOf(group.totalFen),
+    })),
+    total: amountOf(totals.totalFen),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Preparing
+
+type Selection = { all: true } | { all: false; applicationIds: string[] };
+
+async function nextBatchNumber(tx: Tx, round: { id: string; code: string }): Promise<string> {
+  const count = await tx.payoutBatch.count({ where: { roundId: round.id } });
+  return `${round.code}-BF${String(count + 1).padStart(3, "0")}`;
+}
+
+/**
+ * R-PAY-3: prepare a batch from confirmed, passed applications in no other live batch (all of them or a
+ * selection). An ineligible application refuses the whole batch, with the reason per application.
+ * `correctsBatchId`: the batch is a correction of an approved or paid batch; the applications of an
+ * approved (unpaid) original may be taken into it, and the original is then never paid itself.
+ */
+export async function prepareBatch(
+  officer: Officer,
+  input: { roundId: string; selection: Selection; correctsBatchId?: string | null },
+): Promise<Outcome<{ batchId: string; number: string }>> {
+  if (!officer.roles.includes("staff")) return { ok: false, message: "只有工信局经办人员可以编制拨付批次" };
+  const prisma = await db();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await prisma.$transaction(async (tx) => {
+        const round = await tx.round.findUnique({ where: { id: input.roundId }, select: { id: true, code: true, perEnterpriseCapFen: true } });
+        if (!round) return { ok: false as const, message: "批次不存在" };
+        const original = input.correctsBatchId
+          ? await tx.payoutBatch.findUnique({ where: { id: input.correctsBatchId }, include: { corrections: { select: { id: true } } } })
+          : null;
+        if (input.correctsBatchId) {
+          if (!original || original.roundId !== round.id) return { ok: false as const, message: "要更正的拨付批次不存在" };
+          if (original.status !== "approved" && original.status !== "paid") {
+            return { ok: false as const, message: "只有已审批或已拨付的批次需要更正；待审批的批次请退回后重新编制" };
+          }
+          if (original.status === "approved" && original.corrections.length > 0) {
+            return { ok: false as const, message: "该批次已有更正批次，请更正最新的批次" };
+          }
+        }
+        const fromOriginal = original?.status === "approved" ? original.id : null;
+        const where = input.selection.all
+          ? { roundId: round.id, resultPassed: true, resultConfirmedAt: { not: null }, status: "passed" as const, payoutBatchId: null }
+          : { roundId: round.id, id: { in: input.selection.applicationIds } };
+        const applications = await tx.application.findMany({ where, select: PASSED_APPLICATION_SELECT, orderBy: { number: "asc" } });
+        if (!input.selection.all) {
+          const found = new Set(applications.map((a) => a.id));
+          if (input.selection.applicationIds.some((id) => !found.has(id))) return { ok: false as const, message: "所选申报不存在或不属于本批次" };
+        }
+        if (applications.length === 0) return { ok: false as const, message: "没有可以编入拨付批次的申报（须评审合格、结果已确认且未编入其他批次）" };
+        const problems: { applicationNo: string; message: string }[] = [];
+        for (const a of applications) {
+          const check = eligibleForBatch({
+            status: a.payoutBatchId !== null && a.payoutBatchId === fromOriginal ? "passed" : a.status,
+            passed: a.resultPassed === true,
+            resultConfirmed: a.resultConfirmedAt !== null,
+            batchId: a.payoutBatchId === fromOriginal ? null : a.payoutBatchId,
+          });
+          if (!check.ok) problems.push({ applicationNo: a.number, message: check.message });
+        }
+        if (problems.length > 0) {
+          return { ok: false as const, message: `有 ${problems.length} 项申报不能编入拨付批次，未编制任何批次`, problems };
+        }
+        const at = now();
+        const number = await nextBatchNumber(tx, round);
+        const lines = applications.map((a) => ({
+          applicationId: a.id,
+          applicationNo: a.number,
+          providerName: a.organisation.name,
+          enterpriseName: a.enterprise.name,
+          contractFen: a.contractAmountFen,
+          amountFen: payoutFen(a.contractAmountFen, round.perEnterpriseCapFen),
+        }));
+        const totals = batchTotals(lines);
+        const batch = await tx.payoutBatch.create({
+          data: {
+            roundId: round.id,
+            number,
+            preparedById: officer.id,
+            preparedAt: at,
+            totalFen: totals.totalFen,
+            correctsBatchId: original?.id ?? null,
+            lines: { create: lines },
+          },
+        });
+        for (const a of applications) {
+          const movedFromOriginal = a.payoutBatchId !== null && a.payoutBatchId === fromOriginal;
+          if (!movedFromOriginal) {
+            const moved = transition(a.status, "add_to_batch");
+            if (!moved.ok) throw new Error(moved.message);
+          }
+          const updated = await tx.application.updateMany({
+            where: { id: a.id, version: a.version, status: a.status, payoutBatchId: a.payoutBatchId },
+            data: { status: "in_batch", payoutBatchId: batch.id, version: { increment: 1 } },
+          });
+          if (updated.count !== 1) throw new ConcurrentChange(`申报 ${a.number} 刚被其他人员修改或编入其他批次，请刷新后重试`);
+          await recordAudit(tx, {
+            actor: actorOf(officer),
+            action: "application.add_to_batch",
+            entityType: "application",
+            entityId: a.id,
+            before: { status: a.status, payoutBatchId: a.payoutBatchId },
+            after: { status: "in_batch", payoutBatchId: batch.id, batchNumber: number },
+          });
+        }
+        if (fromOriginal) {
+          // The approved original is replaced: its applications not taken into the correction are released.
+          const taken = new Set(applications.map((a) => a.id));
+          const left = await tx.application.findMany({ where: { payoutBatchId: fromOriginal }, select: { id: true, status: true } });
+          for (const a of left.filter((x) => !taken.has(x.id))) {
+            const moved = transition(a.status, "remove_from_batch");
+            if (!moved.ok) throw new Error(moved.message);
+            await tx.application.update({ where: { id: a.id }, data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } } });
+            await recordAudit(tx, {
+              actor: actorOf(officer),
+              action: "application.remove_from_batch",
+              entityType: "application",
+              entityId: a.id,
+              before: { status: a.status, payoutBatchId: fromOriginal },
+              after: { status: moved.to, payoutBatchId: null },
+              reason: `拨付批次 ${original?.number ?? ""} 被更正批次 ${number} 取代`,
+            });
+          }
+        }
+        await recordAudit(tx, {
+          actor: actorOf(officer),
+          action: original ? "payout_batch.prepare_correction" : "payout_batch.prepare",
+          entityType: "payout_batch",
+          entityId: batch.id,
+          after: {
+            number,
+            status: "prepared",
+            count: totals.count,
+            totalFen: totals.totalFen,
+            corrects: original?.number ?? null,
+            lines: lines.map((l) => ({ applicationNo: l.applicationNo, amountFen: l.amountFen })),
+          },
+        });
+        return { ok: true as const, batchId: batch.id, number };
+      });
+    } catch (error) {
+      if (error instanceof ConcurrentChange) return { ok: false, message: error.message };
+      // Two officers preparing at the same moment may pick the same number: try again.
+      if (isUniqueViolation(error) && attempt < 2) continue;
+      throw error;
+    }
+  }
+  return { ok: false, message: "编制拨付批次失败，请重试" };
+}
+
+class ConcurrentChange extends Error {}
+
+// ---------------------------------------------------------------------------------------------------------
+// Approving, returning, paying
+
+async function conflictMessage(batchId: string, wanted: string): Promise<string> {
+  const batch = await getBatch(batchId);
+  if (!batch) return "拨付批次不存在";
+  if (batch.status === "approved" || batch.status === "paid") {
+    return `该拨付批次已由 ${batch.approvedBy ?? "其他人员"} 于 ${batch.approvedAt ? formatShanghai(batch.approvedAt) : ""} 审批，不能再${wanted}（当前状态：${batch.statusLabel}）`;
+  }
+  if (batch.status === "returned") {
+    return `该拨付批次已由 ${batch.returnedBy ?? "其他人员"} 退回，不能再${wanted}`;
+  }
+  return `该拨付批次刚被其他人员修改，请刷新页面后再${wanted}`;
+}
+
+function mailRecipients(lines: { application: { organisation: { contactEmail: string; name: string } } }[]) {
+  const byEmail = new Map<string, string>();
+  for (const line of lines) byEmail.set(line.application.organisation.contactEmail, line.application.organisation.name);
+  return byEmail;
+}
+
+async function linesForMail(tx: Tx, batchId: string) {
+  return tx.payoutLine.findMany({
+    where: { batchId },
+    orderBy: { applicationNo: "asc" },
+    include: { application: { select: { organisation: { select: { contactEmail: true, name: true } } } } },
+  });
+}
+
+/**
+ * R-PAY-3: another officer with the approver role approves a prepared batch; its lines, amounts and
+ * digest are then fixed. Each provider in the batch gets one e-mail.
+ */
+export async function approveBatch(officer: Officer, input: { batchId: string; version: number }): Promise<Outcome<{ digest: string }>> {
+  const prisma = await db();
+  const current = await prisma.payoutBatch.findUnique({ where: { id: input.batchId }, include: { lines: true, round: { select: { name: true } } } });
+  if (!current) return { ok: false, message: "拨付批次不存在" };
+  const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles });
+  if (!allowed.ok) return allowed;
+  if (current.status !== "prepared" || current.version !== input.version) return { ok: false, message: await conflictMessage(input.batchId, "审批") };
+  const digest = digestOf(canonicalBatchContent({ batchNo: current.number, roundId: current.roundId, lines: linesOf(current) }));
+  const result = await prisma.$transaction(async (tx) => {
+    const at = now();
+    const updated = await tx.payoutBatch.updateMany({
+      where: { id: current.id, version: input.version, status: "prepared" },
+      data: { status: "approved", approvedById: officer.id, approvedAt: at, digest, version: { increment: 1 } },
+    });
+    if (updated.count !== 1) return false;
+    await recordAudit(tx, {
+      actor: actorOf(officer),
+      action: "payout_batch.approve",
+      entityType: "payout_batch",
+      entityId: current.id,
+      before: { status: "prepared", version: input.version },
+      after: { status: "approved", digest, totalFen: current.totalFen, count: current.lines.length },
+    });
+    const lines = await linesForMail(tx, current.id);
+    for (const [to, name] of mailRecipients(lines)) {
+      const own = lines.filter((l) => l.application.organisation.contactEmail === to);
+      const total = own.reduce((sum, l) => sum + l.amountFen, 0);
+      await enqueueMail(tx, {
+        to,
+        subject: `【申报平台】补助资金拨付已审批（${current.number}）`,
+        text: [
+          `${name}：`,
+          "",
+          `${current.round.name}的补助资金拨付批次 ${current.number} 已审批，以下申报将予拨付：`,
+          ...own.map((l) => `  ${l.applicationNo}　${l.enterpriseName}　${formatFen(l.amountFen)} 元（${capitalYuan(l.amountFen)}）`),
+          `合计：${formatFen(total)} 元（${capitalYuan(total)}）`,
+          "",
+          "资金拨付后将另行通知。可登录平台“补助拨付”页面查看。",
+        ].join("\n"),
+      });
+    }
+    return true;
+  });
+  if (!result) return { ok: false, message: await conflictMessage(input.batchId, "审批") };
+  return { ok: true, digest };
+}
+
+/** R-PAY-3: the approver sends a prepared batch back with a reason; its applications are released. */
+export async function returnBatch(officer: Officer, input: { batchId: string; version: number; reason: string }): Promise<Outcome> {
+  const prisma = await db();
+  const current = await prisma.payoutBatch.findUnique({ where: { id: input.batchId } });
+  if (!current) return { ok: false, message: "拨付批次不存在" };
+  const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles });
+  if (!allowed.ok) return { ok: false, message: allowed.message.replace("审批", "退回") };
+  if (current.status !== "prepared" || current.version !== input.version) return { ok: false, message: await conflictMessage(input.batchId, "退回") };
+  const done = await prisma.$transaction(async (tx) => {
+    const at = now();
+    const updated = await tx.payoutBatch.updateMany({
+      where: { id: current.id, version: input.version, status: "prepared" },
+      data: { status: "returned", returnedById: officer.id, returnedAt: at, returnedReason: input.reason, version: { increment: 1 } },
+    });
+    if (updated.count !== 1) return false;
+    const applications = await tx.application.findMany({ where: { payoutBatchId: current.id }, select: { id: true, status: true } });
+    for (const a of applications) {
+      const moved = transition(a.status, "remove_from_batch");
+      if (!moved.ok) throw new Error(moved.message);
+      await tx.application.update({ where: { id: a.id }, data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } } });
+      await recordAudit(tx, {
+        actor: actorOf(officer),
+        action: "application.remove_from_batch",
+        entityType: "application",
+        entityId: a.id,
+        before: { status: a.status, payoutBatchId: current.id },
+        after: { status: moved.to, payoutBatchId: null },
+        reason: `拨付批次 ${current.number} 被退回：${input.reason}`,
+      });
+    }
+    await recordAudit(tx, {
+      actor: actorOf(officer),
+      action: "payout_batch.return",
+      entityType: "payout_batch",
+      entityId: current.id,
+      before: { status: "prepared", version: input.version },
+      after: { status: "returned", released: applications.length },
+      reason: input.reason,
+    });
+    return true;
+  });
+  if (!done) return { ok: false, message: await conflictMessage(input.batchId, "退回") };
+  return { ok: true };
+}
+
+/**
+ * R-PAY-3: record that an approved batch was paid (date, voucher reference). The content is checked
+ * against the digest fixed at approval first. Each provider in the batch gets one e-mail.
+ */
+export async function markBatchPaid(
+  officer: Officer,
+  input: { batchId: string; version: number; paidOn: string; voucherRef: string },
+): Promise<Outcome> {
+  if (!officer.roles.includes("staff")) return { ok: false, message: "只有工信局经办人员可以登记拨付" };
+  const prisma = await db();
+  const current = await prisma.payoutBatch.findUnique({
+    where: { id: input.batchId },
+    include: { lines: true, corrections: { select: { number: true } }, round: { select: { name: true } } },
+  });
+  if (!current) return { ok: false, message: "拨付批次不存在" };
+  if (current.status === "paid") return { ok: false, message: `该拨付批次已于 ${current.paidOn ?? ""} 登记拨付（凭证号 ${current.voucherRef ?? ""}）` };
+  if (current.status !== "approved") return { ok: false, message: "拨付批次须先经审批，才能登记拨付" };
+  if (current.corrections.length > 0) {
+    return { ok: false, message: `该批次已被更正批次 ${current.corrections.map((c) => c.number).join("、")} 取代，不能登记拨付` };
+  }
+  if (current.version !== input.version) return { ok: false, message: "该拨付批次刚被其他人员修改，请刷新页面" };
+  if (input.paidOn > shanghaiDate(now())) return { ok: false, message: "拨付日期不能晚于今天" };
+  const digest = digestOf(canonicalBatchContent({ batchNo: current.number, roundId: current.roundId, lines: linesOf(current) }));
+  if (digest !== current.digest) return { ok: false, message: "批次内容与审批时的摘要不一致，已拒绝登记，请联系系统管理员" };
+  const done = await prisma.$transaction(async (tx) => {
+    const updated = await tx.payoutBatch.updateMany({
+      where: { id: current.id, version: input.version, status: "approved" },
+      data: { status: "paid", paidOn: input.paidOn, voucherRef: input.voucherRef, paidRecordedById: officer.id, paidRecordedAt: now(), version: { increment: 1 } },
+    });
+    if (updated.count !== 1) return false;
+    const applications = await tx.application.findMany({ where: { payoutBatchId: current.id }, select: { id: true, status: true } });
+    for (const a of applications) {
+      const moved = transition(a.status, "mark_paid");
+      if (!moved.ok) throw new Error(moved.message);
+      await tx.application.update({ where: { id: a.id }, data: { status: moved.to, version: { increment: 1 } } });
+      await recordAudit(tx, {
+        actor: actorOf(officer),
+        action: "application.mark_paid",
+        entityType: "application",
+        entityId: a.id,
+        before: { status: a.status },
+        after: { status: moved.to, batchNumber: current.number, paidOn: input.paidOn },
+      });
+    }
+    await recordAudit(tx, {
+      actor: actorOf(officer),
+      action: "payout_batch.mark_paid",
+      entityType: "payout_batch",
+      entityId: current.id,
+      before: { status: "approved" },
+      after: { status: "paid", paidOn: input.paidOn, voucherRef: input.voucherRef, digest },
+    });
+    const lines = await linesForMail(tx, current.id);
+    for (const [to, name] of mailRecipients(lines)) {
+      const own = lines.filter((l) => l.application.organisation.contactEmail === to);
+      const total = own.reduce((sum, l) => sum + l.amountFen, 0);
+      await enqueueMail(tx, {
+        to,
+        subject: `【申报平台】补助资金已拨付（${current.number}）`,
+        text: [
+          `${name}：`,
+          "",
+          `${current.round.name}的补助资金已于 ${input.paidOn} 拨付（批次 ${current.number}）：`,
+          ...own.map((l) => `  ${l.applicationNo}　${l.enterpriseName}　${formatFen(l.amountFen)} 元（${capitalYuan(l.amountFen)}）`),
+          `合计：${formatFen(total)} 元（${capitalYuan(total)}）`,
+          "",
+          "请注意查收。",
+        ].join("\n"),
+      });
+    }
+    return true;
+  });
+  if (!done) return { ok: false, message: "该拨付批次刚被其他人员登记或修改，请刷新页面" };
+  return { ok: true };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Blockers, provider view, public notice, round settings
+
+/**
+ * R-PAY-3: for each application on its way to payment in a round (accepted or later, not failed or
+ * refused, or passed), what still blocks its payment. For the dashboard.
+ */
+export async function payoutBlockers(roundId: string) {
+  const prisma = await db();
+  const applications = await prisma.application.findMany({
+    where: {
+      roundId,
+      OR: [{ resultPassed: true }, { resultPassed: null, status: { in: ["accepted", "under_review", "reviewed"] } }],
+    },
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      resultPassed: true,
+      resultConfirmedAt: true,
+      organisation: { select: { name: true } },
+      enterprise: { select: { name: true } },
+      payoutBatch: { select: { number: true, status: true } },
+      assignments: { where: { withdrawnAt: null }, select: { review: { select: { status: true } } } },
+    },
+    orderBy: { number: "asc" },
+  });
+  return applications.map((a) => {
+    const reviewsMissing = a.assignments.filter((x) => x.review?.status !== "submitted").length;
+    const blockers: PayoutBlocker[] = payoutBlockersOf({
+      reviewsMissing: a.resultPassed === null && a.assignments.length === 0 ? 1 : reviewsMissing,
+      resultConfirmed: a.resultConfirmedAt !== null,
+      batchStatus: a.payoutBatch?.status ?? null,
+    });
+    return {
+      applicationId: a.id,
+      number: a.number,
+      providerName: a.organisation.name,
+      enterpriseName: a.enterprise.name,
+      batchNumber: a.payoutBatch?.number ?? null,
+      reviewsMissing,
+      blockers,
+    };
+  });
+}
+
+/** A provider's own passed applications, their amounts and payment status. */
+export async function providerPayouts(organisationId: string) {
+  const prisma = await db();
+  const applications = await prisma.application.findMany({
+    where: { organisationId, resultPassed: true, resultConfirmedAt: { not: null } },
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      contractAmountFen: true,
+      enterprise: { select: { name: true } },
+      round: { select: { name: true, perEnterpriseCapFen: true } },
+      payoutBatch: { select: { number: true, status: true, approvedAt: true, paidOn: true } },
+    },
+    orderBy: [{ roundId: "desc" }, { number: "asc" }],
+  });
+  return applications.map((a) => {
+    const amountFen = payoutFen(a.contractAmountFen, a.round.perEnterpriseCapFen);
+    const batch = a.payoutBatch;
+    const stage =
+      batch?.status === "paid" ? `已拨付（${batch.paidOn ?? ""}）` : batch?.status === "approved" ? "已审批，待拨付" : batch?.status === "prepared" ? "拨付审批中" : "待编入拨付批次";
+    return {
+      id: a.id,
+      number: a.number,
+      roundName: a.round.name,
+      enterpriseName: a.enterprise.name,
+      contractFen: a.contractAmountFen,
+      amountFen,
+      amountText: formatFen(amountFen),
+      amountCapital: capitalYuan(amountFen),
+      stage,
+      paid: batch?.status === "paid",
+    };
+  });
+}
+
+/**
+ * 公示: the passed enterprises of a round with their providers and amounts, only while the notice is
+ * open. Nothing else about an application leaves this function.
+ */
+export async function publicNotice(roundCode: string) {
+  const prisma = await db();
+  const round = await prisma.round.findUnique({
+    where: { code: roundCode },
+    select: { id: true, name: true, perEnterpriseCapFen: true, noticeOpensAt: true, noticeClosesAt: true, noticeObjectionText: true },
+  });
+  if (!round) return { state: "missing" as const };
+  const state = noticeState({ opensAt: round.noticeOpensAt, closesAt: round.noticeClosesAt }, now());
+  const period = round.noticeOpensAt && round.noticeClosesAt ? { opens: formatShanghai(round.noticeOpensAt), closes: formatShanghai(round.noticeClosesAt) } : null;
+  if (state !== "open") return { state, roundName: round.name, period };
+  const applications = await prisma.application.findMany({
+    where: { roundId: round.id, resultPassed: true, resultConfirmedAt: { not: null } },
+    select: { contractAmountFen: true, enterprise: { select: { name: true, seq: true } }, organisation: { select: { name: true } } },
+    orderBy: { enterprise: { seq: "asc" } },
+  });
+  const entries = applications.map((a, i) => {
+    const amountFen = payoutFen(a.contractAmountFen, round.perEnterpriseCapFen);
+    return { seq: i + 1, enterpriseName: a.enterprise.name, providerName: a.organisation.name, amountText: formatFen(amountFen), amountCapital: capitalYuan(amountFen) };
+  });
+  const totalFen = applications.reduce((sum, a) => sum + payoutFen(a.contractAmountFen, round.perEnterpriseCapFen), 0);
+  return {
+    state,
+    roundName: round.name,
+    period,
+    objectionText: round.noticeObjectionText ?? "",
+    entries,
+    total: { text: formatFen(totalFen), capital: capitalYuan(totalFen) },
+  };
+}
+
+export type NoticeSettings = { opensAt: Date | null; closesAt: Date | null; objectionText: string | null };
+
+/** Staff choose when the public notice opens and closes and how to object (on the record). */
+export async function saveNoticeSettings(officer: Officer, roundId: string, input: NoticeSettings): Promise<Outcome> {
+  if (!officer.roles.includes("staff")) return { ok: false, message: "只有工信局经办人员可以设置公示" };
+  const window = checkNoticeWindow({ opensAt: input.opensAt, closesAt: input.closesAt });
+  if (!window.ok) return window;
+  if (input.opensAt && !input.objectionText) return { ok: false, message: "请填写异议方式（受理部门、电话、地址等）" };
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const before = await tx.round.findUnique({ where: { id: roundId }, select: { noticeOpensAt: true, noticeClosesAt: true, noticeObjectionText: true } });
+    if (!before) return { ok: false as const, message: "批次不存在" };
+    await tx.round.update({
+      where: { id: roundId },
+      data: { noticeOpensAt: input.opensAt, noticeClosesAt: input.closesAt, noticeObjectionText: input.objectionText },
+    });
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    await recordAudit(tx, {
+      actor: actorOf(officer),
+      action: "round.notice",
+      entityType: "round",
+      entityId: roundId,
+      before: { opensAt: iso(before.noticeOpensAt), closesAt: iso(before.noticeClosesAt), objectionText: before.noticeObjectionText },
+      after: { opensAt: iso(input.opensAt), closesAt: iso(input.closesAt), objectionText: input.objectionText },
+    });
+    return { ok: true as const };
+  });
+}

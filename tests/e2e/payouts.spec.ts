@@ -1,0 +1,256 @@
+/**
+ * Payouts end to end (R-PAY-1, R-PAY-2, R-PAY-3): staff prepare a batch, a second officer with the
+ * approver role approves it, the disbursement list PDF downloads and its text (pdftotext) carries the
+ * lines and the total in capital numerals; providers are mailed; the public notice (公示) shows the
+ * passed enterprises to a visitor who is not logged in, and nothing else.
+ */
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import ExcelJS from "exceljs";
+import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
+import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-payouts-"));
+const squash = (text: string) => text.replace(/\s+/g, "");
+
+test("staff prepare, another officer approves, the 拨付明细表 PDF carries the lines and capital total; the notice is public", async ({ page, browser }) => {
+  const code = `P${crypto.randomInt(10_000_000, 99_999_999)}`;
+  const client = await scenarioClient();
+  const setup = await (async () => {
+    const { prisma, store } = client;
+    const round = await createRound(prisma, { code });
+    const p1 = await createProvider(prisma);
+    const p2 = await createProvider(prisma);
+    const staff = await createUser(prisma, ["staff"], { name: `经办人${code}` });
+    const approver = await createUser(prisma, ["approver"], { name: `分管领导${code}` });
+    const make = async (provider: typeof p1, index: number, contractFen: number, passed: boolean) => {
+      const enterprise = round.enterprises[index];
+      if (!enterprise) throw new Error("enterprise");
+      const app = await createApplication(prisma, {
+        roundId: round.id,
+        enterpriseId: enterprise.id,
+        organisationId: provider.organisation.id,
+        createdById: provider.user.id,
+        store,
+        status: "accepted",
+        contractAmountFen: contractFen,
+      });
+      await prisma.application.update({
+        where: { id: app.id },
+        data: { status: passed ? "passed" : "failed", resultPassed: passed, finalScoreHundredths: passed ? 8123 : 4567, resultConfirmedAt: new Date() },
+      });
+      return { number: app.number, enterprise: enterprise.name };
+    };
+    const a = await make(p1, 0, 999_999, true); // 9,999.99 yuan → pays 9,999.99
+    const b = await make(p2, 1, 1_000_001, true); // 10,000.01 yuan → pays 10,000.00
+    const failed = await make(p2, 2, 1_000_000, false);
+    await prisma.round.update({
+      where: { id: round.id },
+      data: {
+        noticeOpensAt: new Date(Date.now() - 3_600_000),
+        noticeClosesAt: new Date(Date.now() + 7 * 86_400_000),
+        noticeObjectionText: `如有异议，请于公示期内向区工信局两化融合科书面反映（${code}）。`,
+      },
+    });
+    return { round, p1, p2, staff, approver, a, b, failed };
+  })().finally(() => client.close());
+
+  // Staff prepare the batch from every eligible application.
+  await login(page, { email: setup.staff.email, password: setup.staff.password });
+  await page.goto(`/staff/payouts?round=${setup.round.id}`);
+  await expect(page.getByTestId("payout-total")).toHaveText("19,999.99");
+  await page.getByRole("button", { name: /用全部可拨付申报（2 项）编制拨付批次/ }).click();
+  await expect(page.getByRole("heading", { name: new RegExp(`拨付批次 ${code}-BF001`) })).toBeVisible();
+  await expect(page.getByText("本批次由您编制，须由其他具有审批权限的人员")).toBeVisible();
+  await expect(page.getByRole("button", { name: "审批通过" })).toHaveCount(0);
+  const batchUrl = page.url();
+  await logout(page);
+
+  // A second officer with the approver role approves.
+  await login(page, { email: setup.approver.email, password: setup.approver.password });
+  await page.goto(batchUrl);
+  await page.getByRole("button", { name: "审批通过" }).click();
+  await expect(page.getByText("已审批。批次内容及摘要已固定")).toBeVisible();
+  await expect(page.getByTestId("approved-by")).toContainText(`分管领导${code}`);
+  await expect(page.getByTestId("batch-total")).toHaveText("19,999.99 元（壹万玖仟玖佰玖拾玖元玖角玖分）");
+
+  // The disbursement list downloads; its text has the lines, the people and the total in capital numerals.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载拨付明细表（PDF）" }).click()]);
+  const pdfPath = path.join(tmp, "list.pdf");
+  await download.saveAs(pdfPath);
+  const text = squash(execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" }));
+  for (const expected of [
+    `${code}-BF001`,
+    setup.a.enterprise,
+    setup.a.number,
+    "9,999.99",
+    "玖仟玖佰玖拾玖元玖角玖分",
+    setup.b.enterprise,
+    "10,000.00",
+    "壹万元整",
+    "19,999.99",
+    "壹万玖仟玖佰玖拾玖元玖角玖分",
+    `经办人${code}`,
+    `分管领导${code}`,
+    "单位（盖章）",
+  ]) {
+    expect(text, expected).toContain(squash(expected));
+  }
+  expect(text).not.toContain(squash(setup.failed.enterprise));
+  // The digest fixed at approval is printed on the list.
+  const digest = await query<{ digest: string }>(`SELECT digest FROM "PayoutBatch" WHERE number = $1`, [`${code}-BF001`]);
+  expect(digest[0]?.digest).toMatch(/^[0-9a-f]{64}$/);
+  expect(text).toContain(digest[0]?.digest ?? "-");
+
+  // The same data as .xlsx.
+  const [sheetDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载拨付明细表（Excel）" }).click()]);
+  const xlsxPath = path.join(tmp, "list.xlsx");
+  await sheetDownload.saveAs(xlsxPath);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(xlsxPath);
+  const cells: string[][] = [];
+  workbook.worksheets[0]?.eachRow((row) => cells.push((Array.isArray(row.values) ? row.values.slice(1) : []).map((v) => String(v ?? ""))));
+  expect(cells).toContainEqual(expect.arrayContaining([setup.a.enterprise, setup.a.number, "9999.99", "玖仟玖佰玖拾玖元玖角玖分"]));
+  expect(cells).toContainEqual(expect.arrayContaining([setup.b.enterprise, setup.b.number, "10000.00", "壹万元整"]));
+  expect(cells).toContainEqual(expect.arrayContaining(["合计", "19999.99", "壹万玖仟玖佰玖拾玖元玖角玖分"]));
+  await logout(page);
+
+  // Each provider is told of the approval by e-mail.
+  await expect
+    .poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已审批（${code}-BF001）`)).map((m) => m.to && "text" in m.to ? m.to.text : "").sort())
+    .toEqual([setup.p1.email, setup.p2.email].sort());
+
+  // The public notice, to a visitor who is not logged in: the passed enterprises only, nothing else.
+  const visitor = await browser.newContext();
+  const publicPage = await visitor.newPage();
+  await publicPage.goto(`/notice/${code}`);
+  const entries = publicPage.getByTestId("notice-entries");
+  await expect(entries).toContainText(setup.a.enterprise);
+  await expect(entries).toContainText(setup.b.enterprise);
+  await expect(entries).toContainText(setup.p1.organisation.name);
+  await expect(entries).toContainText("9,999.99");
+  await expect(publicPage.getByTestId("notice-objection")).toContainText(code);
+  const body = (await publicPage.locator("body").innerText()).replace(/\s+/g, "");
+  expect(body).not.toContain(setup.failed.enterprise);
+  expect(body).not.toContain(setup.a.number); // no application numbers,
+  expect(body).not.toContain("81.23"); // no scores,
+  expect(body).not.toContain(setup.p1.email); // no contact details
+  await expect(publicPage.getByRole("button", { name: "退出" })).toHaveCount(0);
+  await visitor.close();
+});
+
+test("two tabs approving at once: one approval and a clear message; staff record payment; the provider sees it; staff open the notice", async ({ page, browser }) => {
+  const code = `Q${crypto.randomInt(10_000_000, 99_999_999)}`;
+  const client = await scenarioClient();
+  const setup = await (async () => {
+    const { prisma, store } = client;
+    const round = await createRound(prisma, { code });
+    const provider = await createProvider(prisma);
+    const staff = await createUser(prisma, ["staff"], { name: `经办人${code}` });
+    const approver = await createUser(prisma, ["approver"], { name: `分管领导${code}` });
+    const enterprise = round.enterprises[0];
+    if (!enterprise) throw new Error("enterprise");
+    const app = await createApplication(prisma, {
+      roundId: round.id,
+      enterpriseId: enterprise.id,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+      status: "accepted",
+      contractAmountFen: 1, // 0.01 yuan
+    });
+    await prisma.application.update({ where: { id: app.id }, data: { status: "passed", resultPassed: true, finalScoreHundredths: 7000, resultConfirmedAt: new Date() } });
+    return { round, provider, staff, approver, enterprise: enterprise.name };
+  })().finally(() => client.close());
+
+  await login(page, { email: setup.staff.email, password: setup.staff.password });
+  await page.goto(`/staff/payouts?round=${setup.round.id}`);
+  await page.getByRole("button", { name: "用勾选的申报编制拨付批次" }).click();
+  await expect(page.getByText("请至少勾选一项申报")).toBeVisible();
+  await page.getByRole("checkbox", { name: new RegExp(setup.enterprise) }).check();
+  await page.getByRole("button", { name: "用勾选的申报编制拨付批次" }).click();
+  await expect(page.getByRole("heading", { name: new RegExp(`拨付批次 ${code}-BF001`) })).toBeVisible();
+  const batchUrl = page.url();
+  await logout(page);
+
+  // The approver has the batch open in two tabs and approves in both.
+  const approverContext = await browser.newContext();
+  const tab1 = await approverContext.newPage();
+  await login(tab1, { email: setup.approver.email, password: setup.approver.password });
+  await tab1.goto(batchUrl);
+  const tab2 = await approverContext.newPage();
+  await tab2.goto(batchUrl);
+  await tab1.getByRole("button", { name: "审批通过" }).click();
+  await expect(tab1.getByText("已审批。批次内容及摘要已固定")).toBeVisible();
+  await tab2.getByRole("button", { name: "审批通过" }).click();
+  await expect(tab2.getByText(new RegExp(`该拨付批次已由 分管领导${code} 于 .* 审批，不能再审批`))).toBeVisible();
+  await approverContext.close();
+  expect(await query(`SELECT 1 FROM "AuditEntry" a JOIN "PayoutBatch" b ON b.id = a."entityId" WHERE b.number = $1 AND a.action = 'payout_batch.approve'`, [`${code}-BF001`])).toHaveLength(1);
+  await expect
+    .poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已审批（${code}-BF001）`)).length)
+    .toBe(1);
+
+  // Staff record the payment; a missing voucher is refused at the field.
+  await login(page, { email: setup.staff.email, password: setup.staff.password });
+  await page.goto(batchUrl);
+  await page.getByLabel("拨付日期").fill("2022-12-19");
+  await page.getByRole("button", { name: "登记已拨付" }).click();
+  await expect(page.getByText("请填写拨付凭证号")).toBeVisible();
+  await expect(page.getByLabel("拨付日期")).toHaveValue("2022-12-19");
+  await page.getByLabel("拨付凭证号").fill(`张财拨${code}`);
+  await page.getByRole("button", { name: "登记已拨付" }).click();
+  await expect(page.getByText("已登记拨付")).toBeVisible();
+  await expect(page.getByText(`张财拨${code}`)).toBeVisible();
+
+  // Staff open the public notice on the round page.
+  await page.goto(`/staff/rounds/${setup.round.id}`);
+  const opens = new Date(Date.now() - 86_400_000);
+  const closes = new Date(Date.now() + 86_400_000);
+  const local = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+  await page.getByLabel("公示开始时间（北京时间）").fill(local(closes));
+  await page.getByLabel("公示结束时间（北京时间）").fill(local(opens));
+  await page.getByLabel(/异议方式/).fill("如有异议，请致电 0533-2180000。");
+  await page.getByRole("button", { name: "保存公示设置" }).click();
+  await expect(page.getByText("公示结束时间须晚于开始时间")).toBeVisible();
+  await page.getByLabel("公示开始时间（北京时间）").fill(local(opens));
+  await page.getByLabel("公示结束时间（北京时间）").fill(local(closes));
+  await page.getByRole("button", { name: "保存公示设置" }).click();
+  await expect(page).toHaveURL(/saved=notice/);
+  await logout(page);
+
+  // The provider sees its amount and that it was paid, and got the e-mail.
+  await login(page, { email: setup.provider.email, password: setup.provider.password });
+  await page.goto("/provider/payouts");
+  const row = page.getByRole("row", { name: new RegExp(setup.enterprise) });
+  await expect(row).toContainText("0.01");
+  await expect(row).toContainText("壹分");
+  await expect(row).toContainText("已拨付（2022-12-19）");
+  await expect.poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已拨付（${code}-BF001）`)).length).toBe(1);
+  await logout(page);
+
+  const visitor = await browser.newContext();
+  const publicPage = await visitor.newPage();
+  await publicPage.goto(`/notice/${code}`);
+  await expect(publicPage.getByTestId("notice-entries")).toContainText(setup.enterprise);
+  await expect(publicPage.getByTestId("notice-objection")).toHaveText("如有异议，请致电 0533-2180000。");
+  await publicPage.goto(`/notice/${code}X`);
+  await expect(publicPage.getByText("没有这个批次的公示")).toBeVisible();
+  await visitor.close();
+});
+
+test("the notice page is plain when the notice is not open", async ({ page }) => {
+  const client = await scenarioClient();
+  const code = `R${crypto.randomInt(10_000_000, 99_999_999)}`;
+  try {
+    await createRound(client.prisma, { code });
+  } finally {
+    await client.close();
+  }
+  await page.goto(`/notice/${code}`);
+  await expect(page.getByTestId("notice-closed")).toContainText("本批次的评审结果尚未公示");
+  await expect(page.getByTestId("notice-entries")).toHaveCount(0);
+});
