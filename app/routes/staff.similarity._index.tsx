@@ -59,6 +59,8 @@ function ThresholdForm({ roundId, threshold }: { roundId: string; threshold: num
     constraint: getZodConstraint(ThresholdSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ThresholdSchema }),
     shouldValidate: "onBlur",
+    // Clear the error while typing, so the button does not move under the pointer on blur.
+    shouldRevalidate: "onInput",
     defaultValue: { thresholdPercent: String(Math.round(threshold * 1000) / 10) },
   });
   return (

@@ -1,0 +1,128 @@
+/**
+ * R-REV-3 in the browser: two providers submit near-identical diagnosis reports (real PDFs with a
+ * Chinese text layer) in a round of their own; the similarity worker running inside the portal finds
+ * the pair; staff open the round-wide similarity report, see the pair at or above the threshold, open
+ * the side-by-side comparison with the shared passages highlighted in both texts, export the list to
+ * .xlsx, and change the threshold (a wrong value is refused at the field, the input kept).
+ */
+import { expect, test } from "@playwright/test";
+import ExcelJS from "exceljs";
+import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
+import { reportPdf, reportTexts } from "../utils/similarity-fixtures.ts";
+import { login, query, scenarioClient } from "./utils.ts";
+
+type Setup = {
+  roundId: string;
+  first: { id: string; number: string; provider: string };
+  second: { id: string; number: string; provider: string };
+  staff: { email: string; password: string };
+};
+
+async function twoNearIdenticalReports(): Promise<Setup> {
+  const { prisma, store, close } = await scenarioClient();
+  try {
+    const round = await createRound(prisma);
+    const texts = reportTexts(Date.now() % 100_000);
+    const submit = async (seq: number, text: string) => {
+      const provider = await createProvider(prisma);
+      const enterprise = round.enterprises[seq];
+      if (!enterprise) throw new Error("no enterprise");
+      const app = await createApplication(prisma, {
+        roundId: round.id,
+        enterpriseId: enterprise.id,
+        organisationId: provider.organisation.id,
+        createdById: provider.user.id,
+        store,
+        reportPdf: await reportPdf(text),
+      });
+      return { id: app.id, number: app.number, provider: provider.organisation.name };
+    };
+    const first = await submit(0, texts.original);
+    const second = await submit(1, texts.copy);
+    const staff = await createUser(prisma, ["staff"]);
+    return { roundId: round.id, first, second, staff: { email: staff.email, password: staff.password } };
+  } finally {
+    await close();
+  }
+}
+
+/** The worker inside the portal analyses submitted applications every few seconds. */
+async function waitForReportPair(a: string, b: string) {
+  await expect
+    .poll(
+      async () =>
+        (
+          await query<{ n: string }>(
+            `SELECT count(*) AS n FROM "SimilarityMatch" WHERE kind = 'report' AND (("applicationAId" = $1 AND "applicationBId" = $2) OR ("applicationAId" = $2 AND "applicationBId" = $1))`,
+            [a, b],
+          )
+        )[0]?.n,
+      { timeout: 45_000, intervals: [1000] },
+    )
+    .toBe("1");
+}
+
+test("R-REV-3 staff see two near-identical reports flagged, side by side with the shared passages highlighted, and export the list", async ({ page }) => {
+  test.setTimeout(120_000);
+  const setup = await twoNearIdenticalReports();
+  await waitForReportPair(setup.first.id, setup.second.id);
+
+  await login(page, setup.staff);
+  await page.goto(`/staff/similarity?round=${setup.roundId}`);
+  await expect(page.getByRole("heading", { name: "雷同检查" })).toBeVisible();
+  const row = page.getByTestId("flagged-pair").filter({ hasText: setup.first.number }).filter({ hasText: setup.second.number });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("诊断报告");
+  await expect(row).toContainText(setup.first.provider);
+  const figure = Number((await row.locator(".badge").innerText()).replace("%", ""));
+  expect(figure).toBeGreaterThanOrEqual(50);
+
+  // Search narrows the list; a search matching nothing says so.
+  await page.getByLabel("搜索").fill("不存在的服务商名称");
+  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page.getByText("没有符合条件的疑似雷同。")).toBeVisible();
+  await page.getByLabel("搜索").fill(setup.second.number);
+  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page.getByTestId("flagged-pair")).toHaveCount(1);
+
+  // Export: the same pairs as .xlsx.
+  const downloadPromise = page.waitForEvent("download");
+  await page.getByRole("link", { name: "导出 Excel" }).click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/雷同检查.*\.xlsx$/);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(await download.path());
+  const sheet = workbook.worksheets[0];
+  const numbers = [sheet?.getRow(2).getCell(3).text, sheet?.getRow(2).getCell(7).text].sort();
+  expect(numbers).toEqual([setup.first.number, setup.second.number].sort());
+  expect(sheet?.rowCount).toBe(2);
+
+  // Side by side: both texts, the shared passages highlighted in each.
+  await page.getByRole("link", { name: "对照" }).first().click();
+  await expect(page.getByRole("heading", { name: "诊断报告对照" })).toBeVisible();
+  const left = page.getByTestId("comparison-a");
+  const right = page.getByTestId("comparison-b");
+  await expect(left.getByTestId("shared-passage").first()).toBeVisible();
+  await expect(right.getByTestId("shared-passage").first()).toBeVisible();
+  expect(await left.getByTestId("shared-passage").count()).toBeGreaterThan(3);
+  // (Compared as letters and digits: the copy was typeset with full-width digits and other punctuation.)
+  const content = (text: string) => text.normalize("NFKC").replace(/[^\p{L}\p{N}]/gu, "");
+  const firstPassage = content(await left.getByTestId("shared-passage").first().innerText()).slice(0, 12);
+  expect(firstPassage).toHaveLength(12);
+  expect(content(await right.innerText())).toContain(firstPassage);
+
+  // The threshold: a wrong value is refused at the field with the input kept; a right one hides the pair.
+  await page.goto(`/staff/similarity?round=${setup.roundId}`);
+  const threshold = page.getByLabel("报告相似度标记阈值（%）");
+  await expect(threshold).toHaveValue("50");
+  await threshold.fill("5");
+  await page.getByRole("button", { name: "保存阈值" }).click();
+  await expect(page.getByText("标记阈值须在 20% 到 100% 之间")).toBeVisible();
+  await expect(threshold).toHaveValue("5");
+  await threshold.fill("99.9");
+  await page.getByRole("button", { name: "保存阈值" }).click();
+  await expect(page.getByText("标记阈值已保存。")).toBeVisible();
+  await expect(page.getByLabel("报告相似度标记阈值（%）")).toHaveValue("99.9");
+  await expect(page.getByTestId("flagged-pair")).toHaveCount(0);
+  await expect(page.getByText("本批次没有达到标记阈值的疑似雷同。")).toBeVisible();
+});
