@@ -84,7 +84,9 @@ function ThresholdForm({ roundId, threshold }: { roundId: string; threshold: num
 function Side({ side }: { side: { applicationId: string; number: string; organisationName: string; enterpriseName: string; roundName: string } }) {
   return (
     <>
-      <strong>{side.number}</strong>
+      <Link to={`/staff/similarity/applications/${side.applicationId}`} title="查看该申报的全部比对结果">
+        <strong>{side.number}</strong>
+      </Link>
       <div className="small">{side.organisationName}</div>
       <div className="small muted">
         {side.enterpriseName} · {side.roundName}

@@ -5,16 +5,20 @@
  * the side-by-side comparison with the shared passages highlighted in both texts, export the list to
  * .xlsx, and change the threshold (a wrong value is refused at the field, the input kept).
  */
+import crypto from "node:crypto";
+import { Readable } from "node:stream";
 import { expect, test } from "@playwright/test";
 import ExcelJS from "exceljs";
+import type { ObjectStore } from "../../app/services/storage.server.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
-import { reportPdf, reportTexts } from "../utils/similarity-fixtures.ts";
+import { reportPdf, reportTexts, reusedCopy, scannedPdf, sitePhoto } from "../utils/similarity-fixtures.ts";
 import { login, query, scenarioClient } from "./utils.ts";
 
 type Setup = {
   roundId: string;
   first: { id: string; number: string; provider: string };
   second: { id: string; number: string; provider: string };
+  scan: { id: string; number: string; provider: string };
   staff: { email: string; password: string };
 };
 
@@ -23,7 +27,7 @@ async function twoNearIdenticalReports(): Promise<Setup> {
   try {
     const round = await createRound(prisma);
     const texts = reportTexts(Date.now() % 100_000);
-    const submit = async (seq: number, text: string) => {
+    const submit = async (seq: number, report: Uint8Array) => {
       const provider = await createProvider(prisma);
       const enterprise = round.enterprises[seq];
       if (!enterprise) throw new Error("no enterprise");
@@ -33,46 +37,64 @@ async function twoNearIdenticalReports(): Promise<Setup> {
         organisationId: provider.organisation.id,
         createdById: provider.user.id,
         store,
-        reportPdf: await reportPdf(text),
+        reportPdf: report,
       });
       return { id: app.id, number: app.number, provider: provider.organisation.name };
     };
-    const first = await submit(0, texts.original);
-    const second = await submit(1, texts.copy);
+    const first = await submit(0, await reportPdf(texts.original));
+    const second = await submit(1, await reportPdf(texts.copy));
+    const scan = await submit(2, await scannedPdf());
+    // The second provider also reuses the first one's site photo (resized, recompressed), which the
+    // camera dated before the contract was signed (2022-09-01).
+    const files: ObjectStore = store;
+    const setPhoto = async (applicationId: string, bytes: Buffer) => {
+      await prisma.applicationMaterial.updateMany({ where: { applicationId, material: "M5", photoTag: "workshop" }, data: { removedAt: new Date() } });
+      const key = `materials/e2e-sim-${crypto.randomUUID()}.jpg`;
+      await files.put(key, Readable.from([bytes]), "image/jpeg");
+      const file = await prisma.storedFile.create({
+        data: { key, fileName: "车间现场.jpg", contentType: "image/jpeg", size: bytes.length, sha256: crypto.createHash("sha256").update(bytes).digest("hex") },
+      });
+      await prisma.applicationMaterial.create({ data: { applicationId, material: "M5", fileId: file.id, photoTag: "workshop" } });
+    };
+    const photo = await sitePhoto(Date.now() % 1000, { takenAt: "2022:08:15 10:00:00" });
+    await setPhoto(first.id, photo);
+    await setPhoto(second.id, await reusedCopy(photo));
     const staff = await createUser(prisma, ["staff"]);
-    return { roundId: round.id, first, second, staff: { email: staff.email, password: staff.password } };
+    return { roundId: round.id, first, second, scan, staff: { email: staff.email, password: staff.password } };
   } finally {
     await close();
   }
 }
 
 /** The worker inside the portal analyses submitted applications every few seconds. */
-async function waitForReportPair(a: string, b: string) {
+async function waitForPairs(a: string, b: string, kinds: string) {
   await expect
     .poll(
       async () =>
         (
           await query<{ n: string }>(
-            `SELECT count(*) AS n FROM "SimilarityMatch" WHERE kind = 'report' AND (("applicationAId" = $1 AND "applicationBId" = $2) OR ("applicationAId" = $2 AND "applicationBId" = $1))`,
+            `SELECT string_agg(kind::text, ',' ORDER BY kind) AS n FROM "SimilarityMatch" WHERE (("applicationAId" = $1 AND "applicationBId" = $2) OR ("applicationAId" = $2 AND "applicationBId" = $1))`,
             [a, b],
           )
         )[0]?.n,
       { timeout: 45_000, intervals: [1000] },
     )
-    .toBe("1");
+    .toBe(kinds);
 }
 
 test("R-REV-3 staff see two near-identical reports flagged, side by side with the shared passages highlighted, and export the list", async ({ page }) => {
   test.setTimeout(120_000);
   const setup = await twoNearIdenticalReports();
-  await waitForReportPair(setup.first.id, setup.second.id);
+  await waitForPairs(setup.first.id, setup.second.id, "report,photo");
 
   await login(page, setup.staff);
   await page.goto(`/staff/similarity?round=${setup.roundId}`);
   await expect(page.getByRole("heading", { name: "雷同检查" })).toBeVisible();
-  const row = page.getByTestId("flagged-pair").filter({ hasText: setup.first.number }).filter({ hasText: setup.second.number });
+  const row = page.getByTestId("flagged-pair").filter({ hasText: "诊断报告" }).filter({ hasText: setup.first.number }).filter({ hasText: setup.second.number });
   await expect(row).toHaveCount(1);
-  await expect(row).toContainText("诊断报告");
+  await expect(page.getByTestId("flagged-pair").filter({ hasText: "现场照片" })).toHaveCount(1);
+  // The scan cannot be compared: it is named for the experts, never taken as original.
+  await expect(page.getByTestId("unreadable-reports")).toContainText(setup.scan.number);
   await expect(row).toContainText(setup.first.provider);
   const figure = Number((await row.locator(".badge").innerText()).replace("%", ""));
   expect(figure).toBeGreaterThanOrEqual(50);
@@ -83,7 +105,7 @@ test("R-REV-3 staff see two near-identical reports flagged, side by side with th
   await expect(page.getByText("没有符合条件的疑似雷同。")).toBeVisible();
   await page.getByLabel("搜索").fill(setup.second.number);
   await page.getByRole("button", { name: "筛选" }).click();
-  await expect(page.getByTestId("flagged-pair")).toHaveCount(1);
+  await expect(page.getByTestId("flagged-pair")).toHaveCount(2);
 
   // Export: the same pairs as .xlsx.
   const downloadPromise = page.waitForEvent("download");
@@ -95,10 +117,11 @@ test("R-REV-3 staff see two near-identical reports flagged, side by side with th
   const sheet = workbook.worksheets[0];
   const numbers = [sheet?.getRow(2).getCell(3).text, sheet?.getRow(2).getCell(7).text].sort();
   expect(numbers).toEqual([setup.first.number, setup.second.number].sort());
-  expect(sheet?.rowCount).toBe(2);
+  expect(sheet?.rowCount).toBe(3);
+  expect([sheet?.getRow(2).getCell(1).text, sheet?.getRow(3).getCell(1).text].sort()).toEqual(["现场照片", "诊断报告"]);
 
   // Side by side: both texts, the shared passages highlighted in each.
-  await page.getByRole("link", { name: "对照" }).first().click();
+  await row.getByRole("link", { name: "对照" }).click();
   await expect(page.getByRole("heading", { name: "诊断报告对照" })).toBeVisible();
   const left = page.getByTestId("comparison-a");
   const right = page.getByTestId("comparison-b");
@@ -123,6 +146,39 @@ test("R-REV-3 staff see two near-identical reports flagged, side by side with th
   await page.getByRole("button", { name: "保存阈值" }).click();
   await expect(page.getByText("标记阈值已保存。")).toBeVisible();
   await expect(page.getByLabel("报告相似度标记阈值（%）")).toHaveValue("99.9");
-  await expect(page.getByTestId("flagged-pair")).toHaveCount(0);
-  await expect(page.getByText("本批次没有达到标记阈值的疑似雷同。")).toBeVisible();
+  await expect(page.getByTestId("flagged-pair")).toHaveCount(1); // the photo pair stays
+  await expect(page.getByTestId("flagged-pair")).toContainText("现场照片");
+});
+
+test("R-REV-3 staff see one application's copy check: the closest report with highlighted passages, the reused photo side by side with its EXIF date flagged, and a scan flagged as having no text", async ({ page }) => {
+  test.setTimeout(120_000);
+  const setup = await twoNearIdenticalReports();
+  await waitForPairs(setup.first.id, setup.second.id, "report,photo");
+  await login(page, setup.staff);
+
+  await page.goto(`/staff/similarity/applications/${setup.second.id}`);
+  const panel = page.getByTestId("similarity-panel");
+  const match = panel.getByTestId("report-match");
+  await expect(match).toHaveCount(1);
+  await expect(match).toContainText(setup.first.number);
+  await expect(match).toContainText(setup.first.provider); // staff see the other provider
+  await expect(match).toContainText("疑似雷同");
+  await expect(match.getByTestId("shared-passage").first()).toBeVisible();
+  expect(await match.getByTestId("shared-passage").count()).toBeGreaterThanOrEqual(2);
+
+  const photos = panel.getByTestId("photo-match");
+  await expect(photos).toHaveCount(1);
+  await expect(photos).toContainText("同一照片");
+  await expect(photos).toContainText("2022-08-15 10:00:00");
+  await expect(photos.getByTestId("photo-date-flag")).toHaveText("拍摄于合同签订之前");
+  const images = photos.getByRole("img");
+  await expect(images).toHaveCount(2);
+  for (const image of await images.all()) {
+    await image.scrollIntoViewIfNeeded();
+    await expect.poll(() => image.evaluate((el) => (el instanceof HTMLImageElement ? el.naturalWidth : 0))).toBeGreaterThan(0);
+  }
+
+  await page.goto(`/staff/similarity/applications/${setup.scan.id}`);
+  await expect(page.getByTestId("report-no-text")).toContainText("无文字层");
+  await expect(page.getByTestId("report-match")).toHaveCount(0);
 });
