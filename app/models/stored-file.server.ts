@@ -44,10 +44,11 @@ export async function canReadFile(user: SessionUser, fileId: string): Promise<bo
     ]);
     if (ownLicence + ownMaterial + ownReceipt > 0) return true;
   }
-  // R-REV-5: an expert reads the materials of the applications assigned to it (and not withdrawn).
+  // R-REV-5: an expert reads the materials of the applications assigned to it (not withdrawn), once it
+  // has confirmed it has no conflict with the provider or the enterprise.
   if (user.roles.includes("expert")) {
     const assigned = await prisma.applicationMaterial.count({
-      where: { fileId, application: { assignments: { some: { expertId: user.id, withdrawnAt: null } } } },
+      where: { fileId, application: { assignments: { some: { expertId: user.id, withdrawnAt: null, noConflictConfirmedAt: { not: null } } } } },
     });
     if (assigned > 0) return true;
   }
