@@ -155,7 +155,8 @@ export function reviewForForm(assignment: OwnAssignment): { input: ReviewInput; 
 
 export type SaveOutcome =
   | { ok: true; version: number; status: "draft" | "submitted"; savedAt: string }
-  | { ok: false; status: 400 | 404 | 409; errors?: ReviewErrors; message?: string; version?: number };
+  /** `conflict`: another tab saved first; the form must not keep saving over it. */
+  | { ok: false; status: 400 | 404 | 409; errors?: ReviewErrors; message?: string; conflict?: boolean };
 
 /**
  * R-REV-1..5: save the expert's review as a draft, or submit it (then it is final and read-only).
@@ -189,10 +190,10 @@ export async function saveReview(
   const stored = toStoredReview(options.input);
   const submitting = options.mode === "submit";
   const data = { ...stored, status: submitting ? ("submitted" as const) : ("draft" as const), submittedAt: submitting ? at : null };
-  const stale = (version?: number): SaveOutcome => ({
+  const stale = (): SaveOutcome => ({
     ok: false,
     status: 409,
-    version,
+    conflict: true,
     message: "该评分已在另一个窗口或标签页中修改并保存，为避免相互覆盖，本次内容未保存。请复制您的修改后刷新页面再继续。",
   });
 
@@ -212,10 +213,7 @@ export async function saveReview(
           where: { id: assignment.review.id, expertId: actor.id, version: options.version, status: "draft" },
           data: { ...data, version: { increment: 1 } },
         });
-        if (updated.count === 0) {
-          const current = await tx.review.findUnique({ where: { id: assignment.review.id }, select: { version: true } });
-          return stale(current?.version);
-        }
+        if (updated.count === 0) return stale();
         version = options.version + 1;
         reviewId = assignment.review.id;
       }
