@@ -386,6 +386,30 @@ function resultMail(provider: { email: string; name: string; lines: string[] }, 
   };
 }
 
+/** Every confirmed result of the provider's applications, all rounds, newest first (R-REV-4); nothing about who reviewed. */
+export async function listOwnConfirmedResults(organisationId: string) {
+  const prisma = await db();
+  const rows = await prisma.application.findMany({
+    where: { organisationId, resultConfirmedAt: { not: null } },
+    orderBy: [{ resultConfirmedAt: "desc" }, { number: "asc" }],
+    select: {
+      id: true,
+      number: true,
+      reportTitle: true,
+      enterprise: { select: { name: true } },
+      round: { select: { name: true } },
+      finalScoreHundredths: true,
+      resultPassed: true,
+      resultReasons: true,
+      resultConfirmedAt: true,
+    },
+  });
+  return rows.flatMap((row) => {
+    const result = providerResult(row);
+    return result ? [{ id: row.id, number: row.number, reportTitle: row.reportTitle, enterpriseName: row.enterprise.name, roundName: row.round.name, result }] : [];
+  });
+}
+
 /** The provider's confirmed results (R-REV-4), by application; nothing about who reviewed. */
 export async function listOwnResults(organisationId: string, applicationIds: string[]) {
   const prisma = await db();

@@ -61,6 +61,7 @@ export async function getOwnAssignment(expertId: string, assignmentId: string) {
           enterprise: { select: { name: true } },
           round: { select: { id: true, name: true, reviewDeadline: true, allowHalfPoints: true } },
           materials: {
+            where: { removedAt: null },
             orderBy: [{ material: "asc" }, { id: "asc" }],
             select: { id: true, material: true, photoTag: true, file: { select: { id: true, fileName: true, contentType: true } } },
           },

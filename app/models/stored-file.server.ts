@@ -48,7 +48,7 @@ export async function canReadFile(user: SessionUser, fileId: string): Promise<bo
   // has confirmed it has no conflict with the provider or the enterprise.
   if (user.roles.includes("expert")) {
     const assigned = await prisma.applicationMaterial.count({
-      where: { fileId, application: { assignments: { some: { expertId: user.id, withdrawnAt: null, noConflictConfirmedAt: { not: null } } } } },
+      where: { fileId, removedAt: null, application: { assignments: { some: { expertId: user.id, withdrawnAt: null, noConflictConfirmedAt: { not: null } } } } },
     });
     if (assigned > 0) return true;
   }
