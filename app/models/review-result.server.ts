@@ -19,6 +19,7 @@ import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
+import { env } from "~/utils/env.server.ts";
 import { db } from "~/utils/db.server.ts";
 
 /** R-REV-4: experts disagree when their totals differ by more than this. */
@@ -195,7 +196,13 @@ export async function reopenReview(actor: NonNullable<Actor>, reviewId: string, 
   return prisma.$transaction(async (tx) => {
     const review = await tx.review.findUnique({
       where: { id: reviewId },
-      select: { ...reviewSelect, expertId: true, application: { select: { number: true, resultConfirmedAt: true } } },
+      select: {
+        ...reviewSelect,
+        expertId: true,
+        assignmentId: true,
+        assignment: { select: { expert: { select: { email: true, name: true } } } },
+        application: { select: { number: true, reportTitle: true, resultConfirmedAt: true } },
+      },
     });
     if (!review) return { ok: false, message: "评分不存在。" };
     if (review.application.resultConfirmedAt) return { ok: false, message: "该申报的评审结果已确认并冻结，不能退回评分。" };
@@ -206,7 +213,7 @@ export async function reopenReview(actor: NonNullable<Actor>, reviewId: string, 
       data: { status: "draft", submittedAt: null, reopenedAt: at, reopenReason: reason, version: { increment: 1 } },
     });
     if (updated.count === 0) return { ok: false, message: "该评分刚被他人修改，请刷新页面后再试。" };
-    const { id: _id, version: _version, application, expertId, ...scores } = review;
+    const { id: _id, version: _version, application, expertId, assignmentId, assignment, ...scores } = review;
     await recordAudit(tx, {
       actor,
       action: "review.reopen",
@@ -215,6 +222,20 @@ export async function reopenReview(actor: NonNullable<Actor>, reviewId: string, 
       before: { ...scores, submittedAt: review.submittedAt?.toISOString() ?? null, reopenedAt: review.reopenedAt?.toISOString() ?? null },
       after: { status: "draft", reopenedAt: at.toISOString(), expertId, applicationNumber: application.number },
       reason,
+    });
+    await enqueueMail(tx, {
+      to: assignment.expert.email,
+      subject: `【申报平台】评分退回修改 ${application.number}`,
+      text: [
+        `${assignment.expert.name}专家：`,
+        "",
+        `您对申报 ${application.number}《${application.reportTitle}》提交的评分已被区工信局退回修改。`,
+        `退回原因：${reason}`,
+        "",
+        `请登录平台修改后重新提交：${env().publicUrl}/expert/reviews/${assignmentId}`,
+        "",
+        "本邮件由系统自动发送，请勿直接回复。",
+      ].join("\n"),
     });
     return { ok: true };
   });

@@ -53,16 +53,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   const scored = rows.filter((r) => r.progress === "submitted").length;
   const deadlines = [...new Set(rows.filter((r) => r.progress !== "submitted" && r.deadline).map((r) => `${r.roundName}：${r.deadline}`))];
-  return { name: user.name, rows, scored, todo: rows.length - scored, deadlines };
+  const handedBack = new URL(request.url).searchParams.has("handedBack");
+  return { name: user.name, rows, scored, todo: rows.length - scored, deadlines, handedBack };
 }
 
 export default function ExpertHome() {
-  const { name, rows, scored, todo, deadlines } = useLoaderData<typeof loader>();
+  const { name, rows, scored, todo, deadlines, handedBack } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
         <h1>评审任务</h1>
       </div>
+      {handedBack ? (
+        <p className="notice notice--success" role="status">
+          已申报回避，该评审任务已退回区工信局重新分配。
+        </p>
+      ) : null}
       <p>{name}，您好。以下为区工信局分配给您的诊断报告评审任务。打开前请先确认与服务商、被诊断企业不存在利益冲突。</p>
       <div className="grid" data-testid="review-progress">
         <div className="stat">
