@@ -17,6 +17,8 @@ let provider: Account;
 let staff: Account;
 const experts: (Account & { assignmentId: string })[] = [];
 let strangerAssignmentId = "";
+let stranger: Account;
+let recused: Account;
 
 test.beforeAll(async () => {
   const { prisma, store, close } = await scenarioClient();
@@ -52,8 +54,12 @@ test.beforeAll(async () => {
       store,
       status: "under_review",
     });
-    const stranger = await createUser(prisma, ["expert"], { name: `评审丁专家${round.code}` });
-    strangerAssignmentId = (await assignExpert(prisma, { applicationId: other.id, expertId: stranger.user.id, assignedById: s.user.id })).id;
+    const d = await createUser(prisma, ["expert"], { name: `评审丁专家${round.code}` });
+    stranger = { email: d.email, password: d.password, name: d.user.name };
+    strangerAssignmentId = (await assignExpert(prisma, { applicationId: other.id, expertId: d.user.id, assignedById: s.user.id })).id;
+    const r = await createUser(prisma, ["expert"], { name: `评审戊专家${round.code}` });
+    recused = { email: r.email, password: r.password, name: r.user.name };
+    await assignExpert(prisma, { applicationId: other.id, expertId: r.user.id, assignedById: s.user.id });
   } finally {
     await close();
   }
@@ -141,6 +147,22 @@ test("R-REV-1..5 three experts score, staff see the spread and confirm, the prov
   await page.getByRole("button", { name: "确认所选结果" }).click();
   await expect(page.getByText(/已确认 1 项申报的评审结果，已向 1 家服务商发送结果通知邮件/)).toBeVisible();
   await expect(row).toContainText("已确认");
+
+  // The score sheet (.xlsx, per application, expert and section) and each expert's signed PDF.
+  const xlsx = await page.request.get(`/resources/rounds/${roundId}/score-sheet`);
+  expect(xlsx.status()).toBe(200);
+  const { readRows } = await import("../../app/services/spreadsheet.server.ts");
+  const rows = await readRows(new Uint8Array(await xlsx.body()), "score-sheet.xlsx");
+  expect(rows[0]).toEqual(expect.arrayContaining(["申报编号", "评审专家", "基本情况（30）", "诊断建议（40）", "项目测算（30）", "扣分", "专家合计", "最终得分"]));
+  const secondRow = rows.find((r) => r.includes(second.name));
+  expect(secondRow).toEqual(expect.arrayContaining([applicationNumber, "30", "40", "-20", "80", "78", "合格"]));
+  await row.getByRole("link", { name: "详情" }).click();
+  const pdfLink = page.getByTestId(`expert-review-${first.name}`).getByRole("link", { name: "专家评分表（PDF）" });
+  const pdf = await page.request.get((await pdfLink.getAttribute("href")) ?? "");
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  // Frozen: no reopening after confirmation.
+  await expect(page.getByRole("button", { name: "退回该专家修改评分" })).toHaveCount(0);
   await logout(page);
 
   // The provider: the result, the score and the reason, no expert's name.
@@ -172,4 +194,38 @@ test("R-REV-5 an expert cannot open an application not assigned to it, by URL", 
   const response = await page.goto(`/expert/reviews/${strangerAssignmentId}`);
   expect(response?.status()).toBe(404);
   await expect(page.getByText("评审任务不存在或未分配给您。")).toBeVisible();
+});
+
+test("Review.version: two tabs of one expert never silently overwrite each other", async ({ browser }) => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await login(first, stranger);
+  await first.goto(`/expert/reviews/${strangerAssignmentId}`);
+  await first.getByLabel("本人与上述服务商、被诊断企业均不存在利益冲突").check();
+  await first.getByRole("button", { name: "确认无利益冲突，开始评审" }).click();
+  const second = await context.newPage();
+  await second.goto(`/expert/reviews/${strangerAssignmentId}`);
+
+  await first.getByLabel(/^基本情况得分/).fill("21");
+  await expect(first.getByTestId("save-status")).toContainText("自动保存");
+  await second.getByLabel(/^基本情况得分/).fill("9");
+  await expect(second.getByText(/该评分已在另一个窗口或标签页中修改并保存/)).toBeVisible();
+  await expect(second.getByRole("button", { name: "提交评分" })).toBeDisabled();
+  await second.reload();
+  await expect(second.getByLabel(/^基本情况得分/)).toHaveValue("21");
+  await context.close();
+});
+
+test("R-REV-5 an expert declaring a conflict hands the application back to staff", async ({ page }) => {
+  await login(page, recused);
+  await page.goto("/expert");
+  await page.getByRole("link", { name: "确认并评审" }).click();
+  await page.getByRole("button", { name: "申报回避并退回任务" }).click();
+  await expect(page.getByText("请选择与哪一方存在利益冲突")).toBeVisible();
+  await page.getByLabel(/服务商：/).check();
+  await page.getByLabel("利益冲突情况说明").fill("本人近三年曾受聘于该服务商");
+  await page.getByRole("button", { name: "申报回避并退回任务" }).click();
+  await expect(page).toHaveURL(/\/expert\?handedBack=1/);
+  await expect(page.getByText("已申报回避，该评审任务已退回区工信局重新分配。")).toBeVisible();
+  await expect(page.getByText("目前没有分配给您的评审任务。")).toBeVisible();
 });

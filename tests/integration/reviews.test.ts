@@ -35,7 +35,7 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
   let prisma: Db;
   let store: FolderStore;
   let staff: { id: string; name: string };
-  let experts: { id: string; name: string }[];
+  let experts: { id: string; name: string; email: string }[];
   let outsider: { id: string; name: string };
   let roundId: string;
   let provider: Awaited<ReturnType<typeof createProvider>>;
@@ -57,7 +57,7 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     experts = [];
     for (const name of ["甲专家", "乙专家", "丙专家"]) {
       const { user } = await createUser(prisma, ["expert"], { name });
-      experts.push({ id: user.id, name: user.name });
+      experts.push({ id: user.id, name: user.name, email: user.email });
     }
     const other = await createUser(prisma, ["expert"], { name: "丁专家" });
     outsider = { id: other.user.id, name: other.user.name };
@@ -77,7 +77,7 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     await closeDatabase();
   });
 
-  const expert = (i: number) => experts[i] ?? { id: "", name: "" };
+  const expert = (i: number) => experts[i] ?? { id: "", name: "", email: "" };
   const assignment = (i: number) => assignmentIds[i] ?? "";
 
   it("R-REV-5 an expert sees only its own assignments; another's does not exist for it", async () => {
@@ -167,6 +167,8 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "review.reopen", entityId: review.id } });
     expect(audit).toMatchObject({ actorId: staff.id, reason: "基本情况评分与评语不一致" });
     expect(audit.before).toMatchObject({ status: "submitted", basicsHalfPoints: 52 });
+    const mail = await prisma.outboxMessage.findFirstOrThrow({ where: { to: expert(0).email, subject: { contains: "评分退回修改" } } });
+    expect(mail.text).toContain("退回原因：基本情况评分与评语不一致");
     expect(await saveReview(expert(0), assignment(0), { input: scores(20, 30, 20), version: 4, mode: "submit" })).toMatchObject({ ok: true, status: "submitted" });
   });
 
