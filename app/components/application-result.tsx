@@ -18,7 +18,11 @@ export function ApplicationResult({ result, compact = false }: { result: Applica
     return (
       <div className="small" data-testid="application-result">
         评审结果：{badge} 最终得分 <strong>{result.finalScore}</strong> 分
-        {result.reasons.length ? <div className="muted">原因：{result.reasons.join("；")}</div> : null}
+        {result.reasons.length ? (
+          <div className="muted">
+            {result.passed ? "说明" : "原因"}：{result.reasons.join("；")}
+          </div>
+        ) : null}
       </div>
     );
   }
