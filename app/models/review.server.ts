@@ -6,6 +6,7 @@
 import { fromStoredReview, toStoredReview, validateReview, type ReviewErrors, type ReviewInput } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { recordAudit } from "~/models/audit.server.ts";
+import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation } from "~/utils/db.server.ts";
 
@@ -114,6 +115,7 @@ export async function declareConflict(
       select: {
         id: true,
         applicationId: true,
+        assignedById: true,
         review: { select: { status: true } },
         application: { select: { number: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } } } },
       },
@@ -143,6 +145,22 @@ export async function declareConflict(
       after: { withdrawnAt: at.toISOString(), kind: declaration.kind, partyName, applicationNumber: assignment.application.number },
       reason,
     });
+    // Hand it back: the officer who assigned it is told to reassign.
+    const officer = await tx.user.findUnique({ where: { id: assignment.assignedById }, select: { email: true, name: true, status: true } });
+    if (officer && officer.status === "active") {
+      await enqueueMail(tx, {
+        to: officer.email,
+        subject: `【申报平台】专家申报回避，请重新分配 ${assignment.application.number}`,
+        text: [
+          `${officer.name}：`,
+          "",
+          `评审专家 ${actor.name} 对申报 ${assignment.application.number} 申报回避，该评审任务已退回，请重新分配评审专家。`,
+          reason,
+          "",
+          "本邮件由系统自动发送，请勿直接回复。",
+        ].join("\n"),
+      });
+    }
     return { ok: true };
   });
 }

@@ -145,7 +145,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const outcome = await saveReview(actor, assignmentId, { input: toInput(parsed.data), version: parsed.data.version, mode: intent === "submit" ? "submit" : "draft" });
     if (!outcome.ok) {
       if (outcome.status === 404) throw new Response(outcome.message, { status: 404 });
-      return data<SaveReply>({ ok: false, intent, errors: outcome.errors, message: outcome.message, conflict: outcome.conflict }, { status: outcome.status });
+      const message =
+        outcome.message ?? (intent === "submit" ? "评分未提交：请按标示修改后再提交。已保存的草稿不变。" : "草稿未保存：请按标示修改。已保存的草稿不变。");
+      return data<SaveReply>({ ok: false, intent, errors: outcome.errors, message, conflict: outcome.conflict }, { status: outcome.status });
     }
     return data<SaveReply>({ ok: true, intent, version: outcome.version, status: outcome.status, savedAt: outcome.savedAt });
   }

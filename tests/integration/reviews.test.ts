@@ -234,6 +234,8 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     expect(await prisma.expertAssignment.findUniqueOrThrow({ where: { id: assigned.id } })).toMatchObject({ withdrawnReason: expect.stringContaining("近三年曾为该服务商提供咨询") });
     expect(await prisma.expertConflict.findFirst({ where: { expertId: outsider.id, kind: "provider", partyName: provider.organisation.name, declaredBy: "expert" } })).not.toBeNull();
     expect(await prisma.auditEntry.count({ where: { action: "assignment.declare_conflict", entityId: assigned.id } })).toBe(1);
+    const handBack = await prisma.outboxMessage.findFirstOrThrow({ where: { subject: { contains: `请重新分配 ${application.number}` } } });
+    expect(handBack.to).toBe((await prisma.user.findUniqueOrThrow({ where: { id: staff.id } })).email);
     expect(await getOwnAssignment(outsider.id, assigned.id)).toBeNull();
     expect((await listOwnAssignments(outsider.id)).map((a) => a.id)).not.toContain(assigned.id);
   });
