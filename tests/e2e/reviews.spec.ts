@@ -213,6 +213,17 @@ test("Review.version: two tabs of one expert never silently overwrite each other
   await expect(second.getByRole("button", { name: "提交评分" })).toBeDisabled();
   await second.reload();
   await expect(second.getByLabel(/^基本情况得分/)).toHaveValue("21");
+
+  // Evidence filled in by script (as a similarity panel's "cite" button does) is saved like typing.
+  await second.evaluate(() => {
+    const textarea = document.getElementById("veto-evidence");
+    if (!(textarea instanceof HTMLTextAreaElement)) throw new Error("no #veto-evidence");
+    textarea.value = "与申报 X-0001 第3章雷同";
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await expect(second.getByTestId("save-status")).toContainText("自动保存");
+  await second.reload();
+  await expect(second.locator("#veto-evidence")).toHaveValue("与申报 X-0001 第3章雷同");
   await context.close();
 });
 
