@@ -113,6 +113,16 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     expect(stored).toMatchObject({ status: "draft", basicsHalfPoints: 50, recommendationsHalfPoints: null, version: 1 });
   });
 
+  it("R-REV-1 half points are configuration: accepted when the round allows them, stored exactly", async () => {
+    await prisma.round.update({ where: { id: roundId }, data: { allowHalfPoints: true } });
+    const half = await saveReview(expert(2), assignment(2), { input: { sections: { basics: { score: 20.5 } } }, version: 0, mode: "draft" });
+    expect(half).toMatchObject({ ok: true, version: 1 });
+    const quarter = await saveReview(expert(2), assignment(2), { input: { sections: { basics: { score: 20.25 } } }, version: 1, mode: "draft" });
+    expect(quarter).toMatchObject({ ok: false, errors: { "sections.basics.score": ["“基本情况”得分须以 0.5 分为单位"] } });
+    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(2) } })).toMatchObject({ basicsHalfPoints: 41 });
+    await prisma.round.update({ where: { id: roundId }, data: { allowHalfPoints: false } });
+  });
+
   it("Review.version: a second tab with a stale version is refused with a clear message, never overwriting", async () => {
     const first = await saveReview(expert(0), assignment(0), { input: scores(26, 30, 20), version: 1, mode: "draft" });
     expect(first).toMatchObject({ ok: true, version: 2 });
@@ -174,7 +184,7 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
 
   it("R-REV-4 / R-LOG-1 confirming freezes the result, moves the status, and mails each provider once without expert names", async () => {
     expect(await saveReview(expert(1), assignment(1), { input: scores(30, 40, 30, { deduction: true, deductionReason: "推销自有MES系统" }), version: 1, mode: "submit" })).toMatchObject({ ok: true });
-    expect(await saveReview(expert(2), assignment(2), { input: scores(20, 25, 15), version: 0, mode: "submit" })).toMatchObject({ ok: true });
+    expect(await saveReview(expert(2), assignment(2), { input: scores(20, 25, 15), version: 1, mode: "submit" })).toMatchObject({ ok: true });
     const second = await prisma.expertAssignment.findFirstOrThrow({ where: { applicationId: secondApplicationId } });
     expect(await confirmNoConflict(expert(0), second.id)).toEqual({ ok: true });
     expect(await saveReview(expert(0), second.id, { input: scores(10, 20, 10, { materialsComplete: false, materialsNote: "缺少M6发票" }), version: 0, mode: "submit" })).toMatchObject({ ok: true });
