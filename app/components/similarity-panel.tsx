@@ -4,7 +4,8 @@
  * app/models/similarity.server.ts, returned by the page's loader.
  *
  * With `onCite`, each match has a "cite as veto evidence" button that hands a ready evidence text to
- * the page (e.g. `onCite={appendToVetoEvidence}` to fill the scoring form's `#veto-evidence`).
+ * the page (the expert's scoring page passes `citeVetoEvidence` of app/components/cite-veto-evidence.ts,
+ * which fills its `#veto-evidence` and ticks the veto). Without it the panel only shows.
  */
 import { useState } from "react";
 import {
@@ -27,22 +28,6 @@ export function similarityPhotoUrl(fileId: string): string {
 /** The full side-by-side comparison of a pair (staff). */
 export function similarityComparisonUrl(matchId: string): string {
   return `/staff/similarity/${matchId}`;
-}
-
-/**
- * Appends an evidence text to the scoring form's veto evidence field (`id="veto-evidence"` by default),
- * as if typed: works for controlled and uncontrolled fields, then focuses it.
- */
-export function appendToVetoEvidence(evidence: string, fieldId = "veto-evidence") {
-  const field = document.getElementById(fieldId);
-  if (!(field instanceof HTMLTextAreaElement) && !(field instanceof HTMLInputElement)) return;
-  const next = field.value.trim() ? `${field.value.trimEnd()}\n\n${evidence}` : evidence;
-  const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(field), "value")?.set;
-  if (setter) setter.call(field, next);
-  else field.value = next;
-  field.dispatchEvent(new Event("input", { bubbles: true }));
-  field.dispatchEvent(new Event("change", { bubbles: true }));
-  field.focus();
 }
 
 const styles = {

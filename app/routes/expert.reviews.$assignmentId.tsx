@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { citeVetoEvidence } from "~/components/cite-veto-evidence.ts";
 import { ErrorList, FormMessage } from "~/components/forms.tsx";
+import { SimilarityPanel } from "~/components/similarity-panel.tsx";
 import { isMaterialId, MATERIALS, PHOTO_TAGS, isPhotoTag } from "~/domain/materials.ts";
 import {
   RUBRIC_DEDUCTION,
@@ -18,6 +20,7 @@ import {
 import { expertTotal, runningTotal, validateReview, type ReviewErrors, type ReviewField, type ReviewInput } from "~/domain/scoring.ts";
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
 import { confirmNoConflict, declareConflict, getOwnAssignment, reviewForForm, saveReview } from "~/models/review.server.ts";
+import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -85,8 +88,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     material: m.material,
     label: `${m.material} ${isMaterialId(m.material) ? MATERIALS[m.material].name : ""}${m.photoTag && isPhotoTag(m.photoTag) ? `（${PHOTO_TAGS[m.photoTag]}）` : ""}`,
   }));
+  // R-REV-3: the copy check, as an expert may see it (the other application's number and passages only).
+  const similarity = await getApplicationSimilarity(application.id, { role: "expert", userId: user.id });
   return {
     stage: "review" as const,
+    similarity,
     summary,
     facts: {
       contractSignedOn: application.contractSignedOn,
@@ -303,9 +309,17 @@ function readForm(form: HTMLFormElement): ReviewInput {
 
 const AUTOSAVE_DELAY_MS = 1200;
 
+/** The left column shows one material or, under this id, the copy check (R-REV-3). */
+const SIMILARITY_VIEW = "similarity";
+
 function ReviewDesk({ data: d }: { data: ReviewData }) {
   const [viewer, setViewer] = useState<string | null>(d.reportFileId);
   const viewed = d.materials.find((m) => m.fileId === viewer) ?? null;
+  const similarity = d.similarity;
+  const suspect = similarity
+    ? similarity.reportMatches.filter((m) => m.flagged).length + similarity.photoMatches.length + (similarity.report.state === "no_text" || similarity.report.state === "failed" ? 1 : 0)
+    : 0;
+  const canCite = d.review.status !== "submitted" && !d.closed && !d.frozen;
   return (
     <>
       <div className="page-head">
@@ -319,10 +333,22 @@ function ReviewDesk({ data: d }: { data: ReviewData }) {
         {d.facts.diagnosisCompletedOn}
         {d.facts.completionLate ? <strong>（晚于 20 个工作日期限 {d.facts.diagnosisDueOn}）</strong> : null}
       </p>
+      {similarity && suspect > 0 && viewer !== SIMILARITY_VIEW ? (
+        <p className="notice notice--warning" data-testid="similarity-alert">
+          雷同检查发现 {suspect} 项需要核查的情况（疑似雷同的报告、重复的照片或无法比对的扫描件）。{" "}
+          <button type="button" className="link-button" onClick={() => setViewer(SIMILARITY_VIEW)}>
+            查看雷同检查
+          </button>
+        </p>
+      ) : null}
       <div className="two-col" style={{ gridTemplateColumns: "minmax(0, 1fr) minmax(0, 1fr)", alignItems: "start" }}>
         <section className="card" style={{ position: "sticky", top: "0.5rem" }}>
-          <h2 style={{ marginTop: 0 }}>{viewed ? viewed.label : "材料"}</h2>
-          {viewed ? (
+          <h2 style={{ marginTop: 0 }}>{viewer === SIMILARITY_VIEW ? "雷同检查" : viewed ? viewed.label : "材料"}</h2>
+          {viewer === SIMILARITY_VIEW && similarity ? (
+            <div style={{ maxHeight: "75vh", overflowY: "auto" }}>
+              <SimilarityPanel similarity={similarity} onCite={canCite ? (evidence) => void citeVetoEvidence(evidence, { tickVeto: true }) : undefined} />
+            </div>
+          ) : viewed ? (
             <div className="preview">
               {viewed.contentType === "application/pdf" ? (
                 <iframe title={`材料预览：${viewed.label}`} data-testid="material-viewer" src={`/resources/files/${viewed.fileId}`} />
@@ -334,6 +360,13 @@ function ReviewDesk({ data: d }: { data: ReviewData }) {
             <p className="empty">未上传诊断报告（M8）。</p>
           )}
           <h3>全部材料</h3>
+          {similarity ? (
+            <p>
+              <button type="button" className="link-button" aria-pressed={viewer === SIMILARITY_VIEW} onClick={() => setViewer(SIMILARITY_VIEW)}>
+                雷同检查{suspect > 0 ? `（${suspect} 项待核查）` : ""}
+              </button>
+            </p>
+          ) : null}
           <ul className="checklist" data-testid="material-list">
             {d.materials.map((m) => (
               <li key={m.fileId}>

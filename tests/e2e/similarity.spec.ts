@@ -3,14 +3,16 @@
  * Chinese text layer) in a round of their own; the similarity worker running inside the portal finds
  * the pair; staff open the round-wide similarity report, see the pair at or above the threshold, open
  * the side-by-side comparison with the shared passages highlighted in both texts, export the list to
- * .xlsx, and change the threshold (a wrong value is refused at the field, the input kept).
+ * .xlsx, and change the threshold (a wrong value is refused at the field, the input kept); staff see one
+ * application's panel (reused photo with its EXIF date flagged, a scan without text layer flagged); the
+ * expert of the second application sees the match beside the scoring form and cites it in a veto.
  */
 import crypto from "node:crypto";
 import { Readable } from "node:stream";
 import { expect, test } from "@playwright/test";
 import ExcelJS from "exceljs";
 import type { ObjectStore } from "../../app/services/storage.server.ts";
-import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
+import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { reportPdf, reportTexts, reusedCopy, scannedPdf, sitePhoto } from "../utils/similarity-fixtures.ts";
 import { login, query, scenarioClient } from "./utils.ts";
 
@@ -20,6 +22,8 @@ type Setup = {
   second: { id: string; number: string; provider: string };
   scan: { id: string; number: string; provider: string };
   staff: { email: string; password: string };
+  /** The expert assigned to the second application (under review). */
+  expert: { email: string; password: string; assignmentId: string };
 };
 
 async function twoNearIdenticalReports(): Promise<Setup> {
@@ -27,7 +31,7 @@ async function twoNearIdenticalReports(): Promise<Setup> {
   try {
     const round = await createRound(prisma);
     const texts = reportTexts(Date.now() % 100_000);
-    const submit = async (seq: number, report: Uint8Array) => {
+    const submit = async (seq: number, report: Uint8Array, status: "submitted" | "under_review" = "submitted") => {
       const provider = await createProvider(prisma);
       const enterprise = round.enterprises[seq];
       if (!enterprise) throw new Error("no enterprise");
@@ -38,11 +42,12 @@ async function twoNearIdenticalReports(): Promise<Setup> {
         createdById: provider.user.id,
         store,
         reportPdf: report,
+        status,
       });
       return { id: app.id, number: app.number, provider: provider.organisation.name };
     };
     const first = await submit(0, await reportPdf(texts.original));
-    const second = await submit(1, await reportPdf(texts.copy));
+    const second = await submit(1, await reportPdf(texts.copy), "under_review");
     const scan = await submit(2, await scannedPdf());
     // The second provider also reuses the first one's site photo (resized, recompressed), which the
     // camera dated before the contract was signed (2022-09-01).
@@ -60,7 +65,16 @@ async function twoNearIdenticalReports(): Promise<Setup> {
     await setPhoto(first.id, photo);
     await setPhoto(second.id, await reusedCopy(photo));
     const staff = await createUser(prisma, ["staff"]);
-    return { roundId: round.id, first, second, scan, staff: { email: staff.email, password: staff.password } };
+    const expert = await createUser(prisma, ["expert"]);
+    const assignment = await assignExpert(prisma, { applicationId: second.id, expertId: expert.user.id, assignedById: staff.user.id });
+    return {
+      roundId: round.id,
+      first,
+      second,
+      scan,
+      staff: { email: staff.email, password: staff.password },
+      expert: { email: expert.email, password: expert.password, assignmentId: assignment.id },
+    };
   } finally {
     await close();
   }
@@ -181,4 +195,53 @@ test("R-REV-3 staff see one application's copy check: the closest report with hi
   await page.goto(`/staff/similarity/applications/${setup.scan.id}`);
   await expect(page.getByTestId("report-no-text")).toContainText("无文字层");
   await expect(page.getByTestId("report-match")).toHaveCount(0);
+});
+
+test("R-REV-3 the expert of the second application sees the match with highlighted passages beside the scoring form and cites it in a veto", async ({ page }) => {
+  test.setTimeout(120_000);
+  const setup = await twoNearIdenticalReports();
+  await waitForPairs(setup.first.id, setup.second.id, "report,photo");
+  await login(page, setup.expert);
+  await page.goto(`/expert/reviews/${setup.expert.assignmentId}`);
+  await page.getByLabel("本人与上述服务商、被诊断企业均不存在利益冲突").check();
+  await page.getByRole("button", { name: "确认无利益冲突，开始评审" }).click();
+
+  await expect(page.getByTestId("similarity-alert")).toBeVisible();
+  await page.getByTestId("similarity-alert").getByRole("button", { name: "查看雷同检查" }).click();
+  const panel = page.getByTestId("similarity-panel");
+  const match = panel.getByTestId("report-match");
+  await expect(match).toHaveCount(1);
+  await expect(match).toContainText(setup.first.number);
+  await expect(match).toContainText("疑似雷同");
+  await expect(match.getByTestId("shared-passage").first()).toBeVisible();
+  // The expert is shown the other application's number and passages, never its provider.
+  await expect(panel).not.toContainText(setup.first.provider);
+  await expect(panel.getByTestId("photo-match")).toHaveCount(1);
+
+  const form = page.getByRole("form", { name: "评分表" });
+  await match.getByRole("button", { name: `引用与 ${setup.first.number} 的雷同为否决依据` }).click();
+  const evidence = form.locator("#veto-evidence");
+  await expect(evidence).toHaveValue(new RegExp(`申报编号 ${setup.first.number} 的诊断报告明显雷同：相似度 \\d+%`));
+  await expect(evidence).toHaveValue(/相同段落示例：“.{10,}/);
+  await expect(form.locator("#veto")).toBeChecked();
+
+  await form.getByLabel("材料齐全").check();
+  await form.getByLabel(/^基本情况得分/).fill("20");
+  await form.getByLabel("基本情况评语").fill("内容与另一份报告雷同");
+  await form.getByLabel(/^诊断建议得分/).fill("20");
+  await form.getByLabel("诊断建议评语").fill("内容与另一份报告雷同");
+  await form.getByLabel(/^项目测算得分/).fill("20");
+  await form.getByLabel("项目测算评语").fill("内容与另一份报告雷同");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await form.getByRole("button", { name: "提交评分" }).click();
+  await expect(page.getByTestId("review-submitted")).toBeVisible();
+
+  const [review] = await query<{ veto: boolean; vetoEvidence: string; status: string }>(
+    `SELECT veto, "vetoEvidence", status::text AS status FROM "Review" WHERE "assignmentId" = $1`,
+    [setup.expert.assignmentId],
+  );
+  expect(review?.status).toBe("submitted");
+  expect(review?.veto).toBe(true);
+  expect(review?.vetoEvidence).toContain(setup.first.number);
+  expect(review?.vetoEvidence).toContain("相同段落示例");
 });
