@@ -61,7 +61,7 @@ async function twoNearIdenticalReports(): Promise<Setup> {
       });
       await prisma.applicationMaterial.create({ data: { applicationId, material: "M5", fileId: file.id, photoTag: "workshop" } });
     };
-    const photo = await sitePhoto(Date.now() % 1000, { takenAt: "2022:08:15 10:00:00" });
+    const photo = await sitePhoto(crypto.randomInt(1_000_000), { takenAt: "2022:08:15 10:00:00" });
     await setPhoto(first.id, photo);
     await setPhoto(second.id, await reusedCopy(photo));
     const staff = await createUser(prisma, ["staff"]);
@@ -217,6 +217,11 @@ test("R-REV-3 the expert of the second application sees the match with highlight
   // The expert is shown the other application's number and passages, never its provider.
   await expect(panel).not.toContainText(setup.first.provider);
   await expect(panel.getByTestId("photo-match")).toHaveCount(1);
+  // Both photos of the pair load for the expert (its own and the other application's, nothing more).
+  for (const image of await panel.getByTestId("photo-match").getByRole("img").all()) {
+    await image.scrollIntoViewIfNeeded();
+    await expect.poll(() => image.evaluate((el) => (el instanceof HTMLImageElement ? el.naturalWidth : 0))).toBeGreaterThan(0);
+  }
 
   const form = page.getByRole("form", { name: "评分表" });
   await match.getByRole("button", { name: `引用与 ${setup.first.number} 的雷同为否决依据` }).click();

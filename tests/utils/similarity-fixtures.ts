@@ -56,6 +56,17 @@ export async function sitePhoto(seed: number, options: { takenAt?: string; width
       raw[i + 2] = 128 + 100 * Math.sin((u + v) / (a + b) + seed * 0.7);
     }
   }
+  // Large blocks of seeded brightness: what a perceptual hash sees (its low frequencies) then differs
+  // between seeds as much as between two real photos; the waves alone look alike to it.
+  const rng = mulberry32(seed * 7919 + 17);
+  const blocks = Array.from({ length: 48 }, () => Math.round(rng() * 200) - 100);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const shift = blocks[Math.floor((y / h) * 6) * 8 + Math.floor((x / w) * 8)] ?? 0;
+      const i = (y * w + x) * 3;
+      for (let c = 0; c < 3; c++) raw[i + c] = Math.max(0, Math.min(255, (raw[i + c] ?? 0) * 0.25 + 96 + shift));
+    }
+  }
   let image = sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 });
   if (options.takenAt) image = image.withExif({ IFD0: { Make: "TestCam" }, IFD2: { DateTimeOriginal: options.takenAt } });
   return image.toBuffer();
