@@ -13,6 +13,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { seed } from "../seeds/seed.server.ts";
 import { startMailWorker } from "../app/services/mail.server.ts";
+import { startSimilarityWorker } from "../app/services/similarity.server.ts";
 import { objectStore, S3Store } from "../app/services/storage.server.ts";
 import { now } from "../app/utils/clock.server.ts";
 import { acquireDataFolderLock, databaseTarget, DataFolderLockedError } from "../app/utils/database-adapter.server.ts";
@@ -88,6 +89,7 @@ async function main() {
   const store = objectStore();
   if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));
   const stopMail = startMailWorker(db);
+  const stopSimilarity = startSimilarityWorker(db);
 
   const build: ServerBuild = await import(path.join(root, "build/index.js"));
   const app = express();
@@ -136,6 +138,7 @@ async function main() {
     server.close();
     server.closeAllConnections();
     await stopMail();
+    await stopSimilarity();
     await closeDatabase();
     process.exit(0);
   };

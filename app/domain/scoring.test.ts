@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { decideApplication, expertTotal, validateReview, type Review, type ReviewInput } from "./scoring.ts";
+import {
+  decideApplication,
+  expertTotal,
+  fromStoredReview,
+  providerReasons,
+  runningTotal,
+  toStoredReview,
+  validateReview,
+  type Review,
+  type ReviewInput,
+} from "./scoring.ts";
 
 /** A complete review whose section scores add up to `total` (split 30/40/30 as far as it goes). */
 function review(total: number, overrides: Partial<Review> = {}): Review {
@@ -246,5 +256,53 @@ describe("decideApplication", () => {
 
   it("R-REV-4 needs at least one review", () => {
     expect(() => decideApplication({ reviews: [], aggregation: "mean" })).toThrow(RangeError);
+  });
+});
+
+describe("stored reviews", () => {
+  it("R-REV-1 stores scores as integer half points and reads them back", () => {
+    const input: ReviewInput = { ...review(80), sections: { ...review(80).sections, basics: { score: 20.5, comment: " 好 " } } };
+    const stored = toStoredReview(input);
+    expect(stored).toMatchObject({ basicsHalfPoints: 41, basicsComment: "好", recommendationsHalfPoints: 80, estimatesHalfPoints: 20 });
+    expect(fromStoredReview(stored).sections?.basics).toEqual({ score: 20.5, comment: "好" });
+  });
+
+  it("R-REV-1 an empty draft stores nulls", () => {
+    expect(toStoredReview({})).toMatchObject({ materialsComplete: null, basicsHalfPoints: null, deduction: false, veto: false });
+  });
+});
+
+describe("runningTotal", () => {
+  it("R-REV-4 adds the scores given so far and ignores out-of-range ones", () => {
+    expect(runningTotal({ sections: { basics: { score: 25 }, recommendations: { score: 41 } } })).toBe(25);
+    expect(runningTotal({ sections: { basics: { score: 25.5 }, estimates: { score: 10 } } })).toBe(35.5);
+  });
+
+  it("R-REV-2 / R-REV-4 the deduction floors the running total at 0", () => {
+    expect(runningTotal({ sections: { basics: { score: 15 } }, deduction: true })).toBe(0);
+    expect(runningTotal({ sections: { basics: { score: 30 } }, deduction: true })).toBe(10);
+  });
+});
+
+describe("providerReasons", () => {
+  it("R-REV-4 a passed application has no reasons", () => {
+    const reviews = totals([80, 70, 75]);
+    expect(providerReasons(reviews, decideApplication({ reviews, aggregation: "mean" }), 60)).toEqual([]);
+  });
+
+  it("R-MAT-2 / R-REV-2 / R-REV-3 lists missing materials, the veto, deductions and the low score, naming no expert", () => {
+    const reviews = [
+      review(70, { materialsComplete: false, materialsNote: "缺少M6" }),
+      review(50, { deduction: true, deductionReason: "推销自有MES" }),
+      review(40, { veto: true, vetoEvidence: "与2022-0003雷同" }),
+    ];
+    const reasons = providerReasons(reviews, decideApplication({ reviews, aggregation: "mean" }), 60);
+    expect(reasons).toEqual([
+      "材料不全（缺少 1 项即列为不合格）：缺少M6",
+      "一票否决：报告存在明显雷同、抄袭，不予通过",
+      "扣分：1 位评审专家认定报告借机推销自身产品和解决方案，各扣 20 分（推销自有MES）",
+      "得分低于60分",
+    ]);
+    expect(reasons.join("")).not.toContain("2022-0003");
   });
 });

@@ -211,3 +211,104 @@ export function decideApplication({
     spreadFlag: spreadHalves > toHalves(spreadLimit),
   };
 }
+
+/**
+ * A review as the database holds it: scores in integer half points (Review.*HalfPoints), so a stored
+ * score is always exact. These two functions are the only translation between the two shapes.
+ */
+export type StoredReview = {
+  materialsComplete: boolean | null;
+  materialsNote: string | null;
+  basicsHalfPoints: number | null;
+  basicsComment: string | null;
+  recommendationsHalfPoints: number | null;
+  recommendationsComment: string | null;
+  estimatesHalfPoints: number | null;
+  estimatesComment: string | null;
+  deduction: boolean;
+  deductionReason: string | null;
+  veto: boolean;
+  vetoEvidence: string | null;
+};
+
+function optionalText(value: string | null | undefined): string | null {
+  const trimmed = text(value);
+  return trimmed === "" ? null : trimmed;
+}
+
+/** R-REV-1: a (validated) form input as stored; scores become integer half points. */
+export function toStoredReview(input: ReviewInput): StoredReview {
+  const halves = (key: RubricSectionKey) => {
+    const score = input.sections?.[key]?.score;
+    return score == null ? null : toHalves(score);
+  };
+  return {
+    materialsComplete: input.materialsComplete ?? null,
+    materialsNote: optionalText(input.materialsNote),
+    basicsHalfPoints: halves("basics"),
+    basicsComment: optionalText(input.sections?.basics?.comment),
+    recommendationsHalfPoints: halves("recommendations"),
+    recommendationsComment: optionalText(input.sections?.recommendations?.comment),
+    estimatesHalfPoints: halves("estimates"),
+    estimatesComment: optionalText(input.sections?.estimates?.comment),
+    deduction: input.deduction ?? false,
+    deductionReason: optionalText(input.deductionReason),
+    veto: input.veto ?? false,
+    vetoEvidence: optionalText(input.vetoEvidence),
+  };
+}
+
+/** The stored review as a form input (scores back in points). */
+export function fromStoredReview(stored: StoredReview): ReviewInput {
+  const section = (halves: number | null, comment: string | null) => ({ score: halves == null ? null : halves / 2, comment: comment ?? "" });
+  return {
+    materialsComplete: stored.materialsComplete,
+    materialsNote: stored.materialsNote ?? "",
+    sections: {
+      basics: section(stored.basicsHalfPoints, stored.basicsComment),
+      recommendations: section(stored.recommendationsHalfPoints, stored.recommendationsComment),
+      estimates: section(stored.estimatesHalfPoints, stored.estimatesComment),
+    },
+    deduction: stored.deduction,
+    deductionReason: stored.deductionReason ?? "",
+    veto: stored.veto,
+    vetoEvidence: stored.vetoEvidence ?? "",
+  };
+}
+
+/**
+ * R-REV-4: the running total shown while the expert types — the scores given so far (out-of-range or
+ * unreadable ones count as 0), less 20 for a deduction, floored at 0.
+ */
+export function runningTotal(input: ReviewInput): number {
+  let halves = 0;
+  for (const key of RUBRIC_SECTION_KEYS) {
+    const score = input.sections?.[key]?.score;
+    if (score == null || !Number.isFinite(score) || score < 0 || score > RUBRIC_SECTIONS[key].max) continue;
+    halves += Math.floor(score * 2);
+  }
+  if (input.deduction) halves -= toHalves(RUBRIC_DEDUCTION.points);
+  return Math.max(0, halves) / 2;
+}
+
+/**
+ * R-REV-4 / R-REV-2 / R-REV-3 / R-MAT-2: the reasons a provider is told, without naming any expert:
+ * missing materials (with the experts' notes), the veto, the deductions, and a score below the pass mark.
+ */
+export function providerReasons(reviews: readonly Review[], decision: Decision, passMark: number): string[] {
+  const reasons: string[] = [];
+  const notes = [...new Set(reviews.filter((r) => !r.materialsComplete).map((r) => text(r.materialsNote)).filter((n) => n !== ""))];
+  if (reviews.some((r) => !r.materialsComplete)) {
+    reasons.push(`${DECISION_REASONS.materials}（缺少 1 项即列为不合格）${notes.length ? `：${notes.join("；")}` : ""}`);
+  }
+  if (reviews.some((r) => r.veto)) reasons.push(`${DECISION_REASONS.veto}：报告存在明显雷同、抄袭，不予通过`);
+  const deductions = reviews.filter((r) => r.deduction);
+  if (deductions.length > 0) {
+    const why = [...new Set(deductions.map((r) => text(r.deductionReason)).filter((n) => n !== ""))];
+    reasons.push(
+      `扣分：${deductions.length} 位评审专家认定报告借机推销自身产品和解决方案，各扣 ${RUBRIC_DEDUCTION.points} 分${why.length ? `（${why.join("；")}）` : ""}`,
+    );
+  }
+  if (decision.reasons.includes(DECISION_REASONS.score(passMark))) reasons.push(DECISION_REASONS.score(passMark));
+  return reasons;
+}

@@ -1,6 +1,7 @@
 /**
  * Metadata rows for stored objects, and who may read them. Every read goes through canReadFile:
- * a provider only ever reads its own organisation's files.
+ * a provider only ever reads its own organisation's files; an expert only the materials of the
+ * applications assigned to it.
  */
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { objectStore, storeUpload, type AcceptedType } from "~/services/storage.server.ts";
@@ -42,6 +43,14 @@ export async function canReadFile(user: SessionUser, fileId: string): Promise<bo
       prisma.application.count({ where: { receiptFileId: fileId, organisationId } }),
     ]);
     if (ownLicence + ownMaterial + ownReceipt > 0) return true;
+  }
+  // R-REV-5: an expert reads the materials of the applications assigned to it (not withdrawn), once it
+  // has confirmed it has no conflict with the provider or the enterprise.
+  if (user.roles.includes("expert")) {
+    const assigned = await prisma.applicationMaterial.count({
+      where: { fileId, removedAt: null, application: { assignments: { some: { expertId: user.id, withdrawnAt: null, noConflictConfirmedAt: { not: null } } } } },
+    });
+    if (assigned > 0) return true;
   }
   return false;
 }

@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ApplicationResult } from "~/components/application-result.tsx";
 import { formatFen } from "~/domain/money.ts";
 import { listOwnApplications } from "~/models/application.server.ts";
+import { listOwnConfirmedResults, listOwnResults, type ProviderResult } from "~/models/review-result.server.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
@@ -15,15 +17,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organisation?.status === "verified" && round
       ? await listOwnApplications({ userId: user.id, userName: user.name, organisationId: organisation.id }, round.id)
       : [];
+  // R-REV-4: the confirmed result of each application, never the experts' names.
+  const results =
+    organisation?.status === "verified" && applications.length
+      ? await listOwnResults(organisation.id, applications.map((a) => a.id))
+      : new Map<string, ProviderResult | null>();
   return {
     organisation,
     round: round && { name: round.name, isDemo: round.isDemo },
-    applications: applications.map((a) => ({ ...a, contractAmount: formatFen(a.contractAmountFen) })),
+    applications: applications.map((a) => ({ ...a, contractAmount: formatFen(a.contractAmountFen), result: results.get(a.id) ?? null })),
+    confirmedResults: organisation?.status === "verified" ? await listOwnConfirmedResults(organisation.id) : [],
   };
 }
 
 export default function ProviderHome() {
-  const { organisation, round, applications } = useLoaderData<typeof loader>();
+  const { organisation, round, applications, confirmedResults } = useLoaderData<typeof loader>();
   if (!organisation) {
     return (
       <section className="card">
@@ -92,6 +100,7 @@ export default function ProviderHome() {
                   <td>
                     <span className="badge">{a.statusLabel}</span>
                     {a.submittedAt ? <div className="small muted">{a.submittedAt} 提交</div> : null}
+                    <ApplicationResult result={a.result} compact />
                   </td>
                   <td className="small">{a.status === "draft" ? (a.missing.length ? a.missing.join("；") : "材料已齐全") : "—"}</td>
                   <td>
@@ -103,6 +112,42 @@ export default function ProviderHome() {
           </tbody>
         </table>
       </div>
+      <section className="card" style={{ marginTop: "1.5rem" }} data-testid="review-results">
+        <h2 style={{ marginTop: 0 }}>评审结果</h2>
+        {confirmedResults.length === 0 ? (
+          <p className="empty">暂无已公布的评审结果。区工信局确认专家评审结果后，将在此显示并以邮件通知。</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>编号</th>
+                  <th>批次</th>
+                  <th>被诊断企业</th>
+                  <th>评审结果</th>
+                </tr>
+              </thead>
+              <tbody>
+                {confirmedResults.map((r) => (
+                  <tr key={r.id} data-testid={`provider-result-${r.number}`}>
+                    <td>
+                      <Link to={`/provider/applications/${r.id}`}>{r.number}</Link>
+                    </td>
+                    <td>{r.roundName}</td>
+                    <td>
+                      {r.enterpriseName}
+                      <div className="small muted">《{r.reportTitle}》</div>
+                    </td>
+                    <td>
+                      <ApplicationResult result={r.result} compact />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
     </>
   );
 }

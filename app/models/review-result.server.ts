@@ -1,0 +1,492 @@
+/**
+ * The staff side of the formal review (R-REV-4, R-REV-5, R-MAT-2): each application's experts and
+ * scores, the computed result, reopening one expert's review, and confirming results, which freezes
+ * them and tells each provider once. And the provider's view of its confirmed results, which never
+ * names an expert.
+ */
+import { transition, type ApplicationEvent, type ApplicationStatus } from "~/domain/application-status.ts";
+import {
+  decideApplication,
+  expertTotal,
+  fromStoredReview,
+  providerReasons,
+  validateReview,
+  type Decision,
+  type Review as DomainReview,
+  type StoredReview,
+} from "~/domain/scoring.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { enqueueMail } from "~/services/mail.server.ts";
+import { now } from "~/utils/clock.server.ts";
+import { env } from "~/utils/env.server.ts";
+import { db } from "~/utils/db.server.ts";
+
+/** R-REV-4: experts disagree when their totals differ by more than this. */
+export const SPREAD_LIMIT = 20;
+
+/** A stored, submitted review as the domain's complete review (null when the stored row is not complete). */
+export function submittedReview(stored: StoredReview): DomainReview | null {
+  const checked = validateReview(fromStoredReview(stored), { allowHalfPoints: true, mode: "submit" });
+  return checked.ok ? checked.review : null;
+}
+
+const reviewSelect = {
+  id: true,
+  status: true,
+  version: true,
+  submittedAt: true,
+  reopenedAt: true,
+  reopenReason: true,
+  materialsComplete: true,
+  materialsNote: true,
+  basicsHalfPoints: true,
+  basicsComment: true,
+  recommendationsHalfPoints: true,
+  recommendationsComment: true,
+  estimatesHalfPoints: true,
+  estimatesComment: true,
+  deduction: true,
+  deductionReason: true,
+  veto: true,
+  vetoEvidence: true,
+} as const;
+
+const resultApplicationSelect = {
+  id: true,
+  number: true,
+  status: true,
+  version: true,
+  reportTitle: true,
+  organisationId: true,
+  finalScoreHundredths: true,
+  resultPassed: true,
+  resultReasons: true,
+  resultConfirmedAt: true,
+  organisation: { select: { name: true, contactEmail: true } },
+  enterprise: { select: { name: true } },
+  round: { select: { id: true, name: true, passMark: true, scoreAggregation: true, reviewDeadline: true } },
+  assignments: {
+    where: { withdrawnAt: null },
+    orderBy: { assignedAt: "asc" },
+    select: { id: true, expert: { select: { id: true, name: true } }, review: { select: reviewSelect } },
+  },
+} as const;
+
+type ResultApplication = {
+  id: string;
+  status: ApplicationStatus;
+  round: { passMark: number; scoreAggregation: "mean" | "median" };
+  assignments: { review: (StoredReview & { status: "draft" | "submitted" }) | null }[];
+};
+
+export type ComputedResult = {
+  assigned: number;
+  submitted: number;
+  /** Every assigned expert has submitted (and at least one is assigned). */
+  complete: boolean;
+  /** From the submitted reviews so far; null when none is in. */
+  decision: Decision | null;
+  reasons: string[];
+};
+
+/** R-REV-4: the result computed from the submitted reviews of the non-withdrawn assignments. */
+export function computeResult(application: ResultApplication): ComputedResult {
+  const reviews = application.assignments.flatMap((a) => {
+    if (a.review?.status !== "submitted") return [];
+    const review = submittedReview(a.review);
+    return review ? [review] : [];
+  });
+  const assigned = application.assignments.length;
+  const decision = reviews.length
+    ? decideApplication({ reviews, aggregation: application.round.scoreAggregation, passMark: application.round.passMark, spreadLimit: SPREAD_LIMIT })
+    : null;
+  return {
+    assigned,
+    submitted: reviews.length,
+    complete: assigned > 0 && reviews.length === assigned,
+    decision,
+    reasons: decision ? providerReasons(reviews, decision, application.round.passMark) : [],
+  };
+}
+
+export const RESULT_FILTERS = {
+  all: "全部",
+  pending: "评审中",
+  ready: "待确认",
+  spread: "分差超过 20 分",
+  confirmed: "已确认",
+} as const;
+export type ResultFilter = keyof typeof RESULT_FILTERS;
+
+/** Statuses from which an application is in (or past) the expert review. */
+const REVIEW_STATUSES: ApplicationStatus[] = ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"];
+
+/** R-REV-4: a round's applications with experts assigned, each with its computed (or confirmed) result. */
+export async function listRoundResults(roundId: string, options: { filter: ResultFilter; q: string; page: number; pageSize: number }) {
+  const prisma = await db();
+  const q = options.q.trim();
+  const applications = await prisma.application.findMany({
+    where: {
+      roundId,
+      status: { in: REVIEW_STATUSES },
+      assignments: { some: {} },
+      ...(q
+        ? { OR: [{ number: { contains: q } }, { organisation: { name: { contains: q } } }, { enterprise: { name: { contains: q } } }] }
+        : {}),
+    },
+    orderBy: { number: "asc" },
+    select: resultApplicationSelect,
+  });
+  const rows = applications.map((application) => ({ application, result: computeResult(application) }));
+  const matching = rows.filter(({ application, result }) => {
+    switch (options.filter) {
+      case "pending":
+        return !application.resultConfirmedAt && !result.complete;
+      case "ready":
+        return !application.resultConfirmedAt && result.complete;
+      case "spread":
+        return result.decision?.spreadFlag ?? false;
+      case "confirmed":
+        return application.resultConfirmedAt !== null;
+      default:
+        return true;
+    }
+  });
+  const counts = {
+    total: rows.length,
+    ready: rows.filter((r) => !r.application.resultConfirmedAt && r.result.complete).length,
+    confirmed: rows.filter((r) => r.application.resultConfirmedAt).length,
+  };
+  const start = (options.page - 1) * options.pageSize;
+  return { rows: matching.slice(start, start + options.pageSize), matching: matching.length, counts };
+}
+
+/** One application with every assigned expert's review (drafts show as not submitted) and the audit of its reviews. */
+export async function getApplicationResult(applicationId: string) {
+  const prisma = await db();
+  const application = await prisma.application.findUnique({
+    where: { id: applicationId },
+    select: {
+      ...resultApplicationSelect,
+      resultConfirmedById: true,
+      assignments: {
+        orderBy: { assignedAt: "asc" },
+        select: {
+          id: true,
+          withdrawnAt: true,
+          withdrawnReason: true,
+          noConflictConfirmedAt: true,
+          expert: { select: { id: true, name: true } },
+          review: { select: reviewSelect },
+        },
+      },
+    },
+  });
+  if (!application) return null;
+  const active = application.assignments.filter((a) => a.withdrawnAt === null);
+  return { application, active, result: computeResult({ ...application, assignments: active }) };
+}
+
+export type ReopenOutcome = { ok: true } | { ok: false; message: string };
+
+/** R-REV-5: staff reopen one expert's submitted review, with a reason, on the record; never after the result is confirmed. */
+export async function reopenReview(actor: NonNullable<Actor>, reviewId: string, reason: string): Promise<ReopenOutcome> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const review = await tx.review.findUnique({
+      where: { id: reviewId },
+      select: {
+        ...reviewSelect,
+        expertId: true,
+        assignmentId: true,
+        assignment: { select: { expert: { select: { email: true, name: true } } } },
+        application: { select: { number: true, reportTitle: true, resultConfirmedAt: true } },
+      },
+    });
+    if (!review) return { ok: false, message: "评分不存在。" };
+    if (review.application.resultConfirmedAt) return { ok: false, message: "该申报的评审结果已确认并冻结，不能退回评分。" };
+    if (review.status !== "submitted") return { ok: false, message: "该专家尚未提交评分，无需退回。" };
+    const at = now();
+    const updated = await tx.review.updateMany({
+      where: { id: reviewId, version: review.version, status: "submitted" },
+      data: { status: "draft", submittedAt: null, reopenedAt: at, reopenReason: reason, version: { increment: 1 } },
+    });
+    if (updated.count === 0) return { ok: false, message: "该评分刚被他人修改，请刷新页面后再试。" };
+    const { id: _id, version: _version, application, expertId, assignmentId, assignment, ...scores } = review;
+    await recordAudit(tx, {
+      actor,
+      action: "review.reopen",
+      entityType: "review",
+      entityId: reviewId,
+      before: { ...scores, submittedAt: review.submittedAt?.toISOString() ?? null, reopenedAt: review.reopenedAt?.toISOString() ?? null },
+      after: { status: "draft", reopenedAt: at.toISOString(), expertId, applicationNumber: application.number },
+      reason,
+    });
+    await enqueueMail(tx, {
+      to: assignment.expert.email,
+      subject: `【申报平台】评分退回修改 ${application.number}`,
+      text: [
+        `${assignment.expert.name}专家：`,
+        "",
+        `您对申报 ${application.number}《${application.reportTitle}》提交的评分已被区工信局退回修改。`,
+        `退回原因：${reason}`,
+        "",
+        `请登录平台修改后重新提交：${env().publicUrl}/expert/reviews/${assignmentId}`,
+        "",
+        "本邮件由系统自动发送，请勿直接回复。",
+      ].join("\n"),
+    });
+    return { ok: true };
+  });
+}
+
+/** The events that take an application from where it is to a confirmed result (R-REV-4, R-MAT-2). */
+function pathToResult(status: ApplicationStatus, passed: boolean): ApplicationEvent[] | null {
+  const confirm: ApplicationEvent = passed ? "confirm_pass" : "confirm_fail";
+  const events: ApplicationEvent[] =
+    status === "accepted"
+      ? ["assign_experts", "complete_reviews", confirm]
+      : status === "under_review"
+        ? ["complete_reviews", confirm]
+        : status === "reviewed"
+          ? [confirm]
+          : [];
+  if (events.length === 0) return null;
+  let current = status;
+  for (const event of events) {
+    const moved = transition(current, event);
+    if (!moved.ok) return null;
+    current = moved.to;
+  }
+  return events;
+}
+
+export type ConfirmOutcome =
+  | { ok: true; confirmed: number; skipped: number; mails: number }
+  | { ok: false; message: string };
+
+class ConfirmConflict extends Error {}
+
+/**
+ * R-REV-4 / R-LOG-1: confirm the results of the chosen applications (or every one ready) in one
+ * transaction: each is frozen with its final score, pass/fail and reasons, moves to 合格/不合格 through
+ * the state machine, gets its audit entry, and each provider gets ONE e-mail listing its applications
+ * — with no expert's name. An application whose reviews are not all in is not confirmed (a chosen one
+ * refuses the whole confirmation).
+ */
+export async function confirmResults(
+  actor: NonNullable<Actor>,
+  roundId: string,
+  selection: { all: true } | { all: false; applicationIds: string[] },
+): Promise<ConfirmOutcome> {
+  const prisma = await db();
+  const applications = await prisma.application.findMany({
+    where: {
+      roundId,
+      resultConfirmedAt: null,
+      status: { in: REVIEW_STATUSES },
+      assignments: { some: {} },
+      ...(selection.all ? {} : { id: { in: selection.applicationIds } }),
+    },
+    orderBy: { number: "asc" },
+    select: resultApplicationSelect,
+  });
+  if (!selection.all) {
+    const found = new Set(applications.map((a) => a.id));
+    if (selection.applicationIds.length === 0) return { ok: false, message: "请先勾选要确认的申报。" };
+    if (selection.applicationIds.some((id) => !found.has(id))) return { ok: false, message: "所选申报中有的已确认或不在本批次评审中，请刷新页面后重试。" };
+  }
+  const computed = applications.map((application) => ({ application, result: computeResult(application) }));
+  const notReady = computed.filter((c) => !c.result.complete || !c.result.decision);
+  if (!selection.all && notReady.length > 0) {
+    return { ok: false, message: `以下申报尚有专家未提交评分，不能确认：${notReady.map((c) => c.application.number).join("、")}` };
+  }
+  const ready = computed.filter((c) => c.result.complete && c.result.decision);
+  if (ready.length === 0) return { ok: false, message: "没有可确认的申报：需全部指派专家提交评分后才能确认结果。" };
+
+  const at = now();
+  try {
+    const mails = await prisma.$transaction(async (tx) => {
+      const byProvider = new Map<string, { email: string; name: string; lines: string[] }>();
+      for (const { application, result } of ready) {
+        const decision = result.decision;
+        if (!decision) continue;
+        const events = pathToResult(application.status, decision.passed);
+        if (!events) throw new ConfirmConflict(`申报 ${application.number} 当前状态不能确认评审结果。`);
+        const finalScoreHundredths = Math.round(decision.finalScore * 100);
+        const to = transitionsTo(application.status, events);
+        const updated = await tx.application.updateMany({
+          where: { id: application.id, version: application.version, resultConfirmedAt: null },
+          data: {
+            status: to,
+            version: { increment: 1 },
+            finalScoreHundredths,
+            resultPassed: decision.passed,
+            resultReasons: result.reasons,
+            resultConfirmedAt: at,
+            resultConfirmedById: actor.id,
+          },
+        });
+        if (updated.count === 0) throw new ConfirmConflict(`申报 ${application.number} 刚被他人修改或确认，请刷新页面后重试。`);
+        await recordAudit(tx, {
+          actor,
+          action: "application.confirm_result",
+          entityType: "application",
+          entityId: application.id,
+          before: { status: application.status },
+          after: {
+            status: to,
+            events,
+            finalScore: decision.finalScore,
+            passed: decision.passed,
+            reasons: result.reasons,
+            totals: decision.totals,
+            spread: decision.spread,
+            aggregation: application.round.scoreAggregation,
+          },
+        });
+        const entry = byProvider.get(application.organisationId) ?? {
+          email: application.organisation.contactEmail,
+          name: application.organisation.name,
+          lines: [],
+        };
+        entry.lines.push(resultMailLine(application, decision, result.reasons));
+        byProvider.set(application.organisationId, entry);
+      }
+      for (const provider of byProvider.values()) await enqueueMail(tx, resultMail(provider, ready[0]?.application.round ?? { name: "", scoreAggregation: "mean", passMark: 60 }));
+      return byProvider.size;
+    });
+    return { ok: true, confirmed: ready.length, skipped: computed.length - ready.length, mails };
+  } catch (error) {
+    if (error instanceof ConfirmConflict) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+function transitionsTo(status: ApplicationStatus, events: ApplicationEvent[]): ApplicationStatus {
+  let current = status;
+  for (const event of events) {
+    const moved = transition(current, event);
+    if (!moved.ok) throw new ConfirmConflict(moved.message);
+    current = moved.to;
+  }
+  return current;
+}
+
+export function formatHundredths(hundredths: number): string {
+  return (hundredths / 100).toFixed(2);
+}
+
+function resultMailLine(
+  application: { number: string; enterprise: { name: string }; reportTitle: string },
+  decision: Decision,
+  reasons: string[],
+): string {
+  const head = `${application.number}　${application.enterprise.name}《${application.reportTitle}》\n  评审结果：${decision.passed ? "合格" : "不合格"}　最终得分：${formatHundredths(Math.round(decision.finalScore * 100))} 分`;
+  return reasons.length ? `${head}\n  原因：${reasons.join("；")}` : head;
+}
+
+function resultMail(provider: { email: string; name: string; lines: string[] }, round: { name: string; scoreAggregation: "mean" | "median"; passMark: number }) {
+  const roundName = round.name;
+  return {
+    to: provider.email,
+    subject: `【申报平台】评审结果通知（${roundName}）`,
+    text: [
+      `${provider.name}：`,
+      "",
+      `贵单位在“${roundName}”中申报的智能化改造咨询诊断项目，专家评审结果已经区工信局确认，结果如下：`,
+      "",
+      ...provider.lines,
+      "",
+      `最终得分为各评审专家评分的${round.scoreAggregation === "median" ? "中位数" : "平均分"}（各专家得分 = 各项得分之和 − 扣分，最低 0 分）。材料齐全、无一票否决且最终得分不低于 ${round.passMark} 分的评定为合格。`,
+      "如有疑问，请联系张店区工业和信息化局两化融合科（电话 2869847）。",
+      "",
+      "本邮件由系统自动发送，请勿直接回复。",
+    ].join("\n"),
+  };
+}
+
+/** Every confirmed result of the provider's applications, all rounds, newest first (R-REV-4); nothing about who reviewed. */
+export async function listOwnConfirmedResults(organisationId: string) {
+  const prisma = await db();
+  const rows = await prisma.application.findMany({
+    where: { organisationId, resultConfirmedAt: { not: null } },
+    orderBy: [{ resultConfirmedAt: "desc" }, { number: "asc" }],
+    select: {
+      id: true,
+      number: true,
+      reportTitle: true,
+      enterprise: { select: { name: true } },
+      round: { select: { name: true } },
+      finalScoreHundredths: true,
+      resultPassed: true,
+      resultReasons: true,
+      resultConfirmedAt: true,
+    },
+  });
+  return rows.flatMap((row) => {
+    const result = providerResult(row);
+    return result ? [{ id: row.id, number: row.number, reportTitle: row.reportTitle, enterpriseName: row.enterprise.name, roundName: row.round.name, result }] : [];
+  });
+}
+
+/** The provider's confirmed results (R-REV-4), by application; nothing about who reviewed. */
+export async function listOwnResults(organisationId: string, applicationIds: string[]) {
+  const prisma = await db();
+  const rows = await prisma.application.findMany({
+    where: { organisationId, id: { in: applicationIds }, resultConfirmedAt: { not: null } },
+    select: { id: true, finalScoreHundredths: true, resultPassed: true, resultReasons: true, resultConfirmedAt: true },
+  });
+  return new Map(rows.map((row) => [row.id, providerResult(row)]));
+}
+
+export type ProviderResult = { passed: boolean; finalScore: string; reasons: string[]; confirmedAt: string };
+
+export function providerResult(row: {
+  finalScoreHundredths: number | null;
+  resultPassed: boolean | null;
+  resultReasons: unknown;
+  resultConfirmedAt: Date | null;
+}): ProviderResult | null {
+  if (!row.resultConfirmedAt || row.resultPassed === null || row.finalScoreHundredths === null) return null;
+  const reasons = Array.isArray(row.resultReasons) ? row.resultReasons.filter((r): r is string => typeof r === "string") : [];
+  return { passed: row.resultPassed, finalScore: formatHundredths(row.finalScoreHundredths), reasons, confirmedAt: formatShanghai(row.resultConfirmedAt) };
+}
+
+/** Rows of the score sheet export (R-REV-1..4): one per application and expert, submitted reviews only. */
+export async function scoreSheetRows(roundId: string) {
+  const prisma = await db();
+  const applications = await prisma.application.findMany({
+    where: { roundId, status: { in: REVIEW_STATUSES }, assignments: { some: {} } },
+    orderBy: { number: "asc" },
+    select: resultApplicationSelect,
+  });
+  return applications.flatMap((application) => {
+    const result = computeResult(application);
+    return application.assignments.map((assignment) => {
+      const review = assignment.review?.status === "submitted" ? submittedReview(assignment.review) : null;
+      return { application, result, expertName: assignment.expert.name, review, total: review ? expertTotal(review) : null };
+    });
+  });
+}
+
+/** One expert's submitted review with what its score sheet prints. Staff, or the expert itself. */
+export async function scoreSheetData(reviewId: string, viewer: { id: string; staff: boolean }) {
+  const prisma = await db();
+  const row = await prisma.review.findFirst({
+    where: { id: reviewId, status: "submitted", ...(viewer.staff ? {} : { expertId: viewer.id, assignment: { withdrawnAt: null } }) },
+    select: {
+      ...reviewSelect,
+      assignment: { select: { expert: { select: { name: true } } } },
+      application: {
+        select: { number: true, reportTitle: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } }, round: { select: { name: true } } },
+      },
+    },
+  });
+  if (!row) return null;
+  const review = submittedReview(row);
+  if (!review) return null;
+  return { row, review, total: expertTotal(review) };
+}
+
