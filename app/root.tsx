@@ -32,6 +32,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: "/staff", label: "工作台" },
     { to: "/staff/applications", label: "申报受理" },
     { to: "/staff/experts", label: "评审专家" },
+    { to: "/staff/assignments", label: "专家分配" },
     { to: "/staff/results", label: "评审结果" },
     { to: "/staff/similarity", label: "查重比对" },
     { to: "/staff/payouts", label: "补助拨付" },

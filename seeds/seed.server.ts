@@ -128,6 +128,10 @@ export async function seed(
       const user = await tx.user.create({
         data: { email: account.email, name: account.name, roles: account.roles, passwordHash, organisationId, isDemo: true },
       });
+      // The demo expert's pool entry; it still declares its own conflicts at first login (R-REV-5).
+      if (account.role === "expert") {
+        await tx.expertProfile.create({ data: { userId: user.id, field: "智能制造", organisationName: "演示-高校智能制造研究院" } });
+      }
       await recordAudit(tx, { actor: null, action: "user.create", entityType: "user", entityId: user.id, after: { email: user.email, roles: user.roles, demo: true } });
     });
     demoPasswords.push({ email: account.email, password, role: account.role });

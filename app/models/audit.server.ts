@@ -34,21 +34,6 @@ export async function recordAudit(
   });
 }
 
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
-  "organisation.register": "服务商注册",
-  "organisation.verify": "服务商审核通过",
-  "organisation.refuse": "服务商审核不通过",
-  "user.create": "创建账号",
-  "user.invite": "发送邀请",
-  "user.set_password": "设置密码",
-  "user.login": "登录",
-  "round.create": "创建批次",
-  "round.update": "修改批次",
-  "round.import_enterprises": "导入企业名单",
-  "round.import_providers": "导入服务商名单",
-  "seed.load": "载入初始数据",
-};
-
 export async function listAudit(
   prisma: { auditEntry: Tx["auditEntry"] },
   filter: { entityType?: string; entityId?: string; page: number; pageSize: number },

@@ -23,7 +23,8 @@ import {
 } from "~/domain/formal-review.ts";
 import { MATERIAL_IDS, MATERIALS, type MaterialId } from "~/domain/materials.ts";
 import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
-import { AUDIT_ACTION_LABELS, recordAudit, type Actor } from "~/models/audit.server.ts";
+import { auditActionLabel } from "~/domain/audit-actions.ts";
+import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
@@ -31,24 +32,12 @@ import { env } from "~/utils/env.server.ts";
 
 type StaffActor = NonNullable<Actor>;
 
-/** Labels of the actions this desk (and the supplement loop) writes, for the history. */
-export const DESK_ACTION_LABELS: Record<string, string> = {
-  "application.create": "新建申报",
-  "application.update": "修改申报信息",
-  "application.submit": "提交申报",
-  "application.resubmit": "提交补正材料",
-  "application.accept": "形式审查：受理",
-  "application.return_for_supplement": "形式审查：退回补正",
-  "application.refuse": "形式审查：不予受理",
-  "application.paper_copies": "登记纸质材料",
-  "material.add": "上传材料",
-  "material.replace": "更换材料",
-  "material.remove": "删除材料",
-};
-
-export function actionLabel(action: string): string {
-  return DESK_ACTION_LABELS[action] ?? AUDIT_ACTION_LABELS[action] ?? action;
-}
+/** The audit action of each decision (R-LOG-1). */
+const DECISION_ACTIONS = {
+  accept: "application.accept",
+  return: "application.return_for_supplement",
+  refuse: "application.refuse",
+} as const;
 
 const fileSelect = { id: true, fileName: true, contentType: true, size: true, sha256: true, createdAt: true } as const;
 
@@ -178,7 +167,7 @@ export async function staffApplicationView(id: string) {
       id: entry.id.toString(),
       at: formatShanghai(entry.at, true),
       actorName: entry.actorName ?? "系统",
-      action: actionLabel(entry.action),
+      action: auditActionLabel(entry.action),
       reason: entry.reason,
       before: entry.before === null ? null : JSON.stringify(entry.before),
       after: entry.after === null ? null : JSON.stringify(entry.after),
@@ -278,7 +267,7 @@ export async function decideFormalReview(actor: StaffActor, id: string, input: D
     }
     await recordAudit(tx, {
       actor,
-      action: input.decision === "return" ? "application.return_for_supplement" : `application.${input.decision}`,
+      action: DECISION_ACTIONS[input.decision],
       entityType: "application",
       entityId: id,
       before: { status: application.status, version: application.version, cycle },

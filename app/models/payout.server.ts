@@ -661,6 +661,18 @@ export async function providerPayouts(organisationId: string) {
   });
 }
 
+/** The rounds whose public notice (公示) is open now, for the home page: name, code and closing time. */
+export async function openNotices() {
+  const prisma = await db();
+  const at = now();
+  const rounds = await prisma.round.findMany({
+    where: { noticeOpensAt: { lte: at }, noticeClosesAt: { gt: at } },
+    select: { code: true, name: true, noticeClosesAt: true },
+    orderBy: { noticeOpensAt: "desc" },
+  });
+  return rounds.map((r) => ({ code: r.code, name: r.name, closes: r.noticeClosesAt ? formatShanghai(r.noticeClosesAt) : "" }));
+}
+
 /**
  * 公示: the passed enterprises of a round with their providers and amounts, only while the notice is
  * open. Nothing else about an application leaves this function.

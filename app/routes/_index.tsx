@@ -1,16 +1,24 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, redirect } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { openNotices } from "~/models/payout.server.ts";
 import { getSessionUser, homeFor } from "~/utils/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
   if (user) throw redirect(homeFor(user));
-  return null;
+  return { notices: await openNotices() };
 }
 
 export default function Index() {
+  const { notices } = useLoaderData<typeof loader>();
   return (
     <>
+      {notices.map((n) => (
+        <p key={n.code} className="notice notice--info" data-testid="open-notice">
+          <Link to={`/notice/${n.code}`}>{n.name} 评审结果公示</Link>（公示至 {n.closes}，北京时间）
+        </p>
+      ))}
       <section className="hero">
         <h1>智能化改造咨询诊断工程专项资金补助 · 网上申报</h1>
         <p>

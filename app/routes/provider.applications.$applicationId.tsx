@@ -3,6 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { ApplicationResult } from "~/components/application-result.tsx";
 import { ContractFields } from "~/components/contract-fields.tsx";
 import { DueDateNotice } from "~/components/due-date.tsx";
 import { Field, FormMessage } from "~/components/forms.tsx";
@@ -13,6 +14,7 @@ import { fenToYuanString, formatFen } from "~/domain/money.ts";
 import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
 import { noticeItemsFrom } from "~/domain/formal-review.ts";
 import { receiptPdf } from "~/models/application-documents.server.ts";
+import { providerResult } from "~/models/review-result.server.ts";
 import {
   attachMaterial,
   getOwnApplication,
@@ -63,6 +65,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         items: noticeItemsFrom(n.items).map((item) => ({ ...item, name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name })),
       })),
     refusalReason: application.status === "refused" ? application.refusalReason : null,
+    // R-REV-4: the confirmed result (pass/fail, final score, reasons), never who reviewed.
+    result: providerResult(application),
     application: {
       id: application.id,
       number: application.number,
@@ -175,7 +179,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { application, materials, complete, supplement, pastNotices, refusalReason } = useLoaderData<typeof loader>();
+  const { application, materials, complete, supplement, pastNotices, refusalReason, result } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -227,6 +231,16 @@ export default function ApplicationPage() {
         <p className="notice notice--error" data-testid="refused">
           经形式审查，该申报不予受理。原因：{refusalReason}
         </p>
+      ) : null}
+      {result ? (
+        <>
+          <ApplicationResult result={result} />
+          {result.passed ? (
+            <p className="small">
+              补助拨付进度见 <Link to="/provider/payouts">补助拨付</Link>。
+            </p>
+          ) : null}
+        </>
       ) : null}
       {supplement ? (
         <section className="notice notice--warning" data-testid="supplement-notice">

@@ -58,6 +58,19 @@ function listLink(roundId: string, filters: Record<string, string> = {}) {
   return `/staff/applications${applicationListSearch(query)}`;
 }
 
+/**
+ * The desk's next steps after formal review, counted from the status counts already loaded: assign experts
+ * to accepted applications (R-REV-5), confirm results (R-REV-4), and pay the passed ones (R-PAY-3).
+ */
+function nextSteps(statusCounts: { status: string; count: number }[], roundId: string) {
+  const count = (...statuses: string[]) => statusCounts.filter((s) => statuses.includes(s.status)).reduce((sum, s) => sum + s.count, 0);
+  return [
+    { to: `/staff/assignments?round=${roundId}`, count: count("accepted"), label: "已受理，待分配评审专家" },
+    { to: `/staff/results?round=${roundId}`, count: count("under_review", "reviewed"), label: "评审中 / 待确认评审结果" },
+    { to: `/staff/payouts?round=${roundId}`, count: count("passed", "in_batch"), label: "合格，待编入批次或待拨付" },
+  ];
+}
+
 export default function StaffDashboard() {
   const data = useLoaderData<typeof loader>();
   const round = data.round;
@@ -142,8 +155,19 @@ export default function StaffDashboard() {
               </Link>
             ))}
           </div>
-          {/* LEAD: links for experts / results / payout deadline go here (reserved for the lead to wire up). */}
-          <section data-testid="desk-links-reserved" />
+          <h2>后续办理</h2>
+          <div className="grid" data-testid="next-steps">
+            {nextSteps(dashboard.statusCounts, round.id).map((step) => (
+              <Link key={step.to} to={step.to} className="stat" style={{ textDecoration: "none" }}>
+                <div className="stat__value">{step.count}</div>
+                <div className="stat__label">{step.label}</div>
+              </Link>
+            ))}
+            <Link to={`/staff/similarity?round=${round.id}`} className="stat" style={{ textDecoration: "none" }}>
+              <div className="stat__value">查看</div>
+              <div className="stat__label">诊断报告雷同检查（R-REV-3）</div>
+            </Link>
+          </div>
           <h2>各服务商申报数</h2>
           <div className="table-wrap">
             <table className="table" data-testid="applications-per-provider">
@@ -195,7 +219,7 @@ export default function StaffDashboard() {
           <div className="stat__value">{data.providers.refused}</div>
           <div className="stat__label">审核未通过</div>
         </Link>
-        <Link to="/staff/users" className="stat" style={{ textDecoration: "none" }}>
+        <Link to="/staff/experts" className="stat" style={{ textDecoration: "none" }}>
           <div className="stat__value">{data.experts}</div>
           <div className="stat__label">评审专家</div>
         </Link>

@@ -2,13 +2,14 @@
  * The bureau's desk for one application: the data entered and the R-DATE-2 flag, every material with
  * previews, formal review (形式审查: verdicts, then 受理 / 退回补正 / 不予受理), the supplement round
  * trips with old and new files side by side, the paper copies (R-MAT-3) and the full history (R-LOG-1).
- * The page is a column of independent sections; later issues add theirs where marked below.
+ * The page is a column of independent sections, each a component of app/components/desk/.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { ApplicationFactsSection } from "~/components/desk/application-facts.tsx";
 import { DecisionSection } from "~/components/desk/decision.tsx";
+import { ExpertAssignmentsSection } from "~/components/desk/expert-assignments.tsx";
 import { HistorySection } from "~/components/desk/history.tsx";
 import { MaterialsReviewSection } from "~/components/desk/materials-review.tsx";
 import { PaperCopiesSection } from "~/components/desk/paper-copies.tsx";
@@ -16,6 +17,8 @@ import { SupplementRoundsSection } from "~/components/desk/supplement-rounds.tsx
 import { FormMessage } from "~/components/forms.tsx";
 import { defaultSupplementDueOn, rejectionReason, type Verdict } from "~/domain/formal-review.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { applicationAssignments } from "~/models/assignment.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView, type DecisionInput } from "~/models/formal-review.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -28,7 +31,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const view = await staffApplicationView(params.applicationId ?? "");
   if (!view) throw new Response("申报不存在。", { status: 404 });
-  return { ...view, staffName: user.name, defaultDueOn: defaultSupplementDueOn(view.today) };
+  const assignments = (await applicationAssignments(view.application.id)).map((a) => ({
+    id: a.id,
+    expertName: a.expertName,
+    assignedAt: formatShanghai(a.assignedAt),
+    noConflictConfirmedAt: a.noConflictConfirmedAt ? formatShanghai(a.noConflictConfirmedAt) : null,
+    withdrawn: a.withdrawn,
+    withdrawnAt: a.withdrawnAt ? formatShanghai(a.withdrawnAt) : null,
+    withdrawnReason: a.withdrawnReason,
+    reviewStatus: a.reviewStatus,
+  }));
+  return { ...view, assignments, staffName: user.name, defaultDueOn: defaultSupplementDueOn(view.today) };
 }
 
 const text = (max: number) => z.string().trim().max(max, `不超过 ${max} 字`).optional();
@@ -111,6 +124,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw redirect(`/staff/applications/${id}?decided=${input.intent}`);
 }
 
+/** Statuses in which no expert has been assigned yet: the expert section stays hidden. */
+const BEFORE_REVIEW = new Set<string>(["draft", "submitted", "returned", "refused"]);
+
 const DECIDED: Record<string, string> = {
   accept: "已受理，服务商将收到通知邮件。",
   return: "已退回补正，补正通知已发送给服务商。",
@@ -172,11 +188,14 @@ export default function StaffApplicationPage() {
         saved={searchParams.get("saved") === "paper"}
       />
 
-      {/*
-        Sections of later issues go here, each its own component fed by its own loader data:
-        expert assignments (ExpertAssignmentsSection), review scores (ReviewScoresSection),
-        similarity matches of the diagnosis report (SimilarityMatchesSection).
-      */}
+      {!BEFORE_REVIEW.has(application.status) ? (
+        <ExpertAssignmentsSection
+          applicationId={application.id}
+          applicationNumber={application.number}
+          assignments={view.assignments}
+          canAssign={application.status === "accepted"}
+        />
+      ) : null}
 
       <HistorySection entries={view.history} />
     </>

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { AUDIT_ACTION_LABELS, listAudit } from "~/models/audit.server.ts";
+import { auditActionLabel } from "~/domain/audit-actions.ts";
+import { listAudit } from "~/models/audit.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -28,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: String(e.id),
       at: formatShanghai(e.at, true),
       actor: e.actorName ?? "系统",
-      action: AUDIT_ACTION_LABELS[e.action] ?? e.action,
+      action: auditActionLabel(e.action),
       entity: `${e.entityType} ${e.entityId}`,
       before: e.before === null ? "" : JSON.stringify(e.before, null, 1),
       after: e.after === null ? "" : JSON.stringify(e.after, null, 1),

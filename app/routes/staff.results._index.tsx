@@ -15,7 +15,7 @@ const PAGE_SIZE = 50;
 const FILTER_KEYS = Object.keys(RESULT_FILTERS) as [ResultFilter, ...ResultFilter[]];
 
 const QuerySchema = z.object({
-  roundId: z.string().trim().max(60).catch(""),
+  round: z.string().trim().max(60).catch(""),
   filter: z.enum(FILTER_KEYS).catch("all"),
   q: z.string().trim().max(100).catch(""),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["staff"] });
   const params = new URL(request.url).searchParams;
   const query = QuerySchema.parse(Object.fromEntries(params));
-  const { rounds, round } = await resolveRound(query.roundId);
+  const { rounds, round } = await resolveRound(query.round);
   const listed = round ? await listRoundResults(round.id, { filter: query.filter, q: query.q, page: query.page, pageSize: PAGE_SIZE }) : null;
   return {
     query,
@@ -116,8 +116,8 @@ export default function ResultsPage() {
       </div>
       <Form method="get" className="filters">
         <div className="field">
-          <label htmlFor="roundId">批次</label>
-          <select id="roundId" name="roundId" defaultValue={round?.id ?? ""}>
+          <label htmlFor="round">批次</label>
+          <select id="round" name="round" defaultValue={round?.id ?? ""}>
             {rounds.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}

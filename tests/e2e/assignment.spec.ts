@@ -109,6 +109,14 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   const statuses = await query<{ status: string }>(`SELECT status::text FROM "Application" WHERE "roundId" = $1`, [roundId]);
   expect(statuses.map((s) => s.status)).toEqual(["under_review", "under_review", "under_review", "under_review"]);
 
+  // The staff application page lists the application's experts and links to its scores.
+  await page.goto(`/staff/applications/${conflictedApps[0]?.id}`);
+  const section = page.getByTestId("application-assignments");
+  await expect(section.locator("tbody tr")).toHaveCount(3);
+  await expect(section).not.toContainText(conflicted.name);
+  await expect(section.getByRole("link", { name: "查看评分与评审结果" })).toHaveAttribute("href", `/staff/results/${conflictedApps[0]?.id}`);
+  await page.goto(`/staff/assignments?round=${roundId}`);
+
   // A second "assign all" adds nothing.
   await page.getByRole("button", { name: "自动分配" }).click();
   await expect(page.getByRole("region", { name: "自动分配预览" })).toContainText("将新增 0 项分配");

@@ -127,7 +127,9 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   // The public notice, to a visitor who is not logged in: the passed enterprises only, nothing else.
   const visitor = await browser.newContext();
   const publicPage = await visitor.newPage();
-  await publicPage.goto(`/notice/${code}`);
+  await publicPage.goto("/"); // the home page links to every notice that is open
+  await publicPage.locator(`[data-testid="open-notice"] a[href="/notice/${code}"]`).click();
+  await expect(publicPage).toHaveURL(new RegExp(`/notice/${code}$`));
   const entries = publicPage.getByTestId("notice-entries");
   await expect(entries).toContainText(setup.a.enterprise);
   await expect(entries).toContainText(setup.b.enterprise);

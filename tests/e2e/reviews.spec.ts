@@ -13,6 +13,7 @@ type Account = { email: string; password: string; name: string };
 
 let roundId = "";
 let applicationNumber = "";
+let applicationId = "";
 let provider: Account;
 let staff: Account;
 const experts: (Account & { assignmentId: string })[] = [];
@@ -40,6 +41,7 @@ test.beforeAll(async () => {
       reportTitle: "某机械公司智能化改造评估诊断报告",
     });
     applicationNumber = application.number;
+    applicationId = application.id;
     for (const name of ["评审甲专家", "评审乙专家", "评审丙专家"]) {
       const e = await createUser(prisma, ["expert"], { name: `${name}${round.code}` });
       const assignment = await assignExpert(prisma, { applicationId: application.id, expertId: e.user.id, assignedById: s.user.id });
@@ -134,7 +136,7 @@ test("R-REV-1..5 three experts score, staff see the spread and confirm, the prov
 
   // Staff: 94, 80 (100 − 20) and 60: spread 34 is flagged; mean 78 passes.
   await login(page, staff);
-  await page.goto(`/staff/results?roundId=${roundId}`);
+  await page.goto(`/staff/results?round=${roundId}`);
   const row = page.getByTestId(`result-${applicationNumber}`);
   await expect(row).toContainText("3/3 位专家已提交");
   await expect(row.getByTestId("spread-flag")).toContainText("34");
@@ -174,6 +176,12 @@ test("R-REV-1..5 three experts score, staff see the spread and confirm, the prov
   await expect(result).toContainText("扣分：1 位评审专家认定报告借机推销自身产品和解决方案");
   const body = await page.locator("body").innerText();
   for (const expert of experts) expect(body).not.toContain(expert.name);
+  // The application's own page says the same, with the way to the payout.
+  await page.goto(`/provider/applications/${applicationId}`);
+  await expect(page.getByTestId("application-result")).toContainText("78.00");
+  await expect(page.getByRole("link", { name: "补助拨付" }).last()).toHaveAttribute("href", "/provider/payouts");
+  const own = await page.locator("main").innerText();
+  for (const expert of experts) expect(own).not.toContain(expert.name);
 
   // One e-mail, without expert names.
   await expect
