@@ -9,7 +9,8 @@
  * Last line: RESULT list_p95_ms=<n> dashboard_p95_ms=<n> floor_p95_ms=<n> ratio=<x> rps=<n> errors=<n>
  * (ratio = list p95 / floor p95, goal ≤ 3; rps = the list page's requests per second; errors = failed
  * or non-2xx responses over all three pages, goal 0). BENCH_SECONDS (default 12) sets each measurement's
- * length; BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database for a closer look afterwards.
+ * length; BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database for a closer look afterwards; BENCH_CPU_PROF=<folder>
+ * has the portal write a V8 CPU profile there.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -244,7 +245,9 @@ async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const portal = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
+    // BENCH_CPU_PROF=<folder>: the portal writes a V8 CPU profile there when it stops (for a closer look).
+    const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_CPU_PROF)] : [];
+    const portal = spawn(process.execPath, [...profile, "--import", "tsx", "scripts/server.ts"], {
       cwd: root,
       env: {
         ...process.env,

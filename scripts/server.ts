@@ -14,6 +14,7 @@ import express from "express";
 import { seed } from "../seeds/seed.server.ts";
 import { startMailWorker } from "../app/services/mail.server.ts";
 import { startSimilarityWorker } from "../app/services/similarity.server.ts";
+import { inRequestScope } from "../app/utils/request-scope.server.ts";
 import { objectStore, S3Store } from "../app/services/storage.server.ts";
 import { now } from "../app/utils/clock.server.ts";
 import { acquireDataFolderLock, databaseTarget, DataFolderLockedError } from "../app/utils/database-adapter.server.ts";
@@ -119,7 +120,9 @@ async function main() {
   app.get("/healthz", (_req, res) => {
     res.type("text/plain").send("ok");
   });
-  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV === "production" ? "production" : "development" }));
+  const handleRequest = createRequestHandler({ build, mode: config.NODE_ENV === "production" ? "production" : "development" });
+  // Each request in its own scope, so that a page's loaders share what they look up (the session user).
+  app.all("*", (req, res, next) => inRequestScope(() => handleRequest(req, res, next)));
 
   const server = app.listen(config.PORT, config.HOST, () => {
     console.log(

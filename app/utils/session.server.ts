@@ -11,6 +11,7 @@ import type { Role } from "~/generated/prisma/enums.ts";
 import { now } from "./clock.server.ts";
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
+import { oncePerRequest } from "./request-scope.server.ts";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -81,7 +82,17 @@ export function clientAddress(request: Request): string {
 
 export type SessionUser = NonNullable<Awaited<ReturnType<typeof getSessionUser>>>;
 
-export async function getSessionUser(request: Request) {
+/**
+ * The signed-in user, or null. A page's loaders all ask; within one GET request the database is asked
+ * once per session cookie (request-scope.server.ts). Actions always look again: they may change what a
+ * later read sees.
+ */
+export function getSessionUser(request: Request) {
+  if (request.method !== "GET" && request.method !== "HEAD") return lookUpSessionUser(request);
+  return oncePerRequest(`session-user:${request.headers.get("Cookie") ?? ""}`, () => lookUpSessionUser(request));
+}
+
+async function lookUpSessionUser(request: Request) {
   const id = await readSessionId(request);
   if (!id) return null;
   const session = await (await db()).session.findUnique({
