@@ -39,6 +39,10 @@ test("staff search and filter the round's applications and export the filtered l
   await expect(page.getByTestId("status-counts").locator('[data-status="submitted"]')).toHaveText("2");
   await expect(page.getByTestId("status-counts").locator('[data-status="draft"]')).toHaveText("1");
   await expect(page.getByTestId("applications-per-provider")).toContainText(providerA.organisation.name);
+  // Next steps after formal review: nothing accepted yet, so nothing waits for experts.
+  const assign = page.getByTestId("next-steps").getByRole("link", { name: /待分配评审专家/ });
+  await expect(assign.locator(".stat__value")).toHaveText("0");
+  await expect(assign).toHaveAttribute("href", `/staff/assignments?round=${round.id}`);
   await page.getByTestId("status-counts").getByRole("link", { name: /已提交/ }).click();
   await expect(page).toHaveURL(/\/staff\/applications\?.*status=submitted/);
   await expect(page.getByTestId("application-total")).toContainText("共 2 份申报");
