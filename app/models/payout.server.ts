@@ -238,6 +238,36 @@ async function nextBatchNumber(tx: Tx, round: { id: string; code: string }): Pro
 }
 
 /**
+ * Takes the applications of a batch (those `release` accepts) out of it again: back to 合格, each on
+ * the record with the reason (a returned batch, or an approved one replaced by a correction). Returns
+ * how many.
+ */
+async function releaseFromBatch(
+  tx: Tx,
+  officer: Officer,
+  batchId: string,
+  reason: string,
+  release: (applicationId: string) => boolean = () => true,
+): Promise<number> {
+  const applications = (await tx.application.findMany({ where: { payoutBatchId: batchId }, select: { id: true, status: true } })).filter((a) => release(a.id));
+  for (const a of applications) {
+    const moved = transition(a.status, "remove_from_batch");
+    if (!moved.ok) throw new Error(moved.message);
+    await tx.application.update({ where: { id: a.id }, data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } } });
+    await recordAudit(tx, {
+      actor: actorOf(officer),
+      action: "application.remove_from_batch",
+      entityType: "application",
+      entityId: a.id,
+      before: { status: a.status, payoutBatchId: batchId },
+      after: { status: moved.to, payoutBatchId: null },
+      reason,
+    });
+  }
+  return applications.length;
+}
+
+/**
  * R-PAY-3: prepare a batch from confirmed, passed applications in no other live batch (all of them or a
  * selection). An ineligible application refuses the whole batch, with the reason per application.
  * `correctsBatchId`: the batch is a correction of an approved or paid batch; the applications of an
@@ -334,21 +364,7 @@ export async function prepareBatch(
         if (fromOriginal) {
           // The approved original is replaced: its applications not taken into the correction are released.
           const taken = new Set(applications.map((a) => a.id));
-          const left = await tx.application.findMany({ where: { payoutBatchId: fromOriginal }, select: { id: true, status: true } });
-          for (const a of left.filter((x) => !taken.has(x.id))) {
-            const moved = transition(a.status, "remove_from_batch");
-            if (!moved.ok) throw new Error(moved.message);
-            await tx.application.update({ where: { id: a.id }, data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } } });
-            await recordAudit(tx, {
-              actor: actorOf(officer),
-              action: "application.remove_from_batch",
-              entityType: "application",
-              entityId: a.id,
-              before: { status: a.status, payoutBatchId: fromOriginal },
-              after: { status: moved.to, payoutBatchId: null },
-              reason: `拨付批次 ${original?.number ?? ""} 被更正批次 ${number} 取代`,
-            });
-          }
+          await releaseFromBatch(tx, officer, fromOriginal, `拨付批次 ${original?.number ?? ""} 被更正批次 ${number} 取代`, (id) => !taken.has(id));
         }
         await recordAudit(tx, {
           actor: actorOf(officer),
@@ -473,28 +489,14 @@ export async function returnBatch(officer: Officer, input: { batchId: string; ve
       data: { status: "returned", returnedById: officer.id, returnedAt: at, returnedReason: input.reason, version: { increment: 1 } },
     });
     if (updated.count !== 1) return false;
-    const applications = await tx.application.findMany({ where: { payoutBatchId: current.id }, select: { id: true, status: true } });
-    for (const a of applications) {
-      const moved = transition(a.status, "remove_from_batch");
-      if (!moved.ok) throw new Error(moved.message);
-      await tx.application.update({ where: { id: a.id }, data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } } });
-      await recordAudit(tx, {
-        actor: actorOf(officer),
-        action: "application.remove_from_batch",
-        entityType: "application",
-        entityId: a.id,
-        before: { status: a.status, payoutBatchId: current.id },
-        after: { status: moved.to, payoutBatchId: null },
-        reason: `拨付批次 ${current.number} 被退回：${input.reason}`,
-      });
-    }
+    const released = await releaseFromBatch(tx, officer, current.id, `拨付批次 ${current.number} 被退回：${input.reason}`);
     await recordAudit(tx, {
       actor: actorOf(officer),
       action: "payout_batch.return",
       entityType: "payout_batch",
       entityId: current.id,
       before: { status: "prepared", version: input.version },
-      after: { status: "returned", released: applications.length },
+      after: { status: "returned", released },
       reason: input.reason,
     });
     return true;

@@ -12,6 +12,7 @@ import {
 import { APPLICATION_STATUSES, type ApplicationStatus } from "~/domain/application-status.ts";
 import { chooseRound, listApplications, providerChoices, roundChoices } from "~/models/application-list.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { Pagination } from "~/components/pagination.tsx";
 
 export const meta: MetaFunction = () => [{ title: "申报受理 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -179,13 +180,7 @@ export default function ApplicationList() {
               </tbody>
             </table>
           </div>
-          <nav className="pagination" aria-label="分页">
-            {list.page > 1 ? <Link to={applicationListSearch(query, { page: list.page - 1 })}>上一页</Link> : null}
-            <span>
-              第 {list.page} / {list.pageCount} 页
-            </span>
-            {list.page < list.pageCount ? <Link to={applicationListSearch(query, { page: list.page + 1 })}>下一页</Link> : null}
-          </nav>
+          <Pagination page={list.page} pages={list.pageCount} href={(page) => applicationListSearch(query, { page })} />
         </>
       )}
     </>

@@ -18,6 +18,7 @@ import { listExperts } from "~/models/expert.server.ts";
 import { currentRound, getRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { Pagination } from "~/components/pagination.tsx";
 
 export const meta: MetaFunction = () => [{ title: "分配评审专家 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -478,15 +479,7 @@ export default function Assignments() {
             </table>
           </div>
           <p className="small muted">共 {total} 份申报。</p>
-          {pages > 1 ? (
-            <nav className="pagination" aria-label="分页">
-              {query.page > 1 ? <Link to={pageLink(query.page - 1)}>上一页</Link> : null}
-              <span>
-                第 {query.page} / {pages} 页
-              </span>
-              {query.page < pages ? <Link to={pageLink(query.page + 1)}>下一页</Link> : null}
-            </nav>
-          ) : null}
+          <Pagination page={query.page} pages={pages} href={pageLink} />
         </section>
         <section>
           {canEdit ? (

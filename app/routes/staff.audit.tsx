@@ -6,6 +6,7 @@ import { listAudit } from "~/models/audit.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { Pagination } from "~/components/pagination.tsx";
 
 export const meta: MetaFunction = () => [{ title: "操作记录 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -109,13 +110,7 @@ export default function Audit() {
           </tbody>
         </table>
       </div>
-      <nav className="pagination" aria-label="分页">
-        {query.page > 1 ? <Link to={link(query.page - 1)}>上一页</Link> : null}
-        <span>
-          第 {query.page} / {pages} 页
-        </span>
-        {query.page < pages ? <Link to={link(query.page + 1)}>下一页</Link> : null}
-      </nav>
+      <Pagination page={query.page} pages={pages} href={link} />
     </>
   );
 }

@@ -10,6 +10,7 @@ import { DuplicateEmailError } from "~/models/user.server.ts";
 import { phoneField } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { Pagination } from "~/components/pagination.tsx";
 
 export const meta: MetaFunction = () => [{ title: "评审专家 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -150,15 +151,7 @@ export default function ExpertPool() {
               </tbody>
             </table>
           </div>
-          {pages > 1 ? (
-            <nav className="pagination" aria-label="分页">
-              {query.page > 1 ? <Link to={pageLink(query.page - 1)}>上一页</Link> : null}
-              <span>
-                第 {query.page} / {pages} 页
-              </span>
-              {query.page < pages ? <Link to={pageLink(query.page + 1)}>下一页</Link> : null}
-            </nav>
-          ) : null}
+          <Pagination page={query.page} pages={pages} href={pageLink} />
         </section>
         {canEdit ? (
           <section className="card">

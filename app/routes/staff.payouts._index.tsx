@@ -9,6 +9,7 @@ import { listBatches, payoutBlockers, payoutOverview, prepareBatch } from "~/mod
 import { currentRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { Pagination } from "~/components/pagination.tsx";
 
 export const meta: MetaFunction = () => [{ title: "补助拨付 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -273,15 +274,7 @@ export default function Payouts() {
                   </tbody>
                 </table>
               </div>
-              {pages > 1 ? (
-                <nav className="pagination" aria-label="分页">
-                  {query.page > 1 ? <Link to={pageLink(query.page - 1)}>上一页</Link> : null}
-                  <span>
-                    第 {query.page} / {pages} 页，共 {total} 项
-                  </span>
-                  {query.page < pages ? <Link to={pageLink(query.page + 1)}>下一页</Link> : null}
-                </nav>
-              ) : null}
+              <Pagination page={query.page} pages={pages} total={`共 ${total} 项`} href={pageLink} />
               {user.canPrepare ? (
                 <div className="actions">
                   <button type="submit" name="mode" value="selected" disabled={navigation.state === "submitting" || overview.eligibleCount === 0}>

@@ -8,6 +8,7 @@ import { confirmResults, formatHundredths, listRoundResults, RESULT_FILTERS, SPR
 import { currentRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { Pagination } from "~/components/pagination.tsx";
 
 export const meta: MetaFunction = () => [{ title: "评审结果 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -214,15 +215,7 @@ export default function ResultsPage() {
             </tbody>
           </table>
         </div>
-        {pages > 1 ? (
-          <nav className="pagination" aria-label="分页">
-            {query.page > 1 ? <Link to={pageLink(query.page - 1)}>上一页</Link> : null}
-            <span>
-              第 {query.page} / {pages} 页（{matching} 项）
-            </span>
-            {query.page < pages ? <Link to={pageLink(query.page + 1)}>下一页</Link> : null}
-          </nav>
-        ) : null}
+        <Pagination page={query.page} pages={pages} total={`${matching} 项`} href={pageLink} />
         {round && counts.ready > 0 ? (
           <div className="actions">
             <button type="submit" name="scope" value="selected" className="button--secondary" disabled={busy}>

@@ -11,6 +11,7 @@ import { currentRound, listRounds } from "~/models/round.server.ts";
 import { listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { parseSimilarityQuery, SIMILARITY_PAGE_SIZE, similarityQueryString, ThresholdSchema } from "~/utils/similarity-query.ts";
+import { Pagination } from "~/components/pagination.tsx";
 
 export const meta: MetaFunction = () => [{ title: "雷同检查 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -197,14 +198,7 @@ export default function SimilarityReport() {
               </tbody>
             </table>
           </div>
-          <nav className="pagination" aria-label="分页">
-            <span className="muted">共 {report.total} 对</span>
-            {query.page > 1 ? <Link to={pageLink(query.page - 1)}>上一页</Link> : null}
-            <span>
-              第 {Math.min(query.page, pages)} / {pages} 页
-            </span>
-            {query.page < pages ? <Link to={pageLink(query.page + 1)}>下一页</Link> : null}
-          </nav>
+          <Pagination page={query.page} pages={pages} total={`共 ${report.total} 对`} href={pageLink} />
         </>
       )}
     </>
