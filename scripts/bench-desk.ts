@@ -16,7 +16,6 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +23,7 @@ import pg from "pg";
 import { MATERIAL_IDS } from "../app/domain/materials.ts";
 import { openDatabase, type Db } from "../app/utils/db.server.ts";
 import { hashPassword } from "../app/utils/password.server.ts";
+import { freePort, waitFor } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const APPLICATIONS = 2000;
@@ -42,25 +42,6 @@ type LoadInstance = PromiseLike<LoadResult> & {
 };
 type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string> }) => LoadInstance;
 const autocannon: Autocannon = createRequire(import.meta.url)("autocannon");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(address && typeof address === "object" ? address.port : 0));
-    });
-  });
-}
-
-async function waitFor(url: string, timeoutMs: number) {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if ((await fetch(url).catch(() => null))?.ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${url}`);
-}
 
 /** Where the benchmark's database lives: a new PostgreSQL database, or PGlite in the temporary folder. */
 async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

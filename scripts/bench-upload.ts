@@ -8,7 +8,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -20,31 +19,13 @@ import { isValidUscc } from "../app/domain/uscc.ts";
 import { buildPledge } from "../app/services/documents/pledge.server.ts";
 import { buildReceipt } from "../app/services/documents/receipt.server.ts";
 import { buildSummaryTable } from "../app/services/documents/summary-table.server.ts";
+import { freePort, waitFor } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SIZE = 200 * 1024 * 1024;
 const ROUNDS = 2;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-upload-"));
 const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(address && typeof address === "object" ? address.port : 0));
-    });
-  });
-}
-
-async function waitFor(url: string, timeoutMs: number) {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if ((await fetch(url).catch(() => null))?.ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${url}`);
-}
 
 /** The same 200 MB every time: a PDF header, 1 MB blocks, a PDF trailer (so it sniffs as PDF). */
 function* body(): Generator<Buffer> {

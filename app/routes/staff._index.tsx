@@ -7,6 +7,7 @@ import { chooseRound, claimAttempts, deskCounts, roundChoices, roundDashboard } 
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { RoundField } from "~/components/round-field.tsx";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -81,17 +82,7 @@ export default function StaffDashboard() {
         <h1>工作台</h1>
         {round ? (
           <Form method="get" className="filters" style={{ marginBottom: 0 }} aria-label="选择批次">
-            <div className="field">
-              <label htmlFor="round">批次</label>
-              <select id="round" name="round" defaultValue={round.id}>
-                {data.rounds.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.isDemo ? "【演示】" : ""}
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <RoundField rounds={data.rounds} value={round.id} />
             <button type="submit" className="button--secondary">
               切换
             </button>

@@ -13,6 +13,7 @@ import { APPLICATION_STATUSES, type ApplicationStatus } from "~/domain/applicati
 import { chooseRound, listApplications, providerChoices, roundChoices } from "~/models/application-list.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { Pagination } from "~/components/pagination.tsx";
+import { RoundField } from "~/components/round-field.tsx";
 
 export const meta: MetaFunction = () => [{ title: "申报受理 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -72,17 +73,7 @@ export default function ApplicationList() {
       ) : (
         <>
           <Form method="get" className="filters" aria-label="筛选申报">
-            <div className="field">
-              <label htmlFor="round">批次</label>
-              <select id="round" name="round" defaultValue={round.id}>
-                {rounds.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.isDemo ? "【演示】" : ""}
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <RoundField rounds={rounds} value={round.id} />
             <div className="field">
               <label htmlFor="q">搜索</label>
               <input id="q" name="q" type="search" defaultValue={query.q} placeholder="企业、服务商、信用代码或申报编号" />

@@ -19,6 +19,7 @@ import { currentRound, getRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
+import { RoundField } from "~/components/round-field.tsx";
 
 export const meta: MetaFunction = () => [{ title: "分配评审专家 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -251,16 +252,7 @@ export default function Assignments() {
         <Link to="/staff/experts">专家库</Link>
       </div>
       <Form method="get" className="filters">
-        <div className="field">
-          <label htmlFor="round">批次</label>
-          <select id="round" name="round" defaultValue={round.id}>
-            {rounds.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoundField rounds={rounds} value={round.id} />
         <div className="field">
           <label htmlFor="status">申报状态</label>
           <select id="status" name="status" defaultValue={query.status}>

@@ -9,6 +9,7 @@ import { currentRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
+import { RoundField } from "~/components/round-field.tsx";
 
 export const meta: MetaFunction = () => [{ title: "评审结果 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -116,16 +117,7 @@ export default function ResultsPage() {
         ) : null}
       </div>
       <Form method="get" className="filters">
-        <div className="field">
-          <label htmlFor="round">批次</label>
-          <select id="round" name="round" defaultValue={round?.id ?? ""}>
-            {rounds.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoundField rounds={rounds} value={round?.id ?? ""} />
         <div className="field">
           <label htmlFor="filter">筛选</label>
           <select id="filter" name="filter" defaultValue={query.filter}>

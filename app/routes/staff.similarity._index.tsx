@@ -12,6 +12,7 @@ import { listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.se
 import { requireUser } from "~/utils/session.server.ts";
 import { parseSimilarityQuery, SIMILARITY_PAGE_SIZE, similarityQueryString, ThresholdSchema } from "~/utils/similarity-query.ts";
 import { Pagination } from "~/components/pagination.tsx";
+import { RoundField } from "~/components/round-field.tsx";
 
 export const meta: MetaFunction = () => [{ title: "雷同检查 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -132,16 +133,7 @@ export default function SimilarityReport() {
             ) : null}
           </section>
           <Form method="get" className="filters">
-            <div className="field">
-              <label htmlFor="round">批次</label>
-              <select id="round" name="round" defaultValue={roundId}>
-                {rounds.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <RoundField rounds={rounds} value={roundId} />
             <div className="field">
               <label htmlFor="kind">类型</label>
               <select id="kind" name="kind" defaultValue={query.kind}>
