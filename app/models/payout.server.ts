@@ -586,15 +586,18 @@ export async function markBatchPaid(
 
 /**
  * R-PAY-3: for each application on its way to payment in a round (accepted or later, not failed or
- * refused, or passed), what still blocks its payment. For the dashboard.
+ * refused, or passed, not yet paid), what still blocks its payment, in number order; the first `limit`
+ * when given. For the dashboard and the payouts page.
  */
-export async function payoutBlockers(roundId: string) {
+export async function payoutBlockers(roundId: string, options: { limit?: number } = {}) {
   const prisma = await db();
   const applications = await prisma.application.findMany({
     where: {
       roundId,
+      status: { not: "paid" },
       OR: [{ resultPassed: true }, { resultPassed: null, status: { in: ["accepted", "under_review", "reviewed"] } }],
     },
+    ...(options.limit ? { take: options.limit } : {}),
     select: {
       id: true,
       number: true,

@@ -1,9 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Countdown } from "~/components/countdown.tsx";
+import { PayoutBlockersTable } from "~/components/payout-blockers.tsx";
 import { applicationListSearch, parseApplicationListQuery } from "~/domain/application-list.ts";
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
 import { chooseRound, claimAttempts, deskCounts, roundChoices, roundDashboard } from "~/models/application-list.server.ts";
+import { payoutBlockers } from "~/models/payout.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -11,16 +13,20 @@ import { RoundField } from "~/components/round-field.tsx";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 智能化改造咨询诊断补助申报平台" }];
 
+/** How many applications the dashboard lists with what blocks their payment; the payouts page lists all. */
+const BLOCKERS_SHOWN = 10;
+
 const QuerySchema = z.object({ round: z.string().trim().max(40).optional().catch(undefined) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff", "approver"] });
   const query = QuerySchema.parse({ round: new URL(request.url).searchParams.get("round") || undefined });
   const [rounds, round] = await Promise.all([roundChoices(), chooseRound(query.round)]);
-  const [counts, dashboard, attempts] = await Promise.all([
+  const [counts, dashboard, attempts, blockers] = await Promise.all([
     deskCounts(),
     round ? roundDashboard(round.id) : null,
     round ? claimAttempts(round.id) : [],
+    round ? payoutBlockers(round.id, { limit: BLOCKERS_SHOWN }) : [],
   ]);
   const serverNow = now();
   // R-DATE-1: days and hours to the submission deadline, from the server's clock.
@@ -50,6 +56,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     providers: { pending: counts.pending, verified: counts.verified, refused: counts.refused },
     experts: counts.experts,
     claimAttempts: attempts,
+    blockers: blockers.filter((b) => b.blockers.length > 0),
   };
 }
 
@@ -159,6 +166,17 @@ export default function StaffDashboard() {
               <div className="stat__label">诊断报告雷同检查（R-REV-3）</div>
             </Link>
           </div>
+          {round.disbursementDeadline || data.blockers.length > 0 ? (
+            <>
+              <h2>拨付前尚待完成（R-PAY-3）</h2>
+              <PayoutBlockersTable rows={data.blockers} />
+              {data.blockers.length === BLOCKERS_SHOWN ? (
+                <p className="small">
+                  仅列出前 {BLOCKERS_SHOWN} 份，<Link to={`/staff/payouts?round=${round.id}`}>全部见补助拨付</Link>。
+                </p>
+              ) : null}
+            </>
+          ) : null}
           <h2>各服务商申报数</h2>
           <div className="table-wrap">
             <table className="table" data-testid="applications-per-provider">

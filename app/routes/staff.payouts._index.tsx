@@ -4,12 +4,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { FormMessage } from "~/components/forms.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { formatFen } from "~/domain/money.ts";
-import { PAYOUT_BATCH_STATUSES, PAYOUT_BLOCKERS } from "~/domain/payout.ts";
+import { PAYOUT_BATCH_STATUSES } from "~/domain/payout.ts";
 import { listBatches, payoutBlockers, payoutOverview, prepareBatch } from "~/models/payout.server.ts";
 import { currentRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
+import { PayoutBlockersTable } from "~/components/payout-blockers.tsx";
 
 export const meta: MetaFunction = () => [{ title: "补助拨付 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -337,39 +338,7 @@ export default function Payouts() {
 
           <section className="card">
             <h2>待拨付事项（{blockers.length}）</h2>
-            <div className="table-wrap" style={{ maxHeight: 360 }}>
-              <table className="table" data-testid="blockers">
-                <thead>
-                  <tr>
-                    <th>申报编号</th>
-                    <th>被诊断企业</th>
-                    <th>服务商</th>
-                    <th>尚待完成</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {blockers.length === 0 ? (
-                    <tr>
-                      <td colSpan={4} className="empty">
-                        没有待拨付事项。
-                      </td>
-                    </tr>
-                  ) : (
-                    blockers.map((b) => (
-                      <tr key={b.applicationId}>
-                        <td>{b.number}</td>
-                        <td>{b.enterpriseName}</td>
-                        <td>{b.providerName}</td>
-                        <td>
-                          {b.blockers.map((x) => (x === "reviews_missing" && b.reviewsMissing > 0 ? `${PAYOUT_BLOCKERS[x]}（缺 ${b.reviewsMissing} 份）` : PAYOUT_BLOCKERS[x])).join("；")}
-                          {b.batchNumber ? `（${b.batchNumber}）` : ""}
-                        </td>
-                      </tr>
-                    ))
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <PayoutBlockersTable rows={blockers} />
           </section>
         </>
       )}

@@ -77,6 +77,12 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   await expect(page.getByText("已审批。批次内容及摘要已固定")).toBeVisible();
   await expect(page.getByTestId("approved-by")).toContainText(`分管领导${code}`);
   await expect(page.getByTestId("batch-total")).toHaveText("19,999.99 元（壹万玖仟玖佰玖拾玖元玖角玖分）");
+  // The dashboard lists what still blocks payment: approved, not yet paid (R-PAY-3).
+  await page.goto(`/staff?round=${setup.round.id}`);
+  const blocked = page.getByTestId("blockers").locator("tr", { hasText: setup.a.number });
+  await expect(blocked).toContainText("已审批，待拨付");
+  await expect(blocked).toContainText(`${code}-BF001`);
+  await page.goto(batchUrl);
 
   // The disbursement list downloads; its text has the lines, the people and the total in capital numerals.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载拨付明细表（PDF）" }).click()]);
