@@ -14,11 +14,13 @@ import { HistorySection } from "~/components/desk/history.tsx";
 import { MaterialsReviewSection } from "~/components/desk/materials-review.tsx";
 import { PaperCopiesSection } from "~/components/desk/paper-copies.tsx";
 import { SupplementRoundsSection } from "~/components/desk/supplement-rounds.tsx";
+import { SimilarityPanel } from "~/components/similarity-panel.tsx";
 import { FormMessage } from "~/components/forms.tsx";
 import { defaultSupplementDueOn, rejectionReason, type Verdict } from "~/domain/formal-review.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { applicationAssignments } from "~/models/assignment.server.ts";
+import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView, type DecisionInput } from "~/models/formal-review.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -31,7 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const view = await staffApplicationView(params.applicationId ?? "");
   if (!view) throw new Response("申报不存在。", { status: 404 });
-  const assignments = (await applicationAssignments(view.application.id)).map((a) => ({
+  const [assigned, similarity] = await Promise.all([
+    applicationAssignments(view.application.id),
+    // R-REV-3: the copy check of the report and photos, from submission on.
+    view.application.status === "draft" ? null : getApplicationSimilarity(view.application.id, { role: "staff" }),
+  ]);
+  const assignments = assigned.map((a) => ({
     id: a.id,
     expertName: a.expertName,
     assignedAt: formatShanghai(a.assignedAt),
@@ -41,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     withdrawnReason: a.withdrawnReason,
     reviewStatus: a.reviewStatus,
   }));
-  return { ...view, assignments, staffName: user.name, defaultDueOn: defaultSupplementDueOn(view.today) };
+  return { ...view, assignments, similarity, staffName: user.name, defaultDueOn: defaultSupplementDueOn(view.today) };
 }
 
 const text = (max: number) => z.string().trim().max(max, `不超过 ${max} 字`).optional();
@@ -196,6 +203,8 @@ export default function StaffApplicationPage() {
           canAssign={application.status === "accepted"}
         />
       ) : null}
+
+      {view.similarity ? <SimilarityPanel similarity={view.similarity} /> : null}
 
       <HistorySection entries={view.history} />
     </>

@@ -170,7 +170,8 @@ test("R-REV-3 staff see one application's copy check: the closest report with hi
   await waitForPairs(setup.first.id, setup.second.id, "report,photo");
   await login(page, setup.staff);
 
-  await page.goto(`/staff/similarity/applications/${setup.second.id}`);
+  // On the application's own page (the same panel as the round report's per-application page below).
+  await page.goto(`/staff/applications/${setup.second.id}`);
   const panel = page.getByTestId("similarity-panel");
   const match = panel.getByTestId("report-match");
   await expect(match).toHaveCount(1);

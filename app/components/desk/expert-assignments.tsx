@@ -1,7 +1,7 @@
 /**
  * R-REV-5 and R-REV-1..4 on the staff application page: the experts assigned to this application, whether
- * each confirmed it has no conflict and how far its review is, with links to the assignment board, the
- * scores and the copy check.
+ * each confirmed it has no conflict and how far its review is, with links to the assignment board and the
+ * scores.
  */
 import { Link } from "@remix-run/react";
 
@@ -84,9 +84,6 @@ export function ExpertAssignmentsSection({
           </div>
         </>
       )}
-      <p className="small">
-        <Link to={`/staff/similarity/applications/${applicationId}`}>诊断报告与现场照片的雷同检查</Link>
-      </p>
     </section>
   );
 }
