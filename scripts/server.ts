@@ -106,7 +106,7 @@ async function main() {
       method: req.method,
       origin: req.get("origin"),
       secFetchSite: req.get("sec-fetch-site"),
-      host: req.get("host"),
+      host: req.get("x-forwarded-host")?.split(",")[0]?.trim() || req.get("host"),
       publicUrl: config.publicUrl,
     });
     if (refusal) {

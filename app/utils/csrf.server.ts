@@ -9,6 +9,7 @@ export function checkSameOrigin(request: {
   method: string;
   origin: string | undefined;
   secFetchSite: string | undefined;
+  /** The host the request was made to: the first X-Forwarded-Host, else Host (as Remix compares them). */
   host: string | undefined;
   publicUrl: string;
 }): string | null {
@@ -26,6 +27,11 @@ export function checkSameOrigin(request: {
   } catch {
     return "跨站请求已被拒绝（cross-site request refused）。";
   }
-  const allowed = new Set([request.host, new URL(request.publicUrl).host]);
-  return allowed.has(originHost) ? null : "跨站请求已被拒绝（cross-site request refused）。";
+  if (originHost === request.host) return null;
+  if (originHost === new URL(request.publicUrl).host) {
+    // Our own page, through a proxy that passes neither Host nor X-Forwarded-Host: Remix would refuse
+    // the action with a 500, so say what to fix instead.
+    return `反向代理配置有误：请保留 Host 请求头或设置 X-Forwarded-Host（收到的主机名为 ${request.host ?? "空"}，应为 ${originHost}）。`;
+  }
+  return "跨站请求已被拒绝（cross-site request refused）。";
 }
