@@ -59,33 +59,39 @@ export async function listExperts(filter: { q?: string; roundId?: string | null 
   return experts.map((e) => ({ ...e, load: loadOf.get(e.id) ?? 0 }));
 }
 
-/** Invite an expert: the account and its invitation e-mail, then its profile. */
+/** An expert's field and organisation, on the record with what they were (R-LOG-1). */
+async function saveProfileIn(
+  tx: Tx,
+  actor: Actor,
+  userId: string,
+  input: { name: string; phone: string | null } & ExpertProfileInput,
+  before?: { name: string; phone: string | null; field: string | null; organisationName: string | null },
+) {
+  await tx.expertProfile.upsert({
+    where: { userId },
+    create: { userId, field: input.field, organisationName: input.organisationName },
+    update: { field: input.field, organisationName: input.organisationName },
+  });
+  await recordAudit(tx, {
+    actor,
+    action: "expert.profile",
+    entityType: "user",
+    entityId: userId,
+    ...(before ? { before } : {}),
+    after: before
+      ? { name: input.name, phone: input.phone, field: input.field, organisationName: input.organisationName }
+      : { field: input.field, organisationName: input.organisationName },
+  });
+}
+
+/** Invite an expert: the account, its profile and its invitation e-mail, in one transaction. */
 export async function inviteExpert(
   actor: Actor,
   input: { name: string; email: string; phone?: string } & ExpertProfileInput
 ): Promise<{ userId: string }> {
-  const { userId } = await createStaffManagedUser(actor, {
-    name: input.name,
-    email: input.email,
-    phone: input.phone,
-    roles: ["expert"],
-  });
-  const prisma = await db();
-  await prisma.$transaction(async (tx) => {
-    await tx.expertProfile.upsert({
-      where: { userId },
-      create: { userId, field: input.field, organisationName: input.organisationName },
-      update: { field: input.field, organisationName: input.organisationName },
-    });
-    await recordAudit(tx, {
-      actor,
-      action: "expert.profile",
-      entityType: "user",
-      entityId: userId,
-      after: { field: input.field, organisationName: input.organisationName },
-    });
-  });
-  return { userId };
+  return createStaffManagedUser(actor, { name: input.name, email: input.email, phone: input.phone, roles: ["expert"] }, (tx, userId) =>
+    saveProfileIn(tx, actor, userId, { ...input, phone: input.phone || null }),
+  );
 }
 
 export async function getExpert(userId: string) {
@@ -138,23 +144,11 @@ export async function updateExpertProfile(
     });
     if (!before) return { ok: false, message: "专家不存在。" };
     await tx.user.update({ where: { id: userId }, data: { name: input.name, phone: input.phone || null } });
-    await tx.expertProfile.upsert({
-      where: { userId },
-      create: { userId, field: input.field, organisationName: input.organisationName },
-      update: { field: input.field, organisationName: input.organisationName },
-    });
-    await recordAudit(tx, {
-      actor,
-      action: "expert.profile",
-      entityType: "user",
-      entityId: userId,
-      before: {
-        name: before.name,
-        phone: before.phone,
-        field: before.expertProfile?.field ?? null,
-        organisationName: before.expertProfile?.organisationName ?? null,
-      },
-      after: { name: input.name, phone: input.phone || null, field: input.field, organisationName: input.organisationName },
+    await saveProfileIn(tx, actor, userId, { ...input, phone: input.phone || null }, {
+      name: before.name,
+      phone: before.phone,
+      field: before.expertProfile?.field ?? null,
+      organisationName: before.expertProfile?.organisationName ?? null,
     });
     return { ok: true };
   });

@@ -8,7 +8,7 @@ import type { Role } from "~/generated/prisma/enums.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { db, isUniqueViolation } from "~/utils/db.server.ts";
+import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { hashPassword, verifyPassword } from "~/utils/password.server.ts";
 
@@ -52,6 +52,8 @@ export class DuplicateEmailError extends Error {}
 export async function createStaffManagedUser(
   actor: Actor,
   input: { name: string; email: string; phone?: string; roles: Role[] },
+  /** More to write in the same transaction (an expert's profile), so that the invitation is all or nothing. */
+  within?: (tx: Tx, userId: string) => Promise<void>,
 ): Promise<{ userId: string }> {
   const prisma = await db();
   const token = crypto.randomBytes(32).toString("base64url");
@@ -81,6 +83,7 @@ export async function createStaffManagedUser(
         entityId: user.id,
         after: { name: user.name, email: user.email, roles: user.roles },
       });
+      if (within) await within(tx, user.id);
       const link = `${env().publicUrl}/invite/${token}`;
       await enqueueMail(tx, {
         to: user.email,

@@ -278,5 +278,11 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
       conflictsDeclaredAt: null,
     });
     expect(await prisma.outboxMessage.count({ where: { to: `new-expert-${variant}@example.test` } })).toBe(1);
+    // The account, its profile, the invitation and their record are one transaction (R-LOG-1).
+    expect(await prisma.auditEntry.count({ where: { entityId: userId, action: { in: ["user.invite", "expert.profile"] } } })).toBe(2);
+    await expect(
+      inviteExpert(staff, { name: "重复专家", email: `new-expert-${variant}@example.test`, field: "其他", organisationName: "其他单位" }),
+    ).rejects.toThrow("该邮箱已被其他账号使用");
+    expect(await prisma.outboxMessage.count({ where: { to: `new-expert-${variant}@example.test` } })).toBe(1);
   });
 });
