@@ -14,8 +14,9 @@ const ParamsSchema = z.object({ roundCode: z.string().trim().max(12) });
  * the notice period and how to object. Nothing else about an application; a plain page otherwise.
  */
 export async function loader({ params }: LoaderFunctionArgs) {
-  const { roundCode } = ParamsSchema.parse(params);
-  const notice = await publicNotice(roundCode);
+  const parsed = ParamsSchema.safeParse(params);
+  if (!parsed.success) throw new Response("没有这个批次的公示。", { status: 404 });
+  const notice = await publicNotice(parsed.data.roundCode);
   if (notice.state === "missing") throw new Response("没有这个批次的公示。", { status: 404 });
   return notice;
 }

@@ -261,4 +261,6 @@ test("the notice page is plain when the notice is not open", async ({ page }) =>
   await page.goto(`/notice/${code}`);
   await expect(page.getByTestId("notice-closed")).toContainText("本批次的评审结果尚未公示");
   await expect(page.getByTestId("notice-entries")).toHaveCount(0);
+  // An unknown or malformed round code is "not found", never a server error.
+  for (const bad of ["ZZZZ", "x".repeat(40)]) expect((await page.request.get(`/notice/${bad}`)).status()).toBe(404);
 });
