@@ -6,20 +6,22 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrationAdapter } from "~/utils/database-adapter.server.ts";
-import { adminQuery, postgresUrlFor, TMP } from "../utils/test-database.ts";
+import { adminQuery, PG_PREFIX, postgresUrlFor, TMP } from "../utils/test-database.ts";
+
+const database = `${PG_PREFIX}migrations`;
 
 const dir = path.join(TMP, "data-migrations");
 afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
-  await adminQuery("DROP DATABASE IF EXISTS portal_test_migrations WITH (FORCE)");
+  await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 });
 
 describe.each(["pglite", "postgres"] as const)("migration adapter on %s", (variant) => {
   async function connect() {
     if (variant === "postgres") {
-      await adminQuery("DROP DATABASE IF EXISTS portal_test_migrations WITH (FORCE)");
-      await adminQuery("CREATE DATABASE portal_test_migrations");
-      return (await migrationAdapter(postgresUrlFor("portal_test_migrations"), dir)).connect();
+      await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await adminQuery(`CREATE DATABASE ${database}`);
+      return (await migrationAdapter(postgresUrlFor(database), dir)).connect();
     }
     fs.rmSync(dir, { recursive: true, force: true });
     return (await migrationAdapter(undefined, dir)).connect();

@@ -62,24 +62,30 @@ export default async function globalSetup() {
     fs.writeFileSync(stamp, hash);
   }
 
-  // PostgreSQL template database, rebuilt every run (cheap) and dropped with the test databases after.
+  // PostgreSQL databases carry this run's prefix (pt<pid>_), so two runs on one server (two checkouts,
+  // or CI beside a developer) never drop each other's; databases of runs that are gone are dropped.
   // Without TEST_POSTGRES_URL (a unit-test run by hand) the PostgreSQL variant of every database test
   // fails loudly in useFreshDatabase; `npm test` always sets it.
+  const prefix = `pt${process.pid}_`;
+  process.env.TEST_PG_PREFIX = prefix;
   const adminUrl = process.env.TEST_POSTGRES_URL;
   if (!adminUrl) return;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  const dropTestDatabases = async () => {
-    const { rows } = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'portal_test_%'",
-    );
-    for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+  const dropDatabases = async (which: (name: string) => boolean) => {
+    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname ~ '^(pt[0-9]+_|portal_test_)'");
+    for (const row of rows) if (which(row.datname)) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+  };
+  const ownDatabase = (name: string) => name.startsWith(prefix);
+  const staleDatabase = (name: string) => {
+    const pid = Number(/^pt(\d+)_/.exec(name)?.[1] ?? NaN);
+    return name.startsWith("portal_test_") || (Number.isInteger(pid) && !pidAlive(pid));
   };
   try {
-    await dropTestDatabases();
-    await admin.query("CREATE DATABASE portal_test_template");
+    await dropDatabases(staleDatabase);
+    await admin.query(`CREATE DATABASE ${prefix}template`);
     const url = new URL(adminUrl);
-    url.pathname = "/portal_test_template";
+    url.pathname = `/${prefix}template`;
     migrate({ DATABASE_URL: url.toString() });
   } catch (error) {
     await admin.end();
@@ -87,7 +93,7 @@ export default async function globalSetup() {
   }
 
   return async () => {
-    await dropTestDatabases();
+    await dropDatabases(ownDatabase);
     await admin.end();
     fs.rmSync(runDir, { recursive: true, force: true });
   };

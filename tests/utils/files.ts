@@ -13,14 +13,34 @@ export async function makePdf(title: string, pages = 1): Promise<Uint8Array> {
   return doc.save();
 }
 
+/**
+ * An image of 8 × 8 blocks of brightness drawn from the seed. Distinct seeds give images that a
+ * perceptual hash tells apart, so the copy check (R-REV-3) never pairs the photos of unrelated tests
+ * (a flat colour, whatever the colour, hashes the same as every other flat colour).
+ */
+function seededBlocks(seed: number, size: number): sharp.Sharp {
+  let state = (seed * 2654435761) >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  const blocks = Array.from({ length: 64 }, () => [next(), next(), next()].map((v) => Math.round(v * 255)));
+  const raw = Buffer.alloc(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const block = blocks[Math.floor((y * 8) / size) * 8 + Math.floor((x * 8) / size)] ?? [0, 0, 0];
+      raw.set(block, (y * size + x) * 3);
+    }
+  }
+  return sharp(raw, { raw: { width: size, height: size, channels: 3 } });
+}
+
 export async function makePng(seed = 1, size = 64): Promise<Buffer> {
-  return sharp({ create: { width: size, height: size, channels: 3, background: { r: (seed * 40) % 255, g: 120, b: 200 } } })
-    .png()
-    .toBuffer();
+  return seededBlocks(seed, size).png().toBuffer();
 }
 
 export async function makeJpeg(seed = 1, size = 64): Promise<Buffer> {
-  return sharp({ create: { width: size, height: size, channels: 3, background: { r: 200, g: (seed * 60) % 255, b: 90 } } })
-    .jpeg()
-    .toBuffer();
+  return seededBlocks(seed, size).jpeg().toBuffer();
 }

@@ -13,7 +13,9 @@ const TESTS_TMP = path.resolve(import.meta.dirname, "..", ".tmp");
 /** This run's scratch folder (made by global setup; removed after the run). */
 export const TMP = process.env.TEST_RUN_DIR ?? path.join(TESTS_TMP, `run-${process.ppid}`);
 export const PGLITE_TEMPLATE = path.join(TESTS_TMP, "pglite-template");
-export const PG_TEMPLATE_DB = "portal_test_template";
+/** This run's PostgreSQL database prefix (set by global setup): every database a test makes starts with it. */
+export const PG_PREFIX = process.env.TEST_PG_PREFIX ?? `pt${process.ppid}_`;
+export const PG_TEMPLATE_DB = `${PG_PREFIX}template`;
 
 export type Variant = "pglite" | "postgres";
 export const VARIANTS: Variant[] = ["pglite", "postgres"];
@@ -52,7 +54,7 @@ export async function useFreshDatabase(variant: Variant): Promise<{ prisma: Db; 
     installDatabase(handle);
     return { prisma: handle.client, dataDir };
   }
-  const database = `portal_test_${id}`;
+  const database = `${PG_PREFIX}${id}`;
   await adminQuery(`CREATE DATABASE ${database} TEMPLATE ${PG_TEMPLATE_DB}`);
   const url = postgresUrlFor(database);
   const handle = await openDatabase({ url, dataDir });
