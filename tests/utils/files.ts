@@ -1,6 +1,6 @@
 /** Real files made by code for tests: PDFs with pdf-lib, PNG and JPEG images with sharp. */
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 
 export async function makePdf(title: string, pages = 1): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -18,7 +18,7 @@ export async function makePdf(title: string, pages = 1): Promise<Uint8Array> {
  * perceptual hash tells apart, so the copy check (R-REV-3) never pairs the photos of unrelated tests
  * (a flat colour, whatever the colour, hashes the same as every other flat colour).
  */
-function seededBlocks(seed: number, size: number): sharp.Sharp {
+function seededBlocks(seed: number, size: number): Sharp {
   let state = (seed * 2654435761) >>> 0 || 1;
   const next = () => {
     state ^= state << 13;
