@@ -211,6 +211,8 @@ test("Review.version: two tabs of one expert never silently overwrite each other
   await first.goto(`/expert/reviews/${strangerAssignmentId}`);
   await first.getByLabel("本人与上述服务商、被诊断企业均不存在利益冲突").check();
   await first.getByRole("button", { name: "确认无利益冲突，开始评审" }).click();
+  // The declaration is saved before the second tab opens (else it would show the declaration form).
+  await expect(first.getByLabel(/^基本情况得分/)).toBeVisible();
   const second = await context.newPage();
   await second.goto(`/expert/reviews/${strangerAssignmentId}`);
 
