@@ -8,6 +8,7 @@ source scripts/test-postgres.sh
 export DATABASE_URL=""
 npx prisma generate --config prisma/prisma.config.ts >/dev/null
 npx tsc --noEmit
+bash scripts/migrations.sh check
 NODE_ENV=production npx remix build >/dev/null
 npx vitest run --config tests/vitest.config.ts
 npx playwright test --config tests/playwright.config.ts
