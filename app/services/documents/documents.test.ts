@@ -207,9 +207,13 @@ describe("M9 authenticity pledge", () => {
     ]);
   });
 
-  test("buildPledge returns the PDF bytes", async () => {
-    const bytes = await buildPledge(pledgeData({ applicationNumber: undefined }));
-    expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
+  test("buildPledge returns the PDF of the pledge, with the parties and no application number yet", async () => {
+    const data = pledgeData({ applicationNumber: undefined });
+    const pdf = inspect("pledge-built", await buildPledge(data));
+    expect(pdf.mutoolProblems()).toEqual([]);
+    const text = pdf.text();
+    expectText(text, [provider.name, enterprise.name, "特此承诺。"]);
+    expect(text).not.toContain("ZD2022-0001");
   });
 
   test("reports a name the font cannot print", async () => {
@@ -279,9 +283,13 @@ describe("submission receipt", () => {
     for (const file of data.files) expect(text).toContain(file.sha256);
   });
 
-  test("buildReceipt returns the PDF bytes", async () => {
-    const bytes = await buildReceipt(receiptData());
-    expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
+  test("buildReceipt returns the PDF of the receipt, with every file's digest", async () => {
+    const data = receiptData();
+    const pdf = inspect("receipt-built", await buildReceipt(data));
+    expect(pdf.mutoolProblems()).toEqual([]);
+    const text = pdf.text();
+    expectText(text, [provider.name, enterprise.name]);
+    for (const file of data.files) expect(text).toContain(file.sha256);
   });
 
   test("refuses something that is not a SHA-256 digest", () => {
