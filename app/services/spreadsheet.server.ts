@@ -3,6 +3,7 @@
  * writing .xlsx exports. CSV saved by Excel on Chinese Windows is often GBK: decoded as such when the
  * bytes are not valid UTF-8.
  */
+import { CsvError, parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 
 export class SpreadsheetError extends Error {}
@@ -47,37 +48,14 @@ async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
   return Array.from(rows, (r) => r ?? []);
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */
+/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF), read by csv-parse; rows may differ in length. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === ",") {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
+  try {
+    return parse(text, { bom: true, relax_column_count: true, record_delimiter: ["\r\n", "\n", "\r"] });
+  } catch (error) {
+    const line = error instanceof CsvError && typeof error.lines === "number" ? `第 ${error.lines} 行` : "";
+    throw new SpreadsheetError(`CSV 文件格式有误${line ? `（${line}）` : ""}：请检查引号是否成对，或用 Excel 另存为 .xlsx 后重新上传。`);
   }
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
 
 export type Column<T> = { header: string; width?: number; value: (item: T) => string | number | null };
