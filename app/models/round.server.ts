@@ -86,16 +86,43 @@ export async function saveRound(actor: Actor, id: string | null, input: RoundInp
   }
 }
 
+/** A new enterprise list would drop enterprises that applications already name (R-ELIG-3, R-ELIG-4). */
+export class EnterpriseListInUseError extends Error {
+  constructor(readonly names: string[]) {
+    const shown = names.slice(0, 5).join("、") + (names.length > 5 ? ` 等 ${names.length} 家` : "");
+    super(`新名单缺少已有申报的企业：${shown}。已有申报的企业不能移出名单，请把它们保留在名单中后重新导入。`);
+  }
+}
+
+/**
+ * Brings a round's enterprise list to `entries`, merging by name: enterprises already on the list keep
+ * their row (and so their applications), new ones are added, and ones left out are removed unless an
+ * application or a claim attempt names them, in which case nothing changes and the import is refused.
+ */
 export async function replaceEnterpriseList(tx: Tx, actor: Actor, roundId: string, entries: EnterpriseEntry[]) {
-  const before = await tx.roundEnterprise.count({ where: { roundId } });
-  await tx.roundEnterprise.deleteMany({ where: { roundId } });
-  await tx.roundEnterprise.createMany({ data: entries.map((e) => ({ roundId, seq: e.seq, name: e.name })) });
+  const existing = await tx.roundEnterprise.findMany({
+    where: { roundId },
+    select: { id: true, name: true, seq: true, _count: { select: { applications: true, claimAttempts: true } } },
+  });
+  const incoming = new Map(entries.map((e) => [e.name, e]));
+  const leftOut = existing.filter((e) => !incoming.has(e.name));
+  const inUse = leftOut.filter((e) => e._count.applications + e._count.claimAttempts > 0);
+  if (inUse.length > 0) throw new EnterpriseListInUseError(inUse.map((e) => e.name));
+  await tx.roundEnterprise.deleteMany({ where: { id: { in: leftOut.map((e) => e.id) } } });
+  const kept = new Map(existing.map((e) => [e.name, e]));
+  for (const entry of entries) {
+    const row = kept.get(entry.name);
+    if (row && row.seq !== entry.seq) await tx.roundEnterprise.update({ where: { id: row.id }, data: { seq: entry.seq } });
+  }
+  await tx.roundEnterprise.createMany({
+    data: entries.filter((e) => !kept.has(e.name)).map((e) => ({ roundId, seq: e.seq, name: e.name })),
+  });
   await recordAudit(tx, {
     actor,
     action: "round.import_enterprises",
     entityType: "round",
     entityId: roundId,
-    before: { count: before },
+    before: { count: existing.length },
     after: { count: entries.length },
   });
 }

@@ -10,7 +10,7 @@ import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/
 import { formatShanghai, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
 import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
 import { saveNoticeSettings } from "~/models/payout.server.ts";
-import { DuplicateRoundNameError, getRound, importRoundList, saveRound } from "~/models/round.server.ts";
+import { DuplicateRoundNameError, EnterpriseListInUseError, getRound, importRoundList, saveRound } from "~/models/round.server.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -130,7 +130,12 @@ async function importList(request: Request, roundId: string, actor: { id: string
   if (kind === "enterprises") {
     const parsed = parseEnterpriseList(rows);
     if (!parsed.ok) return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
-    await importRoundList(actor, roundId, { kind, entries: parsed.entries });
+    try {
+      await importRoundList(actor, roundId, { kind, entries: parsed.entries });
+    } catch (error) {
+      if (error instanceof EnterpriseListInUseError) return { kind, errors: [], message: error.message, imported: null };
+      throw error;
+    }
     return { kind, errors: [], message: null, imported: parsed.entries.length };
   }
   const parsed = parseProviderList(rows);

@@ -5,11 +5,12 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnterpriseList, parseProviderList } from "~/domain/round-lists.ts";
-import { importRoundList } from "~/models/round.server.ts";
+import { EnterpriseListInUseError, importRoundList } from "~/models/round.server.ts";
 import { acceptInvitation, attemptLogin, createStaffManagedUser, DuplicateEmailError, findValidInvitation } from "~/models/user.server.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 import { ROUND_2022, seed } from "../../seeds/seed.server.ts";
+import { createProvider, createRound } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
 async function xlsx(rows: (string | number)[][]): Promise<Uint8Array> {
@@ -68,6 +69,32 @@ describe.each(VARIANTS)("accounts and lists on %s", (variant) => {
     expect(await acceptInvitation(token, "another2022")).toEqual({ ok: false });
     expect(await attemptLogin({ email: "expert@example.com", password: "expert2022", address: "a" })).toMatchObject({ ok: true, roles: ["expert"] });
     await expect(createStaffManagedUser(actor, { name: "重复", email: "expert@example.com", roles: ["staff"] })).rejects.toThrow(DuplicateEmailError);
+  });
+
+  it("R-ELIG-3 re-importing an enterprise list merges by name: enterprises already applied for stay, or the import is refused in Chinese", async () => {
+    const round = await createRound(prisma, { enterprises: ["甲企业有限公司", "乙企业有限公司", "丙企业有限公司"] });
+    const applied = round.enterprises.find((e) => e.name === "甲企业有限公司");
+    if (!applied) throw new Error("no enterprise");
+    const provider = await createProvider(prisma);
+    await prisma.enterpriseClaimAttempt.create({ data: { roundId: round.id, enterpriseId: applied.id, organisationId: provider.organisation.id } });
+
+    const list = (names: string[]) => ({ kind: "enterprises" as const, entries: names.map((name, i) => ({ seq: i + 1, name })) });
+    await expect(importRoundList(null, round.id, list(["乙企业有限公司", "丁企业有限公司"]))).rejects.toThrow(EnterpriseListInUseError);
+    await expect(importRoundList(null, round.id, list(["乙企业有限公司"]))).rejects.toThrow(/新名单缺少已有申报的企业：甲企业有限公司/);
+    expect((await prisma.roundEnterprise.findMany({ where: { roundId: round.id }, orderBy: { seq: "asc" } })).map((e) => e.name)).toEqual([
+      "甲企业有限公司",
+      "乙企业有限公司",
+      "丙企业有限公司",
+    ]);
+
+    await importRoundList(null, round.id, list(["丁企业有限公司", "甲企业有限公司"]));
+    const after = await prisma.roundEnterprise.findMany({ where: { roundId: round.id }, orderBy: { seq: "asc" } });
+    expect(after.map((e) => [e.seq, e.name])).toEqual([
+      [1, "丁企业有限公司"],
+      [2, "甲企业有限公司"],
+    ]);
+    // The enterprise that was applied for keeps its row, and so every record that names it.
+    expect(after.find((e) => e.name === "甲企业有限公司")?.id).toBe(applied.id);
   });
 
   it("R-ELIG-1 replacing a round's provider list is all or nothing, and on the record", async () => {
