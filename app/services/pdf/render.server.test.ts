@@ -2,16 +2,12 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, describe, expect, test } from "vitest";
-import {
-  MISSING_GLYPH_MARKER,
-  findMissingCharacters,
-  renderPdf,
-  wrapParagraph,
-  type DocumentSpec,
-} from "./pdf.server.ts";
+
+import { type DocumentSpec, findMissingCharacters, MISSING_GLYPH_MARKER, renderPdf } from "../pdf.server.ts";
 
 // --- PDF checks with the Debian tools (mupdf-tools, poppler-utils) -----------------------------------
 
@@ -64,41 +60,6 @@ function inspect(bytes: Uint8Array) {
 }
 
 const squash = (s: string) => s.replace(/\s+/g, "");
-
-// --- wrapping ---------------------------------------------------------------------------------------
-
-describe("wrapParagraph", () => {
-  // CJK characters 1 wide, ASCII 0.5.
-  const measure = (s: string) => Array.from(s).reduce((w, ch) => w + (/[\x20-\x7e]/.test(ch) ? 0.5 : 1), 0);
-
-  test("wraps Chinese text per character at the width", () => {
-    expect(wrapParagraph("一二三四五六七八九十", 4, measure)).toEqual(["一二三四", "五六七八", "九十"]);
-  });
-
-  test("indents the first line", () => {
-    expect(wrapParagraph("一二三四五六七八", 4, measure, 2)).toEqual(["一二", "三四五六", "七八"]);
-  });
-
-  test("keeps ASCII words whole when they fit and splits those that do not", () => {
-    expect(wrapParagraph("编号ABCD1234", 5, measure)).toEqual(["编号", "ABCD1234"]);
-    expect(wrapParagraph("0123456789abcdef", 4, measure)).toEqual(["01234567", "89abcdef"]);
-  });
-
-  test("drops spaces at a break", () => {
-    expect(wrapParagraph("aaaa bbbb cccc", 2.5, measure)).toEqual(["aaaa", "bbbb", "cccc"]);
-  });
-
-  test("never starts a line with closing punctuation or ends one with an opening bracket", () => {
-    expect(wrapParagraph("一二三四，五六", 4, measure)).toEqual(["一二三", "四，五六"]);
-    expect(wrapParagraph("一二三《四五》", 4, measure)).toEqual(["一二三", "《四五》"]);
-    // The carried character is itself a closing mark: carry one more.
-    expect(wrapParagraph("一二三四）.pdf", 5, measure)).toEqual(["一二三", "四）.pdf"]);
-  });
-
-  test("an empty paragraph is one empty line", () => {
-    expect(wrapParagraph("", 4, measure)).toEqual([""]);
-  });
-});
 
 // --- rendering --------------------------------------------------------------------------------------
 
@@ -202,7 +163,16 @@ describe("renderPdf", () => {
     const long = "诊断建议应当包含简要实施方案，实施方案要包含硬件、软件两方面内容。".repeat(120);
     const result = await renderPdf({
       title: "长单元格",
-      blocks: [{ type: "table", columns: [{ header: "项目", width: 1 }, { header: "内容", width: 4 }], rows: [["诊断建议", long]] }],
+      blocks: [
+        {
+          type: "table",
+          columns: [
+            { header: "项目", width: 1 },
+            { header: "内容", width: 4 },
+          ],
+          rows: [["诊断建议", long]],
+        },
+      ],
     });
     expect(result.pageCount).toBeGreaterThan(1);
     const pdf = inspect(result.bytes);
@@ -250,7 +220,10 @@ describe("renderPdf", () => {
 
   test("refuses a table row with more cells than columns", async () => {
     await expect(
-      renderPdf({ title: "x", blocks: [{ type: "table", columns: [{ header: "甲", width: 1 }], rows: [["一", "二"]] }] }),
+      renderPdf({
+        title: "x",
+        blocks: [{ type: "table", columns: [{ header: "甲", width: 1 }], rows: [["一", "二"]] }],
+      }),
     ).rejects.toThrow(/more cells/);
   });
 });
