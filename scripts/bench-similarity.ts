@@ -24,7 +24,7 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { createHash } from "node:crypto";
-import { INDEX_SAMPLE, prepareReport, SimilarityIndex } from "../app/domain/similarity/index.ts";
+import { CANDIDATE_THRESHOLD, INDEX_SAMPLE, prepareReport, SimilarityIndex } from "../app/domain/similarity/index.ts";
 import type { ReportSketch } from "../app/domain/similarity/fingerprint.ts";
 import { compareSketches, FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
 import { generateCorpus, pairKey, truthShares } from "./similarity-corpus.ts";
@@ -105,6 +105,7 @@ async function main() {
   const sample = Math.min(count, arg("sample", 200));
   const threads = Math.max(1, Math.min(arg("threads", 2), availableParallelism()));
   const indexSample = arg("index-sample", INDEX_SAMPLE);
+  const candidateThreshold = arg("candidate-threshold", CANDIDATE_THRESHOLD);
 
   let t = performance.now();
   const corpus = generateCorpus(20221220, count, chars);
@@ -119,7 +120,7 @@ async function main() {
   t = performance.now();
   const sketches = await prepareAll(corpus.texts, threads);
   const tPrepared = performance.now();
-  const index = new SimilarityIndex({ sample: indexSample });
+  const index = new SimilarityIndex({ sample: indexSample, candidateThreshold });
   sketches.forEach((s, i) => index.addPrepared(String(i), s));
   const tIndexed = performance.now();
   const pairs = index.findPairs(FLAG_THRESHOLD);
@@ -136,7 +137,12 @@ async function main() {
     .update(pairs.map((p) => `${p.a}:${p.b}:${p.score.toFixed(4)}`).sort().join("\n"))
     .digest("hex")
     .slice(0, 16);
-  console.log(`index sample 1/${indexSample}: ${pairs.length} flagged pairs, digest ${digest}`);
+  const estimateOf = new Map(index.candidatePairs().map((c) => [`${c.a}:${c.b}`, c.estimate]));
+  const lowestEstimate = Math.min(...pairs.map((p) => estimateOf.get(`${p.a}:${p.b}`) ?? 1));
+  console.log(
+    `index sample 1/${indexSample}, candidates from ${candidateThreshold}: ${pairs.length} flagged pairs, digest ${digest}; ` +
+      `lowest candidate estimate of a flagged pair ${fmt(lowestEstimate)}`,
+  );
 
   // --- quality ---
   const truth = truthShares(corpus.reports);
@@ -216,7 +222,7 @@ async function main() {
   const perPair = exSeconds / samplePairs;
   const allPairs = (count * (count - 1)) / 2;
   const extrapolated = perPair * allPairs;
-  const sampleIndex = new SimilarityIndex({ sample: indexSample });
+  const sampleIndex = new SimilarityIndex({ sample: indexSample, candidateThreshold });
   sampleSketches.forEach((s, i) => sampleIndex.addPrepared(String(i), s));
   const viaIndex = new Set(sampleIndex.findPairs(FLAG_THRESHOLD).map((p) => pairKey(Number(p.a), Number(p.b))));
   const agreed = [...exhaustive].filter((k) => viaIndex.has(k)).length;
