@@ -60,18 +60,20 @@ export async function storeFingerprints(prisma: Db, reports: ReadonlyArray<{ seq
       owners.push(report.seq);
     }
   }
-  if (hashes.length > 0) {
-    await prisma.$executeRaw`
+  // One transaction: another instance sees a report's rows and its count together (selectCandidates
+  // divides by the count), and a report marked indexed has its rows.
+  const seqs = reports.map((r) => r.seq);
+  const counts = reports.map((r) => r.hashes.length);
+  await prisma.$transaction([
+    prisma.$executeRaw`
+      UPDATE "ReportText" SET "indexHashes" = v.n
+      FROM unnest(${seqs}::int4[], ${counts}::int4[]) AS v(s, n) WHERE "ReportText".seq = v.s`,
+    prisma.$executeRaw`
       INSERT INTO "ReportFingerprint" (hash, report)
       SELECT t.h, t.r FROM unnest(${hashes}::int4[], ${owners}::int4[]) AS t(h, r)
       WHERE NOT EXISTS (SELECT 1 FROM "ReportFingerprint" f WHERE f.hash = t.h OFFSET ${POSTING_LIMIT - 1} LIMIT 1)
-      ON CONFLICT DO NOTHING`;
-  }
-  const seqs = reports.map((r) => r.seq);
-  const counts = reports.map((r) => r.hashes.length);
-  await prisma.$executeRaw`
-    UPDATE "ReportText" SET "indexHashes" = v.n
-    FROM unnest(${seqs}::int4[], ${counts}::int4[]) AS v(s, n) WHERE "ReportText".seq = v.s`;
+      ON CONFLICT DO NOTHING`,
+  ]);
 }
 
 type Posting = { hash: number; report: number };
@@ -104,6 +106,7 @@ export type IndexedReport = { seq: number; fileId: string; applicationId: string
  */
 export async function indexAndVerify(prisma: Db, report: IndexedReport, prepared: ReportSketch = prepareReport(report.text)): Promise<ReportMatch[]> {
   const hashes = signedHashes(indexHashes(prepared));
+  // Stored before the lookup: of two instances indexing two copies at once, the later lookup sees the other.
   await storeFingerprints(prisma, [{ seq: report.seq, hashes }]);
   return verifyCandidates(prisma, report, prepared, await findCandidates(prisma, report.seq, hashes));
 }
