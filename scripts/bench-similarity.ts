@@ -1,7 +1,8 @@
 /**
  * R-REV-3 bench: quality and speed of the report-similarity engine (app/domain/similarity).
  *
- *   npm run bench:similarity            (tsx scripts/bench-similarity.ts [--reports 2000] [--chars 20000])
+ *   npm run bench:similarity            (tsx scripts/bench-similarity.ts [--reports 2000] [--chars 20000]
+ *                                        [--index-sample 8])
  *
  * 1. Generates its own corpus (seeded, so every run is the same): distinct diagnosis-report-like
  *    originals built from word lists, plus derived copies — verbatim, sentences reordered, 10–40% of
@@ -22,7 +23,8 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { prepareReport, SimilarityIndex } from "../app/domain/similarity/index.ts";
+import { createHash } from "node:crypto";
+import { CANDIDATE_THRESHOLD, INDEX_SAMPLE, prepareReport, SimilarityIndex } from "../app/domain/similarity/index.ts";
 import type { ReportSketch } from "../app/domain/similarity/fingerprint.ts";
 import { compareSketches, FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
 import { generateCorpus, pairKey, truthShares } from "./similarity-corpus.ts";
@@ -102,6 +104,8 @@ async function main() {
   const chars = arg("chars", 20000);
   const sample = Math.min(count, arg("sample", 200));
   const threads = Math.max(1, Math.min(arg("threads", 2), availableParallelism()));
+  const indexSample = arg("index-sample", INDEX_SAMPLE);
+  const candidateThreshold = arg("candidate-threshold", CANDIDATE_THRESHOLD);
 
   let t = performance.now();
   const corpus = generateCorpus(20221220, count, chars);
@@ -116,7 +120,7 @@ async function main() {
   t = performance.now();
   const sketches = await prepareAll(corpus.texts, threads);
   const tPrepared = performance.now();
-  const index = new SimilarityIndex();
+  const index = new SimilarityIndex({ sample: indexSample, candidateThreshold });
   sketches.forEach((s, i) => index.addPrepared(String(i), s));
   const tIndexed = performance.now();
   const pairs = index.findPairs(FLAG_THRESHOLD);
@@ -126,6 +130,18 @@ async function main() {
     `indexing ${count} reports (${threads} thread${threads > 1 ? "s" : ""}): normalize+fingerprint ${fmt((tPrepared - t) / 1000, 2)} s, ` +
       `index ${fmt((tIndexed - tPrepared) / 1000, 2)} s, exact check of ${index.candidatePairs().length} candidates ${fmt((tDone - tIndexed) / 1000, 2)} s ` +
       `→ ${pairs.length} flagged pairs in ${fmt(seconds, 2)} s`,
+  );
+
+  // The flagged pairs with their scores (4 decimals), as one digest: equal digests, equal results.
+  const digest = createHash("sha256")
+    .update(pairs.map((p) => `${p.a}:${p.b}:${p.score.toFixed(4)}`).sort().join("\n"))
+    .digest("hex")
+    .slice(0, 16);
+  const estimateOf = new Map(index.candidatePairs().map((c) => [`${c.a}:${c.b}`, c.estimate]));
+  const lowestEstimate = Math.min(...pairs.map((p) => estimateOf.get(`${p.a}:${p.b}`) ?? 1));
+  console.log(
+    `index sample 1/${indexSample}, candidates from ${candidateThreshold}: ${pairs.length} flagged pairs, digest ${digest}; ` +
+      `lowest candidate estimate of a flagged pair ${fmt(lowestEstimate)}`,
   );
 
   // --- quality ---
@@ -206,7 +222,7 @@ async function main() {
   const perPair = exSeconds / samplePairs;
   const allPairs = (count * (count - 1)) / 2;
   const extrapolated = perPair * allPairs;
-  const sampleIndex = new SimilarityIndex();
+  const sampleIndex = new SimilarityIndex({ sample: indexSample, candidateThreshold });
   sampleSketches.forEach((s, i) => sampleIndex.addPrepared(String(i), s));
   const viaIndex = new Set(sampleIndex.findPairs(FLAG_THRESHOLD).map((p) => pairKey(Number(p.a), Number(p.b))));
   const agreed = [...exhaustive].filter((k) => viaIndex.has(k)).length;

@@ -72,10 +72,11 @@ function CiteButton({ onCite, evidence, label }: { onCite: (evidence: string) =>
   );
 }
 
-function OtherLabel({ other }: { other: ReportMatchView["other"] }) {
+function OtherLabel({ other, roundName }: { other: ReportMatchView["other"]; roundName?: string }) {
   return (
     <span>
       申报编号 <strong>{other.number}</strong>
+      {roundName ? <span data-testid="other-round">（{roundName}）</span> : null}
       {other.organisationName ? (
         <span className="muted">
           （{other.organisationName} · {other.enterpriseName}）
@@ -90,7 +91,7 @@ function ReportMatch({ match, onCite, forStaff }: { match: ReportMatchView; onCi
     <article style={{ ...styles.match, ...(match.flagged ? styles.matchFlagged : {}) }} data-testid="report-match" aria-label={`与 ${match.other.number} 的报告比对`}>
       <div style={styles.head}>
         <div>
-          <OtherLabel other={match.other} />{" "}
+          <OtherLabel other={match.other} roundName={match.otherRoundName} />{" "}
           <span className={`badge ${match.flagged ? "badge--bad" : ""}`}>
             相似度 {formatPercent(match.score)}
             {match.flagged ? " · 疑似雷同" : " · 未达标记阈值"}

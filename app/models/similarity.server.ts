@@ -22,6 +22,7 @@ import {
 } from "~/domain/similarity/evidence.ts";
 import { photoDateFlag } from "~/domain/similarity/photo.ts";
 import { mergeRanges } from "~/domain/similarity/verify.ts";
+import type { SimilarityScope } from "~/utils/similarity-query.ts";
 import type { Prisma } from "~/utils/db.server.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { db } from "~/utils/db.server.ts";
@@ -62,6 +63,7 @@ const otherSelect = {
   diagnosisCompletedOn: true,
   organisation: { select: { name: true } },
   enterprise: { select: { name: true } },
+  round: { select: { name: true } },
 } satisfies Prisma.ApplicationSelect;
 
 type OtherRow = Prisma.ApplicationGetPayload<{ select: typeof otherSelect }>;
@@ -167,6 +169,7 @@ export async function getApplicationSimilarity(applicationId: string, viewer: Si
         coverageTheirs: (mineIsA ? row.coverageB : row.coverageA) ?? 0,
         flagged: row.score >= threshold,
         other: otherApplication(mineIsA ? row.applicationB : row.applicationA, forStaff),
+        otherRoundName: (mineIsA ? row.applicationB : row.applicationA).round.name,
         passageCount: passages.length,
         passages: shown,
       });
@@ -323,6 +326,9 @@ export async function getMatchComparison(matchId: string): Promise<MatchComparis
 export type FlaggedPairFilter = {
   roundId: string;
   kind: "all" | "report" | "photo";
+  /** Where the other application may be: anywhere in the database (default), this round, or a round of
+   *  this round's year. */
+  scope?: SimilarityScope;
   /** Application number, provider or enterprise name (either side). */
   q: string;
 };
@@ -344,8 +350,19 @@ const pairSideSelect = {
   round: { select: { name: true } },
 } satisfies Prisma.ApplicationSelect;
 
-function pairWhere(filter: FlaggedPairFilter, threshold: number): Prisma.SimilarityMatchWhereInput {
-  const inRound: Prisma.SimilarityMatchWhereInput = { OR: [{ applicationA: { roundId: filter.roundId } }, { applicationB: { roundId: filter.roundId } }] };
+function pairWhere(filter: FlaggedPairFilter, round: { id: string; year: number; similarityThreshold: number }): Prisma.SimilarityMatchWhereInput {
+  const threshold = round.similarityThreshold;
+  const scope = filter.scope ?? "all";
+  const inRound: Prisma.SimilarityMatchWhereInput =
+    scope === "round"
+      ? { applicationA: { roundId: filter.roundId }, applicationB: { roundId: filter.roundId } }
+      : scope === "year"
+        ? {
+            OR: [{ applicationA: { roundId: filter.roundId } }, { applicationB: { roundId: filter.roundId } }],
+            applicationA: { round: { year: round.year } },
+            applicationB: { round: { year: round.year } },
+          }
+        : { OR: [{ applicationA: { roundId: filter.roundId } }, { applicationB: { roundId: filter.roundId } }] };
   // Reports: at or above the round's threshold. Photos: every stored pair is the same photo (within
   // PHOTO_MAX_DISTANCE bits of perceptual hash), so every one is flagged.
   const flagged: Prisma.SimilarityMatchWhereInput =
@@ -382,9 +399,9 @@ function toRow(match: Prisma.SimilarityMatchGetPayload<{ include: { applicationA
 /** R-REV-3 item 5: the flagged pairs of a round (either application in it), most alike first. */
 export async function listFlaggedPairs(filter: FlaggedPairFilter, page: { skip: number; take: number } | null) {
   const prisma = await db();
-  const round = await prisma.round.findUnique({ where: { id: filter.roundId }, select: { id: true, similarityThreshold: true } });
+  const round = await prisma.round.findUnique({ where: { id: filter.roundId }, select: { id: true, year: true, similarityThreshold: true } });
   if (!round) return null;
-  const where = pairWhere(filter, round.similarityThreshold);
+  const where = pairWhere(filter, round);
   const [total, rows, waiting, noText] = await Promise.all([
     prisma.similarityMatch.count({ where }),
     prisma.similarityMatch.findMany({

@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseSimilarityQuery(new URL(request.url));
   const round = query.round ? await getRound(query.round) : null;
   if (!round) throw new Response("请选择批次。", { status: 404 });
-  const report = await listFlaggedPairs({ roundId: round.id, kind: query.kind, q: query.q }, null);
+  const report = await listFlaggedPairs({ roundId: round.id, kind: query.kind, scope: query.scope, q: query.q }, null);
   if (!report) throw new Response("批次不存在。", { status: 404 });
   const base = env().publicUrl.replace(/\/$/, "");
   const columns: Column<FlaggedPairRow>[] = [

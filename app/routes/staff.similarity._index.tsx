@@ -10,7 +10,7 @@ import { formatPercent } from "~/domain/similarity/evidence.ts";
 import { currentRound, listRounds } from "~/models/round.server.ts";
 import { listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
-import { parseSimilarityQuery, SIMILARITY_PAGE_SIZE, similarityQueryString, ThresholdSchema } from "~/utils/similarity-query.ts";
+import { parseSimilarityQuery, SIMILARITY_PAGE_SIZE, SIMILARITY_SCOPE_LABELS, similarityQueryString, ThresholdSchema } from "~/utils/similarity-query.ts";
 import { Pagination } from "~/components/pagination.tsx";
 import { RoundField } from "~/components/round-field.tsx";
 
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const roundList = rounds.map((r) => ({ id: r.id, name: r.name }));
   if (!roundId) return { query, roundId: null, rounds: roundList, report: null, pages: 1, queryString: "" };
   const report = await listFlaggedPairs(
-    { roundId, kind: query.kind, q: query.q },
+    { roundId, kind: query.kind, scope: query.scope, q: query.q },
     { skip: (query.page - 1) * SIMILARITY_PAGE_SIZE, take: SIMILARITY_PAGE_SIZE },
   );
   if (!report) throw new Response("批次不存在。", { status: 404 });
@@ -111,7 +111,7 @@ export default function SimilarityReport() {
         ) : null}
       </div>
       <p className="muted small">
-        诊断报告与本批次及往期所有报告比对，现场照片与所有其他申报的照片比对（R-REV-3 明显雷同、抄袭的，不予通过）。点击“对照”查看两份材料的并排比较。
+        诊断报告与本库中所有批次（本批次、往期及其他区县的批次）的报告比对，可按比对范围筛选；现场照片与所有其他申报的照片比对（R-REV-3 明显雷同、抄袭的，不予通过）。点击“对照”查看两份材料的并排比较。
       </p>
       {!roundId || !report ? (
         <p className="empty">尚未创建申报批次。</p>
@@ -143,6 +143,16 @@ export default function SimilarityReport() {
               </select>
             </div>
             <div className="field">
+              <label htmlFor="scope">比对范围</label>
+              <select id="scope" name="scope" defaultValue={query.scope}>
+                {(["all", "year", "round"] as const).map((scope) => (
+                  <option key={scope} value={scope}>
+                    {SIMILARITY_SCOPE_LABELS[scope]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
               <label htmlFor="q">搜索</label>
               <input id="q" name="q" defaultValue={query.q} placeholder="申报编号、服务商或企业名称" />
             </div>
@@ -164,7 +174,7 @@ export default function SimilarityReport() {
                 {report.rows.length === 0 ? (
                   <tr>
                     <td colSpan={6} className="empty">
-                      {query.q || query.kind !== "all" ? "没有符合条件的疑似雷同。" : "本批次没有达到标记阈值的疑似雷同。"}
+                      {query.q || query.kind !== "all" || query.scope !== "all" ? "没有符合条件的疑似雷同。" : "本批次没有达到标记阈值的疑似雷同。"}
                     </td>
                   </tr>
                 ) : (

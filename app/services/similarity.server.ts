@@ -15,48 +15,29 @@
  * over with UPDATE … FOR UPDATE SKIP LOCKED. Nothing slow runs inside a transaction (PGlite is one
  * connection).
  *
- * The index lives in each process's memory and catches up from the database before each use: every
- * report another instance analysed meanwhile is added, and the candidates adding it produces are
- * verified and stored too, so two instances analysing two copies at the same moment still find the pair.
- * Pairs are stored with the smaller file id as A, so whichever instance finds a pair first stores it and
- * the other's insert is skipped.
+ * The index lives in the database, shared by every instance (similarity-index.server.ts): a report's
+ * fingerprints are stored before its candidates are looked up, so two instances analysing two copies at
+ * the same moment still find the pair, and the pair's unique key stores it once. Nothing is kept in
+ * the process and start-up reads nothing; reports analysed before the index moved into the database
+ * are indexed by the worker once, a batch at a time.
  */
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import exifr from "exifr";
 import sharp from "sharp";
 import phash from "sharp-phash";
-import { SimilarityIndex } from "~/domain/similarity/index.ts";
 import { normalizeReport } from "~/domain/similarity/normalize.ts";
 import { bitsToHex, exifLocalTime, hammingDistance, PHOTO_MAX_DISTANCE, photoScore } from "~/domain/similarity/photo.ts";
-import { compareSketches, explain, type SharedPassage } from "~/domain/similarity/verify.ts";
 import { now } from "~/utils/clock.server.ts";
 import type { Db } from "~/utils/db.server.ts";
 import { extractReportText } from "./report-text.server.ts";
+import { indexAndVerify, type ReportMatch, unindexedReports } from "./similarity-index.server.ts";
 import { objectStore } from "./storage.server.ts";
 
-/** Report pairs scoring at least this are stored (the round's threshold, ≥ this, decides what is flagged). */
-export const REPORT_STORE_FLOOR = 0.2;
-/** Shared passages kept per pair (the longest). */
-const MAX_PASSAGES = 300;
+export { REPORT_STORE_FLOOR } from "./similarity-index.server.ts";
 const LEASE_MS = 10 * 60_000;
 
 type Claim = { id: string; fileId: string; applicationId: string };
-
-type IndexState = {
-  index: SimilarityIndex;
-  applicationOf: Map<string, string>;
-};
-const indexes = new WeakMap<Db, IndexState>();
-
-function stateFor(prisma: Db): IndexState {
-  let state = indexes.get(prisma);
-  if (!state) {
-    state = { index: new SimilarityIndex(), applicationOf: new Map() };
-    indexes.set(prisma, state);
-  }
-  return state;
-}
 
 async function readAll(stream: Readable): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -121,50 +102,7 @@ async function claim(prisma: Db, table: "ReportText" | "PhotoFingerprint", mater
 // ---------------------------------------------------------------------------------------------------
 // Reports
 
-type PendingMatch = {
-  fileAId: string;
-  fileBId: string;
-  applicationAId: string;
-  applicationBId: string;
-  score: number;
-  coverageA: number;
-  coverageB: number;
-  passages: SharedPassage[];
-};
-
-/** Indexes one report and verifies the candidates it yields against reports of other applications. */
-async function indexAndVerify(prisma: Db, state: IndexState, fileId: string, applicationId: string, text: string, known: Set<string>) {
-  const candidates = state.index.add(fileId, text);
-  state.applicationOf.set(fileId, applicationId);
-  const found: PendingMatch[] = [];
-  if (candidates.length === 0) return found;
-  const mine = normalizeReport(text);
-  for (const candidate of candidates) {
-    const otherApplication = state.applicationOf.get(candidate.docId);
-    if (!otherApplication || otherApplication === applicationId) continue;
-    const [fileAId, fileBId] = fileId < candidate.docId ? [fileId, candidate.docId] : [candidate.docId, fileId];
-    if (known.has(`${fileAId}:${fileBId}`)) continue;
-    const similarity = state.index.compare(fileAId, fileBId);
-    if (similarity.score < REPORT_STORE_FLOOR) continue;
-    const other = await prisma.reportText.findUnique({ where: { fileId: candidate.docId }, select: { text: true } });
-    if (!other) continue;
-    const theirs = normalizeReport(other.text);
-    const evidence = fileAId === fileId ? explain(mine, theirs, similarity) : explain(theirs, mine, similarity);
-    const passages = [...evidence.passages].sort((x, y) => y.length - x.length).slice(0, MAX_PASSAGES).sort((x, y) => x.a.start - y.a.start);
-    found.push({
-      fileAId,
-      fileBId,
-      applicationAId: fileAId === fileId ? applicationId : otherApplication,
-      applicationBId: fileAId === fileId ? otherApplication : applicationId,
-      score: evidence.score,
-      coverageA: evidence.coverageA,
-      coverageB: evidence.coverageB,
-      passages,
-    });
-    known.add(`${fileAId}:${fileBId}`);
-  }
-  return found;
-}
+type PendingMatch = ReportMatch;
 
 async function storeMatches(prisma: Db, kind: "report" | "photo", matches: PendingMatch[]) {
   if (matches.length === 0) return;
@@ -185,29 +123,7 @@ async function storeMatches(prisma: Db, kind: "report" | "photo", matches: Pendi
   });
 }
 
-async function knownPairs(prisma: Db, kind: "report" | "photo"): Promise<Set<string>> {
-  const rows = await prisma.similarityMatch.findMany({ where: { kind }, select: { fileAId: true, fileBId: true } });
-  return new Set(rows.map((r) => `${r.fileAId}:${r.fileBId}`));
-}
-
-/** Brings this process's index up to date with every report analysed so far (by any instance). */
-async function catchUp(prisma: Db, state: IndexState, known: Set<string>) {
-  const rows = await prisma.reportText.findMany({ where: { status: "done" }, select: { fileId: true, applicationId: true }, orderBy: { analysedAt: "asc" } });
-  const missing = rows.filter((r) => !state.index.has(r.fileId));
-  for (let i = 0; i < missing.length; i += 50) {
-    const batch = await prisma.reportText.findMany({
-      where: { fileId: { in: missing.slice(i, i + 50).map((r) => r.fileId) } },
-      select: { fileId: true, applicationId: true, text: true },
-    });
-    for (const row of batch) {
-      if (state.index.has(row.fileId)) continue;
-      await storeMatches(prisma, "report", await indexAndVerify(prisma, state, row.fileId, row.applicationId, row.text, known));
-      await new Promise((resolve) => setImmediate(resolve)); // let requests through between reports
-    }
-  }
-}
-
-async function analyseReport(prisma: Db, state: IndexState, item: Claim, known: Set<string>) {
+async function analyseReport(prisma: Db, item: Claim) {
   let result: Awaited<ReturnType<typeof extractReportText>>;
   try {
     const { bytes, contentType } = await readFile(prisma, item.fileId);
@@ -222,14 +138,23 @@ async function analyseReport(prisma: Db, state: IndexState, item: Claim, known: 
     });
     return;
   }
-  await catchUp(prisma, state, known);
-  const matches = state.index.has(item.fileId) ? [] : await indexAndVerify(prisma, state, item.fileId, item.applicationId, result.text, known);
-  await prisma.reportText.update({
+  // The text first: once the fingerprints are stored another instance may verify against it.
+  const { seq } = await prisma.reportText.update({
     where: { id: item.id },
-    data: { status: "done", text: result.text, contentLength: normalizeReport(result.text).contentLength, pages: result.pages, analysedAt: now() },
+    data: { text: result.text, contentLength: normalizeReport(result.text).contentLength, pages: result.pages },
+    select: { seq: true },
   });
+  const matches = await indexAndVerify(prisma, { seq, fileId: item.fileId, applicationId: item.applicationId, text: result.text });
+  await prisma.reportText.update({ where: { id: item.id }, data: { status: "done", analysedAt: now() } });
   // After the row is done, so that the match never names a report another instance cannot read.
   await storeMatches(prisma, "report", matches);
+}
+
+/** Indexes (once) reports analysed before the index moved into the database. */
+async function indexEarlierReports(prisma: Db, limit: number): Promise<number> {
+  const reports = await unindexedReports(prisma, limit);
+  for (const report of reports) await storeMatches(prisma, "report", await indexAndVerify(prisma, report));
+  return reports.length;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -324,15 +249,12 @@ async function analysePhoto(prisma: Db, item: Claim) {
 
 /** Analyses what is waiting (up to the limits); returns how many reports and photos it analysed. */
 export async function runSimilarityOnce(prisma: Db, limits: { reports?: number; photos?: number } = {}) {
-  const state = stateFor(prisma);
   const reports = await claim(prisma, "ReportText", "M8", limits.reports ?? 5);
-  if (reports.length > 0) {
-    const known = await knownPairs(prisma, "report");
-    for (const item of reports) await analyseReport(prisma, state, item, known);
-  }
+  for (const item of reports) await analyseReport(prisma, item);
+  const earlier = reports.length < (limits.reports ?? 5) ? await indexEarlierReports(prisma, limits.reports ?? 5) : 0;
   const photos = await claim(prisma, "PhotoFingerprint", "M5", limits.photos ?? 20);
   for (const item of photos) await analysePhoto(prisma, item);
-  return { reports: reports.length, photos: photos.length };
+  return { reports: reports.length + earlier, photos: photos.length };
 }
 
 /** Runs until nothing is waiting (tests, maintenance). */

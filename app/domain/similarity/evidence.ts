@@ -37,6 +37,9 @@ export type ReportMatchView = {
   coverageTheirs: number;
   flagged: boolean;
   other: OtherApplication;
+  /** The round of the other application (experts see it too): a copy may come from an earlier round or
+   *  another district's round in the same database. */
+  otherRoundName?: string;
   /** Number of shared passages in all. */
   passageCount: number;
   /** The longest shared passages, in this report's order. */
@@ -148,7 +151,7 @@ export function citeEvidence(match: ReportMatchView | PhotoMatchView): string {
   if (match.kind === "report") {
     const longest = [...match.passages].sort((a, b) => b.length - a.length)[0];
     const lines = [
-      `本申报的诊断报告与申报编号 ${match.other.number} 的诊断报告明显雷同：相似度 ${formatPercent(match.score)}` +
+      `本申报的诊断报告与申报编号 ${match.other.number}${match.otherRoundName ? `（${match.otherRoundName}）` : ""} 的诊断报告明显雷同：相似度 ${formatPercent(match.score)}` +
         `（本报告 ${formatPercent(match.coverageMine)} 的内容见于对方报告，对方报告 ${formatPercent(match.coverageTheirs)} 的内容见于本报告），共 ${match.passageCount} 处相同段落。`,
     ];
     if (longest) lines.push(`相同段落示例：“${quote(longest.mine.match)}”`);
