@@ -18,6 +18,8 @@ export interface ObjectStore {
   put(key: string, body: Readable, contentType: string): Promise<void>;
   get(key: string): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** Throws when the store cannot be reached or written (readiness check, /readyz). */
+  checkReachable(): Promise<void>;
 }
 
 export class FolderStore implements ObjectStore {
@@ -46,6 +48,10 @@ export class FolderStore implements ObjectStore {
   }
   async delete(key: string) {
     await fs.promises.rm(this.pathOf(key), { force: true });
+  }
+  async checkReachable() {
+    await fs.promises.mkdir(this.root, { recursive: true });
+    await fs.promises.access(this.root, fs.constants.W_OK);
   }
 }
 
@@ -96,6 +102,9 @@ export class S3Store implements ObjectStore {
   }
   async delete(key: string) {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+  }
+  async checkReachable() {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
   }
   destroy() {
     this.client.destroy();
