@@ -48,6 +48,15 @@ describe("operations: production mode, request log, health", () => {
       status: 200,
       durationMs: expect.any(Number),
     });
+    // Late mail: counted on the dashboard, listed with 重新发送 on /staff/mail.
+    await prisma.outboxMessage.create({ data: { to: "late@example.com", subject: "迟到的邮件", text: "x", attempts: 12, lastError: "connect ECONNREFUSED" } });
+    const dashboard = await (await fetch(`${portal.url}/staff`, { headers: { Cookie: cookie } })).text();
+    expect(dashboard).toMatch(/有 <!-- -->1<!-- --> 封邮件延迟或发送失败|有 1 封邮件延迟或发送失败/);
+    const mailPage = await (await fetch(`${portal.url}/staff/mail`, { headers: { Cookie: cookie } })).text();
+    expect(mailPage).toContain("late@example.com");
+    expect(mailPage).toContain("迟到的邮件");
+    expect(mailPage).toContain("重新发送");
+
     // Each request its own id.
     const again = await fetch(`${portal.url}/`);
     expect(again.headers.get("x-request-id")).not.toBe(requestId);
