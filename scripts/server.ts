@@ -22,6 +22,8 @@ import { ConfigError, env } from "../app/utils/env.server.ts";
 import { checkSameOrigin } from "../app/utils/csrf.server.ts";
 import { requestLog } from "../app/utils/request-log.server.ts";
 import { healthRoutes } from "../app/utils/health.server.ts";
+import { continueCheck, uploadLimit } from "../app/utils/upload-limit.server.ts";
+import { startHousekeeping } from "../app/services/housekeeping.server.ts";
 import { pendingMigrations, withMigrationLock } from "../app/utils/migrations.server.ts";
 
 // Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
@@ -83,12 +85,14 @@ async function main() {
   if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));
   const stopMail = startMailWorker(db);
   const stopSimilarity = startSimilarityWorker(db);
+  const stopHousekeeping = startHousekeeping(store);
 
   const build: ServerBuild = await import(path.join(root, "build/index.js"));
   const app = express();
   app.disable("x-powered-by");
   if (config.TRUST_PROXY) app.set("trust proxy", true);
   app.use(requestLog({ trustIncomingId: config.TRUST_PROXY }));
+  app.use(uploadLimit({ maxFileBytes: config.maxUploadBytes }));
   app.use((req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("X-Frame-Options", "SAMEORIGIN");
@@ -123,6 +127,7 @@ async function main() {
         `邮件：${config.SMTP_URL ? "SMTP" : path.resolve(config.DATA_DIR, "mail")}；${Date.now() - started} ms）`,
     );
   });
+  continueCheck(server, { maxFileBytes: config.maxUploadBytes });
 
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -132,6 +137,7 @@ async function main() {
     server.closeAllConnections();
     await stopMail();
     await stopSimilarity();
+    stopHousekeeping();
     await closeDatabase();
     process.exit(0);
   };
