@@ -3,6 +3,7 @@
  * once: on PostgreSQL a session advisory lock held (on its own connection) while one instance checks and
  * migrates; the others wait, then find nothing pending. PGlite has one process per folder anyway.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -44,4 +45,14 @@ export async function withMigrationLock<T>(databaseUrl: string, migrate: () => P
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
     await client.end();
   }
+}
+
+/** Applies the pending migrations with Prisma's CLI (the database must not be open in this process on PGlite). */
+export function runMigrateDeploy(root: string): { ok: boolean; output: string } {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy", "--config", "prisma/prisma.config.ts"],
+    { cwd: root, env: process.env, encoding: "utf8" },
+  );
+  return { ok: result.status === 0, output: `${result.stdout}\n${result.stderr}` };
 }
