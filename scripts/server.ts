@@ -5,7 +5,6 @@
  * otherwise). Same shape as React Router 7's Express server (README, decision 1).
  */
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -21,6 +20,11 @@ import { acquireDataFolderLock, databaseTarget, DataFolderLockedError } from "..
 import { closeDatabase, db } from "../app/utils/db.server.ts";
 import { ConfigError, env } from "../app/utils/env.server.ts";
 import { checkSameOrigin } from "../app/utils/csrf.server.ts";
+import { requestLog } from "../app/utils/request-log.server.ts";
+import { healthRoutes } from "../app/utils/health.server.ts";
+import { continueCheck, uploadLimit } from "../app/utils/upload-limit.server.ts";
+import { startHousekeeping } from "../app/services/housekeeping.server.ts";
+import { pendingMigrations, withMigrationLock } from "../app/utils/migrations.server.ts";
 
 // Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
 // computes wrongly west of UTC).
@@ -53,22 +57,8 @@ if (target.kind === "pglite") {
   process.env.PORTAL_LOCK_OWNER = String(process.pid);
 }
 
-async function pendingMigrations(): Promise<string[]> {
-  const dir = path.join(root, "prisma", "migrations");
-  const wanted = fs.readdirSync(dir).filter((name) => fs.statSync(path.join(dir, name)).isDirectory());
-  const prisma = await db();
-  try {
-    const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
-      SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
-    const applied = new Set(rows.map((r) => r.migration_name));
-    return wanted.filter((name) => !applied.has(name));
-  } catch {
-    return wanted; // no migrations table yet
-  }
-}
-
 async function migrate() {
-  const pending = await pendingMigrations();
+  const pending = await pendingMigrations(await db(), root);
   if (pending.length === 0) return;
   // The CLI opens the database itself: close ours first (PGlite is one instance per folder).
   await closeDatabase();
@@ -81,8 +71,12 @@ async function migrate() {
   if (result.status !== 0) fail(`数据库迁移失败 / migration failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+let stopping = false;
+
 async function main() {
-  await migrate();
+  // Several instances on one PostgreSQL: one migrates while the others wait, then find nothing to do.
+  if (target.kind === "postgres") await withMigrationLock(target.url, migrate);
+  else await migrate();
   const prisma = await db();
   const seeded = await seed(prisma, { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
   for (const name of seeded.created) console.log(`已载入：${name}`);
@@ -91,11 +85,14 @@ async function main() {
   if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));
   const stopMail = startMailWorker(db);
   const stopSimilarity = startSimilarityWorker(db);
+  const stopHousekeeping = startHousekeeping(store);
 
   const build: ServerBuild = await import(path.join(root, "build/index.js"));
   const app = express();
   app.disable("x-powered-by");
   if (config.TRUST_PROXY) app.set("trust proxy", true);
+  app.use(requestLog({ trustIncomingId: config.TRUST_PROXY }));
+  app.use(uploadLimit({ maxFileBytes: config.maxUploadBytes }));
   app.use((req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("X-Frame-Options", "SAMEORIGIN");
@@ -117,9 +114,7 @@ async function main() {
   });
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.get("/healthz", (_req, res) => {
-    res.type("text/plain").send("ok");
-  });
+  app.use(healthRoutes({ root, draining: () => stopping }));
   const handleRequest = createRequestHandler({ build, mode: config.NODE_ENV === "production" ? "production" : "development" });
   // Each request in its own scope, so that a page's loaders share what they look up (the session user).
   app.all("*", (req, res, next) => inRequestScope(() => handleRequest(req, res, next)));
@@ -132,8 +127,8 @@ async function main() {
         `邮件：${config.SMTP_URL ? "SMTP" : path.resolve(config.DATA_DIR, "mail")}；${Date.now() - started} ms）`,
     );
   });
+  continueCheck(server, { maxFileBytes: config.maxUploadBytes });
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -142,6 +137,7 @@ async function main() {
     server.closeAllConnections();
     await stopMail();
     await stopSimilarity();
+    stopHousekeeping();
     await closeDatabase();
     process.exit(0);
   };

@@ -15,6 +15,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    env: { TZ: "UTC" },
+    env: { TZ: "UTC", LOG_LEVEL: "silent" },
   },
 });

@@ -13,7 +13,7 @@ function writtenActions(): Set<string> {
       if (statSync(path).isDirectory()) walk(path);
       else if (/\.server\.ts$/.test(name)) {
         const source = readFileSync(path, "utf8");
-        for (const m of source.matchAll(/"((?:organisation|user|round|seed|application|material|expert|assignment|review|payout_batch)\.[a-z_]+)"/g)) {
+        for (const m of source.matchAll(/"((?:organisation|user|round|seed|application|material|expert|assignment|review|payout_batch|mail)\.[a-z_]+)"/g)) {
           found.add(m[1]!);
         }
       }

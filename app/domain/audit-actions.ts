@@ -56,6 +56,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "application.add_to_batch": "编入拨付批次",
   "application.remove_from_batch": "移出拨付批次",
   "application.mark_paid": "确认已拨付",
+  // Mail
+  "mail.resend": "重新发送邮件",
 };
 
 export function auditActionLabel(action: string): string {

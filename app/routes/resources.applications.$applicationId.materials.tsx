@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { isMaterialId, isPhotoTag, MATERIALS } from "~/domain/materials.ts";
 import { attachMaterial, getOwnApplication, NotEditableError, requireMaterialChangeable } from "~/models/application.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
-import { streamChunks, UploadRejectedError } from "~/services/storage.server.ts";
+import { streamChunks, UploadRejectedError, UploadTooLargeError } from "~/services/storage.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 
 /**
@@ -43,6 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       material: { id: row.id, fileId: file.id, fileName: file.fileName, size: file.size, sha256: file.sha256, contentType: file.contentType, photoTag: row.photoTag },
     });
   } catch (error) {
+    if (error instanceof UploadTooLargeError) return refuse(error.message, 413);
     if (error instanceof UploadRejectedError) return refuse(error.message);
     if (error instanceof NotEditableError) return refuse(error.message, 409);
     throw error;

@@ -5,6 +5,7 @@ import { PayoutBlockersTable } from "~/components/payout-blockers.tsx";
 import { applicationListSearch, parseApplicationListQuery } from "~/domain/application-list.ts";
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
 import { chooseRound, claimAttempts, deskCounts, roundChoices, roundDashboard } from "~/models/application-list.server.ts";
+import { delayedMailCount } from "~/models/outbox.server.ts";
 import { payoutBlockers } from "~/models/payout.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
@@ -22,11 +23,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff", "approver"] });
   const query = QuerySchema.parse({ round: new URL(request.url).searchParams.get("round") || undefined });
   const [rounds, round] = await Promise.all([roundChoices(), chooseRound(query.round)]);
-  const [counts, dashboard, attempts, blockers] = await Promise.all([
+  const isStaff = user.roles.includes("staff");
+  const [counts, dashboard, attempts, blockers, delayedMail] = await Promise.all([
     deskCounts(),
     round ? roundDashboard(round.id) : null,
     round ? claimAttempts(round.id) : [],
     round ? payoutBlockers(round.id, { limit: BLOCKERS_SHOWN }) : [],
+    isStaff ? delayedMailCount() : 0,
   ]);
   const serverNow = now();
   // R-DATE-1: days and hours to the submission deadline, from the server's clock.
@@ -34,7 +37,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Issue 6: the round's disbursement deadline (拨付截止), when staff have set one.
   const disbursementLeft = round?.disbursementDeadline ? countdown(serverNow, round.disbursementDeadline) : null;
   return {
-    isStaff: user.roles.includes("staff"),
+    isStaff,
+    /** Mail late or failing (README decision 4), listed at /staff/mail. */
+    delayedMail,
     rounds,
     dashboard,
     deadlineLeft: left && { closed: left.closed, days: left.days, hours: left.hours, at: formatShanghai(round?.deadline ?? serverNow) },
@@ -96,6 +101,11 @@ export default function StaffDashboard() {
           </Form>
         ) : null}
       </div>
+      {data.delayedMail > 0 ? (
+        <p className="notice notice--warning" data-testid="delayed-mail-count">
+          有 {data.delayedMail} 封邮件延迟或发送失败，系统正在自动重试。<Link to="/staff/mail">查看邮件发送情况</Link>
+        </p>
+      ) : null}
       {round ? (
         <p className="notice notice--info">
           {round.isDemo ? <span className="badge badge--demo">演示</span> : null} {round.name}：

@@ -15,6 +15,7 @@ import { z } from "zod";
 import type { Db, Tx } from "~/utils/db.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { env } from "~/utils/env.server.ts";
+import { logger, logError } from "./logger.server.ts";
 import { objectStore } from "./storage.server.ts";
 
 const attachmentSchema = z.array(z.object({ filename: z.string(), storageKey: z.string(), contentType: z.string() }));
@@ -39,8 +40,13 @@ export function mailTransport(): { transporter: Transporter; kind: "smtp" | "fol
   return { transporter: nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }), kind: "folder" };
 }
 
-const MAX_ATTEMPTS = 10;
-const backoffMs = (attempts: number) => Math.min(60 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1));
+/**
+ * Retries: fast at first (5 s, 10 s, 20 s … for about ten minutes), then every 15 minutes for as long as it
+ * takes. A message is never given up (README decision 4: a mail outage loses no mail); the ones that are
+ * late or failing are listed for staff at /staff/mail, who can send one again at once.
+ */
+export const RETRY_CAP_MS = 15 * 60_000;
+export const retryDelayMs = (attempts: number) => Math.min(RETRY_CAP_MS, 5_000 * 2 ** Math.max(0, attempts - 1));
 const LEASE_MS = 5 * 60_000;
 
 type Claimed = { id: string; to: string; subject: string; text: string; attachments: unknown; attempts: number };
@@ -48,6 +54,7 @@ type Claimed = { id: string; to: string; subject: string; text: string; attachme
 /**
  * Delivers the messages that are due. Returns how many were sent and how many failed this time.
  * A claimed row is leased (nextAttemptAt moved ahead) so a crashed sender's rows come back later.
+ * Each message's attempt is one line in the log.
  */
 export async function deliverDueMail(
   prisma: Db,
@@ -67,6 +74,7 @@ export async function deliverDueMail(
   let sent = 0;
   let failed = 0;
   for (const message of claimed) {
+    const started = performance.now();
     try {
       const attachments = await Promise.all(
         attachmentSchema.parse(message.attachments).map(async (a) => ({
@@ -85,17 +93,22 @@ export async function deliverDueMail(
       if (transport.kind === "folder") await writeEml(message.id, info);
       await prisma.outboxMessage.update({ where: { id: message.id }, data: { status: "sent", sentAt: now(), lastError: null } });
       sent++;
+      logger().info({ job: "mail", messageId: message.id, attempt: message.attempts, outcome: "sent", durationMs: Math.round(performance.now() - started) }, "job");
     } catch (error) {
       failed++;
-      const giveUp = message.attempts >= MAX_ATTEMPTS;
+      const nextAttemptAt = new Date(now().getTime() + retryDelayMs(message.attempts));
       await prisma.outboxMessage.update({
         where: { id: message.id },
         data: {
-          status: giveUp ? "failed" : "pending",
+          status: "pending",
           lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error),
-          nextAttemptAt: new Date(now().getTime() + backoffMs(message.attempts)),
+          nextAttemptAt,
         },
       });
+      logger().warn(
+        { job: "mail", messageId: message.id, attempt: message.attempts, outcome: "retry", nextAttemptAt, err: error, durationMs: Math.round(performance.now() - started) },
+        "job",
+      );
     }
   }
   return { sent, failed };
@@ -124,7 +137,7 @@ export function startMailWorker(getDb: () => Promise<Db>, intervalMs = env().MAI
   const tick = async () => {
     if (stopped) return;
     running = deliverDueMail(await getDb(), transport).catch((error: unknown) => {
-      console.warn("mail worker:", error instanceof Error ? error.message : error);
+      logError(error, "mail worker");
     });
     await running;
     if (!stopped) timer = setTimeout(tick, intervalMs);

@@ -30,6 +30,7 @@ import { normalizeReport } from "~/domain/similarity/normalize.ts";
 import { bitsToHex, exifLocalTime, hammingDistance, PHOTO_MAX_DISTANCE, photoScore } from "~/domain/similarity/photo.ts";
 import { now } from "~/utils/clock.server.ts";
 import type { Db } from "~/utils/db.server.ts";
+import { logError, logger } from "./logger.server.ts";
 import { extractReportText } from "./report-text.server.ts";
 import { indexAndVerify, type ReportMatch, unindexedReports } from "./similarity-index.server.ts";
 import { objectStore } from "./storage.server.ts";
@@ -278,11 +279,13 @@ export function startSimilarityWorker(getDb: () => Promise<Db>, intervalMs = 500
       // Keep going while there is work, a batch at a time.
       for (;;) {
         if (stopped) return;
+        const started = performance.now();
         const done = await runSimilarityOnce(prisma);
         if (done.reports === 0 && done.photos === 0) return;
+        logger().info({ job: "similarity", ...done, durationMs: Math.round(performance.now() - started) }, "job");
       }
     })().catch((error: unknown) => {
-      console.warn("similarity worker:", error instanceof Error ? error.message : error);
+      logError(error, "similarity worker");
     });
     await running;
     if (!stopped) timer = setTimeout(tick, intervalMs);

@@ -18,6 +18,8 @@ export interface ObjectStore {
   put(key: string, body: Readable, contentType: string): Promise<void>;
   get(key: string): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** Throws when the store cannot be reached or written (readiness check, /readyz). */
+  checkReachable(): Promise<void>;
 }
 
 export class FolderStore implements ObjectStore {
@@ -46,6 +48,33 @@ export class FolderStore implements ObjectStore {
   }
   async delete(key: string) {
     await fs.promises.rm(this.pathOf(key), { force: true });
+  }
+  /**
+   * Removes the `*.part` files of uploads that never finished (a process killed mid-upload) once they are
+   * older than `olderThanMs`; a part file in use is younger. Returns how many were removed.
+   */
+  async removeStaleParts(olderThanMs: number, at = Date.now()): Promise<number> {
+    let removed = 0;
+    const walk = async (dir: string) => {
+      const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.name.endsWith(".part")) {
+          const stat = await fs.promises.stat(full).catch(() => null);
+          if (stat && at - stat.mtimeMs > olderThanMs) {
+            await fs.promises.rm(full, { force: true });
+            removed++;
+          }
+        }
+      }
+    };
+    await walk(this.root);
+    return removed;
+  }
+  async checkReachable() {
+    await fs.promises.mkdir(this.root, { recursive: true });
+    await fs.promises.access(this.root, fs.constants.W_OK);
   }
 }
 
@@ -97,6 +126,9 @@ export class S3Store implements ObjectStore {
   async delete(key: string) {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
   }
+  async checkReachable() {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+  }
   destroy() {
     this.client.destroy();
   }
@@ -139,6 +171,14 @@ export class UploadRejectedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UploadRejectedError";
+  }
+}
+
+/** The file passed the size limit: the request is answered 413 at once (nothing more of it is read here). */
+export class UploadTooLargeError extends UploadRejectedError {
+  constructor(message: string) {
+    super(message);
+    this.name = "UploadTooLargeError";
   }
 }
 
@@ -255,11 +295,8 @@ export async function storeUpload(options: {
     await store.put(key, Readable.from(checked()), contentType);
   } catch (error) {
     await store.delete(key).catch(() => {});
-    if (tooLarge) {
-      // Drain what the client still sends so the response can be read.
-      for (;;) if ((await iterator.next()).done) break;
-      throw new UploadRejectedError(limitMessage);
-    }
+    // Not drained here: the server reads a bounded remainder and closes the connection (upload-limit.server.ts).
+    if (tooLarge) throw new UploadTooLargeError(limitMessage);
     throw error;
   }
   if (contentType === "application/pdf" && !tail.includes("%%EOF")) {

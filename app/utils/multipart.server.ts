@@ -11,7 +11,7 @@ import {
   MaxPartSizeExceededError,
 } from "@remix-run/node";
 import { saveUpload } from "~/models/stored-file.server.ts";
-import { UploadRejectedError, type AcceptedType } from "~/services/storage.server.ts";
+import { UploadRejectedError, UploadTooLargeError, type AcceptedType } from "~/services/storage.server.ts";
 
 export type UploadField = { purpose: "licences" | "materials" | "imports"; accepted?: readonly AcceptedType[] };
 
@@ -38,6 +38,8 @@ export async function parseFormWithUploads(
       uploaded[name] = { id: file.id, fileName: file.fileName };
       return file.id;
     } catch (error) {
+      // Over the size limit: 413 at once, without reading the rest (the server closes the connection).
+      if (error instanceof UploadTooLargeError) throw new Response(error.message, { status: 413 });
       if (!(error instanceof UploadRejectedError)) throw error;
       uploadErrors[name] = error.message;
       for await (const _ of data) void _;

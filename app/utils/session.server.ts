@@ -11,6 +11,7 @@ import type { OrganisationStatus, Role, UserStatus } from "~/generated/prisma/en
 import { now } from "./clock.server.ts";
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
+import { noteRequestUser } from "~/services/logger.server.ts";
 import { oncePerRequest } from "./request-scope.server.ts";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -116,6 +117,7 @@ async function lookUpSessionUser(request: Request) {
     FROM "Session" s JOIN "User" u ON u.id = s."userId" LEFT JOIN "Organisation" o ON o.id = u."organisationId"
     WHERE s.id = ${id}`;
   if (!row || row.expiresAt <= now() || row.status !== "active") return null;
+  noteRequestUser(row.id);
   return {
     id: row.id,
     name: row.name,

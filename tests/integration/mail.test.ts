@@ -4,7 +4,8 @@
  */
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliverDueMail, enqueueMail } from "~/services/mail.server.ts";
+import { delayedMail, delayedMailCount, resendMail } from "~/models/outbox.server.ts";
+import { deliverDueMail, enqueueMail, RETRY_CAP_MS } from "~/services/mail.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 import { startSmtp } from "../utils/smtp-server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
@@ -53,6 +54,44 @@ describe.each(VARIANTS)("mail outbox on %s", (variant) => {
     expect(smtp.messages[0]?.text).toContain("贵单位已通过审核");
     expect(await prisma.outboxMessage.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ status: "sent", attempts: 2 });
     expect(await deliverDueMail(prisma, up)).toEqual({ sent: 0, failed: 0 }); // sent once, never twice
+    down.transporter.close();
+    up.transporter.close();
+    await smtp.stop();
+  });
+
+  it("a long outage: retried at a capped interval, never given up, listed for staff, 重新发送 delivers once the server is back", async () => {
+    await prisma.$transaction((tx) => enqueueMail(tx, { to: "long-outage@example.com", subject: "补正通知", text: "请补正材料。" }));
+    const probe = await startSmtp();
+    const port = probe.port;
+    await probe.stop();
+    const down = { transporter: nodemailer.createTransport(`smtp://127.0.0.1:${port}`), kind: "smtp" as const };
+    const message = await prisma.outboxMessage.findFirstOrThrow({ where: { to: "long-outage@example.com" } });
+    // Thirty failed attempts (hours of outage, well past the fast retries): still pending, next try at most 15 min away.
+    for (let attempt = 1; attempt <= 30; attempt++) {
+      await prisma.outboxMessage.update({ where: { id: message.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+      const before = Date.now();
+      expect(await deliverDueMail(prisma, down)).toMatchObject({ failed: 1 });
+      const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: message.id } });
+      expect(row).toMatchObject({ status: "pending", attempts: attempt });
+      expect(row.nextAttemptAt.getTime() - before).toBeLessThanOrEqual(RETRY_CAP_MS + 1000);
+      if (attempt >= 10) expect(row.nextAttemptAt.getTime() - before).toBeGreaterThan(RETRY_CAP_MS - 5000);
+    }
+    // Staff see it: recipient, subject, attempts, last error; the dashboard counts it.
+    const listed = (await delayedMail()).find((m) => m.id === message.id);
+    expect(listed).toMatchObject({ to: "long-outage@example.com", subject: "补正通知", attempts: 30 });
+    expect(listed?.lastError).toMatch(/ECONNREFUSED/);
+    expect(await delayedMailCount()).toBeGreaterThanOrEqual(1);
+
+    // The server comes back; 重新发送 makes it due now (recorded, R-LOG-1), the worker delivers it once.
+    const smtp = await startSmtp(port);
+    const up = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
+    expect(await deliverDueMail(prisma, up)).toEqual({ sent: 0, failed: 0 }); // not due for up to 15 minutes
+    expect(await resendMail({ id: "staff-1", name: "工作人员" }, message.id)).toBe(true);
+    expect(await prisma.auditEntry.count({ where: { action: "mail.resend", entityId: message.id } })).toBe(1);
+    expect(await deliverDueMail(prisma, up)).toEqual({ sent: 1, failed: 0 });
+    expect(smtp.messages.map((m) => m.subject)).toEqual(["补正通知"]);
+    expect((await delayedMail()).find((m) => m.id === message.id)).toBeUndefined();
+    expect(await resendMail({ id: "staff-1", name: "工作人员" }, message.id)).toBe(false); // sent: nothing to resend
     down.transporter.close();
     up.transporter.close();
     await smtp.stop();
