@@ -72,7 +72,8 @@ async function makeRound(prisma: Db, store: ObjectStore) {
   const report = files.find((m) => m.material === "M8");
   const photo = files.find((m) => m.material === "M5");
   if (report) {
-    await prisma.reportText.create({ data: { fileId: report.fileId, applicationId: application.id, status: "done", text: "诊断报告正文……", contentLength: 7, pages: 1, claimedAt: new Date() } });
+    const text = await prisma.reportText.create({ data: { fileId: report.fileId, applicationId: application.id, status: "done", text: "诊断报告正文……", contentLength: 7, pages: 1, claimedAt: new Date() } });
+    await prisma.reportFingerprint.createMany({ data: [{ hash: 12345, report: text.seq }, { hash: -678, report: text.seq }] });
   }
   if (photo) {
     await prisma.photoFingerprint.create({ data: { fileId: photo.fileId, applicationId: application.id, status: "done", hash: "0123456789abcdef", claimedAt: new Date() } });

@@ -37,7 +37,7 @@ function startPortal(port: number) {
   return { child, output: () => output, exited };
 }
 
-async function waitForHealth(port: number, portal: { output: () => string }, timeoutMs = 90_000) {
+async function waitForHealth(port: number, portal: { output: () => string }, timeoutMs = 180_000) {
   const start = Date.now();
   for (;;) {
     try {
@@ -123,5 +123,5 @@ describe("the embedded default (npm start)", () => {
     expect(relogin.status).toBe(302);
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
-  }, 240_000);
+  }, 420_000);
 });
