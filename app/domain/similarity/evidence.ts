@@ -8,6 +8,7 @@
  * photo of a photo pair with its capture date. The other application's provider and enterprise names
  * are shown to staff only (`other.organisationName` / `other.enterpriseName` are null for experts).
  */
+import { foldForDisplay } from "./normalize.ts";
 import { PHOTO_DATE_FLAG_LABELS, type PhotoDateFlag } from "./photo.ts";
 
 export type TextRange = { start: number; end: number };
@@ -99,7 +100,9 @@ export function formatPercent(share: number): string {
  * The text of a range with up to `context` characters on each side (cut at a line break), the matched
  * text cut to `maxMatch` characters.
  */
-export function excerpt(text: string, range: TextRange, context = 40, maxMatch = 400): Excerpt {
+export function excerpt(stored: string, range: TextRange, context = 40, maxMatch = 400): Excerpt {
+  // Text stored before cleaning may carry Kangxi radicals (⾠ for 辰): fold them, offsets unchanged.
+  const text = foldForDisplay(stored);
   const start = Math.max(0, Math.min(range.start, text.length));
   const end = Math.max(start, Math.min(range.end, text.length));
   let before = text.slice(Math.max(0, start - context), start);
@@ -116,7 +119,8 @@ export function excerpt(text: string, range: TextRange, context = 40, maxMatch =
 export type Segment = { text: string; highlighted: boolean };
 
 /** The text cut into plain and highlighted segments (ranges may overlap and come in any order). */
-export function segments(text: string, ranges: readonly TextRange[]): Segment[] {
+export function segments(stored: string, ranges: readonly TextRange[]): Segment[] {
+  const text = foldForDisplay(stored);
   const sorted = ranges
     .map((r) => ({ start: Math.max(0, r.start), end: Math.min(text.length, r.end) }))
     .filter((r) => r.end > r.start)
