@@ -13,6 +13,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { seed } from "../seeds/seed.server.ts";
 import { startMailWorker } from "../app/services/mail.server.ts";
+import { startOcrWorker } from "../app/services/ocr.server.ts";
 import { startSimilarityWorker } from "../app/services/similarity.server.ts";
 import { inRequestScope } from "../app/utils/request-scope.server.ts";
 import { objectStore, S3Store } from "../app/services/storage.server.ts";
@@ -91,6 +92,7 @@ async function main() {
   if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));
   const stopMail = startMailWorker(db);
   const stopSimilarity = startSimilarityWorker(db);
+  const stopOcr = startOcrWorker(db);
 
   const build: ServerBuild = await import(path.join(root, "build/index.js"));
   const app = express();
@@ -142,6 +144,7 @@ async function main() {
     server.closeAllConnections();
     await stopMail();
     await stopSimilarity();
+    await stopOcr();
     await closeDatabase();
     process.exit(0);
   };

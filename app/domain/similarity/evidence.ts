@@ -65,7 +65,7 @@ export type PhotoMatchView = {
   theirs: PhotoView;
 };
 
-export type ReportState = "missing" | "pending" | "done" | "no_text" | "failed";
+export type ReportState = "missing" | "pending" | "ocr" | "done" | "no_text" | "failed";
 
 export type ApplicationSimilarityView = {
   applicationId: string;
@@ -75,7 +75,15 @@ export type ApplicationSimilarityView = {
   /** The claimed diagnosis period: contract signed on … diagnosis (report) completed on (Beijing dates). */
   contractSignedOn: string;
   diagnosisCompletedOn: string;
-  report: { state: ReportState; fileName: string | null; pages: number };
+  report: {
+    state: ReportState;
+    fileName: string | null;
+    pages: number;
+    /** How its text was read: the PDF's text layer, OCR of a scan, or both; null until read. */
+    method: "text" | "ocr" | "mixed" | null;
+    /** Mean OCR confidence (0..1) of the pages read by OCR. */
+    ocrConfidence: number | null;
+  };
   reportMatches: ReportMatchView[];
   photos: PhotoView[];
   photoMatches: PhotoMatchView[];
@@ -86,10 +94,19 @@ export type ApplicationSimilarityView = {
 export const REPORT_STATE_LABELS: Record<ReportState, string> = {
   missing: "未上传诊断报告",
   pending: "正在比对，请稍后刷新",
+  ocr: "诊断报告为扫描件，正在进行文字识别（OCR），识别完成后自动比对，请稍后刷新",
   done: "已完成比对",
-  no_text: "诊断报告没有文字层（可能是扫描件），系统无法比对，请专家人工核查是否雷同",
+  no_text: "诊断报告中没有可读取的文字（文字层和文字识别均无结果），系统无法比对，请专家人工核查是否雷同",
   failed: "诊断报告无法读取，系统无法比对，请专家人工核查是否雷同",
 };
+
+/** R-REV-3: what an expert is told of a report whose text was read by OCR; null for a text PDF. */
+export function ocrNotice(report: ApplicationSimilarityView["report"]): string | null {
+  if (report.state !== "done" || (report.method !== "ocr" && report.method !== "mixed")) return null;
+  const how = report.method === "ocr" ? "本报告为扫描件，文字由系统识别（OCR）" : "本报告部分页面为扫描件，其文字由系统识别（OCR）";
+  const confidence = report.ocrConfidence === null ? "" : `，识别置信度 ${formatPercent(report.ocrConfidence)}`;
+  return `${how}${confidence}。比对以识别出的文字为准，个别字词可能识别有误，请对照原件核查。`;
+}
 
 /** Shown as a whole percentage, rounded down so that 0.999 never shows as 100%. */
 export function formatPercent(share: number): string {
