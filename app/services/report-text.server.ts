@@ -139,14 +139,6 @@ export function finish(pages: ReadPage[]): ExtractedReport | { status: "no_text"
   };
 }
 
-/** Reads a report without OCR (a scan is `no_text`); kept for callers that only want the text layer. */
-export async function extractReportText(bytes: Uint8Array, mimeType = "application/pdf"): Promise<ReportTextResult> {
-  const read = await readReport(bytes, mimeType);
-  if (read.status !== "needs_ocr") return read;
-  const pages = [...read.textPages.values()];
-  return pages.length > 0 ? finish(pages) : { status: "no_text", text: "", pages: read.pages };
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The portal: cached by SHA-256, OCR queued
 
