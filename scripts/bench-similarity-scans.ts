@@ -165,6 +165,6 @@ export async function benchScans(options: { chars?: number; log?: (line: string)
       `pairs with a scan: recall ${scans.recall.toFixed(3)} precision ${scans.precision.toFixed(3)} (${scans.positives} copies); ` +
       `distinct reports sharing only seal and headings flagged: ${distinctFlagged}`,
   );
-  log(`OCR: ${perPage.toFixed(1)} s per A4 page wall-clock (${cpuPerPage.toFixed(1)} CPU s per page, 2 threads), character error rate ${(cer * 100).toFixed(2)}% against the source PDF's text`);
+  log(`OCR: ${perPage.toFixed(1)} s per A4 page wall-clock (${cpuPerPage.toFixed(1)} CPU s per page, 1 thread), character error rate ${(cer * 100).toFixed(2)}% against the source PDF's text`);
   return { recall: all.recall, precision: all.precision, scanRecall: scans.recall, scanPrecision: scans.precision, ocrSecondsPerPage: perPage, ocrCpuSecondsPerPage: cpuPerPage, cer, distinctFlagged };
 }

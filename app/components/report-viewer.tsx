@@ -116,6 +116,7 @@ export function ReportViewer({
             ref={(el) => {
               canvases.current[i] = el;
             }}
+            role="img"
             aria-label={`第 ${i + 1} 页`}
           />
           {highlights

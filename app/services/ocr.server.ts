@@ -30,11 +30,15 @@ const MIN_LINE_CONFIDENCE = 0.6;
 type OcrEngine = { detect(image: string): Promise<Array<{ text: string; mean: number; box?: number[][] }>> };
 let engine: Promise<OcrEngine> | null = null;
 
-/** The OCR engine, loaded once per process (≈ 1 s; models from node_modules). */
+/**
+ * The OCR engine, loaded once per process (≈ 1 s; models from node_modules). One thread: measured here,
+ * two threads cost nearly twice the CPU for the same page (≈ 6.5 against ≈ 3.9 CPU s) and were slower
+ * wall-clock on a busy machine; a second instance reads a second page instead.
+ */
 function ocrEngine(): Promise<OcrEngine> {
   engine ??= (async () => {
     const { default: Ocr } = await import("@gutenye/ocr-node");
-    return Ocr.create({ onnxOptions: { intraOpNumThreads: 2, interOpNumThreads: 1 } });
+    return Ocr.create({ onnxOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 } });
   })();
   return engine;
 }
