@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLayout } from "~/domain/similarity/report-layout.ts";
 import { getOcrProgress } from "~/models/ocr.server.ts";
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
-import { drainOcr } from "~/services/ocr.server.ts";
+import { drainOcr, runOcrOnce } from "~/services/ocr.server.ts";
 import { drainSimilarity } from "~/services/similarity.server.ts";
 import { objectStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
@@ -80,5 +80,32 @@ describe.each(VARIANTS)("R-REV-3 scanned reports on %s", (variant) => {
     expect(reading.ocrPages).toBe(0);
     expect(await prisma.reportText.findFirstOrThrow({ where: { applicationId: again.id } })).toMatchObject({ status: "done", method: "ocr", text: report.text });
     expect(await prisma.ocrPage.count()).toBe(pages);
+  });
+
+  it("R-REV-3 OCR workers share the queue: concurrent workers claim different pages, a dead worker's claim is taken over, a report whose pages were all read is handed back", async () => {
+    const sha256 = `test-${Math.random().toString(16).slice(2)}`;
+    // Pages of a file that cannot be read: each worker fails its page at once (no OCR cost), recording it.
+    await prisma.ocrPage.createMany({ data: [1, 2, 3].map((page) => ({ sha256, fileId: "missing-file", page, pages: 3 })) });
+    await prisma.ocrPage.update({ where: { sha256_page: { sha256, page: 3 } }, data: { claimedAt: new Date() } }); // a live claim
+    const done = await Promise.all([runOcrOnce(prisma), runOcrOnce(prisma)]);
+    expect(done).toEqual([true, true]);
+    const rows = await prisma.ocrPage.findMany({ where: { sha256 }, orderBy: { page: "asc" } });
+    expect(rows.map((r) => r.status)).toEqual(["failed", "failed", "pending"]);
+    // the live claim is left alone; once older than the lease it is taken over
+    expect(await runOcrOnce(prisma)).toBe(false);
+    await prisma.ocrPage.update({ where: { sha256_page: { sha256, page: 3 } }, data: { claimedAt: new Date(Date.now() - 60 * 60_000) } });
+    expect(await runOcrOnce(prisma)).toBe(true);
+    expect((await prisma.ocrPage.findUniqueOrThrow({ where: { sha256_page: { sha256, page: 3 } } })).status).toBe("failed");
+
+    // A report left waiting although none of its file's pages waits any more goes back to the similarity worker.
+    const round = await createRound(prisma);
+    const provider = await createProvider(prisma);
+    const enterprise = round.enterprises[0];
+    if (!enterprise) throw new Error("no enterprise");
+    const app = await createApplication(prisma, { roundId: round.id, enterpriseId: enterprise.id, organisationId: provider.organisation.id, createdById: provider.user.id, store: objectStore(), reportPdf: await reportPdf(reportTexts(9).original), status: "draft" });
+    const material = await prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId: app.id, material: "M8" } });
+    await prisma.reportText.create({ data: { fileId: material.fileId, applicationId: app.id, status: "ocr", claimedAt: new Date() } });
+    expect(await runOcrOnce(prisma)).toBe(false);
+    expect(await prisma.reportText.findFirstOrThrow({ where: { applicationId: app.id } })).toMatchObject({ status: "pending", claimedAt: new Date(0) });
   });
 });
