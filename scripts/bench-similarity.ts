@@ -16,8 +16,13 @@
  *    report's text; a flag on a pair sharing < 30% is a false positive; pairs in between are "grey" (a
  *    sibling of two heavily edited copies of the same original): reported, not scored.
  * 4. Runs the exhaustive pairwise comparison on a sample and extrapolates to all pairs.
+ * 5. Scanned reports (scripts/bench-similarity-scans.ts): a small corpus of PDFs typeset in varied
+ *    layouts and sealed scans made from them, read as the portal reads them (OCR for pages without a
+ *    text layer); recall and precision with scans, OCR seconds per page and character error rate.
+ *    `--scan-only` runs this part alone; `--no-scans` skips it.
  *
  * Last line: RESULT recall=<x> precision=<x> seconds_2000=<n> peak_mb=<n> speedup=<x>
+ *            scan_recall=<x> scan_precision=<x> ocr_s_per_page=<n> ocr_cer=<x>
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -27,6 +32,7 @@ import { createHash } from "node:crypto";
 import { CANDIDATE_THRESHOLD, INDEX_SAMPLE, prepareReport, SimilarityIndex } from "../app/domain/similarity/index.ts";
 import type { ReportSketch } from "../app/domain/similarity/fingerprint.ts";
 import { compareSketches, FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
+import { benchScans } from "./bench-similarity-scans.ts";
 import { generateCorpus, pairKey, truthShares } from "./similarity-corpus.ts";
 
 // ---------------------------------------------------------------------------------------------------
@@ -106,6 +112,11 @@ async function main() {
   const threads = Math.max(1, Math.min(arg("threads", 2), availableParallelism()));
   const indexSample = arg("index-sample", INDEX_SAMPLE);
   const candidateThreshold = arg("candidate-threshold", CANDIDATE_THRESHOLD);
+  if (args.includes("--scan-only")) {
+    const scans = await benchScans();
+    console.log(scanResult(scans));
+    return;
+  }
 
   let t = performance.now();
   const corpus = generateCorpus(20221220, count, chars);
@@ -234,7 +245,15 @@ async function main() {
   console.log(`exhaustive on all ${allPairs} pairs ≈ ${fmt(extrapolated, 0)} s: the index is ${fmt(speedup, 1)}× faster`);
   const peak = peakMb();
   console.log(`memory: peak RSS ${peak} MB (of which ${rssBefore} MB before indexing: the generated corpus)`);
-  console.log(`RESULT recall=${fmt(recall)} precision=${fmt(precision)} seconds_2000=${fmt(seconds, 2)} peak_mb=${peak} speedup=${fmt(speedup, 1)}`);
+  const scans = args.includes("--no-scans") ? null : await benchScans();
+  console.log(
+    `RESULT recall=${fmt(recall)} precision=${fmt(precision)} seconds_2000=${fmt(seconds, 2)} peak_mb=${peak} speedup=${fmt(speedup, 1)}` +
+      (scans ? ` ${scanResult(scans).replace(/^RESULT /, "")}` : ""),
+  );
+}
+
+function scanResult(scans: Awaited<ReturnType<typeof benchScans>>): string {
+  return `RESULT scan_recall=${fmt(scans.scanRecall)} scan_precision=${fmt(scans.scanPrecision)} ocr_s_per_page=${fmt(scans.ocrSecondsPerPage, 1)} ocr_cer=${fmt(scans.cer, 4)}`;
 }
 
 if (isMainThread) await main();

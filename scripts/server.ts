@@ -12,6 +12,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { seed } from "../seeds/seed.server.ts";
 import { startMailWorker } from "../app/services/mail.server.ts";
+import { startOcrWorker } from "../app/services/ocr.server.ts";
 import { startSimilarityWorker } from "../app/services/similarity.server.ts";
 import { inRequestScope } from "../app/utils/request-scope.server.ts";
 import { objectStore, S3Store } from "../app/services/storage.server.ts";
@@ -86,6 +87,7 @@ async function main() {
   const stopMail = startMailWorker(db);
   const stopSimilarity = startSimilarityWorker(db);
   const stopHousekeeping = startHousekeeping(store);
+  const stopOcr = startOcrWorker(db);
 
   const build: ServerBuild = await import(path.join(root, "build/index.js"));
   const app = express();
@@ -138,6 +140,7 @@ async function main() {
     await stopMail();
     await stopSimilarity();
     stopHousekeeping();
+    await stopOcr();
     await closeDatabase();
     process.exit(0);
   };

@@ -11,6 +11,7 @@ import { useState } from "react";
 import {
   citeEvidence,
   formatPercent,
+  ocrNotice,
   REPORT_STATE_LABELS,
   type ApplicationSimilarityView,
   type Excerpt,
@@ -19,6 +20,7 @@ import {
   type ReportMatchView,
 } from "~/domain/similarity/evidence.ts";
 import { PHOTO_DATE_FLAG_LABELS } from "~/domain/similarity/photo.ts";
+import { passageId } from "~/domain/similarity/report-layout.ts";
 
 /** Where a site photo of a pair is served (staff, and experts for their own pairs). */
 export function similarityPhotoUrl(fileId: string): string {
@@ -86,7 +88,18 @@ function OtherLabel({ other, roundName }: { other: ReportMatchView["other"]; rou
   );
 }
 
-function ReportMatch({ match, onCite, forStaff }: { match: ReportMatchView; onCite?: (evidence: string) => void; forStaff: boolean }) {
+function ReportMatch({
+  match,
+  onCite,
+  onLocate,
+  forStaff,
+}: {
+  match: ReportMatchView;
+  onCite?: (evidence: string) => void;
+  /** Shows the passage (by its id) highlighted in the report itself. */
+  onLocate?: (passageId: string) => void;
+  forStaff: boolean;
+}) {
   return (
     <article style={{ ...styles.match, ...(match.flagged ? styles.matchFlagged : {}) }} data-testid="report-match" aria-label={`与 ${match.other.number} 的报告比对`}>
       <div style={styles.head}>
@@ -123,6 +136,14 @@ function ReportMatch({ match, onCite, forStaff }: { match: ReportMatchView; onCi
               <tr key={i}>
                 <td style={styles.passageCell}>
                   <Passage excerpt={p.mine} label="本报告中的相同段落" />
+                  {onLocate ? (
+                    <>
+                      {" "}
+                      <button type="button" className="link-button small" onClick={() => onLocate(passageId(match.matchId, i))}>
+                        在报告中查看
+                      </button>
+                    </>
+                  ) : null}
                 </td>
                 <td style={styles.passageCell}>
                   <Passage excerpt={p.theirs} label="对方报告中的相同段落" />
@@ -202,7 +223,15 @@ function PhotoMatch({ match, onCite, forStaff }: { match: PhotoMatchView; onCite
   );
 }
 
-export function SimilarityPanel({ similarity, onCite }: { similarity: ApplicationSimilarityView; onCite?: (evidence: string) => void }) {
+export function SimilarityPanel({
+  similarity,
+  onCite,
+  onLocate,
+}: {
+  similarity: ApplicationSimilarityView;
+  onCite?: (evidence: string) => void;
+  onLocate?: (passageId: string) => void;
+}) {
   const { report, forStaff } = similarity;
   const flaggedReports = similarity.reportMatches.filter((m) => m.flagged).length;
   const period = { contractSignedOn: similarity.contractSignedOn, diagnosisCompletedOn: similarity.diagnosisCompletedOn };
@@ -224,7 +253,13 @@ export function SimilarityPanel({ similarity, onCite }: { similarity: Applicatio
         <div className="notice notice--info" role="status">
           {REPORT_STATE_LABELS[report.state]}
         </div>
-      ) : similarity.reportMatches.length === 0 ? (
+      ) : null}
+      {ocrNotice(report) ? (
+        <div className="notice notice--info" role="status" data-testid="report-ocr">
+          <strong>文字识别</strong>：{ocrNotice(report)}
+        </div>
+      ) : null}
+      {report.state !== "done" ? null : similarity.reportMatches.length === 0 ? (
         <p className="empty">未发现与其他报告相似的内容。</p>
       ) : (
         <>
@@ -237,7 +272,7 @@ export function SimilarityPanel({ similarity, onCite }: { similarity: Applicatio
             <span className="small muted">以下为最相近的 {similarity.reportMatches.length} 份报告。</span>
           </p>
           {similarity.reportMatches.map((match) => (
-            <ReportMatch key={match.matchId} match={match} onCite={onCite} forStaff={forStaff} />
+            <ReportMatch key={match.matchId} match={match} onCite={onCite} onLocate={onLocate} forStaff={forStaff} />
           ))}
         </>
       )}

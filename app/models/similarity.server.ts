@@ -95,6 +95,10 @@ function photoView(file: Prisma.StoredFileGetPayload<{ select: typeof photoFileS
   };
 }
 
+function readMethodOf(value: string | null | undefined): "text" | "ocr" | "mixed" | null {
+  return value === "text" || value === "ocr" || value === "mixed" ? value : null;
+}
+
 /** The subset of the given files that are still current materials (not replaced or deleted). */
 async function currentFiles(fileIds: string[]): Promise<Set<string>> {
   if (fileIds.length === 0) return new Set();
@@ -124,7 +128,7 @@ export async function getApplicationSimilarity(applicationId: string, viewer: Si
       materials: {
         where: { removedAt: null, material: { in: ["M8", "M5"] } },
         orderBy: { createdAt: "asc" },
-        select: { material: true, file: { select: { ...photoFileSelect, reportText: { select: { status: true, pages: true } } } } },
+        select: { material: true, file: { select: { ...photoFileSelect, reportText: { select: { status: true, pages: true, method: true, ocrConfidence: true } } } } },
       },
     },
   });
@@ -218,7 +222,13 @@ export async function getApplicationSimilarity(applicationId: string, viewer: Si
     threshold,
     contractSignedOn: application.contractSignedOn,
     diagnosisCompletedOn: application.diagnosisCompletedOn,
-    report: { state: reportState, fileName: reportFile?.fileName ?? null, pages: reportFile?.reportText?.pages ?? 0 },
+    report: {
+      state: reportState,
+      fileName: reportFile?.fileName ?? null,
+      pages: reportFile?.reportText?.pages ?? 0,
+      method: readMethodOf(reportFile?.reportText?.method),
+      ocrConfidence: reportFile?.reportText?.ocrConfidence ?? null,
+    },
     reportMatches,
     photos,
     photoMatches,

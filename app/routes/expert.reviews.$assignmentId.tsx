@@ -4,7 +4,10 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, ty
 import { useCallback, useEffect, useRef, useState } from "react";
 import { citeVetoEvidence } from "~/components/cite-veto-evidence.ts";
 import { ErrorList, FormMessage } from "~/components/forms.tsx";
+import { ReportViewer } from "~/components/report-viewer.tsx";
 import { SimilarityPanel } from "~/components/similarity-panel.tsx";
+import { ocrNotice } from "~/domain/similarity/evidence.ts";
+import { getReportHighlights } from "~/models/report-view.server.ts";
 import { isMaterialId, MATERIALS, PHOTO_TAGS, isPhotoTag } from "~/domain/materials.ts";
 import {
   RUBRIC_DEDUCTION,
@@ -90,9 +93,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }));
   // R-REV-3: the copy check, as an expert may see it (the other application's number and passages only).
   const similarity = await getApplicationSimilarity(application.id, { role: "expert", userId: user.id });
+  // …and the matched passages highlighted in the report itself.
+  const reportView = await getReportHighlights(application.id, { role: "expert", userId: user.id });
   return {
     stage: "review" as const,
     similarity,
+    reportView,
     summary,
     facts: {
       contractSignedOn: application.contractSignedOn,
@@ -314,8 +320,15 @@ const SIMILARITY_VIEW = "similarity";
 
 function ReviewDesk({ data: d }: { data: ReviewData }) {
   const [viewer, setViewer] = useState<string | null>(d.reportFileId);
+  const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
   const viewed = d.materials.find((m) => m.fileId === viewer) ?? null;
   const similarity = d.similarity;
+  const viewingReport = !!viewed && viewed.fileId === d.reportView?.fileId;
+  const ocr = similarity && viewingReport ? ocrNotice(similarity.report) : null;
+  const locate = (id: string) => {
+    setViewer(d.reportFileId);
+    setFocus({ id, nonce: Date.now() });
+  };
   const suspect = similarity
     ? similarity.reportMatches.filter((m) => m.flagged).length + similarity.photoMatches.length + (similarity.report.state === "no_text" || similarity.report.state === "failed" ? 1 : 0)
     : 0;
@@ -346,12 +359,36 @@ function ReviewDesk({ data: d }: { data: ReviewData }) {
           <h2 style={{ marginTop: 0 }}>{viewer === SIMILARITY_VIEW ? "雷同检查" : viewed ? viewed.label : "材料"}</h2>
           {viewer === SIMILARITY_VIEW && similarity ? (
             <div style={{ maxHeight: "75vh", overflowY: "auto" }}>
-              <SimilarityPanel similarity={similarity} onCite={canCite ? (evidence) => void citeVetoEvidence(evidence, { tickVeto: true }) : undefined} />
+              <SimilarityPanel
+                similarity={similarity}
+                onCite={canCite ? (evidence) => void citeVetoEvidence(evidence, { tickVeto: true }) : undefined}
+                onLocate={d.reportView && d.reportView.highlights.length > 0 ? locate : undefined}
+              />
             </div>
           ) : viewed ? (
             <div className="preview">
+              {ocr ? (
+                <p className="notice notice--info small" data-testid="report-ocr">
+                  {ocr}
+                </p>
+              ) : null}
+              {viewingReport && d.reportView && d.reportView.highlights.length > 0 ? (
+                <p className="small muted" data-testid="report-highlight-note">
+                  黄色高亮处与其他报告相同（雷同检查）。
+                  <button type="button" className="link-button" onClick={() => setViewer(SIMILARITY_VIEW)}>
+                    查看雷同检查并引用
+                  </button>
+                </p>
+              ) : null}
               {viewed.contentType === "application/pdf" ? (
-                <iframe title={`材料预览：${viewed.label}`} data-testid="material-viewer" src={`/resources/files/${viewed.fileId}`} />
+                <ReportViewer
+                  key={viewed.fileId}
+                  url={`/resources/files/${viewed.fileId}`}
+                  title={`材料预览：${viewed.label}`}
+                  highlights={viewingReport ? d.reportView?.highlights : undefined}
+                  focus={viewingReport ? focus : null}
+                  testId="material-viewer"
+                />
               ) : (
                 <img alt={viewed.label} data-testid="material-viewer" src={`/resources/files/${viewed.fileId}`} />
               )}

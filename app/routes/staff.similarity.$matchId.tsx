@@ -1,8 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { ReportViewer } from "~/components/report-viewer.tsx";
 import { similarityPhotoUrl } from "~/components/similarity-panel.tsx";
 import { formatPercent, segments } from "~/domain/similarity/evidence.ts";
 import { PHOTO_DATE_FLAG_LABELS } from "~/domain/similarity/photo.ts";
+import { getComparisonHighlights } from "~/models/report-view.server.ts";
 import { getMatchComparison, type ComparisonSide } from "~/models/similarity.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
@@ -16,6 +19,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (comparison.kind === "photo") return { comparison };
   const { a, b } = comparison;
   return {
+    // R-REV-3: the same passages highlighted in the reports themselves (text PDFs and scans alike).
+    originals: await getComparisonHighlights(comparison.matchId),
     comparison: {
       ...comparison,
       a: { ...a, text: undefined, highlights: undefined, segments: segments(a.text, a.highlights) },
@@ -52,8 +57,36 @@ function SideFacts({ side, label }: { side: ComparisonSide; label: string }) {
   );
 }
 
+/** Passages offered as jump targets (the first ones, in the order of report A). */
+const JUMP_TARGETS = 40;
+
+function Originals({ originals, a, b }: { originals: NonNullable<Awaited<ReturnType<typeof getComparisonHighlights>>>; a: ComparisonSide; b: ComparisonSide }) {
+  const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
+  const located = new Set([...originals.a, ...originals.b].map((h) => h.id));
+  const targets = Array.from({ length: Math.min(originals.passages, JUMP_TARGETS) }, (_, k) => `p${k}`).filter((id) => located.has(id));
+  return (
+    <section className="card" aria-labelledby="originals-title" data-testid="comparison-originals">
+      <h2 id="originals-title">原件对照</h2>
+      <p className="small muted">两份报告原件（扫描件为识别出的文字位置），相同段落以黄色标出。点击下列编号，两侧同时跳到该处。</p>
+      {targets.length > 0 ? (
+        <nav aria-label="相同段落" className="actions" style={{ flexWrap: "wrap" }}>
+          {targets.map((id, k) => (
+            <button key={id} type="button" className="button--secondary button--small" aria-pressed={focus?.id === id} onClick={() => setFocus({ id, nonce: Date.now() })}>
+              第 {k + 1} 处
+            </button>
+          ))}
+        </nav>
+      ) : null}
+      <div style={{ display: "grid", gridTemplateColumns: "minmax(0,1fr) minmax(0,1fr)", gap: "1rem" }}>
+        <ReportViewer url={`/resources/files/${a.fileId}`} title={`A：${a.number} 的诊断报告原件`} highlights={originals.a} focus={focus} testId="original-a" />
+        <ReportViewer url={`/resources/files/${b.fileId}`} title={`B：${b.number} 的诊断报告原件`} highlights={originals.b} focus={focus} testId="original-b" />
+      </div>
+    </section>
+  );
+}
+
 export default function SimilarityComparison() {
-  const { comparison } = useLoaderData<typeof loader>();
+  const { comparison, originals } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -93,6 +126,7 @@ export default function SimilarityComparison() {
               );
             })}
           </div>
+          {originals ? <Originals originals={originals} a={comparison.a} b={comparison.b} /> : null}
         </>
       ) : (
         <>

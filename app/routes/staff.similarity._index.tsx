@@ -8,6 +8,7 @@ import { similarityComparisonUrl } from "~/components/similarity-panel.tsx";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { formatPercent } from "~/domain/similarity/evidence.ts";
 import { currentRound, listRounds } from "~/models/round.server.ts";
+import { getOcrProgress } from "~/models/ocr.server.ts";
 import { listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { parseSimilarityQuery, SIMILARITY_PAGE_SIZE, SIMILARITY_SCOPE_LABELS, similarityQueryString, ThresholdSchema } from "~/utils/similarity-query.ts";
@@ -22,13 +23,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const rounds = await listRounds();
   const roundId = query.round && rounds.some((r) => r.id === query.round) ? query.round : ((await currentRound())?.id ?? rounds[0]?.id ?? null);
   const roundList = rounds.map((r) => ({ id: r.id, name: r.name }));
-  if (!roundId) return { query, roundId: null, rounds: roundList, report: null, pages: 1, queryString: "" };
+  if (!roundId) return { query, roundId: null, rounds: roundList, report: null, ocr: null, pages: 1, queryString: "" };
   const report = await listFlaggedPairs(
     { roundId, kind: query.kind, scope: query.scope, q: query.q },
     { skip: (query.page - 1) * SIMILARITY_PAGE_SIZE, take: SIMILARITY_PAGE_SIZE },
   );
   if (!report) throw new Response("批次不存在。", { status: 404 });
   return {
+    ocr: await getOcrProgress(roundId),
     query,
     roundId,
     rounds: roundList,
@@ -98,7 +100,7 @@ function Side({ side }: { side: { applicationId: string; number: string; organis
 }
 
 export default function SimilarityReport() {
-  const { query, roundId, rounds, report, pages, queryString } = useLoaderData<typeof loader>();
+  const { query, roundId, rounds, report, ocr, pages, queryString } = useLoaderData<typeof loader>();
   const pageLink = (page: number) => `?${queryString}${page > 1 ? `&page=${page}` : ""}`;
   return (
     <>
@@ -120,9 +122,17 @@ export default function SimilarityReport() {
           <section className="card">
             <ThresholdForm key={`${roundId}-${report.threshold}`} roundId={roundId} threshold={report.threshold} />
             {report.waiting > 0 ? <p className="notice notice--info">{report.waiting} 份诊断报告正在比对，结果稍后出现。</p> : null}
+            {ocr && ocr.total > 0 ? (
+              <p className={`notice ${ocr.done < ocr.total ? "notice--info" : "notice--success"}`} data-testid="ocr-progress">
+                扫描件文字识别（OCR）：已识别 {ocr.done} / {ocr.total} 页
+                {ocr.reading > 0 ? `，${ocr.reading} 份诊断报告识别完成后自动比对` : "，已全部完成"}
+                {ocr.failed > 0 ? `（${ocr.failed} 页无法识别）` : ""}。
+                <progress value={ocr.done} max={ocr.total} aria-label="文字识别进度" />
+              </p>
+            ) : null}
             {report.unreadable.length > 0 ? (
               <div className="notice notice--warning" data-testid="unreadable-reports">
-                以下申报的诊断报告没有文字层（扫描件）或无法读取，系统无法比对，请评审专家人工核查：
+                以下申报的诊断报告没有可读取的文字或无法读取，系统无法比对，请评审专家人工核查：
                 {report.unreadable.map((a, i) => (
                   <span key={a.applicationId}>
                     {i > 0 ? "、" : " "}

@@ -3,8 +3,9 @@
  * looks for submitted applications whose current diagnosis report (M8) or site photos (M5) have not
  * been analysed yet — no hook in the submission code is needed — and:
  *
- * - reports: extracts the text (a PDF without a text layer is stored as `no_text` and flagged to the
- *   experts, never taken as original), indexes it with the engine of app/domain/similarity and stores
+ * - reports: reads the text (app/services/report-text.server.ts: text layer, or OCR queued for pages
+ *   without one — the report waits as `ocr` meanwhile; a PDF with no text at all is stored as `no_text`
+ *   and flagged to the experts, never taken as original), indexes it with the engine of app/domain/similarity and stores
  *   every pair with another application's report scoring at least REPORT_STORE_FLOOR, with the shared
  *   passages (character ranges of both texts). Staff choose the round's flag threshold above that floor.
  * - photos: computes a 64-bit perceptual hash (sharp-phash) and reads the EXIF capture time and place
@@ -31,7 +32,7 @@ import { bitsToHex, exifLocalTime, hammingDistance, PHOTO_MAX_DISTANCE, photoSco
 import { now } from "~/utils/clock.server.ts";
 import type { Db } from "~/utils/db.server.ts";
 import { logError, logger } from "./logger.server.ts";
-import { extractReportText } from "./report-text.server.ts";
+import { readReportText, reportReading } from "./report-text.server.ts";
 import { indexAndVerify, type ReportMatch, unindexedReports } from "./similarity-index.server.ts";
 import { objectStore } from "./storage.server.ts";
 
@@ -125,24 +126,24 @@ async function storeMatches(prisma: Db, kind: "report" | "photo", matches: Pendi
 }
 
 async function analyseReport(prisma: Db, item: Claim) {
-  let result: Awaited<ReturnType<typeof extractReportText>>;
+  // Text layer, cache by SHA-256, or OCR queued (app/services/report-text.server.ts).
+  let result: Awaited<ReturnType<typeof readReportText>>;
   try {
-    const { bytes, contentType } = await readFile(prisma, item.fileId);
-    result = await extractReportText(bytes, contentType);
+    result = await readReportText(prisma, item.fileId);
   } catch (error) {
     result = { status: "failed", text: "", pages: 0, error: error instanceof Error ? error.message : String(error) };
   }
   if (result.status !== "extracted") {
     await prisma.reportText.update({
       where: { id: item.id },
-      data: { status: result.status, pages: result.pages, error: result.status === "failed" ? result.error.slice(0, 500) : null, analysedAt: now() },
+      data: { status: result.status === "ocr_queued" ? "ocr" : result.status, pages: result.pages, error: result.status === "failed" ? result.error.slice(0, 500) : null, analysedAt: result.status === "ocr_queued" ? null : now() },
     });
     return;
   }
   // The text first: once the fingerprints are stored another instance may verify against it.
   const { seq } = await prisma.reportText.update({
     where: { id: item.id },
-    data: { text: result.text, contentLength: normalizeReport(result.text).contentLength, pages: result.pages },
+    data: { text: result.text, contentLength: normalizeReport(result.text).contentLength, pages: result.pages, ...reportReading(result) },
     select: { seq: true },
   });
   const matches = await indexAndVerify(prisma, { seq, fileId: item.fileId, applicationId: item.applicationId, text: result.text });

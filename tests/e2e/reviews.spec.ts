@@ -84,7 +84,9 @@ async function score(
   await page.getByRole("button", { name: "确认无利益冲突，开始评审" }).click();
 
   // Side by side: the report (M8) in the viewer, every other material one click away.
-  await expect(page.getByTestId("material-viewer")).toHaveAttribute("src", /\/resources\/files\//);
+  // (drawn in the page by pdf.js, not the browser's own PDF viewer)
+  await expect(page.getByTestId("material-viewer")).toHaveAttribute("data-state", "ready");
+  await expect(page.getByTestId("material-viewer").locator("canvas").first()).toBeVisible();
   await expect(page.getByRole("heading", { name: /M8/ })).toBeVisible();
   await page.getByRole("button", { name: /M2 被诊断企业营业执照复印件/ }).click();
   await expect(page.getByRole("heading", { name: /M2/ })).toBeVisible();

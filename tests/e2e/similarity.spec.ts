@@ -96,11 +96,22 @@ async function waitForPairs(a: string, b: string, kinds: string) {
     .toBe(kinds);
 }
 
+/** A scan is first read by OCR (the portal's OCR worker), then found to hold no text. */
+async function waitForReportStatus(applicationId: string, status: string) {
+  await expect
+    .poll(async () => (await query<{ s: string }>(`SELECT status::text AS s FROM "ReportText" WHERE "applicationId" = $1`, [applicationId]))[0]?.s, {
+      timeout: 90_000,
+      intervals: [1000],
+    })
+    .toBe(status);
+}
+
 test("R-REV-3 staff see two near-identical reports flagged, side by side with the shared passages highlighted, and export the list", async ({ page }) => {
   test.setTimeout(120_000);
   const setup = await twoNearIdenticalReports();
   await waitForPairs(setup.first.id, setup.second.id, "report,photo");
 
+  await waitForReportStatus(setup.scan.id, "no_text");
   await login(page, setup.staff);
   await page.goto(`/staff/similarity?round=${setup.roundId}`);
   await expect(page.getByRole("heading", { name: "雷同检查" })).toBeVisible();
@@ -193,6 +204,7 @@ test("R-REV-3 staff see one application's copy check: the closest report with hi
     await expect.poll(() => image.evaluate((el) => (el instanceof HTMLImageElement ? el.naturalWidth : 0))).toBeGreaterThan(0);
   }
 
+  await waitForReportStatus(setup.scan.id, "no_text");
   await page.goto(`/staff/similarity/applications/${setup.scan.id}`);
   await expect(page.getByTestId("report-no-text")).toContainText("无文字层");
   await expect(page.getByTestId("report-match")).toHaveCount(0);

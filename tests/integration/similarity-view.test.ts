@@ -10,12 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { citeEvidence } from "~/domain/similarity/evidence.ts";
 import { normalizeReport } from "~/domain/similarity/normalize.ts";
 import { canViewSimilarityPhoto, getApplicationSimilarity, getMatchComparison, listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.server.ts";
-import { drainSimilarity } from "~/services/similarity.server.ts";
 import { objectStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
-import { reportPdf, reportTexts, reusedCopy, scannedPdf, sitePhoto } from "../utils/similarity-fixtures.ts";
+import { drainReportReading, reportPdf, reportTexts, reusedCopy, scannedPdf, sitePhoto } from "../utils/similarity-fixtures.ts";
 
 // Compared as the engine reads them: a passage may span a page footer or a heading, which normalisation drops.
 const content = (text: string) => normalizeReport(text).text.replace(/\n/g, "");
@@ -78,7 +77,7 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
     expert = (await createUser(prisma, ["expert"])).user;
     outsider = (await createUser(prisma, ["expert"])).user;
     await assignExpert(prisma, { applicationId: apps.second.id, expertId: expert.id, assignedById: staff.id });
-    await drainSimilarity(prisma);
+    await drainReportReading(prisma); // the scan is OCR'd (one page) and found to hold no text
   });
   afterAll(async () => {
     await closeDatabase();

@@ -11,7 +11,7 @@ import { objectStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 import { createApplication, createProvider, createRound } from "../utils/scenario.ts";
-import { reportPdf, reportTexts, reusedCopy, scannedPdf, sitePhoto } from "../utils/similarity-fixtures.ts";
+import { drainReportReading, reportPdf, reportTexts, reusedCopy, scannedPdf, sitePhoto } from "../utils/similarity-fixtures.ts";
 
 describe.each(VARIANTS)("R-REV-3 similarity worker on %s", (variant) => {
   let prisma: Db;
@@ -96,10 +96,13 @@ describe.each(VARIANTS)("R-REV-3 similarity worker on %s", (variant) => {
     expect(await prisma.similarityMatch.count({ where: { kind: "report", applicationBId: { in: [first.id, second.id] } } })).toBe(1);
   });
 
-  it("R-REV-3 flags a report PDF with no text layer as no_text, never as original", async () => {
+  it("R-REV-3 flags a report PDF in which neither text layer nor OCR finds text as no_text, never as original", async () => {
     const round = await createRound(prisma);
     const scan = await application(round, 0, await scannedPdf());
     await drainSimilarity(prisma);
+    // a page that is one image: queued for OCR first
+    expect(await prisma.reportText.findFirstOrThrow({ where: { applicationId: scan.id } })).toMatchObject({ status: "ocr" });
+    await drainReportReading(prisma);
     const report = await prisma.reportText.findFirstOrThrow({ where: { applicationId: scan.id } });
     expect(report.status).toBe("no_text");
     expect(report.pages).toBe(1);

@@ -6,6 +6,10 @@
 import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
 import { renderDocument } from "../../app/services/pdf.server.ts";
+import { drainOcr } from "../../app/services/ocr.server.ts";
+import { drainSimilarity } from "../../app/services/similarity.server.ts";
+import type { Db } from "../../app/utils/db.server.ts";
+import { scanReport, typesetReport } from "../../scripts/scan-corpus.ts";
 import { deriveCopy, makeOriginal, mulberry32, render } from "../../scripts/similarity-corpus.ts";
 
 /** An original report's text and a copy of it with another company's name and 20% of sentences replaced. */
@@ -30,9 +34,14 @@ export async function reportPdf(text: string): Promise<Uint8Array> {
   });
 }
 
-/** A "scan": a page that is one image and no text. */
+/**
+ * A "scan" in which OCR finds no text: a page that is one photo and no text layer. Always the same
+ * bytes (fixed dates), so the portal reads it once (its text is cached by SHA-256).
+ */
 export async function scannedPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
+  doc.setCreationDate(new Date(Date.UTC(2022, 9, 1)));
+  doc.setModificationDate(new Date(Date.UTC(2022, 9, 1)));
   const page = doc.addPage([595, 842]);
   const image = await doc.embedJpg(await sitePhoto(3));
   page.drawImage(image, { x: 40, y: 40, width: 515, height: 760 });
@@ -76,4 +85,21 @@ export async function sitePhoto(seed: number, options: { takenAt?: string; width
 export async function reusedCopy(photo: Buffer): Promise<Buffer> {
   const meta = await sharp(photo).metadata();
   return sharp(photo).resize(Math.round((meta.width ?? 480) * 0.6)).jpeg({ quality: 55 }).toBuffer();
+}
+
+/** A report printed, sealed with the enterprise's red seal and scanned: a PDF with no text layer. */
+export async function sealedScanPdf(text: string, options: { seed: number; seal: string; layout?: number }): Promise<Uint8Array> {
+  return scanReport(await typesetReport(text, options.layout ?? 0), { seed: options.seed, seal: options.seal });
+}
+
+/** Runs the similarity and OCR workers until neither finds anything to do (R-REV-3). */
+export async function drainReportReading(prisma: Db): Promise<{ reports: number; ocrPages: number }> {
+  const total = { reports: 0, ocrPages: 0 };
+  for (;;) {
+    const similarity = await drainSimilarity(prisma);
+    const pages = await drainOcr(prisma);
+    total.reports += similarity.reports;
+    total.ocrPages += pages;
+    if (similarity.reports === 0 && similarity.photos === 0 && pages === 0) return total;
+  }
 }

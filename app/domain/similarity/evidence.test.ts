@@ -84,3 +84,11 @@ describe("R-REV-3 evidence shown to experts", () => {
     expect(text).toContain("拍摄于合同签订之前");
   });
 });
+
+describe("display of stored text (R-REV-3)", () => {
+  it("R-REV-3 shows excerpts and segments of PDF text with Kangxi radicals as ordinary characters", () => {
+    const stored = "淄博\u2FA0祥电\u2F53有限公司上线了MES系统。";
+    expect(excerpt(stored, { start: 2, end: 6 }, 2)).toMatchObject({ before: "淄博", match: "辰祥电气", after: "有限" });
+    expect(segments(stored, [{ start: 2, end: 6 }]).map((s) => s.text)).toEqual(["淄博", "辰祥电气", "有限公司上线了MES系统。"]);
+  });
+});

@@ -8,6 +8,7 @@
  * photo of a photo pair with its capture date. The other application's provider and enterprise names
  * are shown to staff only (`other.organisationName` / `other.enterpriseName` are null for experts).
  */
+import { foldForDisplay } from "./normalize.ts";
 import { PHOTO_DATE_FLAG_LABELS, type PhotoDateFlag } from "./photo.ts";
 
 export type TextRange = { start: number; end: number };
@@ -67,7 +68,7 @@ export type PhotoMatchView = {
   theirs: PhotoView;
 };
 
-export type ReportState = "missing" | "pending" | "done" | "no_text" | "failed";
+export type ReportState = "missing" | "pending" | "ocr" | "done" | "no_text" | "failed";
 
 export type ApplicationSimilarityView = {
   applicationId: string;
@@ -77,7 +78,15 @@ export type ApplicationSimilarityView = {
   /** The claimed diagnosis period: contract signed on … diagnosis (report) completed on (Beijing dates). */
   contractSignedOn: string;
   diagnosisCompletedOn: string;
-  report: { state: ReportState; fileName: string | null; pages: number };
+  report: {
+    state: ReportState;
+    fileName: string | null;
+    pages: number;
+    /** How its text was read: the PDF's text layer, OCR of a scan, or both; null until read. */
+    method: "text" | "ocr" | "mixed" | null;
+    /** Mean OCR confidence (0..1) of the pages read by OCR. */
+    ocrConfidence: number | null;
+  };
   reportMatches: ReportMatchView[];
   photos: PhotoView[];
   photoMatches: PhotoMatchView[];
@@ -88,10 +97,19 @@ export type ApplicationSimilarityView = {
 export const REPORT_STATE_LABELS: Record<ReportState, string> = {
   missing: "未上传诊断报告",
   pending: "正在比对，请稍后刷新",
+  ocr: "诊断报告为扫描件，正在进行文字识别（OCR），识别完成后自动比对，请稍后刷新",
   done: "已完成比对",
-  no_text: "诊断报告没有文字层（可能是扫描件），系统无法比对，请专家人工核查是否雷同",
+  no_text: "诊断报告中没有可读取的文字（文字层和文字识别均无结果），系统无法比对，请专家人工核查是否雷同",
   failed: "诊断报告无法读取，系统无法比对，请专家人工核查是否雷同",
 };
+
+/** R-REV-3: what an expert is told of a report whose text was read by OCR; null for a text PDF. */
+export function ocrNotice(report: ApplicationSimilarityView["report"]): string | null {
+  if (report.state !== "done" || (report.method !== "ocr" && report.method !== "mixed")) return null;
+  const how = report.method === "ocr" ? "本报告为扫描件，文字由系统识别（OCR）" : "本报告部分页面为扫描件，其文字由系统识别（OCR）";
+  const confidence = report.ocrConfidence === null ? "" : `，识别置信度 ${formatPercent(report.ocrConfidence)}`;
+  return `${how}${confidence}。比对以识别出的文字为准，个别字词可能识别有误，请对照原件核查。`;
+}
 
 /** Shown as a whole percentage, rounded down so that 0.999 never shows as 100%. */
 export function formatPercent(share: number): string {
@@ -102,7 +120,9 @@ export function formatPercent(share: number): string {
  * The text of a range with up to `context` characters on each side (cut at a line break), the matched
  * text cut to `maxMatch` characters.
  */
-export function excerpt(text: string, range: TextRange, context = 40, maxMatch = 400): Excerpt {
+export function excerpt(stored: string, range: TextRange, context = 40, maxMatch = 400): Excerpt {
+  // Text stored before cleaning may carry Kangxi radicals (⾠ for 辰): fold them, offsets unchanged.
+  const text = foldForDisplay(stored);
   const start = Math.max(0, Math.min(range.start, text.length));
   const end = Math.max(start, Math.min(range.end, text.length));
   let before = text.slice(Math.max(0, start - context), start);
@@ -119,7 +139,8 @@ export function excerpt(text: string, range: TextRange, context = 40, maxMatch =
 export type Segment = { text: string; highlighted: boolean };
 
 /** The text cut into plain and highlighted segments (ranges may overlap and come in any order). */
-export function segments(text: string, ranges: readonly TextRange[]): Segment[] {
+export function segments(stored: string, ranges: readonly TextRange[]): Segment[] {
+  const text = foldForDisplay(stored);
   const sorted = ranges
     .map((r) => ({ start: Math.max(0, r.start), end: Math.min(text.length, r.end) }))
     .filter((r) => r.end > r.start)

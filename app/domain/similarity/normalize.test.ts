@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BREAK, isBoilerplateLine, normalizeReport, toOriginalRange } from "./normalize.ts";
+import { BREAK, cleanReportLine, cleanReportPages, foldForDisplay, isBoilerplateLine, isSealLine, normalizeReport, toOriginalRange } from "./normalize.ts";
 
 const norm = (text: string) => normalizeReport(text).text;
 
@@ -113,5 +113,73 @@ describe("normalizeReport", () => {
   it("R-REV-3 gives an empty text for a report of headings only", () => {
     const n = normalizeReport("一、基本情况\n二、诊断建议\n三、项目测算\n");
     expect(n).toMatchObject({ text: "", contentLength: 0 });
+  });
+});
+
+describe("cleanReportLine (PDF text and OCR text alike)", () => {
+  it("R-REV-3 maps Kangxi-radical code points from PDF text back to the ideographs (NFKC)", () => {
+    // ⾠ U+2FA0 and ⽓ U+2F53 as PDFs extract them, for 辰 and 气
+    expect(cleanReportLine("淄博\u2FA0祥电\u2F53有限公司")).toBe("淄博辰祥电气有限公司");
+    expect(normalizeReport("淄博\u2FA0祥电\u2F53有限公司上线MES").text).toBe(normalizeReport("淄博辰祥电气有限公司上线MES").text);
+  });
+
+  it("R-REV-3 folds full-width letters and digits but keeps Chinese punctuation full-width", () => {
+    expect(cleanReportLine("上线ＭＥＳ系统，２０２２年（一期）完成：约３５％。")).toBe("上线MES系统，2022年（一期）完成：约35％。");
+  });
+
+  it("R-REV-3 corrects OCR's ASCII punctuation beside Chinese characters", () => {
+    expect(cleanReportLine("企业现有员工326人,其中技术人员24人;主要产品:弹簧(悬架).")).toBe("企业现有员工326人，其中技术人员24人；主要产品：弹簧（悬架）。");
+    expect(cleanReportLine("是否联网?否!")).toBe("是否联网？否！");
+    // Between Latin letters and digits, ASCII stays ASCII: version numbers, decimals, lists
+    expect(cleanReportLine("MES v2.1, ERP 3.5")).toBe("MES v2.1, ERP 3.5");
+    // What OCR reads and what the PDF says normalise to the same text
+    expect(normalizeReport(cleanReportLine("员工326人.主要产品包括弹簧,稳定杆")).text).toBe(normalizeReport("员工326人。主要产品包括弹簧，稳定杆").text);
+  });
+});
+
+describe("seal text (R-REV-3: a red seal never makes two reports alike)", () => {
+  it("R-REV-3 recognises the words inside and around a seal, not content that mentions a seal", () => {
+    expect(isSealLine("淄博恒泰陶瓷有限公司公章")).toBe(true);
+    expect(isSealLine("★ 合同专用章 ★")).toBe(true);
+    expect(isSealLine("（盖章）")).toBe(true);
+    expect(isSealLine("合同需加盖公章。")).toBe(false);
+    expect(isSealLine("企业成立于2003年")).toBe(false);
+  });
+
+  it("R-REV-3 drops seal lines and lines every page repeats, keeping each page's own content", () => {
+    const page = (n: number, body: string) => [
+      { text: "淄博恒泰陶瓷有限公司", data: n },
+      { text: body, data: n },
+      { text: "★公章★", data: n },
+      { text: "恒泰陶瓷智能化改造诊断报告（内部资料）", data: n },
+    ];
+    const pages = cleanReportPages([page(1, "企业成立于2003年。"), page(2, "主要生产陶瓷砖。"), page(3, "年产值约3亿元。")]);
+    expect(pages.map((lines) => lines.map((line) => line.text))).toEqual([["企业成立于2003年。"], ["主要生产陶瓷砖。"], ["年产值约3亿元。"]]);
+    expect(pages[1]?.[0]?.data).toBe(2);
+  });
+
+  it("R-REV-3 gives two distinct sealed reports of the same enterprise no common text but headings", () => {
+    const sealed = (body: string[]) =>
+      cleanReportPages(body.map((line) => [{ text: "淄博恒泰陶瓷有限公司", data: 0 }, { text: "一、基本情况", data: 0 }, { text: line, data: 0 }, { text: "公章", data: 0 }]))
+        .flat()
+        .map((line) => line.text)
+        .join("\n");
+    const a = normalizeReport(sealed(["企业成立于2003年，主要生产陶瓷砖。", "建议建设MES系统。"])).text;
+    const b = normalizeReport(sealed(["窑炉温度由仪表显示，需人工记录。", "预算约三百万元。"])).text;
+    expect(a).toBe(["企业成立于2003年主要生产陶瓷砖", "建议建设mes系统"].join(BREAK));
+    expect(b).toBe(["窑炉温度由仪表显示需人工记录", "预算约三百万元"].join(BREAK));
+  });
+
+  it("R-REV-3 treats a seal line as boilerplate when matching text stored before cleaning", () => {
+    expect(norm("企业成立于2003年。\n淄博恒泰陶瓷有限公司公章\n主要生产陶瓷砖。")).toBe(["企业成立于2003年", "主要生产陶瓷砖"].join(BREAK));
+  });
+});
+
+describe("foldForDisplay", () => {
+  it("R-REV-3 shows ⾠祥电⽓ as 辰祥电气 without moving any offset", () => {
+    const stored = "淄博\u2FA0祥电\u2F53，ＭＥＳ";
+    const shown = foldForDisplay(stored);
+    expect(shown).toBe("淄博辰祥电气，MES");
+    expect(shown.length).toBe(stored.length);
   });
 });

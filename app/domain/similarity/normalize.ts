@@ -10,7 +10,15 @@
  *   boundary, so a copy whose sentences were reordered yields the same n-grams as its original.
  * - Boilerplate lines that every report shares are removed: the rubric's section titles (基本情况,
  *   诊断建议, 项目测算 and their usual sub-headings), the report title, cover-page fields (编制单位：…),
- *   page numbers. Two distinct reports sharing only this skeleton must not look alike.
+ *   page numbers, and the text of a red seal (企业名称 around the circle, 公章 or 专用章 inside) that a
+ *   scan repeats on every page. Two distinct reports sharing only this skeleton must not look alike.
+ *
+ * Before any of this, and before anything is shown, text from a PDF's text layer and text read by OCR go
+ * through the same cleaning (cleanReportLine / cleanReportPages below): NFKC for everything but CJK
+ * punctuation (PDFs often carry Kangxi-radical code points such as ⾠ U+2FA0 for 辰; ＭＥＳ, ２０２２ become
+ * MES, 2022), OCR's usual punctuation confusions (ASCII , : ; ( ) ? ! and a full stop read as "." beside
+ * Chinese become ，：；（）？！。), seal text dropped, and lines every page repeats (running headers and
+ * footers, the seal) dropped.
  *
  * Every normalized code unit keeps the range of the original text it came from, so that shared passages
  * found on the normalized text can be highlighted in the original.
@@ -93,6 +101,7 @@ const criterionProbes = [...new Set(RUBRIC_SECTION_LIST.flatMap((section) => sec
 
 /** Whether a whole line of the original text is boilerplate that every report shares. */
 export function isBoilerplateLine(line: string, headingKeys: ReadonlySet<string> = defaultHeadingKeys): boolean {
+  if (line.length <= MAX_SEAL_LINE * 2 && isSealLine(line)) return true;
   if (line.length <= MAX_BOILERPLATE_LINE * 2 && criterionProbes.some((probe) => line.includes(probe)) && criterionKeys.has(headingKey(line))) {
     return true;
   }
@@ -270,4 +279,103 @@ export function toOriginalRange(normalized: NormalizedText, start: number, end: 
     return { start: at, end: at };
   }
   return { start: normalized.starts[start] ?? 0, end: normalized.ends[end - 1] ?? 0 };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cleaning: one pass for PDF text and OCR text, before matching and before display
+
+/** Seal text: the words in the middle of a Chinese company seal, and what OCR makes of a seal's ring. */
+const SEAL_WORDS = /(?:公章|专用章|合同章|财务章|业务章|印章|盖章|\(章\))/u;
+const MAX_SEAL_LINE = 40;
+
+/**
+ * R-REV-3: whether a line is the text of a red seal (企业名称 around the circle, 公章 or a 专用章 inside):
+ * short, no sentence punctuation (a seal has none; "合同需加盖公章。" is content), a seal word in it.
+ * A company name standing alone on every page (the ring as OCR reads it) goes with the repeated lines
+ * of cleanReportPages.
+ */
+export function isSealLine(line: string): boolean {
+  if (/[，。；,;！？!?]/u.test(line)) return false;
+  const key = line.normalize("NFKC").replace(/[\s★☆*·.:："“”'‘’\-—_]/gu, "");
+  return key !== "" && key.length <= MAX_SEAL_LINE && SEAL_WORDS.test(key);
+}
+
+// Full-width punctuation Chinese text uses: kept as is (NFKC would turn ， into ,).
+const KEEP_FULL_WIDTH = /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]/u;
+const HAN = /[\p{Script=Han}]/u;
+// ASCII punctuation OCR (and some PDF producers) put where Chinese text has the full-width form.
+const TO_FULL_WIDTH: Readonly<Record<string, string>> = { ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）" };
+
+/**
+ * R-REV-3: one line of report text as it is stored, matched and shown. Length may change (NFKC can
+ * expand a character), so callers that keep offsets clean line by line before assembling the text.
+ */
+export function cleanReportLine(line: string): string {
+  let out = "";
+  for (const ch of line) {
+    if (ch.length === 1 && (ch.charCodeAt(0) < 128 || KEEP_FULL_WIDTH.test(ch))) out += ch;
+    else out += ch.normalize("NFKC");
+  }
+  // OCR punctuation: an ASCII mark beside a Chinese character is the full-width one.
+  const chars = [...out];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i] ?? "";
+    const prev = chars[i - 1] ?? "";
+    const next = chars[i + 1] ?? "";
+    const chinese = (c: string) => HAN.test(c) || KEEP_FULL_WIDTH.test(c);
+    if (!chinese(prev) && !chinese(next)) continue;
+    const full = TO_FULL_WIDTH[ch];
+    if (full) chars[i] = full;
+    // A full stop read as "." after Chinese, at the line's end or before more Chinese.
+    else if (ch === "." && chinese(prev) && (next === "" || next === " " || chinese(next))) chars[i] = "。";
+  }
+  return chars.join("").replace(/\s+$/u, "");
+}
+
+/** A page of report text as lines (from a PDF's text layer or from OCR), each with what it carries. */
+export type SourceLine<T> = { text: string; data: T };
+
+/**
+ * R-REV-3: the lines of every page, cleaned (cleanReportLine), without seal text and without the lines
+ * that most pages repeat (running headers and footers, a seal stamped on every page): a line whose
+ * content (letters and digits only) occurs on at least half of the pages, and on two or more, is
+ * dropped from all of them. Page numbers that change from page to page are left to the boilerplate
+ * rules of normalizeReport.
+ */
+export function cleanReportPages<T>(pages: ReadonlyArray<ReadonlyArray<SourceLine<T>>>): Array<Array<SourceLine<T>>> {
+  const cleaned = pages.map((lines) => lines.map((line) => ({ text: cleanReportLine(line.text), data: line.data })).filter((line) => line.text.trim() !== "" && !isSealLine(line.text)));
+  const key = (text: string) => text.normalize("NFKC").replace(NON_CONTENT, "").toLowerCase();
+  if (cleaned.length >= 2) {
+    const pagesWith = new Map<string, number>();
+    for (const lines of cleaned) {
+      for (const k of new Set(lines.map((line) => key(line.text)))) if (k !== "" && k.length <= MAX_BOILERPLATE_LINE) pagesWith.set(k, (pagesWith.get(k) ?? 0) + 1);
+    }
+    const minPages = Math.max(2, Math.ceil(cleaned.length / 2));
+    const repeated = new Set([...pagesWith].filter(([, n]) => n >= minPages).map(([k]) => k));
+    if (repeated.size > 0) return cleaned.map((lines) => lines.filter((line) => !repeated.has(key(line.text))));
+  }
+  return cleaned;
+}
+
+/**
+ * For display of text stored before cleaning existed: each code unit folded by NFKC where that gives one
+ * code unit (⾠ → 辰, Ｍ → M), CJK punctuation kept, so offsets into the text stay valid.
+ */
+export function foldForDisplay(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x2e80 || (c >= 0x3000 && c < 0x3040) || (c >= 0x4e00 && c <= 0x9fff)) {
+      out += text[i];
+      continue;
+    }
+    const ch = text[i] ?? "";
+    if (KEEP_FULL_WIDTH.test(ch) || (c >= 0xd800 && c <= 0xdfff)) {
+      out += ch;
+      continue;
+    }
+    const folded = ch.normalize("NFKC");
+    out += folded.length === 1 ? folded : ch;
+  }
+  return out;
 }
