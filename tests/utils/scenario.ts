@@ -181,6 +181,7 @@ export async function createApplication(prisma: Db, options: ScenarioApplication
     await prisma.applicationMaterial.create({
       data: { applicationId: application.id, material, fileId: file.id, photoTag: isPhoto ? "workshop" : null },
     });
+    if (material === "M7") await recordSummaryTable(prisma, { roundId: options.roundId, organisationId: options.organisationId, fileId: file.id });
     if (isPhoto) {
       const team = await storeFile(options.store, prisma, `${material}-team.jpg`, await makeJpeg(crypto.randomInt(1_000_000)), "image/jpeg", options.createdById);
       await prisma.applicationMaterial.create({
@@ -189,6 +190,25 @@ export async function createApplication(prisma: Db, options: ScenarioApplication
     }
   }
   return application;
+}
+
+/**
+ * M7 (R-MAT-2): the provider's summary table of the round as the portal keeps it after an upload: a
+ * generation listing every application the provider has in the round, with the signed file.
+ */
+export async function recordSummaryTable(prisma: Db, options: { roundId: string; organisationId: string; fileId: string | null }) {
+  const applications = await prisma.application.findMany({ where: { roundId: options.roundId, organisationId: options.organisationId }, select: { id: true } });
+  const ids = applications.map((a) => a.id).sort();
+  return prisma.providerSummaryTable.create({
+    data: {
+      roundId: options.roundId,
+      organisationId: options.organisationId,
+      applicationIds: ids,
+      digest: crypto.createHash("sha256").update(ids.join("\n"), "utf8").digest("hex"),
+      fileId: options.fileId,
+      uploadedAt: options.fileId ? new Date() : null,
+    },
+  });
 }
 
 /** Assign an expert to an application (no rule checked: the assignment code is tested elsewhere). */
