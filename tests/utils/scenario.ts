@@ -142,6 +142,14 @@ export async function createApplication(prisma: Db, options: ScenarioApplication
     data: { applicationSeq: { increment: 1 } },
     select: { code: true, applicationSeq: true },
   });
+  // R-ELIG-1: only a provider on the round's list files in it; the scenario keeps that true.
+  const organisation = await prisma.organisation.findUniqueOrThrow({ where: { id: options.organisationId }, select: { name: true } });
+  const listed = await prisma.roundProvider.count({ where: { roundId: options.roundId } });
+  await prisma.roundProvider.upsert({
+    where: { roundId_name: { roundId: options.roundId, name: organisation.name } },
+    create: { roundId: options.roundId, name: organisation.name, seq: listed + 1 },
+    update: {},
+  });
   const status = options.status ?? "submitted";
   const submittedAt = status === "draft" ? null : (options.submittedAt ?? new Date());
   const application = await prisma.application.create({
