@@ -83,3 +83,10 @@ export async function liftSuspension(actor: NonNullable<Actor>, organisationId: 
     return { ok: true as const };
   });
 }
+
+/** R-ELIG-2: the provider's own suspension, for its dashboard (null when not suspended). */
+export async function ownSuspension(organisationId: string) {
+  const prisma = await db();
+  const organisation = await prisma.organisation.findUnique({ where: { id: organisationId }, select: { suspendedAt: true, suspendedReason: true } });
+  return organisation?.suspendedAt ? { at: formatShanghai(organisation.suspendedAt), reason: organisation.suspendedReason ?? "" } : null;
+}

@@ -204,7 +204,9 @@ export async function listRoundResults(roundId: string, options: { filter: Resul
   });
   const counts = {
     total: rows.length,
-    ready: rows.filter((r) => !r.application.resultConfirmedAt && r.result.complete).length,
+    // R-REV-3: a flagged application without veto or clearance is not ready to confirm.
+    ready: rows.filter((r) => !r.application.resultConfirmedAt && r.result.complete && !r.copy.blocks).length,
+    copyBlocked: rows.filter((r) => !r.application.resultConfirmedAt && r.result.complete && r.copy.blocks).length,
     confirmed: rows.filter((r) => r.application.resultConfirmedAt).length,
   };
   const start = (options.page - 1) * options.pageSize;

@@ -51,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       aggregation: round.scoreAggregation === "median" ? "中位数" : "平均分",
       reviewDeadline: round.reviewDeadline ? formatShanghai(round.reviewDeadline) : null,
     },
-    counts: listed?.counts ?? { total: 0, ready: 0, confirmed: 0 },
+    counts: listed?.counts ?? { total: 0, ready: 0, copyBlocked: 0, confirmed: 0 },
     matching: listed?.matching ?? 0,
     pages: Math.max(1, Math.ceil((listed?.matching ?? 0) / PAGE_SIZE)),
     rows: (listed?.rows ?? []).map(({ application, result, copy }) => ({
@@ -222,7 +222,12 @@ export default function ResultsPage() {
           </table>
         </div>
         <Pagination page={query.page} pages={pages} total={`${matching} 项`} href={pageLink} />
-        {round && counts.ready > 0 ? (
+        {round && counts.copyBlocked > 0 ? (
+          <p className="notice notice--warning" data-testid="copy-blocked">
+            {counts.copyBlocked} 项申报被雷同检查标记且无专家否决，须在评审详情页记录非抄袭的理由后才能确认（R-REV-3）。
+          </p>
+        ) : null}
+        {round && counts.ready + counts.copyBlocked > 0 ? (
           <div className="actions">
             <button type="submit" name="scope" value="selected" className="button--secondary" disabled={busy}>
               确认所选结果
