@@ -25,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const NAV: Record<Role, { to: string; label: string }[]> = {
   provider: [
     { to: "/provider", label: "我的申报" },
+    { to: "/provider/summary", label: "汇总表（M7）" },
     { to: "/provider/payouts", label: "补助拨付" },
   ],
   expert: [{ to: "/expert", label: "评审任务" }],

@@ -49,7 +49,8 @@ async function ensureRound(
   if (existing) return { id: existing.id, created: false };
   const lists = seedLists();
   const id = await prisma.$transaction(async (tx) => {
-    const round = await tx.round.create({ data: { ...data, status, budgetFen: lists.enterprises.length * 1_000_000 } });
+    // The 2022 round and the demo round require the paper copies before 受理 (README decision "Paper copies").
+    const round = await tx.round.create({ data: { ...data, status, budgetFen: lists.enterprises.length * 1_000_000, paperCopiesRequired: true } });
     await recordAudit(tx, { actor: null, action: "seed.load", entityType: "round", entityId: round.id, after: { name: data.name } });
     await replaceEnterpriseList(tx, null, round.id, lists.enterprises);
     await replaceProviderList(tx, null, round.id, lists.providers);

@@ -18,6 +18,8 @@ export const APPLICATION_FLAGS = {
   supplement_overdue: "补正逾期",
   /** R-MAT-2: a material is missing or incomplete. */
   incomplete: "材料不齐全",
+  /** R-ELIG-2: the provider is suspended and the application is not yet settled. */
+  provider_suspended: "服务商已暂停",
 } as const satisfies Record<string, string>;
 export type ApplicationFlag = keyof typeof APPLICATION_FLAGS;
 

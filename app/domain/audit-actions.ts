@@ -8,6 +8,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "organisation.register": "服务商注册",
   "organisation.verify": "服务商审核通过",
   "organisation.refuse": "服务商审核不通过",
+  "organisation.suspend": "暂停服务商申报资格（R-ELIG-2）",
+  "organisation.lift_suspension": "恢复服务商申报资格",
+  "organisation.summary_table_generate": "生成被诊断企业汇总表（M7）",
+  "organisation.summary_table_upload": "上传被诊断企业汇总表（M7）",
   "user.create": "创建账号",
   "user.invite": "发送邀请",
   "user.set_password": "设置密码",
@@ -32,6 +36,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "material.add": "上传材料",
   "material.replace": "更换材料",
   "material.remove": "删除材料",
+  "material.tag_photo": "修改照片类别",
   // Experts and assignment
   "expert.profile": "修改专家信息",
   "expert.conflict_add": "登记回避单位",
@@ -47,6 +52,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "review.resubmit": "专家重新提交评分",
   "review.reopen": "退回专家评分",
   "application.confirm_result": "确认评审结果",
+  "application.copy_flag_cleared": "记录雷同标记非抄袭的理由（R-REV-3）",
   // Payouts
   "payout_batch.prepare": "编制拨付批次",
   "payout_batch.prepare_correction": "编制更正批次",

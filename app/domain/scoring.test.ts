@@ -200,13 +200,6 @@ describe("decideApplication", () => {
     expect(many).toMatchObject({ finalScore: 59.99, passed: false, reasons: ["得分低于60分"] });
   });
 
-  it("R-REV-4 the pass mark is configuration", () => {
-    expect(decideApplication({ reviews: totals([65]), aggregation: "mean", passMark: 70 })).toMatchObject({
-      passed: false,
-      reasons: ["得分低于70分"],
-    });
-  });
-
   it("R-REV-3 a veto fails a 100-point report", () => {
     const vetoed = review(100, { veto: true, vetoEvidence: "与 ZD2022-0007 第三章雷同" });
     const decision = decideApplication({ reviews: [review(100), vetoed, review(100)], aggregation: "mean" });

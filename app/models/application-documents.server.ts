@@ -8,9 +8,9 @@ import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { buildPledge } from "~/services/documents/pledge.server.ts";
 import { buildReceipt } from "~/services/documents/receipt.server.ts";
 import { buildSummaryTable } from "~/services/documents/summary-table.server.ts";
-import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
 import type { OwnApplication, ProviderScope } from "./application.server.ts";
+import { recordSummaryGeneration } from "./summary-table.server.ts";
 
 const amount = (fen: number) => ({ amountFen: fen, amountText: fenToYuanString(fen) });
 
@@ -24,8 +24,10 @@ export function pledgePdf(application: OwnApplication) {
   });
 }
 
+/** M7: the provider's table of the round, generated from all its applications there; the generation is recorded. */
 export async function summaryTablePdf(scope: ProviderScope, roundId: string) {
   const prisma = await db();
+  const generation = await recordSummaryGeneration(scope, roundId);
   const [organisation, round, applications] = await Promise.all([
     prisma.organisation.findUniqueOrThrow({ where: { id: scope.organisationId } }),
     prisma.round.findUniqueOrThrow({ where: { id: roundId } }),
@@ -47,7 +49,8 @@ export async function summaryTablePdf(scope: ProviderScope, roundId: string) {
       reportTitle: a.reportTitle,
     })),
     totalContractAmount: amount(sumFen(applications.map((a) => a.contractAmountFen))),
-    generatedAt: formatShanghai(now()),
+    generatedAt: formatShanghai(generation.generatedAt),
+    checkCode: generation.checkCode,
   });
 }
 

@@ -4,6 +4,7 @@
  * queries as possible, so a round of 2,000 applications stays fast (npm run bench:desk).
  */
 import { APPLICATION_STATUSES, type ApplicationStatus } from "~/domain/application-status.ts";
+import { PENDING_STATUSES } from "~/domain/eligibility.ts";
 import { isSupplementOverdue, pagination, type ApplicationFlag, type ApplicationListQuery, type SortKey } from "~/domain/application-list.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
 import { formatShanghai, shanghaiDate, startOfShanghaiDay } from "~/domain/shanghai-time.ts";
@@ -107,6 +108,9 @@ function flagCondition(flag: ApplicationFlag, at: Date): Prisma.Sql {
       return Prisma.sql`a."status" = 'returned' AND a."supplementDueAt" < ${at}`;
     case "incomplete":
       return incompleteMaterials();
+    case "provider_suspended":
+      return Prisma.sql`a."status"::text IN (${Prisma.join(PENDING_STATUSES)})
+        AND EXISTS (SELECT 1 FROM "Organisation" so WHERE so."id" = a."organisationId" AND so."suspendedAt" IS NOT NULL)`;
   }
 }
 
@@ -163,6 +167,7 @@ type Row = {
   enterpriseName: string;
   providerId: string;
   providerName: string;
+  providerSuspended: boolean;
 };
 
 /** One query: the matching applications with their enterprise and provider names, in the list's order. */
@@ -175,6 +180,7 @@ async function selectRows(roundId: string, query: ApplicationListQuery, at: Date
       SELECT a."id", a."number", a."status"::text AS "status", a."enterpriseUscc", a."submittedAt", a."completionLate",
         a."paperCopiesReceivedOn", a."supplementDueAt", a."contractAmountFen", a."reportTitle",
         e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName",
+        (o."suspendedAt" IS NOT NULL) AS "providerSuspended",
         (count(*) OVER ())::int AS "total"
       FROM "Application" a
       JOIN "RoundEnterprise" e ON e."id" = a."enterpriseId"
@@ -188,7 +194,8 @@ async function selectRows(roundId: string, query: ApplicationListQuery, at: Date
   return prisma.$queryRaw<(Row & { total: number })[]>`
     SELECT p."id", p."number", p."status"::text AS "status", p."enterpriseUscc", p."submittedAt", p."completionLate",
       p."paperCopiesReceivedOn", p."supplementDueAt", p."contractAmountFen", p."reportTitle",
-      e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName", p."total"
+      e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName",
+      (o."suspendedAt" IS NOT NULL) AS "providerSuspended", p."total"
     FROM (
       SELECT a."id", a."number", a."status", a."enterpriseUscc", a."submittedAt", a."completionLate",
         a."paperCopiesReceivedOn", a."supplementDueAt", a."contractAmountFen", a."reportTitle",
@@ -218,6 +225,8 @@ export type ApplicationListRow = {
   completionLate: boolean;
   paperCopiesReceivedOn: string | null;
   supplementOverdue: boolean;
+  /** R-ELIG-2: the provider is suspended and this application is still pending. */
+  providerSuspended: boolean;
 };
 
 function toRow(a: Row, at: Date): ApplicationListRow {
@@ -238,6 +247,7 @@ function toRow(a: Row, at: Date): ApplicationListRow {
     completionLate: a.completionLate,
     paperCopiesReceivedOn: a.paperCopiesReceivedOn,
     supplementOverdue: isSupplementOverdue({ status: a.status, supplementDueAt }, at),
+    providerSuspended: a.providerSuspended && PENDING_STATUSES.includes(a.status),
   };
 }
 

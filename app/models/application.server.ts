@@ -8,10 +8,12 @@ import { checklist, isComplete, isMaterialId, MATERIALS, type MaterialId, type P
 import { completionCheck } from "~/domain/workdays.ts";
 import { checkResubmit, mayChangeMaterial, noticeItemsFrom, noticeMaterials, type NoticeItem } from "~/domain/formal-review.ts";
 import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
+import { filingRefusal } from "~/domain/eligibility.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation } from "~/utils/db.server.ts";
+import { summaryTableProblem } from "./summary-table.server.ts";
 
 export type ProviderScope = { userId: string; userName: string; organisationId: string };
 
@@ -45,6 +47,29 @@ export async function enterprisesForPicker(roundId: string, organisationId: stri
   }));
 }
 
+/**
+ * R-ELIG-1, R-ELIG-2: why the organisation may not file or submit in this round (not on THIS round's
+ * provider list, or suspended by the bureau), or null.
+ */
+export async function filingRefusalFor(organisationId: string, roundId: string): Promise<string | null> {
+  const prisma = await db();
+  const [organisation, round] = await Promise.all([
+    prisma.organisation.findUnique({ where: { id: organisationId }, select: { name: true, suspendedAt: true, suspendedReason: true } }),
+    prisma.round.findUnique({ where: { id: roundId }, select: { name: true } }),
+  ]);
+  if (!organisation || !round) return "服务商或批次不存在。";
+  const listed = await prisma.roundProvider.count({ where: { roundId, name: organisation.name } });
+  return filingRefusal({
+    roundName: round.name,
+    organisationName: organisation.name,
+    onRoundList: listed > 0,
+    suspendedReason: organisation.suspendedAt ? (organisation.suspendedReason ?? "") : null,
+  });
+}
+
+/** M7 is filed once per provider and round, on the summary page, never per application. */
+export const SUMMARY_TABLE_ELSEWHERE = "被诊断企业汇总表（M7）每个服务商每批次只需一份：请在“汇总表（M7）”页面下载、签字盖章后上传，系统会计入本批次的每份申报。";
+
 export type CreateResult = { ok: true; id: string } | { ok: false; field: "enterpriseId" | "enterpriseUscc"; message: string };
 
 /** R-ELIG-3, R-ELIG-4: a draft for an enterprise of the round's list that no one has filed for yet. */
@@ -61,6 +86,8 @@ export async function createApplication(
   if (!isBeforeDeadline(now(), enterprise.round.deadline) || enterprise.round.status !== "open") {
     return { ok: false, field: "enterpriseId", message: "本批次不在申报期内，不能新建申报。" };
   }
+  const refusal = await filingRefusalFor(scope.organisationId, input.roundId);
+  if (refusal) return { ok: false, field: "enterpriseId", message: refusal };
   const refuse = async (): Promise<CreateResult> => {
     await prisma.$transaction(async (tx) => {
       await tx.enterpriseClaimAttempt.create({
@@ -258,6 +285,7 @@ export async function attachMaterial(
   fileId: string,
   photoTag: PhotoTag | null,
 ) {
+  if (material === "M7") throw new NotEditableError(SUMMARY_TABLE_ELSEWHERE);
   await requireMaterialChangeable(scope, id, material);
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -287,6 +315,7 @@ export async function removeMaterial(scope: ProviderScope, id: string, materialR
   const prisma = await db();
   const target = await prisma.applicationMaterial.findFirst({ where: { id: materialRowId, applicationId: id, application: { organisationId: scope.organisationId } } });
   if (!target) return;
+  if (target.material === "M7") throw new NotEditableError(SUMMARY_TABLE_ELSEWHERE);
   await requireMaterialChangeable(scope, id, target.material);
   await prisma.$transaction(async (tx) => {
     const row = await tx.applicationMaterial.findFirst({ where: { id: materialRowId, applicationId: id, removedAt: null }, include: { file: true } });
@@ -302,10 +331,26 @@ export async function removeMaterial(scope: ProviderScope, id: string, materialR
   });
 }
 
+/** R-MAT-2, R-LOG-1: photo tags decide whether M5 is complete, so a change of tag is on the record. */
 export async function tagPhoto(scope: ProviderScope, id: string, materialRowId: string, photoTag: PhotoTag) {
   await requireMaterialChangeable(scope, id, "M5");
   const prisma = await db();
-  await prisma.applicationMaterial.updateMany({ where: { id: materialRowId, applicationId: id, material: "M5", removedAt: null }, data: { photoTag } });
+  await prisma.$transaction(async (tx) => {
+    const row = await tx.applicationMaterial.findFirst({
+      where: { id: materialRowId, applicationId: id, material: "M5", removedAt: null, application: { organisationId: scope.organisationId } },
+      include: { file: { select: { fileName: true } } },
+    });
+    if (!row || row.photoTag === photoTag) return;
+    await tx.applicationMaterial.update({ where: { id: row.id }, data: { photoTag } });
+    await recordAudit(tx, {
+      actor: { id: scope.userId, name: scope.userName },
+      action: "material.tag_photo",
+      entityType: "application",
+      entityId: id,
+      before: { material: "M5", fileId: row.fileId, fileName: row.file.fileName, photoTag: row.photoTag },
+      after: { material: "M5", fileId: row.fileId, fileName: row.file.fileName, photoTag },
+    });
+  });
 }
 
 export type SubmitOutcome =
@@ -333,6 +378,10 @@ export async function submitApplication(
     return { ok: false, message: "材料不齐全，不能提交（R-MAT-2）。请按清单补齐后再提交。" };
   }
   if (!input.attested) return { ok: false, field: "attestation", message: "请确认所有复印件材料均已加盖企业公章（R-MAT-1）。" };
+  const refusal = await filingRefusalFor(scope.organisationId, application.roundId);
+  if (refusal) return { ok: false, message: refusal };
+  const stale = await summaryTableProblem(scope.organisationId, application.roundId, id);
+  if (stale) return { ok: false, message: stale };
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const receipt = await tx.storedFile.create({
@@ -383,6 +432,12 @@ export async function resubmitApplication(scope: ProviderScope, id: string): Pro
   if (!check.ok) return { ok: false, message: check.error.message };
   if (!isComplete(application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])))) {
     return { ok: false, message: "材料不齐全，不能提交（R-MAT-2）。请按清单补齐后再提交。" };
+  }
+  const refusal = await filingRefusalFor(scope.organisationId, application.roundId);
+  if (refusal) return { ok: false, message: refusal };
+  if (supplement.materials.includes("M7")) {
+    const stale = await summaryTableProblem(scope.organisationId, application.roundId, id);
+    if (stale) return { ok: false, message: stale };
   }
   const prisma = await db();
   return prisma.$transaction(async (tx) => {

@@ -24,6 +24,8 @@ import {
 import { MATERIAL_IDS, MATERIALS, type MaterialId } from "~/domain/materials.ts";
 import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
 import { auditActionLabel } from "~/domain/audit-actions.ts";
+import { PENDING_STATUSES } from "~/domain/eligibility.ts";
+import { paperCopiesAcceptError, paperCopiesLate } from "~/domain/paper-copies.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -47,8 +49,10 @@ async function loadForStaff(id: string) {
     where: { id },
     include: {
       enterprise: { select: { name: true } },
-      round: { select: { id: true, name: true } },
-      organisation: { select: { id: true, name: true, uscc: true, contactName: true, contactPhone: true, contactEmail: true } },
+      round: { select: { id: true, name: true, deadline: true, paperCopiesRequired: true } },
+      organisation: {
+        select: { id: true, name: true, uscc: true, contactName: true, contactPhone: true, contactEmail: true, suspendedAt: true, suspendedReason: true },
+      },
       materials: { orderBy: { createdAt: "asc" }, include: { file: { select: fileSelect } } },
       materialReviews: { orderBy: [{ cycle: "asc" }, { material: "asc" }] },
       supplementNotices: { orderBy: { cycle: "asc" } },
@@ -146,9 +150,24 @@ export async function staffApplicationView(id: string) {
       supplementDueAt: application.supplementDueAt ? formatShanghai(application.supplementDueAt) : null,
       paperCopiesReceivedOn: application.paperCopiesReceivedOn,
       paperCopiesReceivedBy: application.paperCopiesReceivedBy,
+      // R-MAT-3: the round requires the paper copies before 受理; a receipt after the deadline is flagged.
+      paperCopiesRequired: application.round.paperCopiesRequired,
+      paperCopiesLate: paperCopiesLate(application.paperCopiesReceivedOn, shanghaiDate(application.round.deadline)),
       receiptFileId: application.receiptFileId,
     },
-    provider: application.organisation,
+    provider: {
+      id: application.organisation.id,
+      name: application.organisation.name,
+      uscc: application.organisation.uscc,
+      contactName: application.organisation.contactName,
+      contactPhone: application.organisation.contactPhone,
+      contactEmail: application.organisation.contactEmail,
+    },
+    // R-ELIG-2: the provider is suspended while this application is pending.
+    providerSuspension:
+      application.organisation.suspendedAt && PENDING_STATUSES.includes(status)
+        ? { at: formatShanghai(application.organisation.suspendedAt), reason: application.organisation.suspendedReason ?? "" }
+        : null,
     materials: MATERIAL_IDS.map((material) => {
       const verdicts = application.materialReviews.filter((r) => r.material === material);
       return {
@@ -183,7 +202,7 @@ export type DecisionInput =
 
 export type DecisionOutcome =
   | { ok: true; status: ApplicationStatus }
-  | { ok: false; field: DecisionError["field"] | "form"; material?: MaterialId; unjudged?: MaterialId[]; message: string };
+  | { ok: false; field: DecisionError["field"] | "form" | "paper"; material?: MaterialId; unjudged?: MaterialId[]; message: string };
 
 /** The message for the officer who came second (the other decision stands; nothing was written). */
 export const CONCURRENT_CHANGE_MESSAGE = "该申报已被其他工作人员处理（或刚刚被修改），您的操作未生效。请刷新页面查看最新状态后再操作。";
@@ -214,6 +233,8 @@ export async function decideFormalReview(actor: StaffActor, id: string, input: D
   if (input.decision === "accept") {
     const check = checkAccept(present, input.verdicts, earlier);
     if (!check.ok) return refuseWith(check.error);
+    const paper = paperCopiesAcceptError({ required: application.round.paperCopiesRequired, receivedOn: application.paperCopiesReceivedOn });
+    if (paper) return { ok: false, field: "paper", message: paper };
     verdicts = input.verdicts.filter((v) => present.includes(v.material));
   } else if (input.decision === "return") {
     if (input.dueOn !== null && !parseCalendarDate(input.dueOn)) return { ok: false, field: "dueAt", message: "补正截止日期格式不正确，应为 YYYY-MM-DD" };

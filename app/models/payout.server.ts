@@ -54,6 +54,7 @@ const PASSED_APPLICATION_SELECT = {
   status: true,
   version: true,
   contractAmountFen: true,
+  payoutAmountFen: true,
   resultPassed: true,
   resultConfirmedAt: true,
   finalScoreHundredths: true,
@@ -327,7 +328,8 @@ export async function prepareBatch(
           providerName: a.organisation.name,
           enterpriseName: a.enterprise.name,
           contractFen: a.contractAmountFen,
-          amountFen: payoutFen(a.contractAmountFen, round.perEnterpriseCapFen),
+          // R-PAY-1: the amount fixed when the result was confirmed (never the cap as it stands today).
+          amountFen: a.payoutAmountFen ?? payoutFen(a.contractAmountFen, round.perEnterpriseCapFen),
         }));
         const totals = batchTotals(lines);
         const batch = await tx.payoutBatch.create({

@@ -16,6 +16,8 @@ import {
   type StoredReview,
 } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { clearanceReasonError, copyFlagBlocks, copyFlagMessage, type CopyFlagState } from "~/domain/copy-gate.ts";
+import { payoutFen } from "~/domain/money.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -63,9 +65,12 @@ const resultApplicationSelect = {
   resultPassed: true,
   resultReasons: true,
   resultConfirmedAt: true,
+  contractAmountFen: true,
+  payoutAmountFen: true,
+  copyFlagClearance: true,
   organisation: { select: { name: true, contactEmail: true } },
   enterprise: { select: { name: true } },
-  round: { select: { id: true, name: true, passMark: true, scoreAggregation: true, reviewDeadline: true } },
+  round: { select: { id: true, name: true, passMark: true, perEnterpriseCapFen: true, similarityThreshold: true, scoreAggregation: true, reviewDeadline: true } },
   assignments: {
     where: { withdrawnAt: null },
     orderBy: { assignedAt: "asc" },
@@ -110,8 +115,44 @@ export function computeResult(application: ResultApplication): ComputedResult {
   };
 }
 
+export type CopyState = CopyFlagState & { blocks: boolean };
+
+/**
+ * R-REV-3: whether the copy check flagged each application's report (at or above its round's
+ * threshold) or a photo (every stored photo pair is a match), whether an expert vetoed it, and the
+ * clearance staff recorded.
+ */
+export async function copyStates(
+  applications: readonly {
+    id: string;
+    copyFlagClearance: string | null;
+    round: { similarityThreshold: number };
+    assignments: readonly { review: { status: string; veto: boolean } | null }[];
+  }[],
+): Promise<Map<string, CopyState>> {
+  const ids = applications.map((a) => a.id);
+  const prisma = await db();
+  const matches = ids.length
+    ? await prisma.similarityMatch.findMany({
+        where: { OR: [{ applicationAId: { in: ids } }, { applicationBId: { in: ids } }] },
+        select: { kind: true, score: true, applicationAId: true, applicationBId: true },
+      })
+    : [];
+  return new Map(
+    applications.map((a) => {
+      const flagged = matches.some(
+        (m) => (m.applicationAId === a.id || m.applicationBId === a.id) && (m.kind === "photo" || m.score >= a.round.similarityThreshold),
+      );
+      const vetoed = a.assignments.some((x) => x.review?.status === "submitted" && x.review.veto);
+      const state = { flagged, vetoed, clearance: a.copyFlagClearance };
+      return [a.id, { ...state, blocks: copyFlagBlocks(state) }];
+    }),
+  );
+}
+
 export const RESULT_FILTERS = {
   all: "全部",
+  copy: "雷同标记",
   pending: "评审中",
   ready: "待确认",
   spread: "分差超过 20 分",
@@ -138,9 +179,17 @@ export async function listRoundResults(roundId: string, options: { filter: Resul
     orderBy: { number: "asc" },
     select: resultApplicationSelect,
   });
-  const rows = applications.map((application) => ({ application, result: computeResult(application) }));
-  const matching = rows.filter(({ application, result }) => {
+  const copy = await copyStates(applications);
+  const noCopyFlag: CopyState = { flagged: false, vetoed: false, clearance: null, blocks: false };
+  // R-REV-3: applications the copy check flagged come first, those still blocking confirmation first of all.
+  const rank = (state: CopyState) => (state.blocks ? 0 : state.flagged ? 1 : 2);
+  const rows = applications
+    .map((application) => ({ application, result: computeResult(application), copy: copy.get(application.id) ?? noCopyFlag }))
+    .sort((a, b) => rank(a.copy) - rank(b.copy) || a.application.number.localeCompare(b.application.number));
+  const matching = rows.filter(({ application, result, copy: state }) => {
     switch (options.filter) {
+      case "copy":
+        return state.flagged;
       case "pending":
         return !application.resultConfirmedAt && !result.complete;
       case "ready":
@@ -155,7 +204,9 @@ export async function listRoundResults(roundId: string, options: { filter: Resul
   });
   const counts = {
     total: rows.length,
-    ready: rows.filter((r) => !r.application.resultConfirmedAt && r.result.complete).length,
+    // R-REV-3: a flagged application without veto or clearance is not ready to confirm.
+    ready: rows.filter((r) => !r.application.resultConfirmedAt && r.result.complete && !r.copy.blocks).length,
+    copyBlocked: rows.filter((r) => !r.application.resultConfirmedAt && r.result.complete && r.copy.blocks).length,
     confirmed: rows.filter((r) => r.application.resultConfirmedAt).length,
   };
   const start = (options.page - 1) * options.pageSize;
@@ -185,7 +236,8 @@ export async function getApplicationResult(applicationId: string) {
   });
   if (!application) return null;
   const active = application.assignments.filter((a) => a.withdrawnAt === null);
-  return { application, active, result: computeResult({ ...application, assignments: active }) };
+  const copy = (await copyStates([{ ...application, assignments: active }])).get(application.id);
+  return { application, active, result: computeResult({ ...application, assignments: active }), copy };
 }
 
 export type ReopenOutcome = { ok: true } | { ok: false; message: string };
@@ -263,7 +315,7 @@ function pathToResult(status: ApplicationStatus, passed: boolean): ApplicationEv
 }
 
 export type ConfirmOutcome =
-  | { ok: true; confirmed: number; skipped: number; mails: number }
+  | { ok: true; confirmed: number; skipped: number; copyBlocked: string[]; mails: number }
   | { ok: false; message: string };
 
 class ConfirmConflict extends Error {}
@@ -297,13 +349,19 @@ export async function confirmResults(
     if (selection.applicationIds.length === 0) return { ok: false, message: "请先勾选要确认的申报。" };
     if (selection.applicationIds.some((id) => !found.has(id))) return { ok: false, message: "所选申报中有的已确认或不在本批次评审中，请刷新页面后重试。" };
   }
-  const computed = applications.map((application) => ({ application, result: computeResult(application) }));
+  const copy = await copyStates(applications);
+  const computed = applications.map((application) => ({ application, result: computeResult(application), copy: copy.get(application.id) }));
   const notReady = computed.filter((c) => !c.result.complete || !c.result.decision);
   if (!selection.all && notReady.length > 0) {
     return { ok: false, message: `以下申报尚有专家未提交评分，不能确认：${notReady.map((c) => c.application.number).join("、")}` };
   }
-  const ready = computed.filter((c) => c.result.complete && c.result.decision);
-  if (ready.length === 0) return { ok: false, message: "没有可确认的申报：需全部指派专家提交评分后才能确认结果。" };
+  // R-REV-3: never pass copying silently: a flagged application needs a veto or a recorded clearance.
+  const blocked = computed.filter((c) => c.result.complete && c.result.decision && c.copy?.blocks);
+  if (!selection.all && blocked.length > 0) return { ok: false, message: copyFlagMessage(blocked.map((c) => c.application.number)) };
+  const ready = computed.filter((c) => c.result.complete && c.result.decision && !c.copy?.blocks);
+  if (ready.length === 0) {
+    return { ok: false, message: blocked.length > 0 ? copyFlagMessage(blocked.map((c) => c.application.number)) : "没有可确认的申报：需全部指派专家提交评分后才能确认结果。" };
+  }
 
   const at = now();
   try {
@@ -315,6 +373,8 @@ export async function confirmResults(
         const events = pathToResult(application.status, decision.passed);
         if (!events) throw new ConfirmConflict(`申报 ${application.number} 当前状态不能确认评审结果。`);
         const finalScoreHundredths = Math.round(decision.finalScore * 100);
+        // R-PAY-1: the payout is fixed now, with the round's cap as it stands (locked since the first submission).
+        const payoutAmountFen = decision.passed ? payoutFen(application.contractAmountFen, application.round.perEnterpriseCapFen) : null;
         const to = transitionsTo(application.status, events);
         const updated = await tx.application.updateMany({
           where: { id: application.id, version: application.version, resultConfirmedAt: null },
@@ -326,6 +386,7 @@ export async function confirmResults(
             resultReasons: result.reasons,
             resultConfirmedAt: at,
             resultConfirmedById: actor.id,
+            payoutAmountFen,
           },
         });
         if (updated.count === 0) throw new ConfirmConflict(`申报 ${application.number} 刚被他人修改或确认，请刷新页面后重试。`);
@@ -344,6 +405,9 @@ export async function confirmResults(
             totals: decision.totals,
             spread: decision.spread,
             aggregation: application.round.scoreAggregation,
+            passMark: application.round.passMark,
+            payoutAmountFen,
+            ...(application.copyFlagClearance ? { copyFlagClearance: application.copyFlagClearance } : {}),
           },
         });
         const entry = byProvider.get(application.organisationId) ?? {
@@ -357,11 +421,44 @@ export async function confirmResults(
       for (const provider of byProvider.values()) await enqueueMail(tx, resultMail(provider, ready[0]?.application.round ?? { name: "", scoreAggregation: "mean", passMark: 60 }));
       return byProvider.size;
     });
-    return { ok: true, confirmed: ready.length, skipped: computed.length - ready.length, mails };
+    return { ok: true, confirmed: ready.length, skipped: computed.length - ready.length, copyBlocked: blocked.map((c) => c.application.number), mails };
   } catch (error) {
     if (error instanceof ConfirmConflict) return { ok: false, message: error.message };
     throw error;
   }
+}
+
+export type ClearanceOutcome = { ok: true } | { ok: false; field: "reason" | "form"; message: string };
+
+/**
+ * R-REV-3, R-LOG-1: staff record why the copy check's flag on an application is not copying. The reason
+ * is kept on the application (and with its result when confirmed) and in the audit log.
+ */
+export async function clearCopyFlag(actor: NonNullable<Actor>, applicationId: string, reason: string): Promise<ClearanceOutcome> {
+  const error = clearanceReasonError(reason);
+  if (error) return { ok: false, field: "reason", message: error };
+  const found = await getApplicationResult(applicationId);
+  if (!found) return { ok: false, field: "form", message: "申报不存在。" };
+  if (found.application.resultConfirmedAt) return { ok: false, field: "form", message: "评审结果已确认并冻结，不能再记录。" };
+  if (!found.copy?.flagged) return { ok: false, field: "form", message: "该申报未被雷同检查标记，无需记录。" };
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.application.updateMany({
+      where: { id: applicationId, resultConfirmedAt: null },
+      data: { copyFlagClearance: reason.trim() },
+    });
+    if (updated.count !== 1) return { ok: false as const, field: "form" as const, message: "评审结果刚被确认，请刷新页面。" };
+    await recordAudit(tx, {
+      actor,
+      action: "application.copy_flag_cleared",
+      entityType: "application",
+      entityId: applicationId,
+      before: { copyFlagClearance: found.application.copyFlagClearance },
+      after: { copyFlagClearance: reason.trim() },
+      reason: reason.trim(),
+    });
+    return { ok: true as const };
+  });
 }
 
 function transitionsTo(status: ApplicationStatus, events: ApplicationEvent[]): ApplicationStatus {

@@ -2,6 +2,7 @@
  * Rounds (批次) and their two lists. Replacing a list is one transaction: all rows or none.
  */
 import type { EnterpriseEntry, ProviderEntry } from "~/domain/round-lists.ts";
+import { lockedParameterChanges } from "~/domain/round-parameters.ts";
 import type { RoundStatus } from "~/generated/prisma/enums.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -18,9 +19,25 @@ export type RoundInput = {
   passMark: number;
   budgetFen: number | null;
   status: RoundStatus;
+  /** R-MAT-3 (README decision "Paper copies"): 受理 needs the paper copies recorded. */
+  paperCopiesRequired?: boolean;
 };
 
 export class DuplicateRoundNameError extends Error {}
+
+/** R-REV-4, R-PAY-1: a save that would move a locked parameter; `field` is the form field to show it at. */
+export class LockedParameterError extends Error {
+  constructor(readonly problems: { field: "passMark" | "perEnterpriseCap"; message: string }[]) {
+    super(problems.map((p) => p.message).join("；"));
+  }
+}
+
+/** R-REV-4, R-PAY-1: a round's pass mark and cap are locked once it has a submitted application. */
+export async function parametersLocked(roundId: string, tx?: Tx): Promise<boolean> {
+  const client = tx ?? (await db());
+  const submitted = await client.application.count({ where: { roundId, submittedAt: { not: null } } });
+  return submitted > 0;
+}
 
 /** The round the header counts down to: the open round whose deadline comes first, else the latest. */
 export async function currentRound() {
@@ -69,6 +86,10 @@ export async function saveRound(actor: Actor, id: string | null, input: RoundInp
         return { id: round.id };
       }
       const before = await tx.round.findUniqueOrThrow({ where: { id } });
+      const locked = lockedParameterChanges(before, input, await parametersLocked(id, tx));
+      if (locked.length > 0) {
+        throw new LockedParameterError(locked.map((l) => ({ field: l.parameter === "passMark" ? "passMark" : "perEnterpriseCap", message: l.message })));
+      }
       await tx.round.update({ where: { id }, data: input });
       await recordAudit(tx, {
         actor,

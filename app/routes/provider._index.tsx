@@ -5,6 +5,7 @@ import { formatFen } from "~/domain/money.ts";
 import { listOwnApplications } from "~/models/application.server.ts";
 import { listOwnConfirmedResults, listOwnResults, type ProviderResult } from "~/models/review-result.server.ts";
 import { currentRound } from "~/models/round.server.ts";
+import { ownSuspension } from "~/models/provider-standing.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "我的申报 · 智能化改造咨询诊断补助申报平台" }];
@@ -27,11 +28,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     round: round && { name: round.name, isDemo: round.isDemo },
     applications: applications.map((a) => ({ ...a, contractAmount: formatFen(a.contractAmountFen), result: results.get(a.id) ?? null })),
     confirmedResults: organisation?.status === "verified" ? await listOwnConfirmedResults(organisation.id) : [],
+    // R-ELIG-2: a suspended provider cannot file or submit; it is told why.
+    suspension: organisation?.status === "verified" ? await ownSuspension(organisation.id) : null,
   };
 }
 
 export default function ProviderHome() {
-  const { organisation, round, applications, confirmedResults } = useLoaderData<typeof loader>();
+  const { organisation, round, applications, confirmedResults, suspension } = useLoaderData<typeof loader>();
   if (!organisation) {
     return (
       <section className="card">
@@ -61,14 +64,19 @@ export default function ProviderHome() {
       <div className="page-head">
         <h1>我的申报</h1>
         <div className="actions" style={{ marginTop: 0 }}>
-          <a className="button button--secondary" href="/resources/provider/summary-table">
-            下载汇总表（M7）
-          </a>
+          <Link className="button button--secondary" to="/provider/summary">
+            汇总表（M7）
+          </Link>
           <Link className="button" to="/provider/applications/new">
             新建申报
           </Link>
         </div>
       </div>
+      {suspension ? (
+        <p className="notice notice--error" data-testid="suspended">
+          区工信局已于 {suspension.at} 暂停贵单位的申报资格（R-ELIG-2），原因：{suspension.reason}。暂停期间不能新建或提交申报，如有异议请联系区工信局两化融合科（电话 2869847）。
+        </p>
+      ) : null}
       <p className="notice notice--success" data-testid="organisation-status">
         {organisation.name} 已通过审核，可以填报申报材料。{round ? `当前批次：${round.name}` : ""}
       </p>

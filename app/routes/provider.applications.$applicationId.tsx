@@ -88,7 +88,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     materials: MATERIAL_IDS.map((id) => ({
       ...MATERIALS[id],
-      changeable: changeable(id),
+      // M7 is uploaded once per provider and round on /provider/summary (R-MAT-2).
+      changeable: id !== "M7" && changeable(id),
       toFix: supplement?.items.find((i) => i.material === id)?.reason ?? null,
       item: items.find((i) => i.material === id),
       files: application.materials
@@ -310,7 +311,7 @@ export default function ApplicationPage() {
           <h2 style={{ margin: 0 }}>申报材料</h2>
           <span className="small">
             <a href={`/resources/applications/${application.id}/pledge`}>下载真实性承诺书（M9，预填）</a> ·{" "}
-            <a href="/resources/provider/summary-table">下载被诊断企业汇总表（M7）</a>
+            <Link to="/provider/summary">被诊断企业汇总表（M7）</Link>
           </span>
         </div>
         <p className="small muted">只接受 PDF、JPG、PNG 文件（按文件内容识别），单个文件不超过上限。所有复印件须加盖企业公章。</p>
@@ -343,6 +344,11 @@ export default function ApplicationPage() {
                 editable={m.changeable}
                 isPhotos={m.id === "M5"}
               />
+              {m.id === "M7" ? (
+                <p className="small" data-testid="summary-link">
+                  汇总表每批次只需上传一份，计入本单位的每份申报：请在 <Link to="/provider/summary">汇总表（M7）页面</Link> 下载、盖章后上传。
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { isMaterialId, isPhotoTag, MATERIALS } from "~/domain/materials.ts";
-import { attachMaterial, getOwnApplication, NotEditableError, requireMaterialChangeable } from "~/models/application.server.ts";
+import { attachMaterial, getOwnApplication, NotEditableError, requireMaterialChangeable, SUMMARY_TABLE_ELSEWHERE } from "~/models/application.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { streamChunks, UploadRejectedError, UploadTooLargeError } from "~/services/storage.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
@@ -18,6 +18,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = params.applicationId ?? "";
   const refuse = (error: string, status = 400) => Response.json({ ok: false, error }, { status });
   if (!isMaterialId(material)) return refuse("未知的材料类别。");
+  if (material === "M7") return refuse(SUMMARY_TABLE_ELSEWHERE, 409);
   const application = await getOwnApplication(scope, id);
   if (!application) return refuse("申报不存在。", 404);
   if (!request.body) return refuse("没有收到文件内容。");

@@ -122,6 +122,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (outcome.material) return fail({ materials: { [outcome.material]: outcome.message } });
     if (outcome.field === "dueAt") return fail({ dueAt: outcome.message });
     if (outcome.field === "reason") return fail({ reason: outcome.message });
+    // R-MAT-3: the round requires the paper copies before 受理: the message at the decision and at the paper copies.
+    if (outcome.field === "paper") return fail({ form: outcome.message, paper: { form: outcome.message } });
     if (outcome.field === "verdicts") {
       const unjudged = Object.fromEntries((outcome.unjudged ?? []).map((m) => [m, "请给出审查意见：合格或不合格"]));
       return fail({ verdicts: outcome.message, materials: unjudged });
@@ -163,6 +165,12 @@ export default function StaffApplicationPage() {
       {done && navigation.state === "idle" && !actionData ? <FormMessage tone="success" message={done} /> : null}
       {errors.form && !reviewing ? <FormMessage message={errors.form} /> : null}
 
+      {view.providerSuspension ? (
+        <p className="notice notice--error" data-testid="provider-suspended">
+          该服务商已于 {view.providerSuspension.at} 被暂停申报资格（R-ELIG-2）：{view.providerSuspension.reason}。本申报尚未完结，请复核后再作处理。
+        </p>
+      ) : null}
+
       <ApplicationFactsSection application={application} provider={view.provider} />
 
       <MaterialsReviewSection
@@ -193,6 +201,8 @@ export default function StaffApplicationPage() {
         staffName={view.staffName}
         errors={errors.paper}
         saved={searchParams.get("saved") === "paper"}
+        required={application.paperCopiesRequired}
+        late={application.paperCopiesLate}
       />
 
       {!BEFORE_REVIEW.has(application.status) ? (

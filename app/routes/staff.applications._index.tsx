@@ -160,7 +160,12 @@ export default function ApplicationList() {
                       <td>
                         {a.completionLate ? <span className="badge badge--bad">{APPLICATION_FLAGS.late}</span> : null}{" "}
                         {a.supplementOverdue ? <span className="badge badge--bad">{APPLICATION_FLAGS.supplement_overdue}</span> : null}{" "}
-                        {a.status !== "draft" && a.paperCopiesReceivedOn === null ? <span className="badge">{APPLICATION_FLAGS.no_paper}</span> : null}
+                        {a.status !== "draft" && a.paperCopiesReceivedOn === null ? <span className="badge">{APPLICATION_FLAGS.no_paper}</span> : null}{" "}
+                        {a.providerSuspended ? (
+                          <span className="badge badge--bad" data-testid="provider-suspended">
+                            {APPLICATION_FLAGS.provider_suspended}
+                          </span>
+                        ) : null}
                       </td>
                       <td>
                         <Link to={`/staff/applications/${a.id}`}>查看</Link>

@@ -6,6 +6,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { CheckboxField, ErrorList, Field, FormMessage, TextareaField } from "~/components/forms.tsx";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { decideOrganisation, getOrganisation } from "~/models/organisation.server.ts";
+import { liftSuspension, suspendProvider } from "~/models/provider-standing.server.ts";
+import { ProviderStanding } from "~/components/desk/provider-standing.tsx";
 import { providerApplicationsForDesk, recordPaperCopies } from "~/models/formal-review.server.ts";
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -25,6 +27,9 @@ const DecisionSchema = z.discriminatedUnion("intent", [
     receivedOn: z.string({ error: "请填写收到日期" }).trim(),
     receivedBy: z.string({ error: "请填写接收人" }).trim().min(1, "请填写接收人").max(50, "不超过 50 字"),
   }),
+  // R-ELIG-2: suspend a verified provider (运行不规范或信用记录不良), or lift the suspension.
+  z.object({ intent: z.literal("suspend"), suspendReason: z.string({ error: "请填写暂停原因" }).trim() }),
+  z.object({ intent: z.literal("lift"), liftNote: z.string().trim().max(500, "说明不超过 500 字").optional() }),
   z.object({
     intent: z.literal("refuse"),
     reason: z.string({ error: "请填写不通过的原因" }).trim().min(4, "原因至少 4 个字").max(500, "原因不超过 500 字"),
@@ -53,6 +58,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       declaredAt: formatShanghai(org.goodStandingDeclaredAt),
       verifiedAt: org.verifiedAt ? formatShanghai(org.verifiedAt) : null,
       verifiedBy: org.verifiedBy?.name ?? null,
+      suspendedAt: org.suspendedAt ? formatShanghai(org.suspendedAt) : null,
+      suspendedReason: org.suspendedReason,
       license: org.licenseFile && {
         id: org.licenseFile.id,
         fileName: org.licenseFile.fileName,
@@ -81,6 +88,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     if (!recorded.ok) return data(submission.reply({ fieldErrors: { [recorded.field]: [recorded.message] } }), { status: 400 });
     throw redirect(`/staff/providers/${params.organisationId}?paper=${recorded.count}`);
+  }
+  if (submission.value.intent === "suspend" || submission.value.intent === "lift") {
+    const actor = { id: user.id, name: user.name };
+    const standing =
+      submission.value.intent === "suspend"
+        ? await suspendProvider(actor, params.organisationId ?? "", submission.value.suspendReason)
+        : await liftSuspension(actor, params.organisationId ?? "", submission.value.liftNote ?? "");
+    if (!standing.ok) {
+      const field = standing.field === "reason" ? "suspendReason" : null;
+      return data(submission.reply(field ? { fieldErrors: { [field]: [standing.message] } } : { formErrors: [standing.message] }), { status: standing.field === "reason" ? 400 : 409 });
+    }
+    throw redirect(`/staff/providers/${params.organisationId}?standing=${submission.value.intent}`);
   }
   const outcome = await decideOrganisation(
     { id: user.id, name: user.name },
@@ -170,9 +189,12 @@ export default function ProviderReview() {
               </button>
             </Form>
           ) : org.status === "verified" ? (
-            <p className="notice notice--success">
-              已于 {org.verifiedAt} 由 {org.verifiedBy ?? "系统"} 审核通过，注册地已确认在张店区。
-            </p>
+            <>
+              <p className="notice notice--success">
+                已于 {org.verifiedAt} 由 {org.verifiedBy ?? "系统"} 审核通过，注册地已确认在张店区。
+              </p>
+              <ProviderStanding suspendedAt={org.suspendedAt} suspendedReason={org.suspendedReason} lastResult={lastResult} busy={busy} />
+            </>
           ) : (
             <p className="notice notice--error">
               已于 {org.verifiedAt} 由 {org.verifiedBy} 审核不通过：{org.refusalReason}

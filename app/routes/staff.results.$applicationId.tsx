@@ -6,11 +6,16 @@ import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { RUBRIC_SECTION_LIST } from "~/domain/rubric.ts";
 import { expertTotal } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { formatHundredths, getApplicationResult, reopenReview, SPREAD_LIMIT, submittedReview } from "~/models/review-result.server.ts";
+import { clearCopyFlag, formatHundredths, getApplicationResult, reopenReview, SPREAD_LIMIT, submittedReview } from "~/models/review-result.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "评审详情 · 智能化改造咨询诊断补助申报平台" }];
+
+const ClearSchema = z.object({
+  intent: z.literal("clear-copy-flag"),
+  clearance: z.string({ error: "请填写理由" }).trim(),
+});
 
 const ReopenSchema = z.object({
   intent: z.literal("reopen"),
@@ -22,8 +27,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["staff"] });
   const found = await getApplicationResult(params.applicationId ?? "");
   if (!found) throw new Response("申报不存在。", { status: 404 });
-  const { application, result } = found;
+  const { application, result, copy } = found;
   return {
+    // R-REV-3: the copy check's flag, and what lets a result through (a veto or a recorded clearance).
+    copy: copy && { flagged: copy.flagged, vetoed: copy.vetoed, clearance: copy.clearance, blocks: copy.blocks },
     application: {
       id: application.id,
       number: application.number,
@@ -82,19 +89,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const formData = await request.formData();
+  if (formData.get("intent") === "clear-copy-flag") {
+    const clear = ClearSchema.safeParse(Object.fromEntries(formData));
+    if (!clear.success) return data({ reviewId: "", reason: undefined, clearance: ["请填写理由"], message: undefined }, { status: 400 });
+    const cleared = await clearCopyFlag({ id: user.id, name: user.name }, params.applicationId ?? "", clear.data.clearance);
+    if (!cleared.ok) {
+      return data(
+        { reviewId: "", reason: undefined, clearance: cleared.field === "reason" ? [cleared.message] : undefined, message: cleared.field === "reason" ? undefined : cleared.message },
+        { status: cleared.field === "reason" ? 400 : 409 },
+      );
+    }
+    throw redirect(`/staff/results/${params.applicationId}?cleared=1`);
+  }
   const parsed = ReopenSchema.safeParse(Object.fromEntries(formData));
   const reviewId = String(formData.get("reviewId") ?? "");
   if (!parsed.success) {
     const reason = parsed.error.issues.find((i) => i.path[0] === "reason")?.message;
-    return data({ reviewId, reason: reason ? [reason] : undefined, message: reason ? undefined : "请求无效，请刷新页面后重试。" }, { status: 400 });
+    return data({ reviewId, reason: reason ? [reason] : undefined, clearance: undefined, message: reason ? undefined : "请求无效，请刷新页面后重试。" }, { status: 400 });
   }
   const outcome = await reopenReview({ id: user.id, name: user.name }, parsed.data.reviewId, parsed.data.reason);
-  if (!outcome.ok) return data({ reviewId, reason: undefined, message: outcome.message }, { status: 409 });
+  if (!outcome.ok) return data({ reviewId, reason: undefined, clearance: undefined, message: outcome.message }, { status: 409 });
   throw redirect(`/staff/results/${params.applicationId}`);
 }
 
 export default function ResultDetail() {
-  const { application, result, experts } = useLoaderData<typeof loader>();
+  const { application, result, experts, copy } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -148,6 +167,40 @@ export default function ResultDetail() {
         </p>
       </section>
       {actionData?.message ? <FormMessage message={actionData.message} /> : null}
+      {copy?.flagged ? (
+        <section className="card" data-testid="copy-flag-section">
+          <h2 style={{ marginTop: 0 }}>雷同检查标记（R-REV-3）</h2>
+          <p className={`notice ${copy.blocks ? "notice--error" : "notice--info"}`}>
+            该申报的诊断报告或现场照片被雷同检查标记（<Link to={`/staff/similarity/applications/${application.id}`}>查看比对</Link>）。
+            {copy.vetoed
+              ? "已有专家一票否决。"
+              : copy.clearance
+                ? `已记录非抄袭的理由：${copy.clearance}`
+                : "抄袭不能默认放行：须有专家一票否决，或由工作人员记录该标记不属于抄袭的理由，才能确认结果。"}
+          </p>
+          {!application.confirmed && !copy.vetoed ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="clear-copy-flag" />
+              <div className="field">
+                <label htmlFor="clearance">{copy.clearance ? "更正理由" : "非抄袭的理由"}</label>
+                <textarea
+                  id="clearance"
+                  name="clearance"
+                  rows={3}
+                  defaultValue={copy.clearance ?? ""}
+                  aria-invalid={actionData?.clearance ? true : undefined}
+                  aria-describedby={actionData?.clearance ? "clearance-error" : undefined}
+                  placeholder="例如：相同段落均为国家标准原文引用，诊断建议部分无雷同"
+                />
+                <ErrorList id="clearance-error" errors={actionData?.clearance} />
+              </div>
+              <button type="submit" className="button--secondary" disabled={busy}>
+                记录理由
+              </button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
       {experts.length === 0 ? <p className="empty">该申报尚未分配评审专家。</p> : null}
       {experts.map((e) => (
         <section className="card" key={e.assignmentId} data-testid={`expert-review-${e.expertName}`}>

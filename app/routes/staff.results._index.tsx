@@ -51,10 +51,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       aggregation: round.scoreAggregation === "median" ? "中位数" : "平均分",
       reviewDeadline: round.reviewDeadline ? formatShanghai(round.reviewDeadline) : null,
     },
-    counts: listed?.counts ?? { total: 0, ready: 0, confirmed: 0 },
+    counts: listed?.counts ?? { total: 0, ready: 0, copyBlocked: 0, confirmed: 0 },
     matching: listed?.matching ?? 0,
     pages: Math.max(1, Math.ceil((listed?.matching ?? 0) / PAGE_SIZE)),
-    rows: (listed?.rows ?? []).map(({ application, result }) => ({
+    rows: (listed?.rows ?? []).map(({ application, result, copy }) => ({
       id: application.id,
       number: application.number,
       providerName: application.organisation.name,
@@ -70,6 +70,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       passed: application.resultConfirmedAt ? application.resultPassed : (result.decision?.passed ?? null),
       reasons: application.resultConfirmedAt && Array.isArray(application.resultReasons) ? application.resultReasons.map(String) : result.reasons,
       confirmedAt: application.resultConfirmedAt ? formatShanghai(application.resultConfirmedAt) : null,
+      // R-REV-3: flagged by the copy check; blocks confirmation until vetoed or cleared with a reason.
+      copy: { flagged: copy.flagged, blocks: copy.blocks && !application.resultConfirmedAt, vetoed: copy.vetoed, cleared: copy.clearance !== null },
     })),
   };
 }
@@ -91,7 +93,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!outcome.ok) return data({ ok: false as const, message: outcome.message }, { status: 409 });
   return {
     ok: true as const,
-    message: `已确认 ${outcome.confirmed} 项申报的评审结果，已向 ${outcome.mails} 家服务商发送结果通知邮件。${outcome.skipped ? `另有 ${outcome.skipped} 项尚有专家未提交评分，未确认。` : ""}`,
+    message:
+      `已确认 ${outcome.confirmed} 项申报的评审结果，已向 ${outcome.mails} 家服务商发送结果通知邮件。` +
+      (outcome.skipped - outcome.copyBlocked.length > 0 ? `另有 ${outcome.skipped - outcome.copyBlocked.length} 项尚有专家未提交评分，未确认。` : "") +
+      (outcome.copyBlocked.length ? `${outcome.copyBlocked.join("、")} 被雷同检查标记且未记录理由，未确认（R-REV-3）。` : ""),
   };
 }
 
@@ -174,7 +179,16 @@ export default function ResultsPage() {
                         <input type="checkbox" name="applicationId" value={r.id} aria-label={`选择 ${r.number}`} />
                       ) : null}
                     </td>
-                    <td>{r.number}</td>
+                    <td>
+                      {r.number}
+                      {r.copy.flagged ? (
+                        <div>
+                          <span className={`badge ${r.copy.blocks ? "badge--bad" : "badge--pending"}`} data-testid="copy-flag">
+                            {r.copy.blocks ? "雷同标记：待处理" : r.copy.vetoed ? "雷同标记：专家否决" : "雷同标记：已说明理由"}
+                          </span>
+                        </div>
+                      ) : null}
+                    </td>
                     <td>{r.providerName}</td>
                     <td>{r.enterpriseName}</td>
                     <td>
@@ -208,7 +222,12 @@ export default function ResultsPage() {
           </table>
         </div>
         <Pagination page={query.page} pages={pages} total={`${matching} 项`} href={pageLink} />
-        {round && counts.ready > 0 ? (
+        {round && counts.copyBlocked > 0 ? (
+          <p className="notice notice--warning" data-testid="copy-blocked">
+            {counts.copyBlocked} 项申报被雷同检查标记且无专家否决，须在评审详情页记录非抄袭的理由后才能确认（R-REV-3）。
+          </p>
+        ) : null}
+        {round && counts.ready + counts.copyBlocked > 0 ? (
           <div className="actions">
             <button type="submit" name="scope" value="selected" className="button--secondary" disabled={busy}>
               确认所选结果

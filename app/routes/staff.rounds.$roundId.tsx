@@ -4,13 +4,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { Field, FormMessage, SelectField, TextareaField } from "~/components/forms.tsx";
+import { CheckboxField, Field, FormMessage, SelectField, TextareaField } from "~/components/forms.tsx";
 import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
 import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
 import { formatShanghai, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
 import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
 import { saveNoticeSettings } from "~/models/payout.server.ts";
-import { DuplicateRoundNameError, EnterpriseListInUseError, getRound, importRoundList, saveRound } from "~/models/round.server.ts";
+import { DuplicateRoundNameError, EnterpriseListInUseError, getRound, importRoundList, LockedParameterError, parametersLocked, saveRound } from "~/models/round.server.ts";
+import { PARAMETERS_LOCKED_REASON } from "~/domain/round-parameters.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -67,6 +68,7 @@ const RoundSchema = z.object({
   passMark: z.coerce.number({ error: "请输入合格分数线" }).int("分数线须为整数").min(1, "分数线不低于 1").max(100, "分数线不高于 100"),
   budget: optional("预算总额", parseYuanField),
   status: z.enum(["draft", "open", "closed", "archived"], { error: "请选择状态" }),
+  paperCopiesRequired: z.literal("on").optional(),
 });
 
 /** 公示: when the public notice opens and closes, and how to object. */
@@ -95,6 +97,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       disbursementDeadline: round.disbursementDeadline ? local(round.disbursementDeadline) : "",
       perEnterpriseCap: fenToYuanString(round.perEnterpriseCapFen),
       passMark: round.passMark,
+      paperCopiesRequired: round.paperCopiesRequired,
+      // R-REV-4, R-PAY-1: locked once the round has a submitted application.
+      parametersLocked: await parametersLocked(round.id),
       budget: round.budgetFen === null ? "" : fenToYuanString(round.budgetFen),
       noticeOpensAt: round.noticeOpensAt ? local(round.noticeOpensAt) : "",
       noticeClosesAt: round.noticeClosesAt ? local(round.noticeClosesAt) : "",
@@ -184,9 +189,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       passMark: v.passMark,
       budgetFen: v.budget,
       status: v.status,
+      paperCopiesRequired: v.paperCopiesRequired === "on",
     });
     throw redirect(`/staff/rounds/${saved.id}?saved=1`);
   } catch (error) {
+    if (error instanceof LockedParameterError) {
+      const fieldErrors = Object.fromEntries(error.problems.map((p) => [p.field, [p.message]]));
+      return data({ result: submission.reply({ fieldErrors }), importOutcome: null, noticeResult: undefined }, { status: 400 });
+    }
     if (error instanceof DuplicateRoundNameError) {
       return data({ result: submission.reply({ fieldErrors: { name: [error.message], code: [error.message] } }), importOutcome: null, noticeResult: undefined }, { status: 400 });
     }
@@ -342,6 +352,7 @@ export default function RoundEditor() {
           passMark: String(round.passMark),
           budget: round.budget,
           status: round.status,
+          paperCopiesRequired: round.paperCopiesRequired ? "on" : undefined,
         }
       : { perEnterpriseCap: "10000.00", passMark: "60", status: "draft", year: String(new Date().getFullYear()) },
   });
@@ -386,20 +397,35 @@ export default function RoundEditor() {
               errors={fields.disbursementDeadline.errors}
             />
           </div>
+          {round?.parametersLocked ? (
+            <p className="notice notice--info" data-testid="parameters-locked">
+              {PARAMETERS_LOCKED_REASON}（R-REV-4、R-PAY-1）
+            </p>
+          ) : null}
           <div className="field-row">
             <Field
               label="每家企业补助上限（元）"
-              hint="合同金额不足上限的按合同金额（R-PAY-1）"
-              inputProps={{ ...getInputProps(fields.perEnterpriseCap, { type: "text" }), inputMode: "decimal" }}
+              hint={round?.parametersLocked ? "已锁定：本批次已有提交的申报" : "合同金额不足上限的按合同金额（R-PAY-1）"}
+              inputProps={{ ...getInputProps(fields.perEnterpriseCap, { type: "text" }), inputMode: "decimal", readOnly: round?.parametersLocked }}
               errors={fields.perEnterpriseCap.errors}
             />
-            <Field label="合格分数线" inputProps={getInputProps(fields.passMark, { type: "number" })} errors={fields.passMark.errors} />
+            <Field
+              label="合格分数线"
+              hint={round?.parametersLocked ? "已锁定：本批次已有提交的申报" : undefined}
+              inputProps={{ ...getInputProps(fields.passMark, { type: "number" }), readOnly: round?.parametersLocked }}
+              errors={fields.passMark.errors}
+            />
             <Field
               label="预算总额（元，选填）"
               inputProps={{ ...getInputProps(fields.budget, { type: "text" }), inputMode: "decimal" }}
               errors={fields.budget.errors}
             />
           </div>
+          <CheckboxField
+            label="受理前须登记纸质材料（一式两份）已收到（R-MAT-3）"
+            inputProps={getInputProps(fields.paperCopiesRequired, { type: "checkbox" })}
+            errors={fields.paperCopiesRequired.errors}
+          />
           <input type="hidden" name="intent" value="save" />
           <button type="submit" disabled={navigation.state === "submitting"}>
             保存

@@ -1,6 +1,6 @@
 /**
  * A provider files an application end to end with real files made by the test (R-ELIG-3, R-MAT-1,
- * R-MAT-2, R-MAT-3, R-DATE-2), submits and gets the receipt on screen and by e-mail at a real SMTP server;
+ * R-MAT-2, R-MAT-3, R-DATE-2; M7 once per provider and round on its own page), submits and gets the receipt on screen and by e-mail at a real SMTP server;
  * a second provider is refused the same enterprise (R-ELIG-4); a submission one second after the
  * deadline, by the server's clock, is refused and the draft stays intact (R-DATE-1).
  */
@@ -38,9 +38,31 @@ async function startDraft(page: Page, enterprise: string, uscc: string) {
   await page.getByLabel("诊断完成日期").fill("2022-10-25");
 }
 
+/**
+ * M7 (R-MAT-2): the summary table is one per provider per round: downloaded from the provider's summary
+ * page (the download records the applications it lists), signed and uploaded once there, and filed as
+ * M7 of every draft of the provider. Returns to the application page.
+ */
+async function uploadSummaryTable(page: Page) {
+  const applicationUrl = page.url();
+  await expect(page.getByLabel("上传被诊断企业汇总表")).toHaveCount(0);
+  await page.getByTestId("summary-link").getByRole("link", { name: "汇总表（M7）页面" }).click();
+  await expect(page.getByRole("heading", { name: "被诊断企业汇总表（M7）" })).toBeVisible();
+  const table = await page.request.get("/resources/provider/summary-table");
+  expect(table.headers()["content-type"]).toBe("application/pdf");
+  await page.reload();
+  await expect(page.getByTestId("summary-state")).toContainText("校验码");
+  await page.getByLabel("上传签字盖章后的汇总表（PDF、JPG 或 PNG）").setInputFiles(await file("汇总表-盖章.pdf", await makePdf("summary")));
+  await page.getByRole("button", { name: "上传汇总表" }).click();
+  await expect(page.getByText(/汇总表已上传，并计入 \d+ 份申报/)).toBeVisible();
+  await expect(page.getByTestId("summary-state")).toContainText("有效");
+  await page.goto(applicationUrl);
+  await expect(page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /被诊断企业汇总表/ }) }).getByText("已齐全")).toBeVisible();
+}
+
 async function uploadAll(page: Page) {
   const pdf = await file("材料.pdf", await makePdf("material"));
-  for (const name of ["服务商营业执照复印件", "被诊断企业营业执照复印件", "现场诊断咨询会签到表", "书面调研问卷复印件", "诊断合同", "被诊断企业汇总表", "诊断报告原件", "真实性承诺书"]) {
+  for (const name of ["服务商营业执照复印件", "被诊断企业营业执照复印件", "现场诊断咨询会签到表", "书面调研问卷复印件", "诊断合同", "诊断报告原件", "真实性承诺书"]) {
     await page.getByLabel(`上传${name}`).setInputFiles(pdf);
     await expect(page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: new RegExp(name) }) }).getByText("已齐全")).toBeVisible();
   }
@@ -51,6 +73,7 @@ async function uploadAll(page: Page) {
   await photos.locator(".dropzone select").selectOption("team");
   await page.getByLabel("上传现场调研照片").setInputFiles(await file("诊断小组.png", await makePng(5, 320)));
   await expect(photos.getByRole("link", { name: "诊断小组.png" })).toBeVisible();
+  await uploadSummaryTable(page);
 }
 
 test("a provider files, uploads with progress, submits and receives the receipt by e-mail", async ({ page }) => {

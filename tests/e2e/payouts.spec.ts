@@ -214,8 +214,10 @@ test("two tabs approving at once: one approval and a clear message; staff record
   await expect(page.getByText("已登记拨付")).toBeVisible();
   await expect(page.getByText(`张财拨${code}`)).toBeVisible();
 
-  // Staff open the public notice on the round page.
+  // Staff open the public notice on the round page, where the pass mark and cap are locked (R-REV-4, R-PAY-1).
   await page.goto(`/staff/rounds/${setup.round.id}`);
+  await expect(page.getByTestId("parameters-locked")).toContainText("合格分数线和补助上限已锁定");
+  await expect(page.getByLabel("合格分数线")).toHaveAttribute("readonly", "");
   const opens = new Date(Date.now() - 86_400_000);
   const closes = new Date(Date.now() + 86_400_000);
   const local = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);

@@ -20,6 +20,7 @@ const experts: (Account & { assignmentId: string })[] = [];
 let strangerAssignmentId = "";
 let stranger: Account;
 let recused: Account;
+let flaggedNumber = "";
 
 test.beforeAll(async () => {
   const { prisma, store, close } = await scenarioClient();
@@ -62,6 +63,38 @@ test.beforeAll(async () => {
     const r = await createUser(prisma, ["expert"], { name: `评审戊专家${round.code}` });
     recused = { email: r.email, password: r.password, name: r.user.name };
     await assignExpert(prisma, { applicationId: other.id, expertId: r.user.id, assignedById: s.user.id });
+
+    // R-REV-3: another provider's application whose site photo the copy check matched with a third
+    // application, scored (submitted review written as the expert form stores it) and waiting for staff.
+    const p2 = await createProvider(prisma);
+    const base2 = { roundId, organisationId: p2.organisation.id, createdById: p2.user.id, store };
+    const flagged = await createApplication(prisma, { ...base2, enterpriseId: round.enterprises[2]?.id ?? "", status: "under_review" });
+    const twin = await createApplication(prisma, { ...base2, enterpriseId: round.enterprises[3]?.id ?? "" });
+    flaggedNumber = flagged.number;
+    const f = await createUser(prisma, ["expert"], { name: `评审己专家${round.code}` });
+    const fa = await assignExpert(prisma, { applicationId: flagged.id, expertId: f.user.id, assignedById: s.user.id });
+    await prisma.review.create({
+      data: {
+        assignmentId: fa.id,
+        applicationId: flagged.id,
+        expertId: f.user.id,
+        status: "submitted",
+        submittedAt: new Date(),
+        materialsComplete: true,
+        basicsHalfPoints: 50,
+        basicsComment: "基本情况介绍完整",
+        recommendationsHalfPoints: 70,
+        recommendationsComment: "建议具体可行",
+        estimatesHalfPoints: 50,
+        estimatesComment: "测算合理",
+      },
+    });
+    await prisma.application.update({ where: { id: flagged.id }, data: { status: "reviewed" } });
+    const photo = (applicationId: string) => prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId, material: "M5" } });
+    const [fp, tp] = [await photo(flagged.id), await photo(twin.id)];
+    await prisma.similarityMatch.create({
+      data: { kind: "photo", applicationAId: flagged.id, fileAId: fp.fileId, applicationBId: twin.id, fileBId: tp.fileId, score: 1 },
+    });
   } finally {
     await close();
   }
@@ -251,4 +284,35 @@ test("R-REV-5 an expert declaring a conflict hands the application back to staff
   await expect(page).toHaveURL(/\/expert\?handedBack=1/);
   await expect(page.getByText("已申报回避，该评审任务已退回区工信局重新分配。")).toBeVisible();
   await expect(page.getByText("目前没有分配给您的评审任务。")).toBeVisible();
+});
+
+test("R-REV-3 an application flagged by the copy check comes first and is not confirmed until staff record why it is not copying", async ({ page }) => {
+  await login(page, staff);
+  await page.goto(`/staff/results?round=${roundId}`);
+  await expect(page.locator("tbody tr").first()).toHaveAttribute("data-testid", `result-${flaggedNumber}`);
+  const row = page.getByTestId(`result-${flaggedNumber}`);
+  await expect(row.getByTestId("copy-flag")).toContainText("雷同标记：待处理");
+  await row.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "确认所选结果" }).click();
+  await expect(page.getByText(new RegExp(`不能确认结果（R-REV-3）：${flaggedNumber}`))).toBeVisible();
+  await expect(row).toContainText("待确认");
+
+  // The reason is refused at its field when too short, and what was typed stays.
+  await row.getByRole("link", { name: "详情" }).click();
+  await expect(page.getByTestId("copy-flag-section")).toContainText("抄袭不能默认放行");
+  await page.getByLabel("非抄袭的理由").fill("不是抄袭");
+  await page.getByRole("button", { name: "记录理由" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "至少 10 个字" })).toBeVisible();
+  await expect(page.getByLabel("非抄袭的理由")).toHaveValue("不是抄袭");
+  const reason = "两份申报为同一园区公共区域的照片，诊断报告正文无雷同";
+  await page.getByLabel("非抄袭的理由").fill(reason);
+  await page.getByRole("button", { name: "记录理由" }).click();
+  await expect(page.getByTestId("copy-flag-section")).toContainText(`已记录非抄袭的理由：${reason}`);
+
+  await page.goto(`/staff/results?round=${roundId}`);
+  await expect(row.getByTestId("copy-flag")).toContainText("已说明理由");
+  await row.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "确认所选结果" }).click();
+  await expect(page.getByText(/已确认 1 项申报的评审结果/)).toBeVisible();
+  await expect(row).toContainText("已确认");
 });

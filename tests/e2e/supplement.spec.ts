@@ -22,12 +22,16 @@ let supplementNumber = "";
 let raceId = "";
 let raceNumber = "";
 let organisationId = "";
+let roundId = "";
+let providerEmail = "";
 
 test.beforeAll(async () => {
   const { prisma, store, close } = await scenarioClient();
   try {
     const round = await createRound(prisma);
+    roundId = round.id;
     const p = await createProvider(prisma);
+    providerEmail = p.email;
     provider = { email: p.email, password: p.password };
     organisationId = p.organisation.id;
     staffA = await createUser(prisma, ["staff"], { name: "审查员甲" });
@@ -147,4 +151,29 @@ test("R-MAT-3 staff record the paper copies for one application and for a whole 
   await expect(staff.getByText("已登记 2 份申报的纸质材料")).toBeVisible();
   await expect(table).toContainText(`李科员`);
   await expect(table.getByText("未收到")).toHaveCount(0);
+});
+
+test("R-ELIG-2 staff suspend a provider with a reason (mailed); its pending applications are flagged on the desk; lifting clears the flag", async ({ browser }) => {
+  const staff = await signedIn(browser, staffA);
+  await staff.goto(`/staff/providers/${organisationId}`);
+  // No reason: refused at the field.
+  await staff.getByRole("button", { name: "暂停申报资格" }).click();
+  await expect(staff.getByRole("alert").filter({ hasText: "请填写暂停原因" })).toBeVisible();
+  await staff.getByLabel("暂停原因").fill("经查被列入经营异常名录");
+  await staff.getByRole("button", { name: "暂停申报资格" }).click();
+  await expect(staff.getByTestId("suspended")).toContainText("经查被列入经营异常名录");
+  await expect
+    .poll(async () => (await inbox()).filter((m) => JSON.stringify(m.to).includes(providerEmail) && m.subject?.includes("暂停")).length, { timeout: 20_000 })
+    .toBe(1);
+
+  await staff.goto(`/staff/applications?round=${roundId}&flag=provider_suspended`);
+  await expect(staff.getByTestId("provider-suspended")).toHaveCount(2);
+  await staff.goto(`/staff/applications/${raceId}`);
+  await expect(staff.getByTestId("provider-suspended")).toContainText("经查被列入经营异常名录");
+
+  await staff.goto(`/staff/providers/${organisationId}`);
+  await staff.getByRole("button", { name: "恢复申报资格" }).click();
+  await expect(staff.getByText("已恢复该服务商的申报资格")).toBeVisible();
+  await staff.goto(`/staff/applications/${raceId}`);
+  await expect(staff.getByTestId("provider-suspended")).toHaveCount(0);
 });

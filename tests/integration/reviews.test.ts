@@ -195,7 +195,7 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
 
     const mailsBefore = await prisma.outboxMessage.count();
     const outcome = await confirmResults(staff, roundId, { all: true });
-    expect(outcome).toEqual({ ok: true, confirmed: 2, skipped: 0, mails: 1 });
+    expect(outcome).toEqual({ ok: true, confirmed: 2, skipped: 0, copyBlocked: [], mails: 1 });
     const [first, other] = await Promise.all([
       prisma.application.findUniqueOrThrow({ where: { id: applicationId } }),
       prisma.application.findUniqueOrThrow({ where: { id: secondApplicationId } }),

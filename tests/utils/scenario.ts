@@ -142,6 +142,14 @@ export async function createApplication(prisma: Db, options: ScenarioApplication
     data: { applicationSeq: { increment: 1 } },
     select: { code: true, applicationSeq: true },
   });
+  // R-ELIG-1: only a provider on the round's list files in it; the scenario keeps that true.
+  const organisation = await prisma.organisation.findUniqueOrThrow({ where: { id: options.organisationId }, select: { name: true } });
+  const listed = await prisma.roundProvider.count({ where: { roundId: options.roundId } });
+  await prisma.roundProvider.upsert({
+    where: { roundId_name: { roundId: options.roundId, name: organisation.name } },
+    create: { roundId: options.roundId, name: organisation.name, seq: listed + 1 },
+    update: {},
+  });
   const status = options.status ?? "submitted";
   const submittedAt = status === "draft" ? null : (options.submittedAt ?? new Date());
   const application = await prisma.application.create({
@@ -181,6 +189,7 @@ export async function createApplication(prisma: Db, options: ScenarioApplication
     await prisma.applicationMaterial.create({
       data: { applicationId: application.id, material, fileId: file.id, photoTag: isPhoto ? "workshop" : null },
     });
+    if (material === "M7") await recordSummaryTable(prisma, { roundId: options.roundId, organisationId: options.organisationId, fileId: file.id });
     if (isPhoto) {
       const team = await storeFile(options.store, prisma, `${material}-team.jpg`, await makeJpeg(crypto.randomInt(1_000_000)), "image/jpeg", options.createdById);
       await prisma.applicationMaterial.create({
@@ -189,6 +198,25 @@ export async function createApplication(prisma: Db, options: ScenarioApplication
     }
   }
   return application;
+}
+
+/**
+ * M7 (R-MAT-2): the provider's summary table of the round as the portal keeps it after an upload: a
+ * generation listing every application the provider has in the round, with the signed file.
+ */
+export async function recordSummaryTable(prisma: Db, options: { roundId: string; organisationId: string; fileId: string | null }) {
+  const applications = await prisma.application.findMany({ where: { roundId: options.roundId, organisationId: options.organisationId }, select: { id: true } });
+  const ids = applications.map((a) => a.id).sort();
+  return prisma.providerSummaryTable.create({
+    data: {
+      roundId: options.roundId,
+      organisationId: options.organisationId,
+      applicationIds: ids,
+      digest: crypto.createHash("sha256").update(ids.join("\n"), "utf8").digest("hex"),
+      fileId: options.fileId,
+      uploadedAt: options.fileId ? new Date() : null,
+    },
+  });
 }
 
 /** Assign an expert to an application (no rule checked: the assignment code is tested elsewhere). */

@@ -10,6 +10,8 @@ export function PaperCopiesSection({
   staffName,
   errors,
   saved,
+  required = false,
+  late = false,
 }: {
   receivedOn: string | null;
   receivedBy: string | null;
@@ -18,6 +20,10 @@ export function PaperCopiesSection({
   staffName: string;
   errors?: { receivedOn?: string; receivedBy?: string; form?: string } | null;
   saved?: boolean;
+  /** The round requires the paper copies before 受理 (README decision "Paper copies"). */
+  required?: boolean;
+  /** They arrived after the round's submission deadline: flagged for the bureau to decide. */
+  late?: boolean;
 }) {
   return (
     <section className="card" aria-labelledby="paper-heading">
@@ -25,12 +31,17 @@ export function PaperCopiesSection({
         纸质材料（一式两份）
       </h2>
       {receivedOn ? (
-        <p className="notice notice--success" data-testid="paper-copies">
+        <p className={`notice ${late ? "notice--warning" : "notice--success"}`} data-testid="paper-copies">
           已于 {receivedOn} 收到，接收人：{receivedBy}
+          {late ? (
+            <span className="badge badge--bad" data-testid="paper-copies-late">
+              晚于申报截止日期收到
+            </span>
+          ) : null}
         </p>
       ) : (
         <p className="notice notice--warning" data-testid="paper-copies">
-          尚未登记收到纸质材料（R-MAT-3）。
+          尚未登记收到纸质材料（R-MAT-3）。{required ? "本批次要求收到纸质材料后才能受理。" : ""}
         </p>
       )}
       {saved ? <FormMessage tone="success" message="已登记。" /> : null}

@@ -25,6 +25,8 @@ export type SummaryTableData = {
   totalContractAmount: SummaryAmount;
   /** When the table was generated, formatted by the caller (Asia/Shanghai). */
   generatedAt?: string;
+  /** The check code of the applications it was generated from (app/domain/summary-table.ts). */
+  checkCode?: string;
 };
 
 export function summaryTableSpec(data: SummaryTableData): DocumentSpec {
@@ -85,7 +87,8 @@ export function summaryTableSpec(data: SummaryTableData): DocumentSpec {
         muted: true,
         text:
           "注：本表由申报平台根据服务商填报的申报信息生成，服务商核对无误并加盖公章后上传。合同金额、签订日期以诊断合同为准。" +
-          (data.generatedAt ? `生成时间：${data.generatedAt}。` : ""),
+          (data.generatedAt ? `生成时间：${data.generatedAt}。` : "") +
+          (data.checkCode ? `校验码：${data.checkCode}（本表列出的 ${data.applications.length} 份申报；之后新建申报须重新生成本表）。` : ""),
       },
       {
         type: "signatures",
