@@ -21,6 +21,7 @@ import { acquireDataFolderLock, databaseTarget, DataFolderLockedError } from "..
 import { closeDatabase, db } from "../app/utils/db.server.ts";
 import { ConfigError, env } from "../app/utils/env.server.ts";
 import { checkSameOrigin } from "../app/utils/csrf.server.ts";
+import { portalErrorHandler, refuseNonFormBodies } from "./request-errors.ts";
 
 // Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
 // computes wrongly west of UTC).
@@ -115,6 +116,7 @@ async function main() {
     }
     next();
   });
+  app.use(refuseNonFormBodies);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.get("/healthz", (_req, res) => {
@@ -123,6 +125,7 @@ async function main() {
   const handleRequest = createRequestHandler({ build, mode: config.NODE_ENV === "production" ? "production" : "development" });
   // Each request in its own scope, so that a page's loaders share what they look up (the session user).
   app.all("*", (req, res, next) => inRequestScope(() => handleRequest(req, res, next)));
+  app.use(portalErrorHandler);
 
   const server = app.listen(config.PORT, config.HOST, () => {
     console.log(

@@ -6,6 +6,8 @@ const MESSAGES: Record<number, string> = {
   404: "页面不存在或已被删除。",
   409: "数据已被他人修改，请刷新后重试。",
   413: "上传的文件过大。",
+  415: "提交的内容不是表单，无法处理。",
+  503: "服务暂时不可用，请稍后再试。",
 };
 
 export function GeneralErrorBoundary() {

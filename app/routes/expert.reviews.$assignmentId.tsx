@@ -24,6 +24,7 @@ import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "诊断报告评分 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -134,7 +135,7 @@ type SaveReply =
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["expert"] });
   const assignmentId = params.assignmentId ?? "";
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get("intent");
   const actor = { id: user.id, name: user.name };
 

@@ -27,11 +27,13 @@ import {
   tagPhoto,
   updateApplicationData,
 } from "~/models/application.server.ts";
-import { objectStore, storeUpload } from "~/services/storage.server.ts";
+import { objectStore, StorageUnavailableError, storeUpload } from "~/services/storage.server.ts";
+import { storageUnavailable } from "~/utils/multipart.server.ts";
 import { ApplicationDataSchema } from "~/utils/application-form.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "申报详情 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -117,7 +119,7 @@ const IntentSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, scope, application } = await load(request, params.applicationId);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const reply = (body: { formError?: string; fieldErrors?: Record<string, string[]>; result?: unknown }, status = 400) =>
     data({ formError: body.formError ?? null, fieldErrors: body.fieldErrors ?? null, result: body.result ?? null }, { status });
   try {
@@ -173,6 +175,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (error instanceof NotEditableError) return reply({ formError: error.message }, 409);
+    if (error instanceof StorageUnavailableError) throw storageUnavailable(error);
     throw error;
   }
   throw redirect(`/provider/applications/${application.id}`);

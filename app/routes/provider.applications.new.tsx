@@ -10,6 +10,7 @@ import { createApplication, enterprisesForPicker } from "~/models/application.se
 import { currentRound } from "~/models/round.server.ts";
 import { NewApplicationSchema } from "~/utils/application-form.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "新建申报 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -27,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireVerifiedProvider(request);
   const round = await currentRound();
   if (!round) throw new Response("当前没有申报批次。", { status: 404 });
-  const submission = parseWithZod(await request.formData(), { schema: NewApplicationSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: NewApplicationSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const v = submission.value;
   const result = await createApplication(

@@ -24,6 +24,7 @@ import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView, type DecisionInput } from "~/models/formal-review.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: `${loaded?.application.number ?? "申报"} 审查 · 智能化改造咨询诊断补助申报平台` },
@@ -87,7 +88,7 @@ type ActionErrors = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const id = params.applicationId ?? "";
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const raw = {
     ...Object.fromEntries(formData),
     verdicts: Object.fromEntries(

@@ -14,6 +14,7 @@ import { DuplicateRoundNameError, getRound, importRoundList, saveRound } from "~
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { badForm, readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "批次设置 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -115,7 +116,7 @@ async function importList(request: Request, roundId: string, actor: { id: string
     if (error instanceof MaxPartSizeExceededError) {
       return { kind: "enterprises", errors: [], message: "文件超过 5 MB，请检查是否选错了文件。", imported: null };
     }
-    throw error;
+    throw badForm();
   }
   const kind = formData.get("intent") === "import-providers" ? "providers" : "enterprises";
   const file = formData.get("list");
@@ -149,7 +150,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const outcome = await importList(request, roundId, actor);
     return data({ result: undefined, importOutcome: outcome, noticeResult: undefined }, { status: outcome?.imported ? 200 : 400 });
   }
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get("intent") === "notice") {
     if (!roundId) throw new Response("请先保存批次。", { status: 400 });
     const notice = parseWithZod(formData, { schema: NoticeSchema });
