@@ -38,7 +38,7 @@ describe.skipIf(!immutable)("a store that cannot write", () => {
   });
 
   it("is reported as StorageUnavailableError, in Chinese and without the path", async () => {
-    const store = new FolderStore(root);
+    const store: ObjectStore = new FolderStore(root);
     const failure = await store.put("materials/2026-11/a", Readable.from([Buffer.from("x")]), "application/pdf").catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StorageUnavailableError);
     const error = failure instanceof Error ? failure : new Error("none");
