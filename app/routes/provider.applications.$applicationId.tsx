@@ -11,7 +11,7 @@ import { MaterialUploader } from "~/components/material-uploader.tsx";
 import { APPLICATION_STATUSES, providerCanEdit } from "~/domain/application-status.ts";
 import { isMaterialId, isPhotoTag, MATERIAL_IDS, MATERIALS } from "~/domain/materials.ts";
 import { fenToYuanString, formatFen } from "~/domain/money.ts";
-import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
+import { formatShanghai, isBeforeDeadline, shanghaiDate } from "~/domain/shanghai-time.ts";
 import { noticeItemsFrom } from "~/domain/formal-review.ts";
 import { receiptPdf } from "~/models/application-documents.server.ts";
 import { providerResult } from "~/models/review-result.server.ts";
@@ -29,7 +29,7 @@ import {
 } from "~/models/application.server.ts";
 import { objectStore, StorageUnavailableError, storeUpload } from "~/services/storage.server.ts";
 import { storageUnavailable } from "~/utils/multipart.server.ts";
-import { ApplicationDataSchema } from "~/utils/application-form.ts";
+import { applicationDataSchema } from "~/utils/application-form.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -52,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const supplementOpen = supplement !== null && isBeforeDeadline(now(), supplement.dueAt);
   const changeable = (id: string) => application.status === "draft" || (supplementOpen && supplement.materials.some((m) => m === id));
   return {
+    today: shanghaiDate(now()),
     supplement: supplement && {
       dueAt: formatShanghai(supplement.dueAt),
       open: supplementOpen,
@@ -124,7 +125,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     data({ formError: body.formError ?? null, fieldErrors: body.fieldErrors ?? null, result: body.result ?? null }, { status });
   try {
     if (formData.get("intent") === "update") {
-      const submission = parseWithZod(formData, { schema: ApplicationDataSchema });
+      const submission = parseWithZod(formData, { schema: applicationDataSchema(shanghaiDate(now())) });
       if (submission.status !== "success") return reply({ result: submission.reply() });
       await updateApplicationData(scope, application.id, {
         enterpriseUscc: submission.value.enterpriseUscc,
@@ -182,7 +183,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { application, materials, complete, supplement, pastNotices, refusalReason, result } = useLoaderData<typeof loader>();
+  const { application, materials, complete, supplement, pastNotices, refusalReason, result, today } = useLoaderData<typeof loader>();
+  const dataSchema = applicationDataSchema(today);
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -190,8 +192,8 @@ export default function ApplicationPage() {
   const [form, fields] = useForm({
     id: `application-${application.id}`,
     lastResult: navigation.state === "idle" && updateResult && typeof updateResult === "object" ? updateResult : undefined,
-    constraint: getZodConstraint(ApplicationDataSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplicationDataSchema }),
+    constraint: getZodConstraint(dataSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: dataSchema }),
     shouldValidate: "onBlur",
     defaultValue: {
       enterpriseUscc: application.enterpriseUscc,
