@@ -12,6 +12,7 @@ import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation } from "~/utils/db.server.ts";
+import { env } from "~/utils/env.server.ts";
 
 export type ProviderScope = { userId: string; userName: string; organisationId: string };
 
@@ -405,6 +406,16 @@ export async function resubmitApplication(scope: ProviderScope, id: string): Pro
           .filter((m) => supplement.materials.some((s) => s === m.material) && m.createdAt > supplement.issuedAt)
           .map((m) => ({ material: m.material, fileName: m.file.fileName, sha256: m.file.sha256 })),
       },
+    });
+    // The provider's confirmation, in the same transaction as the resubmission (R-LOG-1, outbox).
+    const submitter = await tx.user.findUniqueOrThrow({ where: { id: scope.userId }, select: { email: true } });
+    await enqueueMail(tx, {
+      to: submitter.email,
+      subject: `【申报平台】补正材料已提交 ${application.number}（${application.enterprise.name}）`,
+      text:
+        `${application.organisation.name}：\n\n贵单位为“${application.enterprise.name}”填报的申报（编号 ${application.number}）的补正材料已于 ` +
+        `${formatShanghai(at, true)}（北京时间）重新提交，区工信局将重新进行形式审查。\n` +
+        `查看申报：${env().publicUrl}/provider/applications/${id}\n\n张店区工业和信息化局`,
     });
     return { ok: true as const };
   });
