@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ApplicationResult } from "~/components/application-result.tsx";
 import { formatFen } from "~/domain/money.ts";
 import { listOwnApplications } from "~/models/application.server.ts";
@@ -32,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function ProviderHome() {
   const { organisation, round, applications, confirmedResults } = useLoaderData<typeof loader>();
+  const withdrawn = useSearchParams()[0].get("withdrawn");
   if (!organisation) {
     return (
       <section className="card">
@@ -72,6 +73,11 @@ export default function ProviderHome() {
       <p className="notice notice--success" data-testid="organisation-status">
         {organisation.name} 已通过审核，可以填报申报材料。{round ? `当前批次：${round.name}` : ""}
       </p>
+      {withdrawn ? (
+        <p className="notice notice--success" role="status" data-testid="withdrawn">
+          已撤回申报草稿 {withdrawn}，该企业已释放，可由其他服务商申报。
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table className="table">
           <thead>

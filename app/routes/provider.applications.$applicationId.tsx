@@ -26,6 +26,7 @@ import {
   submitApplication,
   tagPhoto,
   updateApplicationData,
+  withdrawDraft,
 } from "~/models/application.server.ts";
 import { objectStore, StorageUnavailableError, storeUpload } from "~/services/storage.server.ts";
 import { storageUnavailable } from "~/utils/multipart.server.ts";
@@ -116,6 +117,7 @@ const IntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("use-profile-licence") }),
   z.object({ intent: z.literal("submit"), attestation: z.literal("on").optional() }),
   z.object({ intent: z.literal("resubmit") }),
+  z.object({ intent: z.literal("withdraw") }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -144,6 +146,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent.intent === "use-profile-licence") {
       if (!application.organisation.licenseFileId) return reply({ formError: "单位资料中没有营业执照。" });
       await attachMaterial(scope, application.id, "M1", application.organisation.licenseFileId, null);
+    }
+    if (intent.intent === "withdraw") {
+      // R-ELIG-4: the draft and its claim on the enterprise go; the audit record keeps them.
+      const outcome = await withdrawDraft(scope, application.id);
+      if (!outcome.ok) return reply({ formError: outcome.message }, 409);
+      throw redirect(`/provider?withdrawn=${encodeURIComponent(outcome.number)}`);
     }
     if (intent.intent === "resubmit") {
       const outcome = await resubmitApplication(scope, application.id);
@@ -382,6 +390,21 @@ export default function ApplicationPage() {
               提交申报
             </button>
             <span className="muted small"> 提交后材料不可再修改。截止时间以服务器北京时间为准。</span>
+          </Form>
+        </section>
+      ) : null}
+
+      {application.status === "draft" ? (
+        <section className="card" data-testid="withdraw-draft">
+          <h2 style={{ marginTop: 0 }}>撤回草稿</h2>
+          <p className="small muted">
+            不再为“{application.enterpriseName}”申报时可撤回本草稿：草稿及已上传的材料将删除，该企业不再由贵单位占用，其他服务商可以为其申报。撤回记入操作记录，不能恢复。
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="withdraw" />
+            <button type="submit" className="button--danger" disabled={navigation.state === "submitting"}>
+              撤回草稿
+            </button>
           </Form>
         </section>
       ) : null}
