@@ -315,7 +315,7 @@ export type SubmitOutcome =
 
 /**
  * R-MAT-1, R-MAT-2, R-DATE-1: submission needs every material, the seal attestation and the server's
- * clock before the round's deadline. The receipt (受理回执) is made and stored by the caller first and
+ * clock before the round's deadline. The receipt (提交回执) is made and stored by the caller first and
  * recorded here, with its mail, in the submission's own transaction.
  */
 export async function submitApplication(
@@ -358,7 +358,7 @@ export async function submitApplication(
     });
     await enqueueMail(tx, {
       to: input.mailTo,
-      subject: `【申报平台】受理回执 ${application.number}（${application.enterprise.name}）`,
+      subject: `【申报平台】提交回执 ${application.number}（${application.enterprise.name}）`,
       text: input.mailText,
       attachments: [{ filename: input.receipt.fileName, storageKey: input.receipt.key, contentType: "application/pdf" }],
     });

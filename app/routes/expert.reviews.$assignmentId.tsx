@@ -516,7 +516,7 @@ function ScoringForm({ data: d }: { data: ReviewData }) {
   const liveErrors: ReviewErrors = live.ok ? {} : live.errors;
   const errorsFor = (field: ReviewField) => serverErrors[field] ?? liveErrors[field];
   const message = conflict ?? (reply && !reply.ok ? reply.message : undefined);
-  const total = runningTotal(liveInput);
+  const total = runningTotal(liveInput, { allowHalfPoints: d.allowHalfPoints });
   const saving = fetcher.state !== "idle";
   const step = d.allowHalfPoints ? 0.5 : 1;
   const input = d.review.input;

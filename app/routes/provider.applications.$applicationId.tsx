@@ -163,7 +163,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const pdf = await receiptPdf(application, at);
       const receipt = await storeUpload({
         body: [pdf],
-        fileName: `受理回执-${application.number}.pdf`,
+        fileName: `提交回执-${application.number}.pdf`,
         purpose: "receipts",
         accepted: ["application/pdf"],
       });
@@ -174,7 +174,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         mailTo: user.email,
         mailText:
           `${application.organisation.name}：\n\n贵单位为“${application.enterprise.name}”填报的申报（编号 ${application.number}）已于 ` +
-          `${formatShanghai(at, true)}（北京时间）提交成功，受理回执见附件。\n请将纸质材料一式两份报送区工信局。\n张店区工业和信息化局`,
+          `${formatShanghai(at, true)}（北京时间）提交成功，提交回执见附件。\n请将纸质材料一式两份报送区工信局。\n张店区工业和信息化局`,
       });
       if (!outcome.ok) {
         await objectStore().delete(receipt.key);
@@ -225,12 +225,12 @@ export default function ApplicationPage() {
       </p>
       {searchParams.get("submitted") && application.submittedAt ? (
         <div className="notice notice--success" data-testid="submitted">
-          已于 {application.submittedAt}（北京时间）提交成功。受理回执已发送至您的邮箱。
+          已于 {application.submittedAt}（北京时间）提交成功。提交回执已发送至您的邮箱。
           {application.receiptFileId ? (
             <>
               {" "}
               <a href={`/resources/files/${application.receiptFileId}`} target="_blank" rel="noreferrer">
-                查看受理回执（PDF）
+                查看提交回执（PDF）
               </a>
             </>
           ) : null}
