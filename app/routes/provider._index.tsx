@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ApplicationResult } from "~/components/application-result.tsx";
+import { asSentence } from "~/domain/labels.ts";
 import { formatFen } from "~/domain/money.ts";
 import { listOwnApplications } from "~/models/application.server.ts";
 import { listOwnConfirmedResults, listOwnResults, type ProviderResult } from "~/models/review-result.server.ts";
@@ -51,7 +52,7 @@ export default function ProviderHome() {
           </p>
         ) : (
           <p className="notice notice--error" data-testid="organisation-status">
-            注册审核未通过。原因：{organisation.refusalReason}。如有疑问请联系区工信局两化融合科（电话 2869847）。
+            注册审核未通过。原因：{asSentence(organisation.refusalReason ?? "")}如有疑问请联系区工信局两化融合科（电话 2869847）。
           </p>
         )}
       </section>

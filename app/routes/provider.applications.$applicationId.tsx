@@ -32,6 +32,7 @@ import { objectStore, StorageUnavailableError, storeUpload } from "~/services/st
 import { storageUnavailable } from "~/utils/multipart.server.ts";
 import { applicationDataSchema } from "~/utils/application-form.ts";
 import { now } from "~/utils/clock.server.ts";
+import { env } from "~/utils/env.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
@@ -54,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const changeable = (id: string) => application.status === "draft" || (supplementOpen && supplement.materials.some((m) => m === id));
   return {
     today: shanghaiDate(now()),
+    maxUploadMb: env().MAX_UPLOAD_MB,
     supplement: supplement && {
       dueAt: formatShanghai(supplement.dueAt),
       open: supplementOpen,
@@ -94,6 +96,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...MATERIALS[id],
       changeable: changeable(id),
       toFix: supplement?.items.find((i) => i.material === id)?.reason ?? null,
+      // Sent back for supplement and not yet replaced: 待补正, whatever the checklist says.
+      awaitingFix: supplement !== null && supplement.materials.some((m) => m === id) && !application.materials.some((row) => row.material === id && row.createdAt > supplement.issuedAt),
       item: items.find((i) => i.material === id),
       files: application.materials
         .filter((m) => m.material === id)
@@ -191,7 +195,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { application, materials, complete, supplement, pastNotices, refusalReason, result, today } = useLoaderData<typeof loader>();
+  const { application, materials, complete, supplement, pastNotices, refusalReason, result, today, maxUploadMb } = useLoaderData<typeof loader>();
   const dataSchema = applicationDataSchema(today);
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -326,7 +330,7 @@ export default function ApplicationPage() {
             <a href="/resources/provider/summary-table">下载被诊断企业汇总表（M7）</a>
           </span>
         </div>
-        <p className="small muted">只接受 PDF、JPG、PNG 文件（按文件内容识别），单个文件不超过上限。所有复印件须加盖企业公章。</p>
+        <p className="small muted">只接受 PDF、JPG、PNG 文件（按文件内容识别），单个文件不超过 {maxUploadMb} MB。所有复印件须加盖企业公章。</p>
         <ul className="checklist">
           {materials.map((m) => (
             <li key={m.id}>
@@ -334,7 +338,13 @@ export default function ApplicationPage() {
                 <h3>
                   {m.id} {m.name}
                 </h3>
-                {m.item?.complete ? <span className="badge badge--ok">已齐全</span> : <span className="badge badge--bad">{m.item?.reason ?? "缺少"}</span>}
+                {m.awaitingFix ? (
+                  <span className="badge badge--pending">待补正</span>
+                ) : m.item?.complete ? (
+                  <span className="badge badge--ok">已齐全</span>
+                ) : (
+                  <span className="badge badge--bad">{m.item?.reason ?? "缺少"}</span>
+                )}
                 <span className="muted small">{m.hint}</span>
                 {m.toFix ? <span className="badge badge--refused">需补正：{m.toFix}</span> : null}
                 {m.id === "M1" && m.changeable && application.profileLicenceId && m.files.length === 0 ? (

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { Field, FormMessage, SelectField, TextareaField } from "~/components/forms.tsx";
 import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
 import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
-import { formatShanghai, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
+import { formatShanghai, parseShanghaiMinute, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
 import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
 import { saveNoticeSettings } from "~/models/payout.server.ts";
 import { DuplicateRoundNameError, getRound, importRoundList, saveRound } from "~/models/round.server.ts";
@@ -27,6 +27,14 @@ function parseYuanField(label: string, value: string | undefined, ctx: z.Refinem
     return null;
   }
   return parsed.fen;
+}
+
+/** A datetime-local value that starts something (the notice opens at 09:00:00, not 09:00:59), read as Beijing time. */
+function parseStartField(label: string, value: string | undefined, ctx: z.RefinementCtx): Date | null {
+  if (!value) return null;
+  const parsed = parseShanghaiMinute(value, "start");
+  if (!parsed) ctx.addIssue({ code: "custom", message: `${label}格式应为 年-月-日 时:分` });
+  return parsed;
 }
 
 /** A datetime-local value, read as Beijing time. */
@@ -73,7 +81,7 @@ const RoundSchema = z.object({
 /** 公示: when the public notice opens and closes, and how to object. */
 const NoticeSchema = z.object({
   intent: z.literal("notice"),
-  noticeOpensAt: optional("公示开始时间", parseInstantField),
+  noticeOpensAt: optional("公示开始时间", parseStartField),
   noticeClosesAt: optional("公示结束时间", parseInstantField),
   noticeObjectionText: z.string().trim().max(1000, "异议方式不超过 1000 字").optional(),
 });

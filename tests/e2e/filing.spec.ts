@@ -73,7 +73,12 @@ test("a provider files, uploads with progress, submits and receives the receipt 
   // R-MAT-3: a fake PDF is refused by content with its reason; nothing else changes.
   await page.getByLabel("上传诊断报告原件").setInputFiles(await file("fake.pdf", Buffer.from("<html>not a pdf</html>")));
   await expect(page.getByTestId("material-M8").getByRole("alert")).toContainText("实际内容不是 PDF");
-  await expect(page.getByTestId("material-M8").locator("progress")).toHaveAttribute("value", /\d+/);
+  // The refused file's bar is gone (nothing of it was kept), and its message can be dismissed.
+  await expect(page.getByTestId("material-M8").locator("progress")).toHaveCount(0);
+  await page.getByTestId("material-M8").getByRole("button", { name: "关闭 fake.pdf 的提示" }).click();
+  await expect(page.getByTestId("material-M8").getByRole("alert")).toHaveCount(0);
+  // The hint names the limit.
+  await expect(page.getByText("单个文件不超过 50 MB")).toBeVisible();
 
   await uploadAll(page);
   await expect(page.getByTestId("missing")).toHaveCount(0);
