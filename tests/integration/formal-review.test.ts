@@ -8,7 +8,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attachMaterial, NotEditableError, resubmitApplication } from "~/models/application.server.ts";
-import { CONCURRENT_CHANGE_MESSAGE, decideFormalReview, recordPaperCopies } from "~/models/formal-review.server.ts";
+import { CONCURRENT_CHANGE_MESSAGE, decideFormalReview, recordPaperCopies, staffApplicationView } from "~/models/formal-review.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
@@ -152,6 +152,12 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
       expect.stringContaining("申报已受理"),
     ]);
     expect(mails[1]?.to).toBe(provider.email);
+    // R-LOG-1: the history reads in Chinese and Beijing time, with no raw JSON, ISO time or internal id.
+    const view = await staffApplicationView(application.id);
+    const changes = (view?.history ?? []).flatMap((entry) => [entry.before, entry.after]).filter((text): text is string => text !== null);
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.some((text) => text.includes("状态：已提交"))).toBe(true);
+    for (const text of changes) expect(text).not.toMatch(/[{}"]|\d{4}-\d{2}-\d{2}T|\bc[a-z0-9]{20,}\b/);
     expect(mails[1]?.text).toMatch(new RegExp(`https?://\\S+/provider/applications/${application.id}`));
   });
 
