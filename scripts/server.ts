@@ -26,6 +26,7 @@ import { healthRoutes } from "../app/utils/health.server.ts";
 import { continueCheck, uploadLimit } from "../app/utils/upload-limit.server.ts";
 import { startHousekeeping } from "../app/services/housekeeping.server.ts";
 import { pendingMigrations, withMigrationLock } from "../app/utils/migrations.server.ts";
+import { portalErrorHandler, refuseNonFormBodies } from "./request-errors.ts";
 
 // Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
 // computes wrongly west of UTC).
@@ -114,12 +115,14 @@ async function main() {
     }
     next();
   });
+  app.use(refuseNonFormBodies);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.use(healthRoutes({ root, draining: () => stopping }));
   const handleRequest = createRequestHandler({ build, mode: config.NODE_ENV === "production" ? "production" : "development" });
   // Each request in its own scope, so that a page's loaders share what they look up (the session user).
   app.all("*", (req, res, next) => inRequestScope(() => handleRequest(req, res, next)));
+  app.use(portalErrorHandler);
 
   const server = app.listen(config.PORT, config.HOST, () => {
     console.log(

@@ -20,7 +20,7 @@ export function ContractFields({
       <div className="field-row">
         <Field
           label="合同金额（元）"
-          hint="最多两位小数"
+          hint="最多两位小数，不超过 10,000,000 元"
           inputProps={{ ...getInputProps(amount, { type: "text" }), inputMode: "decimal" }}
           errors={amount.errors}
         />

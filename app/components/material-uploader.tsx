@@ -81,7 +81,10 @@ export function MaterialUploader({
         const result = await sendFile(`/resources/applications/${applicationId}/materials?${params}`, file, (loaded) =>
           setUploads((current) => current.map((u) => (u.key === key ? { ...u, loaded } : u))),
         );
-        setUploads((current) => current.map((u) => (u.key === key ? { ...u, loaded: u.total, done: true, error: result.ok ? null : (result.error ?? "上传失败") } : u)));
+        // A refused file's bar goes back to empty: nothing of it was kept.
+        setUploads((current) =>
+          current.map((u) => (u.key === key ? { ...u, loaded: result.ok ? u.total : 0, done: true, error: result.ok ? null : (result.error ?? "上传失败") } : u)),
+        );
       }),
     );
     revalidator.revalidate();
@@ -153,11 +156,21 @@ export function MaterialUploader({
           {uploads.map((u) => (
             <li key={u.key}>
               <span>{u.name}</span>
-              <progress max={u.total || 1} value={u.loaded} aria-label={`${u.name} 上传进度`} />
+              {u.error ? null : <progress max={u.total || 1} value={u.loaded} aria-label={`${u.name} 上传进度`} />}
               {u.error ? (
-                <span className="field-errors" role="alert">
-                  {u.error}
-                </span>
+                <>
+                  <span className="field-errors" role="alert">
+                    {u.error}
+                  </span>
+                  <button
+                    type="button"
+                    className="link-button small"
+                    aria-label={`关闭 ${u.name} 的提示`}
+                    onClick={() => setUploads((current) => current.filter((x) => x.key !== u.key))}
+                  >
+                    关闭
+                  </button>
+                </>
               ) : u.done ? (
                 <span className="muted small">已上传</span>
               ) : (

@@ -1,4 +1,6 @@
-/** The round (批次) chooser of the staff pages' filter forms; demo rounds are marked 【演示】. */
+/** The round (批次) chooser of the staff pages' filter forms; demo rounds are marked 【演示】 (once). */
+import { roundLabel } from "~/domain/labels.ts";
+
 export function RoundField({ rounds, value }: { rounds: readonly { id: string; name: string; isDemo?: boolean }[]; value: string }) {
   return (
     <div className="field">
@@ -6,8 +8,7 @@ export function RoundField({ rounds, value }: { rounds: readonly { id: string; n
       <select id="round" name="round" defaultValue={value}>
         {rounds.map((r) => (
           <option key={r.id} value={r.id}>
-            {r.isDemo ? "【演示】" : ""}
-            {r.name}
+            {roundLabel(r)}
           </option>
         ))}
       </select>

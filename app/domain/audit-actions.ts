@@ -28,6 +28,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "application.update": "修改申报信息",
   "application.submit": "提交申报",
   "application.resubmit": "提交补正材料",
+  "application.withdraw": "服务商撤回申报草稿",
+  "application.release_claim": "区工信局释放企业占用（撤销草稿）",
   "application.claim_refused": "重复申报被拒（R-ELIG-4）",
   "application.accept": "形式审查：受理",
   "application.return_for_supplement": "形式审查：退回补正",

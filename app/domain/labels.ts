@@ -19,3 +19,17 @@ export const ORGANISATION_STATUS_LABELS = {
   verified: "已通过",
   refused: "未通过",
 } as const satisfies Record<string, string>;
+
+/** How demo rounds are marked wherever rounds are listed. */
+export const DEMO_ROUND_MARK = "【演示】";
+
+/** A round's name as listed: marked 【演示】 once when it is a demo round (the demo round's own name may carry the mark already). */
+export function roundLabel(round: { name: string; isDemo?: boolean }): string {
+  return round.isDemo && !round.name.startsWith(DEMO_ROUND_MARK) ? `${DEMO_ROUND_MARK}${round.name}` : round.name;
+}
+
+/** Text someone typed, ended as a sentence: one full stop added only when it has no closing punctuation (no 。。). */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === "" || /[。！？.!?；;…]$/.test(trimmed) ? trimmed : `${trimmed}。`;
+}

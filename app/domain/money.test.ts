@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capitalYuan, fenToYuanString, formatFen, parseYuanToFen, payoutFen, sumFen } from "./money.ts";
+import { AMOUNT_COLUMN_MAX_FEN, capitalYuan, MAX_AMOUNT_FEN, fenToYuanString, formatFen, parseYuanToFen, payoutFen, sumFen } from "./money.ts";
 
 describe("parseYuanToFen", () => {
   it("R-PAY-1 parses yuan strings digit by digit into integer fen", () => {
@@ -15,7 +15,7 @@ describe("parseYuanToFen", () => {
     // 0.29 * 100 === 28.999999999999996 and 1.13 * 100 === 112.99999999999999 in floating point.
     expect(parseYuanToFen("0.29")).toEqual({ ok: true, fen: 29 });
     expect(parseYuanToFen("1.13")).toEqual({ ok: true, fen: 113 });
-    expect(parseYuanToFen("100000000.00")).toEqual({ ok: true, fen: 10_000_000_000 });
+    expect(parseYuanToFen("10000000.00")).toEqual({ ok: true, fen: 1_000_000_000 });
   });
 
   it("R-PAY-1 accepts full-width digits and punctuation, ¥ and 元", () => {
@@ -40,9 +40,14 @@ describe("parseYuanToFen", () => {
     expect(parseYuanToFen("0.001")).toEqual({ ok: false, message: "金额最多保留两位小数（精确到分）" });
   });
 
-  it("R-PAY-1 refuses amounts above the maximum (default 100,000,000 yuan)", () => {
-    const tooLarge = { ok: false, message: "金额不能超过 100,000,000.00 元" };
-    expect(parseYuanToFen("100000000.01")).toEqual(tooLarge);
+  it("R-PAY-1 refuses amounts above the maximum (default 10,000,000 yuan, inside the 32-bit amount columns)", () => {
+    const tooLarge = { ok: false, message: "金额不能超过 10,000,000.00 元" };
+    expect(MAX_AMOUNT_FEN).toBeLessThanOrEqual(AMOUNT_COLUMN_MAX_FEN);
+    expect(AMOUNT_COLUMN_MAX_FEN).toBe(2 ** 31 - 1);
+    expect(parseYuanToFen("10000000.01")).toEqual(tooLarge);
+    // Just above what an amount column holds (it used to pass the parser and fail in the database: a 500).
+    expect(parseYuanToFen("21474836.48")).toEqual(tooLarge);
+    expect(parseYuanToFen("100000000.00")).toEqual(tooLarge);
     expect(parseYuanToFen("99999999999999999999")).toEqual(tooLarge);
     expect(parseYuanToFen("10000.01", { maxFen: 1_000_000 })).toEqual({
       ok: false,

@@ -12,8 +12,17 @@ export type ParseFenResult = { ok: true; fen: Fen } | { ok: false; message: stri
 
 /** R-PAY-1: each passed application earns at most 10,000 yuan. */
 export const PAYOUT_CAP_FEN: Fen = 1_000_000;
-/** Default upper bound for an amount typed into a form: 100,000,000 yuan. */
-export const DEFAULT_MAX_FEN: Fen = 10_000_000_000;
+/**
+ * R-PAY-1: the largest amount any form accepts, 10,000,000.00 yuan (1,000 万元). Amount columns are
+ * 32-bit integers of fen (at most 2,147,483,647 fen = 21,474,836.47 yuan): the cap keeps every typed
+ * amount inside them with room to spare, and is far above any diagnosis contract (the subsidy itself
+ * is at most 10,000 yuan) or a district round's budget.
+ */
+export const MAX_AMOUNT_FEN: Fen = 1_000_000_000;
+/** Default upper bound for an amount typed into a form (MAX_AMOUNT_FEN). */
+export const DEFAULT_MAX_FEN: Fen = MAX_AMOUNT_FEN;
+/** The largest value an amount column (PostgreSQL `integer`) holds. */
+export const AMOUNT_COLUMN_MAX_FEN: Fen = 2_147_483_647;
 
 /** Digits with optional thousands separators (all or none), then at most a few decimals. */
 const AMOUNT = /^(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?$/;

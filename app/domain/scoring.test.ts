@@ -3,6 +3,7 @@ import {
   decideApplication,
   expertTotal,
   fromStoredReview,
+  isVetoed,
   providerReasons,
   runningTotal,
   toStoredReview,
@@ -266,14 +267,22 @@ describe("stored reviews", () => {
 });
 
 describe("runningTotal", () => {
+  const halves = { allowHalfPoints: true };
+  const whole = { allowHalfPoints: false };
   it("R-REV-4 adds the scores given so far and ignores out-of-range ones", () => {
-    expect(runningTotal({ sections: { basics: { score: 25 }, recommendations: { score: 41 } } })).toBe(25);
-    expect(runningTotal({ sections: { basics: { score: 25.5 }, estimates: { score: 10 } } })).toBe(35.5);
+    expect(runningTotal({ sections: { basics: { score: 25 }, recommendations: { score: 41 } } }, halves)).toBe(25);
+    expect(runningTotal({ sections: { basics: { score: 25.5 }, estimates: { score: 10 } } }, halves)).toBe(35.5);
+  });
+
+  it("R-REV-4 counts only scores the round accepts: 12.5 is no score where the round takes whole points", () => {
+    expect(runningTotal({ sections: { basics: { score: 12.5 }, estimates: { score: 10 } } }, whole)).toBe(10);
+    expect(runningTotal({ sections: { basics: { score: 12.25 }, estimates: { score: 10 } } }, halves)).toBe(10);
+    expect(validateReview({ sections: { basics: { score: 12.5 } } }, { ...whole, mode: "draft" }).ok).toBe(false);
   });
 
   it("R-REV-2 / R-REV-4 the deduction floors the running total at 0", () => {
-    expect(runningTotal({ sections: { basics: { score: 15 } }, deduction: true })).toBe(0);
-    expect(runningTotal({ sections: { basics: { score: 30 } }, deduction: true })).toBe(10);
+    expect(runningTotal({ sections: { basics: { score: 15 } }, deduction: true }, whole)).toBe(0);
+    expect(runningTotal({ sections: { basics: { score: 30 } }, deduction: true }, whole)).toBe(10);
   });
 });
 
@@ -297,5 +306,16 @@ describe("providerReasons", () => {
       "得分低于60分",
     ]);
     expect(reasons.join("")).not.toContain("2022-0003");
+  });
+});
+
+describe("isVetoed", () => {
+  it("R-REV-3 a vetoed report is shown as 一票否决 whatever its score", () => {
+    const reviews = [review(100), review(100, { veto: true, vetoEvidence: "与另一报告雷同" })];
+    const decision = decideApplication({ reviews, aggregation: "mean" });
+    expect(decision).toMatchObject({ passed: false, finalScore: 100 });
+    expect(isVetoed(providerReasons(reviews, decision, 60))).toBe(true);
+    const low = totals([40, 50]);
+    expect(isVetoed(providerReasons(low, decideApplication({ reviews: low, aggregation: "mean" }), 60))).toBe(false);
   });
 });

@@ -277,18 +277,27 @@ export function fromStoredReview(stored: StoredReview): ReviewInput {
 }
 
 /**
- * R-REV-4: the running total shown while the expert types — the scores given so far (out-of-range or
- * unreadable ones count as 0), less 20 for a deduction, floored at 0.
+ * R-REV-4: the running total shown while the expert types — the scores given so far, less 20 for a
+ * deduction, floored at 0. A score the form would refuse counts as 0: out of range, unreadable, or off
+ * the round's step (12.5 where the round takes whole points), exactly as validateReview refuses it.
  */
-export function runningTotal(input: ReviewInput): number {
+export function runningTotal(input: ReviewInput, options: { allowHalfPoints: boolean }): number {
   let halves = 0;
   for (const key of RUBRIC_SECTION_KEYS) {
     const score = input.sections?.[key]?.score;
-    if (score == null || !Number.isFinite(score) || score < 0 || score > RUBRIC_SECTIONS[key].max) continue;
-    halves += Math.floor(score * 2);
+    if (score == null || scoreError(key, score, options.allowHalfPoints) !== null) continue;
+    halves += score * 2;
   }
   if (input.deduction) halves -= toHalves(RUBRIC_DEDUCTION.points);
   return Math.max(0, halves) / 2;
+}
+
+/**
+ * R-REV-3 / R-REV-4: a vetoed report fails whatever its score, so the provider is shown 一票否决, not a
+ * score (100.00 分 不合格 reads as a mistake). Read from the reasons the provider was given.
+ */
+export function isVetoed(reasons: readonly string[]): boolean {
+  return reasons.some((reason) => reason.startsWith(DECISION_REASONS.veto));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  parseShanghaiMinute,
   countdown,
   endOfShanghaiDay,
   formatShanghai,
@@ -90,5 +91,15 @@ describe("Shanghai time", () => {
       text: "已截止",
     });
     expect(countdown(DEADLINE, DEADLINE).closed).toBe(false);
+  });
+});
+
+describe("parseShanghaiMinute", () => {
+  it("a start is the minute's first second, an end its last (a notice opening at 09:00 opens at 09:00:00)", () => {
+    expect(parseShanghaiMinute("2022-12-20T09:00", "start")?.toISOString()).toBe("2022-12-20T01:00:00.000Z");
+    expect(parseShanghaiMinute("2022-12-20 09:00", "end")?.toISOString()).toBe("2022-12-20T01:00:59.000Z");
+    expect(parseShanghaiMinute("2022-12-20 09:00:30", "start")?.toISOString()).toBe("2022-12-20T01:00:30.000Z");
+    expect(parseShanghaiMinute("2022-02-30T09:00", "start")).toBeNull();
+    expect(parseShanghaiMinute("明天上午", "end")).toBeNull();
   });
 });

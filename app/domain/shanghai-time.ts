@@ -46,6 +46,18 @@ export function tryParseShanghaiDateTime(input: string): Date | null {
   return shanghaiInstant(date, hours, minutes, seconds);
 }
 
+/**
+ * A minute typed into a form ("2022-12-20T09:00", as a datetime-local input sends it, or with a space)
+ * read as Beijing time. A start is the minute's first second (09:00 opens at 09:00:00); an end is its
+ * last (a deadline of 17:00 still takes 17:00:30). Input with seconds is taken as written. Null when
+ * malformed or impossible.
+ */
+export function parseShanghaiMinute(input: string, edge: "start" | "end"): Date | null {
+  const normalised = input.trim().replace("T", " ");
+  const minuteOnly = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(normalised);
+  return tryParseShanghaiDateTime(minuteOnly ? `${normalised}:${edge === "start" ? "00" : "59"}` : normalised);
+}
+
 /** As tryParseShanghaiDateTime, for trusted input (configuration, seeds): throws when malformed. */
 export function parseShanghaiDateTime(input: string): Date {
   const date = tryParseShanghaiDateTime(input);

@@ -1,6 +1,6 @@
 /**
  * The documents the portal generates for an application: the authenticity pledge (M9), the provider's
- * summary table (M7) and the submission receipt (受理回执). Data comes from the provider's own records.
+ * summary table (M7) and the submission receipt (提交回执). Data comes from the provider's own records.
  */
 import { MATERIALS, isMaterialId } from "~/domain/materials.ts";
 import { fenToYuanString, sumFen } from "~/domain/money.ts";

@@ -14,6 +14,7 @@ import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation } from "~/utils/db.server.ts";
 import { summaryTableProblem } from "./summary-table.server.ts";
+import { env } from "~/utils/env.server.ts";
 
 export type ProviderScope = { userId: string; userName: string; organisationId: string };
 
@@ -359,7 +360,7 @@ export type SubmitOutcome =
 
 /**
  * R-MAT-1, R-MAT-2, R-DATE-1: submission needs every material, the seal attestation and the server's
- * clock before the round's deadline. The receipt (受理回执) is made and stored by the caller first and
+ * clock before the round's deadline. The receipt (提交回执) is made and stored by the caller first and
  * recorded here, with its mail, in the submission's own transaction.
  */
 export async function submitApplication(
@@ -406,7 +407,7 @@ export async function submitApplication(
     });
     await enqueueMail(tx, {
       to: input.mailTo,
-      subject: `【申报平台】受理回执 ${application.number}（${application.enterprise.name}）`,
+      subject: `【申报平台】提交回执 ${application.number}（${application.enterprise.name}）`,
       text: input.mailText,
       attachments: [{ filename: input.receipt.fileName, storageKey: input.receipt.key, contentType: "application/pdf" }],
     });
@@ -461,10 +462,93 @@ export async function resubmitApplication(scope: ProviderScope, id: string): Pro
           .map((m) => ({ material: m.material, fileName: m.file.fileName, sha256: m.file.sha256 })),
       },
     });
+    // The provider's confirmation, in the same transaction as the resubmission (R-LOG-1, outbox).
+    const submitter = await tx.user.findUniqueOrThrow({ where: { id: scope.userId }, select: { email: true } });
+    await enqueueMail(tx, {
+      to: submitter.email,
+      subject: `【申报平台】补正材料已提交 ${application.number}（${application.enterprise.name}）`,
+      text:
+        `${application.organisation.name}：\n\n贵单位为“${application.enterprise.name}”填报的申报（编号 ${application.number}）的补正材料已于 ` +
+        `${formatShanghai(at, true)}（北京时间）重新提交，区工信局将重新进行形式审查。\n` +
+        `查看申报：${env().publicUrl}/provider/applications/${id}\n\n张店区工业和信息化局`,
+    });
     return { ok: true as const };
   });
 }
 
 export function statusLabel(status: ApplicationStatus) {
   return APPLICATION_STATUSES[status];
+}
+
+export type ClaimOutcome = { ok: true; number: string } | { ok: false; message: string };
+
+/**
+ * R-ELIG-4: a draft holds its enterprise for the round. Releasing the claim removes the draft (it was
+ * never submitted: nothing was received or decided) and keeps it on the record: the audit entry carries
+ * its number, enterprise and materials, and, when staff release it, the reason. The provider is mailed
+ * when staff do it. Only a draft can be released; a submitted application is decided by formal review.
+ */
+async function releaseDraft(
+  where: { id: string; organisationId?: string },
+  by: { actor: { id: string; name: string }; action: "application.withdraw" | "application.release_claim"; reason?: string },
+): Promise<ClaimOutcome> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const draft = await tx.application.findFirst({
+      where,
+      include: {
+        enterprise: { select: { name: true } },
+        organisation: { select: { name: true, users: { select: { email: true } } } },
+        materials: { where: { removedAt: null }, select: { material: true, file: { select: { fileName: true, sha256: true } } } },
+      },
+    });
+    if (!draft) return { ok: false, message: "申报不存在。" };
+    if (draft.status !== "draft") {
+      return { ok: false, message: `申报当前状态为“${APPLICATION_STATUSES[draft.status]}”，只有草稿可以撤回或释放。` };
+    }
+    // Optimistic: a draft submitted meanwhile in another window stays.
+    const removed = await tx.application.deleteMany({ where: { id: draft.id, status: "draft", version: draft.version } });
+    if (removed.count !== 1) return { ok: false, message: "申报已在其他窗口提交或修改，请刷新页面。" };
+    await recordAudit(tx, {
+      actor: by.actor,
+      action: by.action,
+      entityType: "application",
+      entityId: draft.id,
+      before: {
+        number: draft.number,
+        status: draft.status,
+        enterprise: draft.enterprise.name,
+        organisation: draft.organisation.name,
+        materials: draft.materials.map((m) => ({ material: m.material, fileName: m.file.fileName, sha256: m.file.sha256 })),
+      },
+      after: { status: "released" },
+      reason: by.reason,
+    });
+    for (const user of by.action === "application.release_claim" ? draft.organisation.users : []) {
+      await enqueueMail(tx, {
+        to: user.email,
+        subject: `【申报平台】申报草稿已由区工信局释放 ${draft.number}（${draft.enterprise.name}）`,
+        text:
+          `${draft.organisation.name}：\n\n贵单位为“${draft.enterprise.name}”建立的申报草稿（编号 ${draft.number}）未提交，` +
+          `已由区工信局撤销，该企业可由其他服务商申报。\n原因：${by.reason ?? ""}\n如有疑问请联系区工信局两化融合科。\n` +
+          `${env().publicUrl}/provider\n\n张店区工业和信息化局`,
+      });
+    }
+    return { ok: true, number: draft.number };
+  });
+}
+
+/** The provider withdraws its own draft: the enterprise is free again for this round (R-ELIG-4). */
+export async function withdrawDraft(scope: ProviderScope, id: string): Promise<ClaimOutcome> {
+  return releaseDraft(
+    { id, organisationId: scope.organisationId },
+    { actor: { id: scope.userId, name: scope.userName }, action: "application.withdraw", reason: "服务商撤回草稿" },
+  );
+}
+
+/** Staff release an enterprise held by a provider's draft, with a reason (R-ELIG-4, R-LOG-1). */
+export async function releaseClaim(actor: { id: string; name: string }, id: string, reason: string): Promise<ClaimOutcome> {
+  const text = reason.trim();
+  if (text.length < 2) return { ok: false, message: "请填写释放原因（至少 2 个字）。" };
+  return releaseDraft({ id }, { actor, action: "application.release_claim", reason: text });
 }

@@ -455,7 +455,11 @@ export async function saveAssignmentSettings(
       select: { reviewsPerApplication: true, reviewDeadline: true },
     });
     if (!before) return { ok: false, message: "批次不存在。" };
-    await tx.round.update({ where: { id: roundId }, data: input });
+    // Only the two settings: the caller's parsed form carries more (its `intent`), which is no column.
+    await tx.round.update({
+      where: { id: roundId },
+      data: { reviewsPerApplication: input.reviewsPerApplication, reviewDeadline: input.reviewDeadline },
+    });
     await recordAudit(tx, {
       actor,
       action: "round.update",

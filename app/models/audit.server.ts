@@ -53,3 +53,28 @@ export async function listAudit(
   ]);
   return { entries, total };
 }
+
+/**
+ * R-LOG-1: what people call the records audit entries refer to: an application's number, a person's,
+ * organisation's, round's or enterprise's name, a batch's number, a file's name (app/domain/audit-view.ts).
+ */
+export async function auditNames(prisma: Pick<Tx, "application" | "user" | "organisation" | "round" | "roundEnterprise" | "payoutBatch" | "storedFile">, ids: string[]) {
+  const wanted = [...new Set(ids)].filter((id) => id.length > 0);
+  const names = new Map<string, string>();
+  if (wanted.length === 0) return names;
+  const where = { id: { in: wanted } };
+  const [applications, users, organisations, rounds, enterprises, batches, files] = await Promise.all([
+    prisma.application.findMany({ where, select: { id: true, number: true } }),
+    prisma.user.findMany({ where, select: { id: true, name: true } }),
+    prisma.organisation.findMany({ where, select: { id: true, name: true } }),
+    prisma.round.findMany({ where, select: { id: true, name: true } }),
+    prisma.roundEnterprise.findMany({ where, select: { id: true, name: true } }),
+    prisma.payoutBatch.findMany({ where, select: { id: true, number: true } }),
+    prisma.storedFile.findMany({ where, select: { id: true, fileName: true } }),
+  ]);
+  for (const a of applications) names.set(a.id, a.number);
+  for (const r of [...users, ...organisations, ...rounds, ...enterprises]) names.set(r.id, r.name);
+  for (const b of batches) names.set(b.id, b.number);
+  for (const f of files) names.set(f.id, f.fileName);
+  return names;
+}

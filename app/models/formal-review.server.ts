@@ -24,9 +24,10 @@ import {
 import { MATERIAL_IDS, MATERIALS, type MaterialId } from "~/domain/materials.ts";
 import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
 import { auditActionLabel } from "~/domain/audit-actions.ts";
+import { auditIds, auditText } from "~/domain/audit-view.ts";
 import { PENDING_STATUSES } from "~/domain/eligibility.ts";
 import { paperCopiesAcceptError, paperCopiesLate } from "~/domain/paper-copies.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { auditNames, recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
@@ -98,6 +99,7 @@ export async function staffApplicationView(id: string) {
   if (!application) return null;
   const prisma = await db();
   const audit = await prisma.auditEntry.findMany({ where: { entityType: "application", entityId: id }, orderBy: { id: "asc" } });
+  const names = await auditNames(prisma, audit.flatMap((entry) => auditIds(entry)));
   const earlier = acceptedEarlier(application);
   const current = application.materials.filter((m) => m.removedAt === null);
   const notices = application.supplementNotices.map((n) => {
@@ -188,8 +190,9 @@ export async function staffApplicationView(id: string) {
       actorName: entry.actorName ?? "系统",
       action: auditActionLabel(entry.action),
       reason: entry.reason,
-      before: entry.before === null ? null : JSON.stringify(entry.before),
-      after: entry.after === null ? null : JSON.stringify(entry.after),
+      // R-LOG-1 as people read it: Chinese field names, Beijing time, application numbers and names.
+      before: entry.before === null ? null : auditText(entry.before, names, entry.entityType),
+      after: entry.after === null ? null : auditText(entry.after, names, entry.entityType),
     })),
     today: shanghaiDate(now()),
   };

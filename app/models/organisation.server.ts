@@ -3,6 +3,7 @@
  */
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
+import { env } from "~/utils/env.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation } from "~/utils/db.server.ts";
 import { hashPassword } from "~/utils/password.server.ts";
@@ -138,8 +139,8 @@ export async function decideOrganisation(
         subject: decision.verdict === "verify" ? "【申报平台】服务商注册审核通过" : "【申报平台】服务商注册审核未通过",
         text:
           decision.verdict === "verify"
-            ? `${org.name}：\n\n贵单位的注册信息已经区工信局审核通过，现在可以登录平台填报申报材料。\n张店区工业和信息化局`
-            : `${org.name}：\n\n贵单位的注册信息未通过审核，原因：${decision.reason}\n如有疑问请联系区工信局两化融合科。\n张店区工业和信息化局`,
+            ? `${org.name}：\n\n贵单位的注册信息已经区工信局审核通过，现在可以登录平台填报申报材料：\n${env().publicUrl}/login\n\n张店区工业和信息化局`
+            : `${org.name}：\n\n贵单位的注册信息未通过审核，原因：${decision.reason}\n登录平台查看：${env().publicUrl}/login\n如有疑问请联系区工信局两化融合科。\n张店区工业和信息化局`,
       });
     }
     return { ok: true };

@@ -9,6 +9,7 @@ import {
   decideApplication,
   expertTotal,
   fromStoredReview,
+  isVetoed,
   providerReasons,
   validateReview,
   type Decision,
@@ -480,7 +481,12 @@ function resultMailLine(
   decision: Decision,
   reasons: string[],
 ): string {
-  const head = `${application.number}　${application.enterprise.name}《${application.reportTitle}》\n  评审结果：${decision.passed ? "合格" : "不合格"}　最终得分：${formatHundredths(Math.round(decision.finalScore * 100))} 分`;
+  const verdict = decision.passed
+    ? `合格　最终得分：${formatHundredths(Math.round(decision.finalScore * 100))} 分`
+    : isVetoed(reasons)
+      ? "不合格（一票否决）"
+      : `不合格　最终得分：${formatHundredths(Math.round(decision.finalScore * 100))} 分`;
+  const head = `${application.number}　${application.enterprise.name}《${application.reportTitle}》\n  评审结果：${verdict}`;
   return reasons.length ? `${head}\n  原因：${reasons.join("；")}` : head;
 }
 
@@ -538,7 +544,7 @@ export async function listOwnResults(organisationId: string, applicationIds: str
   return new Map(rows.map((row) => [row.id, providerResult(row)]));
 }
 
-export type ProviderResult = { passed: boolean; finalScore: string; reasons: string[]; confirmedAt: string };
+export type ProviderResult = { passed: boolean; vetoed: boolean; finalScore: string; reasons: string[]; confirmedAt: string };
 
 export function providerResult(row: {
   finalScoreHundredths: number | null;
@@ -548,7 +554,13 @@ export function providerResult(row: {
 }): ProviderResult | null {
   if (!row.resultConfirmedAt || row.resultPassed === null || row.finalScoreHundredths === null) return null;
   const reasons = Array.isArray(row.resultReasons) ? row.resultReasons.filter((r): r is string => typeof r === "string") : [];
-  return { passed: row.resultPassed, finalScore: formatHundredths(row.finalScoreHundredths), reasons, confirmedAt: formatShanghai(row.resultConfirmedAt) };
+  return {
+    passed: row.resultPassed,
+    vetoed: !row.resultPassed && isVetoed(reasons),
+    finalScore: formatHundredths(row.finalScoreHundredths),
+    reasons,
+    confirmedAt: formatShanghai(row.resultConfirmedAt),
+  };
 }
 
 /** Rows of the score sheet export (R-REV-1..4): one per application and expert, submitted reviews only. */

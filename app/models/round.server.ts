@@ -76,8 +76,24 @@ function snapshot(round: RoundInput) {
   };
 }
 
-export async function saveRound(actor: Actor, id: string | null, input: RoundInput): Promise<{ id: string }> {
+/** The round's columns from the input, and nothing else a caller's object may carry. */
+function roundData(input: RoundInput): RoundInput {
+  return {
+    name: input.name,
+    code: input.code,
+    year: input.year,
+    deadline: input.deadline,
+    disbursementDeadline: input.disbursementDeadline,
+    perEnterpriseCapFen: input.perEnterpriseCapFen,
+    passMark: input.passMark,
+    budgetFen: input.budgetFen,
+    status: input.status,
+  };
+}
+
+export async function saveRound(actor: Actor, id: string | null, fields: RoundInput): Promise<{ id: string }> {
   const prisma = await db();
+  const input = roundData(fields);
   try {
     return await prisma.$transaction(async (tx) => {
       if (!id) {

@@ -10,6 +10,7 @@ import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { declareConflicts, expertDeclaration, partyNames } from "~/models/expert.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "利益关系声明 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -50,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["expert"] });
-  const submission = parseWithZod(await request.formData(), { schema: DeclareSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: DeclareSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const value = submission.value;
   const entries: { kind: ConflictKind; partyName: string }[] =

@@ -27,6 +27,7 @@ import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "诊断报告评分 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -140,7 +141,7 @@ type SaveReply =
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["expert"] });
   const assignmentId = params.assignmentId ?? "";
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get("intent");
   const actor = { id: user.id, name: user.name };
 
@@ -552,7 +553,7 @@ function ScoringForm({ data: d }: { data: ReviewData }) {
   const liveErrors: ReviewErrors = live.ok ? {} : live.errors;
   const errorsFor = (field: ReviewField) => serverErrors[field] ?? liveErrors[field];
   const message = conflict ?? (reply && !reply.ok ? reply.message : undefined);
-  const total = runningTotal(liveInput);
+  const total = runningTotal(liveInput, { allowHalfPoints: d.allowHalfPoints });
   const saving = fetcher.state !== "idle";
   const step = d.allowHalfPoints ? 0.5 : 1;
   const input = d.review.input;

@@ -9,6 +9,7 @@ import { acceptInvitation, findValidInvitation } from "~/models/user.server.ts";
 import { startSession } from "~/utils/session.server.ts";
 import { newPasswordFields, passwordsMatch } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "设置密码 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -20,7 +21,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: PasswordSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: PasswordSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
   const outcome = await acceptInvitation(params.token ?? "", submission.value.password);
   if (!outcome.ok || !outcome.userId) {

@@ -7,6 +7,7 @@ import { Field, FormMessage } from "~/components/forms.tsx";
 import { attemptLogin } from "~/models/user.server.ts";
 import { clientAddress, getSessionUser, homeFor, safeRedirectTo, startSession } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: LoginSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   const result = await attemptLogin({ ...submission.value, address: clientAddress(request) });

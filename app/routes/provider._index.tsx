@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ApplicationResult } from "~/components/application-result.tsx";
+import { asSentence } from "~/domain/labels.ts";
 import { formatFen } from "~/domain/money.ts";
 import { listOwnApplications } from "~/models/application.server.ts";
 import { listOwnConfirmedResults, listOwnResults, type ProviderResult } from "~/models/review-result.server.ts";
@@ -35,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function ProviderHome() {
   const { organisation, round, applications, confirmedResults, suspension } = useLoaderData<typeof loader>();
+  const withdrawn = useSearchParams()[0].get("withdrawn");
   if (!organisation) {
     return (
       <section className="card">
@@ -53,7 +55,7 @@ export default function ProviderHome() {
           </p>
         ) : (
           <p className="notice notice--error" data-testid="organisation-status">
-            注册审核未通过。原因：{organisation.refusalReason}。如有疑问请联系区工信局两化融合科（电话 2869847）。
+            注册审核未通过。原因：{asSentence(organisation.refusalReason ?? "")}如有疑问请联系区工信局两化融合科（电话 2869847）。
           </p>
         )}
       </section>
@@ -80,6 +82,11 @@ export default function ProviderHome() {
       <p className="notice notice--success" data-testid="organisation-status">
         {organisation.name} 已通过审核，可以填报申报材料。{round ? `当前批次：${round.name}` : ""}
       </p>
+      {withdrawn ? (
+        <p className="notice notice--success" role="status" data-testid="withdrawn">
+          已撤回申报草稿 {withdrawn}，该企业已释放，可由其他服务商申报。
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table className="table">
           <thead>

@@ -11,7 +11,7 @@ import { MaterialUploader } from "~/components/material-uploader.tsx";
 import { APPLICATION_STATUSES, providerCanEdit } from "~/domain/application-status.ts";
 import { isMaterialId, isPhotoTag, MATERIAL_IDS, MATERIALS } from "~/domain/materials.ts";
 import { fenToYuanString, formatFen } from "~/domain/money.ts";
-import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
+import { formatShanghai, isBeforeDeadline, shanghaiDate } from "~/domain/shanghai-time.ts";
 import { noticeItemsFrom } from "~/domain/formal-review.ts";
 import { receiptPdf } from "~/models/application-documents.server.ts";
 import { providerResult } from "~/models/review-result.server.ts";
@@ -26,12 +26,16 @@ import {
   submitApplication,
   tagPhoto,
   updateApplicationData,
+  withdrawDraft,
 } from "~/models/application.server.ts";
-import { objectStore, storeUpload } from "~/services/storage.server.ts";
-import { ApplicationDataSchema } from "~/utils/application-form.ts";
+import { objectStore, StorageUnavailableError, storeUpload } from "~/services/storage.server.ts";
+import { storageUnavailable } from "~/utils/multipart.server.ts";
+import { applicationDataSchema } from "~/utils/application-form.ts";
 import { now } from "~/utils/clock.server.ts";
+import { env } from "~/utils/env.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "申报详情 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -50,6 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const supplementOpen = supplement !== null && isBeforeDeadline(now(), supplement.dueAt);
   const changeable = (id: string) => application.status === "draft" || (supplementOpen && supplement.materials.some((m) => m === id));
   return {
+    today: shanghaiDate(now()),
+    maxUploadMb: env().MAX_UPLOAD_MB,
     supplement: supplement && {
       dueAt: formatShanghai(supplement.dueAt),
       open: supplementOpen,
@@ -91,6 +97,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // M7 is uploaded once per provider and round on /provider/summary (R-MAT-2).
       changeable: id !== "M7" && changeable(id),
       toFix: supplement?.items.find((i) => i.material === id)?.reason ?? null,
+      // Sent back for supplement and not yet replaced: 待补正, whatever the checklist says.
+      awaitingFix: supplement !== null && supplement.materials.some((m) => m === id) && !application.materials.some((row) => row.material === id && row.createdAt > supplement.issuedAt),
       item: items.find((i) => i.material === id),
       files: application.materials
         .filter((m) => m.material === id)
@@ -114,16 +122,17 @@ const IntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("use-profile-licence") }),
   z.object({ intent: z.literal("submit"), attestation: z.literal("on").optional() }),
   z.object({ intent: z.literal("resubmit") }),
+  z.object({ intent: z.literal("withdraw") }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, scope, application } = await load(request, params.applicationId);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const reply = (body: { formError?: string; fieldErrors?: Record<string, string[]>; result?: unknown }, status = 400) =>
     data({ formError: body.formError ?? null, fieldErrors: body.fieldErrors ?? null, result: body.result ?? null }, { status });
   try {
     if (formData.get("intent") === "update") {
-      const submission = parseWithZod(formData, { schema: ApplicationDataSchema });
+      const submission = parseWithZod(formData, { schema: applicationDataSchema(shanghaiDate(now())) });
       if (submission.status !== "success") return reply({ result: submission.reply() });
       await updateApplicationData(scope, application.id, {
         enterpriseUscc: submission.value.enterpriseUscc,
@@ -143,6 +152,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!application.organisation.licenseFileId) return reply({ formError: "单位资料中没有营业执照。" });
       await attachMaterial(scope, application.id, "M1", application.organisation.licenseFileId, null);
     }
+    if (intent.intent === "withdraw") {
+      // R-ELIG-4: the draft and its claim on the enterprise go; the audit record keeps them.
+      const outcome = await withdrawDraft(scope, application.id);
+      if (!outcome.ok) return reply({ formError: outcome.message }, 409);
+      throw redirect(`/provider?withdrawn=${encodeURIComponent(outcome.number)}`);
+    }
     if (intent.intent === "resubmit") {
       const outcome = await resubmitApplication(scope, application.id);
       if (!outcome.ok) return reply({ formError: outcome.message }, 409);
@@ -153,7 +168,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const pdf = await receiptPdf(application, at);
       const receipt = await storeUpload({
         body: [pdf],
-        fileName: `受理回执-${application.number}.pdf`,
+        fileName: `提交回执-${application.number}.pdf`,
         purpose: "receipts",
         accepted: ["application/pdf"],
       });
@@ -164,7 +179,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         mailTo: user.email,
         mailText:
           `${application.organisation.name}：\n\n贵单位为“${application.enterprise.name}”填报的申报（编号 ${application.number}）已于 ` +
-          `${formatShanghai(at, true)}（北京时间）提交成功，受理回执见附件。\n请将纸质材料一式两份报送区工信局。\n张店区工业和信息化局`,
+          `${formatShanghai(at, true)}（北京时间）提交成功，提交回执见附件。\n请将纸质材料一式两份报送区工信局。\n张店区工业和信息化局`,
       });
       if (!outcome.ok) {
         await objectStore().delete(receipt.key);
@@ -174,13 +189,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (error instanceof NotEditableError) return reply({ formError: error.message }, 409);
+    if (error instanceof StorageUnavailableError) throw storageUnavailable(error);
     throw error;
   }
   throw redirect(`/provider/applications/${application.id}`);
 }
 
 export default function ApplicationPage() {
-  const { application, materials, complete, supplement, pastNotices, refusalReason, result } = useLoaderData<typeof loader>();
+  const { application, materials, complete, supplement, pastNotices, refusalReason, result, today, maxUploadMb } = useLoaderData<typeof loader>();
+  const dataSchema = applicationDataSchema(today);
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -188,8 +205,8 @@ export default function ApplicationPage() {
   const [form, fields] = useForm({
     id: `application-${application.id}`,
     lastResult: navigation.state === "idle" && updateResult && typeof updateResult === "object" ? updateResult : undefined,
-    constraint: getZodConstraint(ApplicationDataSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplicationDataSchema }),
+    constraint: getZodConstraint(dataSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: dataSchema }),
     shouldValidate: "onBlur",
     defaultValue: {
       enterpriseUscc: application.enterpriseUscc,
@@ -213,12 +230,12 @@ export default function ApplicationPage() {
       </p>
       {searchParams.get("submitted") && application.submittedAt ? (
         <div className="notice notice--success" data-testid="submitted">
-          已于 {application.submittedAt}（北京时间）提交成功。受理回执已发送至您的邮箱。
+          已于 {application.submittedAt}（北京时间）提交成功。提交回执已发送至您的邮箱。
           {application.receiptFileId ? (
             <>
               {" "}
               <a href={`/resources/files/${application.receiptFileId}`} target="_blank" rel="noreferrer">
-                查看受理回执（PDF）
+                查看提交回执（PDF）
               </a>
             </>
           ) : null}
@@ -314,7 +331,7 @@ export default function ApplicationPage() {
             <Link to="/provider/summary">被诊断企业汇总表（M7）</Link>
           </span>
         </div>
-        <p className="small muted">只接受 PDF、JPG、PNG 文件（按文件内容识别），单个文件不超过上限。所有复印件须加盖企业公章。</p>
+        <p className="small muted">只接受 PDF、JPG、PNG 文件（按文件内容识别），单个文件不超过 {maxUploadMb} MB。所有复印件须加盖企业公章。</p>
         <ul className="checklist">
           {materials.map((m) => (
             <li key={m.id}>
@@ -322,7 +339,13 @@ export default function ApplicationPage() {
                 <h3>
                   {m.id} {m.name}
                 </h3>
-                {m.item?.complete ? <span className="badge badge--ok">已齐全</span> : <span className="badge badge--bad">{m.item?.reason ?? "缺少"}</span>}
+                {m.awaitingFix ? (
+                  <span className="badge badge--pending">待补正</span>
+                ) : m.item?.complete ? (
+                  <span className="badge badge--ok">已齐全</span>
+                ) : (
+                  <span className="badge badge--bad">{m.item?.reason ?? "缺少"}</span>
+                )}
                 <span className="muted small">{m.hint}</span>
                 {m.toFix ? <span className="badge badge--refused">需补正：{m.toFix}</span> : null}
                 {m.id === "M1" && m.changeable && application.profileLicenceId && m.files.length === 0 ? (
@@ -383,6 +406,21 @@ export default function ApplicationPage() {
               提交申报
             </button>
             <span className="muted small"> 提交后材料不可再修改。截止时间以服务器北京时间为准。</span>
+          </Form>
+        </section>
+      ) : null}
+
+      {application.status === "draft" ? (
+        <section className="card" data-testid="withdraw-draft">
+          <h2 style={{ marginTop: 0 }}>撤回草稿</h2>
+          <p className="small muted">
+            不再为“{application.enterpriseName}”申报时可撤回本草稿：草稿及已上传的材料将删除，该企业不再由贵单位占用，其他服务商可以为其申报。撤回记入操作记录，不能恢复。
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="withdraw" />
+            <button type="submit" className="button--danger" disabled={navigation.state === "submitting"}>
+              撤回草稿
+            </button>
           </Form>
         </section>
       ) : null}

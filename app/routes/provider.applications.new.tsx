@@ -8,8 +8,11 @@ import { ContractFields } from "~/components/contract-fields.tsx";
 import { CheckboxField, ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { createApplication, enterprisesForPicker } from "~/models/application.server.ts";
 import { currentRound } from "~/models/round.server.ts";
-import { NewApplicationSchema } from "~/utils/application-form.ts";
+import { newApplicationSchema } from "~/utils/application-form.ts";
+import { shanghaiDate } from "~/domain/shanghai-time.ts";
+import { now } from "~/utils/clock.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "新建申报 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -20,6 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     round: { id: round.id, name: round.name },
     enterprises: await enterprisesForPicker(round.id, user.organisation.id),
+    today: shanghaiDate(now()),
   };
 }
 
@@ -27,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireVerifiedProvider(request);
   const round = await currentRound();
   if (!round) throw new Response("当前没有申报批次。", { status: 404 });
-  const submission = parseWithZod(await request.formData(), { schema: NewApplicationSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: newApplicationSchema(shanghaiDate(now())) });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const v = submission.value;
   const result = await createApplication(
@@ -47,15 +51,16 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewApplication() {
-  const { round, enterprises } = useLoaderData<typeof loader>();
+  const { round, enterprises, today } = useLoaderData<typeof loader>();
+  const schema = newApplicationSchema(today);
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [query, setQuery] = useState("");
   const [form, fields] = useForm({
     id: "new-application",
     lastResult,
-    constraint: getZodConstraint(NewApplicationSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: NewApplicationSchema }),
+    constraint: getZodConstraint(schema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

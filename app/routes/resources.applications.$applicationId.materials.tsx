@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { isMaterialId, isPhotoTag, MATERIALS } from "~/domain/materials.ts";
 import { attachMaterial, getOwnApplication, NotEditableError, requireMaterialChangeable, SUMMARY_TABLE_ELSEWHERE } from "~/models/application.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
-import { streamChunks, UploadRejectedError, UploadTooLargeError } from "~/services/storage.server.ts";
+import { StorageUnavailableError, streamChunks, UploadRejectedError, UploadTooLargeError } from "~/services/storage.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 
 /**
@@ -47,6 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof UploadTooLargeError) return refuse(error.message, 413);
     if (error instanceof UploadRejectedError) return refuse(error.message);
     if (error instanceof NotEditableError) return refuse(error.message, 409);
+    if (error instanceof StorageUnavailableError) return refuse(error.message, 503);
     throw error;
   }
 }

@@ -13,6 +13,7 @@ import { ExpertAssignmentsSection } from "~/components/desk/expert-assignments.t
 import { HistorySection } from "~/components/desk/history.tsx";
 import { MaterialsReviewSection } from "~/components/desk/materials-review.tsx";
 import { PaperCopiesSection } from "~/components/desk/paper-copies.tsx";
+import { ReleaseClaimSection } from "~/components/desk/release-claim.tsx";
 import { SupplementRoundsSection } from "~/components/desk/supplement-rounds.tsx";
 import { SimilarityPanel } from "~/components/similarity-panel.tsx";
 import { FormMessage } from "~/components/forms.tsx";
@@ -22,8 +23,10 @@ import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { applicationAssignments } from "~/models/assignment.server.ts";
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView, type DecisionInput } from "~/models/formal-review.server.ts";
+import { releaseClaim } from "~/models/application.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: `${loaded?.application.number ?? "申报"} 审查 · 智能化改造咨询诊断补助申报平台` },
@@ -69,6 +72,10 @@ const ActionSchema = z.discriminatedUnion("intent", [
     verdicts: z.record(z.enum(MATERIAL_IDS), VerdictSchema),
   }),
   z.object({
+    intent: z.literal("release-claim"),
+    releaseReason: z.string().trim().max(200, "释放原因不超过 200 字"),
+  }),
+  z.object({
     intent: z.literal("paper-copies"),
     receivedOn: z.string().trim(),
     receivedBy: z.string().trim().max(50, "不超过 50 字"),
@@ -82,12 +89,13 @@ type ActionErrors = {
   reason?: string;
   materials?: Record<string, string>;
   paper?: { receivedOn?: string; receivedBy?: string; form?: string };
+  release?: string;
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const id = params.applicationId ?? "";
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const raw = {
     ...Object.fromEntries(formData),
     verdicts: Object.fromEntries(
@@ -99,6 +107,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return fail({ form: `请求内容有误：${parsed.error.issues[0]?.message ?? ""}。请刷新页面后重试。` });
   const input = parsed.data;
   const actor = { id: user.id, name: user.name };
+
+  if (input.intent === "release-claim") {
+    // R-ELIG-4: free the enterprise a provider's draft holds; the reason goes on the record.
+    const outcome = await releaseClaim(actor, id, input.releaseReason);
+    if (!outcome.ok) return fail({ release: outcome.message }, 409);
+    throw redirect(`/staff/applications?released=${encodeURIComponent(outcome.number)}`);
+  }
 
   if (input.intent === "paper-copies") {
     const outcome = await recordPaperCopies(actor, { applicationIds: [id], receivedOn: input.receivedOn, receivedBy: input.receivedBy });
@@ -188,6 +203,15 @@ export default function StaffApplicationPage() {
           today={view.today}
           busy={navigation.state === "submitting"}
           errors={{ form: errors.form, verdicts: errors.verdicts, dueAt: errors.dueAt, reason: errors.reason }}
+        />
+      ) : null}
+
+      {application.status === "draft" ? (
+        <ReleaseClaimSection
+          enterpriseName={application.enterpriseName}
+          providerName={view.provider.name}
+          error={errors.release}
+          busy={navigation.state === "submitting"}
         />
       ) : null}
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   APPLICATION_FLAGS,
   applicationListSearch,
@@ -45,6 +45,7 @@ const STATUS_BADGE: Partial<Record<ApplicationStatus, string>> = {
 
 export default function ApplicationList() {
   const { round, rounds, providers, query, list } = useLoaderData<typeof loader>();
+  const released = useSearchParams()[0].get("released");
   const filtered = Boolean(query.q || query.status || query.provider || query.flag.length > 0);
   const sortHeader = (key: SortKey) => {
     const active = query.sort === key;
@@ -68,6 +69,11 @@ export default function ApplicationList() {
           </span>
         ) : null}
       </div>
+      {released ? (
+        <p className="notice notice--success" role="status" data-testid="released">
+          已释放申报草稿 {released} 对企业的占用，服务商已收到邮件通知。
+        </p>
+      ) : null}
       {!round || !list ? (
         <p className="notice notice--warning">当前没有申报批次。</p>
       ) : (

@@ -20,6 +20,7 @@ import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
 import { RoundField } from "~/components/round-field.tsx";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "分配评审专家 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -148,7 +149,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = { id: user.id, name: user.name };
   const round = await resolveRound(new URL(request.url).searchParams.get("round") ?? undefined);
   if (!round) throw new Response("没有批次。", { status: 404 });
-  const submission = parseWithZod(await request.formData(), { schema: ActionSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ActionSchema });
   const rowOf = (payload: Record<string, unknown>) => (typeof payload.applicationId === "string" ? payload.applicationId : null);
   if (submission.status !== "success") {
     return data(

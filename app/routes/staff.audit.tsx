@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { auditActionLabel } from "~/domain/audit-actions.ts";
-import { listAudit } from "~/models/audit.server.ts";
+import { auditEntityLabel, auditIds, auditPairs } from "~/domain/audit-view.ts";
+import { auditNames, listAudit } from "~/models/audit.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -21,7 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["staff", "approver"] });
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const query = QuerySchema.parse(params);
-  const { entries, total } = await listAudit(await db(), { ...query, pageSize: PAGE_SIZE });
+  const prisma = await db();
+  const { entries, total } = await listAudit(prisma, { ...query, pageSize: PAGE_SIZE });
+  // R-LOG-1 as people read it: Chinese field names, Beijing time, application numbers and names, not ids.
+  const names = await auditNames(prisma, entries.flatMap((e) => auditIds(e)));
   return {
     query,
     total,
@@ -31,9 +35,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       at: formatShanghai(e.at, true),
       actor: e.actorName ?? "系统",
       action: auditActionLabel(e.action),
-      entity: `${e.entityType} ${e.entityId}`,
-      before: e.before === null ? "" : JSON.stringify(e.before, null, 1),
-      after: e.after === null ? "" : JSON.stringify(e.after, null, 1),
+      entity: auditEntityLabel(e, names),
+      before: auditPairs(e.before, names, e.entityType),
+      after: auditPairs(e.after, names, e.entityType),
       reason: e.reason ?? "",
     })),
   };
@@ -98,10 +102,10 @@ export default function Audit() {
                   <td>{e.action}</td>
                   <td className="small">{e.entity}</td>
                   <td>
-                    <pre className="json">{e.before}</pre>
+                    <AuditPairs pairs={e.before} />
                   </td>
                   <td>
-                    <pre className="json">{e.after}</pre>
+                    <AuditPairs pairs={e.after} />
                   </td>
                   <td>{e.reason}</td>
                 </tr>
@@ -112,5 +116,19 @@ export default function Audit() {
       </div>
       <Pagination page={query.page} pages={pages} href={link} />
     </>
+  );
+}
+
+function AuditPairs({ pairs }: { pairs: { label: string; value: string }[] }) {
+  if (pairs.length === 0) return null;
+  return (
+    <dl className="audit-pairs small">
+      {pairs.map((pair, i) => (
+        <div key={`${pair.label}-${i}`}>
+          <dt>{pair.label}</dt>
+          <dd>{pair.value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

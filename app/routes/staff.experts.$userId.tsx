@@ -12,6 +12,7 @@ import { addConflict, getExpert, removeConflict, partyNames, updateExpertProfile
 import { phoneField } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "专家信息 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -78,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const actor = { id: user.id, name: user.name };
   const expertId = params.userId ?? "";
-  const submission = parseWithZod(await request.formData(), { schema: ActionSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ActionSchema });
   const form = submission.payload.intent === "profile" ? "profile" : "conflict";
   if (submission.status !== "success") return data({ form, result: submission.reply(), notice: null }, { status: 400 });
   const value = submission.value;

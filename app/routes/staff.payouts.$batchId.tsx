@@ -9,6 +9,7 @@ import { formatShanghai, parseCalendarDate } from "~/domain/shanghai-time.ts";
 import { approveBatch, getBatch, markBatchPaid, prepareBatch, returnBatch } from "~/models/payout.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "拨付批次 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -79,7 +80,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff", "approver"] });
   const officer = { id: user.id, name: user.name, roles: user.roles };
   const batchId = params.batchId ?? "";
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = ActionSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
     const fieldErrors: FieldErrors = {};

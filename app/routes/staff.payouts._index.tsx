@@ -11,6 +11,7 @@ import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
 import { PayoutBlockersTable } from "~/components/payout-blockers.tsx";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "补助拨付 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -63,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = PrepareSchema.safeParse({
     intent: formData.get("intent"),
     roundId: formData.get("roundId"),

@@ -13,6 +13,7 @@ import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "服务商审核 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -73,7 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
-  const submission = parseWithZod(await request.formData(), { schema: DecisionSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: DecisionSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   if (submission.value.intent === "paper-copies") {
     // R-MAT-3: the paper copies of several applications of this provider arrived together.

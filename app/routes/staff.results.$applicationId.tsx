@@ -9,6 +9,7 @@ import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { clearCopyFlag, formatHundredths, getApplicationResult, reopenReview, SPREAD_LIMIT, submittedReview } from "~/models/review-result.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "评审详情 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -88,7 +89,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get("intent") === "clear-copy-flag") {
     const clear = ClearSchema.safeParse(Object.fromEntries(formData));
     if (!clear.success) return data({ reviewId: "", reason: undefined, clearance: ["请填写理由"], message: undefined }, { status: 400 });

@@ -10,6 +10,7 @@ import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
 import { RoundField } from "~/components/round-field.tsx";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "评审结果 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -78,7 +79,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = ConfirmSchema.safeParse({
     roundId: formData.get("roundId"),
     scope: formData.get("scope"),

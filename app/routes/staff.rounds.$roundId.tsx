@@ -7,7 +7,7 @@ import { useState } from "react";
 import { CheckboxField, Field, FormMessage, SelectField, TextareaField } from "~/components/forms.tsx";
 import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
 import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
-import { formatShanghai, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
+import { formatShanghai, parseShanghaiMinute, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
 import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
 import { saveNoticeSettings } from "~/models/payout.server.ts";
 import { DuplicateRoundNameError, EnterpriseListInUseError, getRound, importRoundList, LockedParameterError, parametersLocked, saveRound } from "~/models/round.server.ts";
@@ -15,6 +15,7 @@ import { PARAMETERS_LOCKED_REASON } from "~/domain/round-parameters.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { badForm, readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "批次设置 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -27,6 +28,14 @@ function parseYuanField(label: string, value: string | undefined, ctx: z.Refinem
     return null;
   }
   return parsed.fen;
+}
+
+/** A datetime-local value that starts something (the notice opens at 09:00:00, not 09:00:59), read as Beijing time. */
+function parseStartField(label: string, value: string | undefined, ctx: z.RefinementCtx): Date | null {
+  if (!value) return null;
+  const parsed = parseShanghaiMinute(value, "start");
+  if (!parsed) ctx.addIssue({ code: "custom", message: `${label}格式应为 年-月-日 时:分` });
+  return parsed;
 }
 
 /** A datetime-local value, read as Beijing time. */
@@ -74,7 +83,7 @@ const RoundSchema = z.object({
 /** 公示: when the public notice opens and closes, and how to object. */
 const NoticeSchema = z.object({
   intent: z.literal("notice"),
-  noticeOpensAt: optional("公示开始时间", parseInstantField),
+  noticeOpensAt: optional("公示开始时间", parseStartField),
   noticeClosesAt: optional("公示结束时间", parseInstantField),
   noticeObjectionText: z.string().trim().max(1000, "异议方式不超过 1000 字").optional(),
 });
@@ -120,7 +129,7 @@ async function importList(request: Request, roundId: string, actor: { id: string
     if (error instanceof MaxPartSizeExceededError) {
       return { kind: "enterprises", errors: [], message: "文件超过 5 MB，请检查是否选错了文件。", imported: null };
     }
-    throw error;
+    throw badForm();
   }
   const kind = formData.get("intent") === "import-providers" ? "providers" : "enterprises";
   const file = formData.get("list");
@@ -159,7 +168,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const outcome = await importList(request, roundId, actor);
     return data({ result: undefined, importOutcome: outcome, noticeResult: undefined }, { status: outcome?.imported ? 200 : 400 });
   }
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get("intent") === "notice") {
     if (!roundId) throw new Response("请先保存批次。", { status: 400 });
     const notice = parseWithZod(formData, { schema: NoticeSchema });

@@ -14,6 +14,7 @@ import { requireUser } from "~/utils/session.server.ts";
 import { parseSimilarityQuery, SIMILARITY_PAGE_SIZE, SIMILARITY_SCOPE_LABELS, similarityQueryString, ThresholdSchema } from "~/utils/similarity-query.ts";
 import { Pagination } from "~/components/pagination.tsx";
 import { RoundField } from "~/components/round-field.tsx";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "雷同检查 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -45,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
-  const submission = parseWithZod(await request.formData(), { schema: ThresholdSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ThresholdSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const round = (await listRounds()).find((r) => r.id === submission.value.roundId);
   if (!round) throw new Response("批次不存在。", { status: 404 });

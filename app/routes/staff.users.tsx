@@ -10,6 +10,7 @@ import { createStaffManagedUser, DuplicateEmailError, listStaffManagedUsers } fr
 import { requireUser } from "~/utils/session.server.ts";
 import { phoneField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "账号管理 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -34,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireUser(request, { roles: ["staff"] });
-  const submission = parseWithZod(await request.formData(), { schema: InviteSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: InviteSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), invited: null }, { status: 400 });
   try {
     await createStaffManagedUser({ id: actor.id, name: actor.name }, submission.value);

@@ -22,6 +22,25 @@ export interface ObjectStore {
   checkReachable(): Promise<void>;
 }
 
+/** Why a write to the folder store can fail that is the machine's state, not the request's. */
+const UNAVAILABLE_CODES = new Set(["EACCES", "EPERM", "ENOSPC", "EROFS", "EDQUOT"]);
+
+/**
+ * The store cannot write (disk full, read-only, no permission): the user is told in Chinese that the
+ * file was not saved, with a 503, and the path stays in the server's log.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("文件存储暂时不可用（服务器磁盘已满或不可写），文件未保存。请稍后重试；如问题持续，请联系区工信局。", { cause });
+    this.name = "StorageUnavailableError";
+  }
+}
+
+function unavailable(error: unknown): boolean {
+  if (!(error instanceof Error) || !("code" in error)) return false;
+  return typeof error.code === "string" && UNAVAILABLE_CODES.has(error.code);
+}
+
 export class FolderStore implements ObjectStore {
   readonly kind = "folder";
   constructor(private readonly root: string) {}
@@ -31,14 +50,16 @@ export class FolderStore implements ObjectStore {
   }
   async put(key: string, body: Readable) {
     const target = this.pathOf(key);
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const partial = `${target}.${randomUUID()}.part`;
     try {
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
       await pipeline(body, fs.createWriteStream(partial));
       await fs.promises.rename(partial, target);
     } catch (error) {
-      await fs.promises.rm(partial, { force: true });
-      throw error;
+      await fs.promises.rm(partial, { force: true }).catch(() => {});
+      if (!unavailable(error)) throw error;
+      console.error("folder store cannot write:", error);
+      throw new StorageUnavailableError(error);
     }
   }
   async get(key: string) {

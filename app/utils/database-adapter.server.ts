@@ -10,7 +10,13 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQueryable,
+} from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
@@ -80,6 +86,48 @@ export async function openPGlite(dir: string): Promise<PGlite> {
   const pg = new PGlite(dir);
   await pg.waitReady;
   return pg;
+}
+
+/**
+ * pglite-prisma-adapter 0.6 hands `timestamp` and `timestamptz` values to Prisma as wall times without a
+ * zone ("2026-11-30 08:13:27", its timestamptz parser even strips the "+00"). The ORM reads them as UTC,
+ * but `$queryRaw` reads them in the process's zone: in the server (Asia/Shanghai) every raw time came
+ * out eight hours early. adapter-pg gives "2026-11-30T08:13:27+00:00": give PGlite's results the same
+ * form, so both databases read the same instant whatever the zone.
+ */
+function utcTimestamp(value: unknown): unknown {
+  if (typeof value !== "string" || /(Z|[+-]\d{2}(:?\d{2})?)$/.test(value)) return value;
+  return `${value.replace(" ", "T")}+00:00`;
+}
+function withUtcTimestamps<T extends SqlQueryable>(queryable: T): T {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    result.columnTypes.forEach((type, column) => {
+      if (type !== ColumnTypeEnum.DateTime && type !== ColumnTypeEnum.DateTimeArray) return;
+      for (const row of result.rows) {
+        const value: unknown = row[column];
+        row[column] = Array.isArray(value) ? value.map(utcTimestamp) : utcTimestamp(value);
+      }
+    });
+    return result;
+  };
+  return queryable;
+}
+
+/** PGlite through pglite-prisma-adapter, with its times in the form adapter-pg gives (see above). */
+export function pgliteAdapter(pglite: PGlite): SqlDriverAdapterFactory {
+  const inner = new PrismaPGlite(pglite);
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    async connect() {
+      const adapter = withUtcTimestamps(await inner.connect());
+      const startTransaction = adapter.startTransaction.bind(adapter);
+      adapter.startTransaction = async (isolationLevel) => withUtcTimestamps(await startTransaction(isolationLevel));
+      return adapter;
+    },
+  };
 }
 
 /**

@@ -5,9 +5,8 @@
  * two PGlite instances on one folder would corrupt it.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import { acquireDataFolderLock, databaseTarget, openPGlite } from "./database-adapter.server.ts";
+import { acquireDataFolderLock, databaseTarget, openPGlite, pgliteAdapter } from "./database-adapter.server.ts";
 import { env } from "./env.server.ts";
 
 export { Prisma };
@@ -28,7 +27,7 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
   }
   const release = acquireDataFolderLock(target.dir);
   const pglite = await openPGlite(target.dir);
-  const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const client = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   return {
     client,
     close: async () => {

@@ -11,7 +11,8 @@ import {
   MaxPartSizeExceededError,
 } from "@remix-run/node";
 import { saveUpload } from "~/models/stored-file.server.ts";
-import { UploadRejectedError, UploadTooLargeError, type AcceptedType } from "~/services/storage.server.ts";
+import { StorageUnavailableError, UploadRejectedError, UploadTooLargeError, type AcceptedType } from "~/services/storage.server.ts";
+import { badForm, readFormData, refuseNulCharacters } from "~/utils/form-data.server.ts";
 
 export type UploadField = { purpose: "licences" | "materials" | "imports"; accepted?: readonly AcceptedType[] };
 
@@ -24,8 +25,10 @@ export async function parseFormWithUploads(
   const uploadErrors: Record<string, string> = {};
   const contentType = request.headers.get("Content-Type") ?? "";
   if (!contentType.startsWith("multipart/form-data")) {
-    return { formData: await request.formData(), uploaded, uploadErrors };
+    return { formData: await readFormData(request), uploaded, uploadErrors };
   }
+  // An error of ours while storing a file, told apart from a body that is not valid multipart.
+  let storing: unknown = null;
   const fileHandler = async ({ name, filename, data }: { name: string; filename?: string; data: AsyncIterable<Uint8Array> }) => {
     const field = fields[name];
     if (!field || filename === undefined) return undefined;
@@ -40,7 +43,10 @@ export async function parseFormWithUploads(
     } catch (error) {
       // Over the size limit: 413 at once, without reading the rest (the server closes the connection).
       if (error instanceof UploadTooLargeError) throw new Response(error.message, { status: 413 });
-      if (!(error instanceof UploadRejectedError)) throw error;
+      if (!(error instanceof UploadRejectedError)) {
+        storing = error;
+        throw error;
+      }
       uploadErrors[name] = error.message;
       for await (const _ of data) void _;
       return undefined;
@@ -51,11 +57,18 @@ export async function parseFormWithUploads(
       request,
       unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
     );
-    return { formData, uploaded, uploadErrors };
+    return { formData: refuseNulCharacters(formData), uploaded, uploadErrors };
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
       throw new Response("表单内容过长。", { status: 413 });
     }
-    throw error;
+    if (error instanceof StorageUnavailableError) throw storageUnavailable(error);
+    if (error instanceof Response || (storing !== null && error === storing)) throw error;
+    throw badForm();
   }
+}
+
+/** A 503 with the storage's Chinese message (never the path of the file it could not write). */
+export function storageUnavailable(error: StorageUnavailableError): Response {
+  return new Response(error.message, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }

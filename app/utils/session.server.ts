@@ -112,11 +112,11 @@ async function lookUpSessionUser(request: Request) {
   const id = await readSessionId(request);
   if (!id) return null;
   const [row] = await (await db()).$queryRaw<SessionRow[]>`
-    SELECT s."expiresAt", u.id, u.name, u.email, u.roles::text[] AS roles, u.status::text AS status, u."isDemo",
+    SELECT s."expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", u.id, u.name, u.email, u.roles::text[] AS roles, u.status::text AS status, u."isDemo",
            o.id AS "organisationId", o.name AS "organisationName", o.status::text AS "organisationStatus", o."refusalReason"
     FROM "Session" s JOIN "User" u ON u.id = s."userId" LEFT JOIN "Organisation" o ON o.id = u."organisationId"
     WHERE s.id = ${id}`;
-  if (!row || row.expiresAt <= now() || row.status !== "active") return null;
+  if (!row || new Date(row.expiresAt).getTime() <= now().getTime() || row.status !== "active") return null;
   noteRequestUser(row.id);
   return {
     id: row.id,

@@ -76,6 +76,13 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   startedAt = new Date();
   await login(page, staff);
   await page.goto(`/staff/assignments?round=${roundId}`);
+  // 评审设置 saves (it used to answer 系统出现错误: the whole form, intent included, went to the round).
+  const settings = page.locator("#settings");
+  await settings.getByLabel("评审截止时间（北京时间）").fill("2099-12-30T17:00");
+  await settings.getByRole("button", { name: "保存设置" }).click();
+  await expect(page.getByText("已保存评审设置。")).toBeVisible();
+  const [saved] = await query<{ reviewDeadline: Date }>(`SELECT "reviewDeadline" AT TIME ZONE 'UTC' AS "reviewDeadline" FROM "Round" WHERE id = $1`, [roundId]);
+  expect(saved?.reviewDeadline.toISOString()).toBe("2099-12-30T09:00:59.000Z");
   await page.getByLabel("每份申报的专家人数").fill("3");
   await page.getByRole("button", { name: "自动分配" }).click();
   const preview = page.getByRole("region", { name: "自动分配预览" });
@@ -138,6 +145,13 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
     const [mail] = await mine();
     expect(mail?.subject).toContain(`（${count} 份）`);
     expect(mail?.text).toContain("/expert");
+    expect(mail?.text).toContain("2099-12-30 17:00");
     if (expert.id === conflicted.id) for (const app of conflictedApps) expect(mail?.text).not.toContain(app.number);
   }
+
+  // The expert reads the deadline staff set (it used to read 截止时间未设定).
+  await logout(page);
+  await login(page, conflicted);
+  await page.goto("/expert");
+  await expect(page.getByTestId("review-deadline")).toContainText("2099-12-30 17:00");
 });

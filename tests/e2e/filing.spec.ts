@@ -96,7 +96,12 @@ test("a provider files, uploads with progress, submits and receives the receipt 
   // R-MAT-3: a fake PDF is refused by content with its reason; nothing else changes.
   await page.getByLabel("上传诊断报告原件").setInputFiles(await file("fake.pdf", Buffer.from("<html>not a pdf</html>")));
   await expect(page.getByTestId("material-M8").getByRole("alert")).toContainText("实际内容不是 PDF");
-  await expect(page.getByTestId("material-M8").locator("progress")).toHaveAttribute("value", /\d+/);
+  // The refused file's bar is gone (nothing of it was kept), and its message can be dismissed.
+  await expect(page.getByTestId("material-M8").locator("progress")).toHaveCount(0);
+  await page.getByTestId("material-M8").getByRole("button", { name: "关闭 fake.pdf 的提示" }).click();
+  await expect(page.getByTestId("material-M8").getByRole("alert")).toHaveCount(0);
+  // The hint names the limit.
+  await expect(page.getByText("单个文件不超过 50 MB")).toBeVisible();
 
   await uploadAll(page);
   await expect(page.getByTestId("missing")).toHaveCount(0);
@@ -110,7 +115,7 @@ test("a provider files, uploads with progress, submits and receives the receipt 
   await page.getByLabel(/以上所有复印件材料均已加盖企业公章/).check();
   await page.getByRole("button", { name: "提交申报" }).click();
   await expect(page.getByTestId("submitted")).toContainText("提交成功");
-  const receiptLink = page.getByRole("link", { name: "查看受理回执（PDF）" });
+  const receiptLink = page.getByRole("link", { name: "查看提交回执（PDF）" });
   const receipt = await page.request.get((await receiptLink.getAttribute("href")) ?? "");
   expect(receipt.status()).toBe(200);
   expect(receipt.headers()["content-type"]).toBe("application/pdf");
@@ -119,9 +124,9 @@ test("a provider files, uploads with progress, submits and receives the receipt 
 
   // The receipt e-mail arrives at the SMTP server with the PDF attached.
   await expect
-    .poll(async () => (await inbox()).filter((m) => m.subject?.includes("受理回执")).length, { timeout: 20_000 })
+    .poll(async () => (await inbox()).filter((m) => m.subject?.includes("提交回执")).length, { timeout: 20_000 })
     .toBe(1);
-  const mail = (await inbox()).find((m) => m.subject?.includes("受理回执"));
+  const mail = (await inbox()).find((m) => m.subject?.includes("提交回执"));
   expect(mail?.to && "text" in mail.to ? mail.to.text : "").toContain("provider@demo.local");
   expect(mail?.attachments.map((a) => a.contentType)).toEqual(["application/pdf"]);
   expect(mail?.attachments[0]?.content.subarray(0, 5).toString()).toBe("%PDF-");

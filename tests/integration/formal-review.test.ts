@@ -8,7 +8,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attachMaterial, NotEditableError, resubmitApplication } from "~/models/application.server.ts";
-import { CONCURRENT_CHANGE_MESSAGE, decideFormalReview, recordPaperCopies } from "~/models/formal-review.server.ts";
+import { CONCURRENT_CHANGE_MESSAGE, decideFormalReview, recordPaperCopies, staffApplicationView } from "~/models/formal-review.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
@@ -55,7 +55,7 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
     if (!enterprise) throw new Error("no enterprise left");
     return createApplication(prisma, { roundId: round.id, enterpriseId: enterprise.id, organisationId: provider.organisation.id, createdById: provider.user.id, store });
   }
-  const mailsFor = (number: string) => prisma.outboxMessage.findMany({ where: { to: provider.email, subject: { contains: number } } });
+  const mailsFor = (number: string) => prisma.outboxMessage.findMany({ where: { to: provider.email, subject: { contains: number } }, orderBy: { createdAt: "asc" } });
   async function newPdf(name: string) {
     const file = await saveUpload({ body: Readable.from([await makePdf(name)]), fileName: name, purpose: "materials", uploadedById: provider.user.id });
     return file.id;
@@ -144,7 +144,21 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
       ["application.resubmit", provider.user.name],
       ["application.accept", "审查员乙"],
     ]);
-    expect((await mailsFor(application.number)).map((m) => m.subject)).toEqual([expect.stringContaining("请补正材料"), expect.stringContaining("申报已受理")]);
+    // The resubmission is confirmed by mail, queued with it.
+    const mails = await mailsFor(application.number);
+    expect(mails.map((m) => m.subject)).toEqual([
+      expect.stringContaining("请补正材料"),
+      expect.stringContaining("补正材料已提交"),
+      expect.stringContaining("申报已受理"),
+    ]);
+    expect(mails[1]?.to).toBe(provider.email);
+    // R-LOG-1: the history reads in Chinese and Beijing time, with no raw JSON, ISO time or internal id.
+    const view = await staffApplicationView(application.id);
+    const changes = (view?.history ?? []).flatMap((entry) => [entry.before, entry.after]).filter((text): text is string => text !== null);
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.some((text) => text.includes("状态：已提交"))).toBe(true);
+    for (const text of changes) expect(text).not.toMatch(/[{}"]|\d{4}-\d{2}-\d{2}T|\bc[a-z0-9]{20,}\b/);
+    expect(mails[1]?.text).toMatch(new RegExp(`https?://\\S+/provider/applications/${application.id}`));
   });
 
   it("refusal (不予受理) needs a reason, goes on the record and mails the provider; a stale page is told to refresh", async () => {

@@ -131,6 +131,8 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     expect(after.registeredInZhangdianConfirmed).toBe(true);
     const mail = await prisma.outboxMessage.findMany({ where: { to: "wanqun@example.com" } });
     expect(mail.map((m) => m.subject)).toEqual([expect.stringContaining("审核通过")]);
+    // The mail links to the portal's login page.
+    expect(mail[0]?.text).toMatch(/https?:\/\/\S+\/login/);
   });
 
   it("login is rate-limited per account: after five failures even the right password waits", async () => {

@@ -54,7 +54,7 @@ export function ApplicationFactsSection({ application, provider }: { application
           {application.receiptFileId ? (
             <>
               {" "}
-              · <a href={`/resources/files/${application.receiptFileId}`}>受理回执</a>
+              · <a href={`/resources/files/${application.receiptFileId}`}>提交回执</a>
             </>
           ) : null}
         </dd>

@@ -32,8 +32,8 @@ export function HistorySection({ entries }: { entries: HistoryEntry[] }) {
                     {e.before || e.after ? (
                       <details>
                         <summary className="small">查看</summary>
-                        {e.before ? <pre className="small">之前：{e.before}</pre> : null}
-                        {e.after ? <pre className="small">之后：{e.after}</pre> : null}
+                        {e.before ? <p className="small">之前：{e.before}</p> : null}
+                        {e.after ? <p className="small">之后：{e.after}</p> : null}
                       </details>
                     ) : null}
                   </td>

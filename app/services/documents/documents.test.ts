@@ -266,7 +266,7 @@ describe("submission receipt", () => {
     expect(pdf.mutoolProblems()).toEqual([]);
     const text = pdf.text();
     expectText(text, [
-      "申报材料受理回执",
+      "申报材料提交回执",
       ROUND,
       "ZD2022-0001",
       "2022-12-19 15:32:08（北京时间）",

@@ -1,5 +1,5 @@
 /**
- * 受理回执: the electronic receipt a provider gets when it submits an application, listing every file
+ * 提交回执: the electronic receipt a provider gets when it submits an application, listing every file
  * it submitted with its SHA-256 digest, so either side can later show which bytes were submitted.
  */
 import { renderDocument, type DocumentSpec } from "~/services/pdf.server.ts";
@@ -27,11 +27,11 @@ export function receiptSpec(data: ReceiptData): DocumentSpec {
     if (!/^[0-9a-f]{64}$/i.test(file.sha256)) throw new Error(`not a SHA-256 digest: ${file.sha256}`);
   }
   return {
-    title: "申报材料受理回执",
-    subject: `${data.roundName} 受理回执 ${data.applicationNumber}`,
+    title: "申报材料提交回执",
+    subject: `${data.roundName} 提交回执 ${data.applicationNumber}`,
     runningHeader: `申报编号：${data.applicationNumber}`,
     blocks: [
-      { type: "title", text: "申报材料受理回执", subtitle: data.roundName },
+      { type: "title", text: "申报材料提交回执", subtitle: data.roundName },
       {
         type: "keyValue",
         pairsPerRow: 2,
