@@ -386,14 +386,18 @@ export async function prepareBatch(
         const where = input.selection.all
           ? { roundId: round.id, resultPassed: true, resultConfirmedAt: { not: null }, status: "passed" as const, payoutBatchId: null }
           : { roundId: round.id, id: { in: input.selection.applicationIds } };
-        const applications = await tx.application.findMany({ where, select: PASSED_APPLICATION_SELECT, orderBy: { number: "asc" } });
+        const found = await tx.application.findMany({ where, select: PASSED_APPLICATION_SELECT, orderBy: { number: "asc" } });
+        const objections = await objectionCounts(tx, found.map((a) => a.id));
+        // "All eligible" leaves out what an objection or the payee account holds (R-PAY-3); a selection is refused instead.
+        const applications = input.selection.all
+          ? found.filter((a) => checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS, { fromBatchId: fromOriginal }).ok)
+          : found;
         if (!input.selection.all) {
           const found = new Set(applications.map((a) => a.id));
           if (input.selection.applicationIds.some((id) => !found.has(id))) return { ok: false as const, message: "所选申报不存在或不属于本批次" };
         }
         if (applications.length === 0) return { ok: false as const, message: "没有可以编入拨付批次的申报（须评审合格、结果已确认且未编入其他批次）" };
         const problems: { applicationNo: string; message: string }[] = [];
-        const objections = await objectionCounts(tx, applications.map((a) => a.id));
         for (const a of applications) {
           const check = checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS, { fromBatchId: fromOriginal });
           if (!check.ok) problems.push({ applicationNo: a.number, message: check.message });

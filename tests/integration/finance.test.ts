@@ -142,9 +142,12 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     const outcome = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [objected.id, upheld.id] } });
     expect(outcome).toMatchObject({ ok: false, problems: [{ applicationNo: upheld.number, message: "该申报公示异议成立，不予拨付" }] });
     expect((await payoutBlockers(round.id)).find((b) => b.number === upheld.number)?.blockers).toContain("objection_upheld");
-    // "All eligible" leaves the held application out rather than refusing.
-    const all = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [objected.id] } });
-    expect(all).toMatchObject({ ok: true });
+    // "All eligible" leaves the held application out rather than refusing the batch.
+    const all = await prepareBatch(staff, { roundId: round.id, selection: { all: true } });
+    if (!all.ok) throw new Error(all.message);
+    const lines = await prisma.payoutLine.findMany({ where: { batchId: all.batchId } });
+    expect(lines.map((l) => l.applicationId)).toContain(objected.id);
+    expect(lines.map((l) => l.applicationId)).not.toContain(upheld.id);
 
     // An objection received while the application is already in a prepared batch stops its approval.
     const inBatch = await passed(provider);
