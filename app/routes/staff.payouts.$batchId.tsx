@@ -71,7 +71,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       approvedBy: batch.approvedBy,
       approvedAt: batch.approvedAt ? formatShanghai(batch.approvedAt) : null,
       approvedOn: batch.approvedAt ? shanghaiDate(batch.approvedAt) : null,
-      today: shanghaiDate(now()),
       payeeChanges: batch.payeeChanges.map((c) => ({ providerName: c.providerName, inBatch: account(c.inBatch), current: account(c.current), verified: c.verified })),
       returnedBy: batch.returnedBy,
       returnedAt: batch.returnedAt ? formatShanghai(batch.returnedAt) : null,
@@ -387,7 +386,7 @@ export default function PayoutBatch() {
               <Field
                 label="拨付日期"
                 hint={batch.approvedOn ? `不早于审批日期 ${batch.approvedOn}` : undefined}
-                inputProps={{ name: "paidOn", id: "paidOn", type: "date", min: batch.approvedOn ?? undefined, max: batch.today, defaultValue: paidValues?.paidOn ?? "" }}
+                inputProps={{ name: "paidOn", id: "paidOn", type: "date", defaultValue: paidValues?.paidOn ?? "" }}
                 errors={errorsFor("paid", "paidOn")}
               />
               <Field
