@@ -40,7 +40,9 @@ test("register → staff verify → provider logs in; bad input is refused at it
   // R-PAY-3: the payee account, with its proof.
   await page.getByLabel("开户名称").fill("山东信茂供应链软件有限公司");
   await page.getByLabel("开户银行").fill("中国工商银行淄博张店支行");
-  await page.getByLabel("银行账号").fill("1603 0012");
+  await page.getByLabel("银行账号").fill("1603 001");
+  await page.getByLabel("银行账号").blur();
+  await expect(page.getByText("银行账号应为 8 至 30 位数字")).toBeVisible();
   await page.getByLabel(/开户证明/).setInputFiles(proofPath);
   await page.getByLabel(/本单位承诺/).check();
   await page.getByRole("button", { name: "提交注册" }).click();
