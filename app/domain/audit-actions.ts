@@ -57,9 +57,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "payout_batch.approve": "审批拨付批次",
   "payout_batch.return": "退回拨付批次",
   "payout_batch.mark_paid": "登记拨付",
+  "payout_batch.reverse": "冲正已拨付批次",
   "application.add_to_batch": "编入拨付批次",
   "application.remove_from_batch": "移出拨付批次",
   "application.mark_paid": "确认已拨付",
+  "application.reverse_payment": "冲正（拨付退回）",
 };
 
 export function auditActionLabel(action: string): string {

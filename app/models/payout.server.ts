@@ -720,6 +720,71 @@ export async function markBatchPaid(
   return { ok: true };
 }
 
+/**
+ * R-PAY-3 冲正: payments of a paid batch that came back (a wrong or closed account) are reversed — each
+ * application is payable again (paid → passed), on the record with the reason, its provider told — so
+ * they can be re-issued in a correction batch referencing this one. The paid batch itself is not changed.
+ */
+export async function reversePayment(officer: Officer, input: { batchId: string; applicationIds: string[]; reason: string }): Promise<Outcome<{ count: number }>> {
+  if (!officer.roles.includes("staff")) return { ok: false, message: "只有工信局经办人员可以冲正" };
+  if (input.applicationIds.length === 0) return { ok: false, message: "请至少勾选一项需冲正的申报" };
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const batch = await tx.payoutBatch.findUnique({ where: { id: input.batchId }, select: { id: true, number: true, status: true, round: { select: { name: true } } } });
+    if (!batch) return { ok: false as const, message: "拨付批次不存在" };
+    if (batch.status !== "paid") return { ok: false as const, message: "只有已拨付的批次可以冲正；未拨付的批次请编制更正批次" };
+    const applications = await tx.application.findMany({
+      where: { id: { in: input.applicationIds }, payoutBatchId: batch.id, status: "paid" },
+      select: { id: true, number: true, status: true, version: true, organisation: { select: { name: true, contactEmail: true } } },
+    });
+    if (applications.length !== new Set(input.applicationIds).size) return { ok: false as const, message: "所选申报不在本批次中或已冲正，请刷新页面" };
+    const lines = await tx.payoutLine.findMany({ where: { batchId: batch.id, applicationId: { in: input.applicationIds } } });
+    for (const a of applications) {
+      const moved = transition(a.status, "reverse_payment");
+      if (!moved.ok) throw new Error(moved.message);
+      const updated = await tx.application.updateMany({
+        where: { id: a.id, version: a.version, status: "paid" },
+        data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } },
+      });
+      if (updated.count !== 1) throw new ConcurrentChange(`申报 ${a.number} 刚被其他人员修改，请刷新后重试`);
+      await recordAudit(tx, {
+        actor: actorOf(officer),
+        action: "application.reverse_payment",
+        entityType: "application",
+        entityId: a.id,
+        before: { status: "paid", payoutBatchId: batch.id },
+        after: { status: moved.to, payoutBatchId: null },
+        reason: input.reason,
+      });
+    }
+    await recordAudit(tx, {
+      actor: actorOf(officer),
+      action: "payout_batch.reverse",
+      entityType: "payout_batch",
+      entityId: batch.id,
+      after: { reversed: lines.map((l) => ({ applicationNo: l.applicationNo, amountFen: l.amountFen })) },
+      reason: input.reason,
+    });
+    const byEmail = new Map<string, { name: string; numbers: string[] }>();
+    for (const a of applications) {
+      const entry = byEmail.get(a.organisation.contactEmail) ?? { name: a.organisation.name, numbers: [] };
+      entry.numbers.push(a.number);
+      byEmail.set(a.organisation.contactEmail, entry);
+    }
+    for (const [to, { name, numbers }] of byEmail) {
+      await enqueueMail(tx, {
+        to,
+        subject: `【申报平台】补助资金拨付冲正（${batch.number}）`,
+        text: `${name}：\n\n${batch.round.name}拨付批次 ${batch.number} 中以下申报的补助资金已冲正（原因：${input.reason}），将重新拨付：\n  ${numbers.join("\n  ")}\n\n如收款账户有误，请登录平台变更收款账户，经区工信局核验后重新拨付。\n张店区工业和信息化局`,
+      });
+    }
+    return { ok: true as const, count: applications.length };
+  }).catch((error: unknown) => {
+    if (error instanceof ConcurrentChange) return { ok: false as const, message: error.message };
+    throw error;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Blockers, provider view, public notice, round settings
 

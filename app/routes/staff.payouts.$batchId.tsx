@@ -8,7 +8,7 @@ import { capitalYuan, formatFen } from "~/domain/money.ts";
 import { groupAccountNumber } from "~/domain/payee.ts";
 import { batchTotals, checkPaidOn } from "~/domain/payout.ts";
 import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
-import { approveBatch, getBatch, markBatchPaid, prepareBatch, returnBatch } from "~/models/payout.server.ts";
+import { approveBatch, getBatch, markBatchPaid, prepareBatch, returnBatch, reversePayment } from "~/models/payout.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -37,6 +37,10 @@ const ActionSchema = z.discriminatedUnion("intent", [
     edit: z.literal("yes").optional(),
   }),
   z.object({ intent: z.literal("correct") }),
+  z.object({
+    intent: z.literal("reverse"),
+    reason: z.string({ error: "请填写冲正原因" }).trim().min(4, "请填写冲正原因（至少 4 个字，如：收款账户有误，资金被银行退回）").max(500, "冲正原因不超过 500 字"),
+  }),
 ]);
 
 type FieldErrors = Partial<Record<"reason" | "paidOn" | "voucherRef", string[]>>;
@@ -91,6 +95,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       isPreparer,
       markPaid: batch.status === "approved" && user.roles.includes("staff") && !batch.supersededBy,
       correct: user.roles.includes("staff") && batch.status === "approved" && !batch.supersededBy,
+      // R-PAY-3 冲正: payments of a paid batch that came back are reversed and re-issued in a correction batch.
+      reverse: user.roles.includes("staff") && batch.status === "paid",
     },
   };
 }
@@ -150,6 +156,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const batch = await getBatch(batchId);
   if (!batch) throw new Response("拨付批次不存在。", { status: 404 });
   const applicationIds = formData.getAll("applicationIds").filter((x): x is string => typeof x === "string");
+  if (v.intent === "reverse") {
+    if (applicationIds.length === 0) return data({ intent: "reverse", message: "请至少勾选一项需冲正的申报。", fieldErrors: {} }, { status: 400 });
+    const reversed = await reversePayment(officer, { batchId, applicationIds, reason: v.reason });
+    if (!reversed.ok) return data({ intent: "reverse", message: reversed.message, fieldErrors: {} }, { status: 409 });
+    // Re-issue at once in a correction batch referencing this one (approved again before it is paid).
+    const reissued = await prepareBatch(officer, { roundId: batch.round.id, selection: { all: false, applicationIds }, correctsBatchId: batch.id });
+    if (!reissued.ok) {
+      const detail = reissued.problems?.map((p) => `${p.applicationNo}：${p.message}`).join("；");
+      return data(
+        { intent: "reverse", message: `已冲正 ${reversed.count} 项，但暂不能编入更正批次：${detail ?? reissued.message}。问题解决后请在“补助拨付”页面重新编制。`, fieldErrors: {} },
+        { status: 409 },
+      );
+    }
+    throw redirect(`/staff/payouts/${reissued.batchId}?prepared=1`);
+  }
   const selection = applicationIds.length > 0 ? { all: false as const, applicationIds } : null;
   if (!selection) return data({ intent: "correct", message: "请至少勾选一项申报编入更正批次。", fieldErrors: {} }, { status: 400 });
   const outcome = await prepareBatch(officer, { roundId: batch.round.id, selection, correctsBatchId: batch.id });
@@ -437,7 +458,7 @@ export default function PayoutBatch() {
             <table className="table" data-testid="batch-lines">
               <thead>
                 <tr>
-                  {can.correct ? <th>编入更正</th> : null}
+                  {can.correct ? <th>编入更正</th> : can.reverse ? <th>冲正</th> : null}
                   <th>申报编号</th>
                   <th>被诊断企业</th>
                   <th>服务商</th>
@@ -453,6 +474,14 @@ export default function PayoutBatch() {
                     {can.correct ? (
                       <td>
                         <input type="checkbox" name="applicationIds" value={l.applicationId} defaultChecked aria-label={`编入更正 ${l.applicationNo}`} />
+                      </td>
+                    ) : can.reverse ? (
+                      <td>
+                        {l.applicationStatus === "paid" ? (
+                          <input type="checkbox" name="applicationIds" value={l.applicationId} aria-label={`冲正 ${l.applicationNo}`} />
+                        ) : (
+                          <span className="muted small">已冲正</span>
+                        )}
                       </td>
                     ) : null}
                     <td>{l.applicationNo}</td>
@@ -475,6 +504,17 @@ export default function PayoutBatch() {
               </p>
               <button type="submit" name="intent" value="correct" className="button--secondary" disabled={busy}>
                 编制更正批次
+              </button>
+            </div>
+          ) : null}
+          {can.reverse ? (
+            <div className="actions" data-testid="reverse">
+              <p className="muted small">
+                已拨付的资金如被银行退回（如收款账户有误），勾选相应申报并填写原因“冲正”：这些申报恢复为待拨付，并立即编入引用本批次的更正批次，经审批后重新拨付。本批次的记录保持不变。
+              </p>
+              <TextareaField label="冲正原因" textareaProps={{ name: "reason", id: "reverse-reason", rows: 2, defaultValue: "" }} errors={errorsFor("reverse", "reason")} />
+              <button type="submit" name="intent" value="reverse" className="button--danger" disabled={busy}>
+                冲正并重新拨付
               </button>
             </div>
           ) : null}

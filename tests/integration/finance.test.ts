@@ -16,7 +16,7 @@ import { applicationListWorkbook } from "~/models/application-list.server.ts";
 import { recordObjection, resolveObjection } from "~/models/objection.server.ts";
 import { decideOrganisation, registerProvider } from "~/models/organisation.server.ts";
 import { changePayeeAccount, payeeOf, verifyPayeeAccount } from "~/models/payee.server.ts";
-import { approveBatch, getBatch, markBatchPaid, payoutBlockers, payoutOverview, prepareBatch, returnBatch, type Officer } from "~/models/payout.server.ts";
+import { approveBatch, getBatch, markBatchPaid, payoutBlockers, payoutOverview, prepareBatch, returnBatch, reversePayment, type Officer } from "~/models/payout.server.ts";
 import { MONEY_FORMAT, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
@@ -270,6 +270,40 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     });
     await prisma.payoutLine.update({ where: { id: line.id }, data: { payeeAccountNumber: line.payeeAccountNumber } });
     expect((await prisma.payoutBatch.findUniqueOrThrow({ where: { id: approved.id } })).status).toBe("approved");
+  });
+
+  it("R-PAY-3 冲正: a payment that came back is reversed on the record and re-issued in a correction batch to the corrected account", async () => {
+    await closeNotice();
+    const provider = await createProvider(prisma);
+    const app = await passed(provider);
+    const prepared = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } });
+    if (!prepared.ok) throw new Error(prepared.message);
+    let batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: prepared.batchId } });
+    expect(await approveBatch(approver, { batchId: batch.id, version: batch.version })).toMatchObject({ ok: true });
+    batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } });
+    const today = shanghaiDate(new Date());
+    expect(await markBatchPaid(staff, { batchId: batch.id, version: batch.version, paidOn: today, voucherRef: "张财拨5号" })).toEqual({ ok: true });
+    // The bank returns the money: a wrong account. Reversed, with the reason, the provider told.
+    expect(await reversePayment(approver, { batchId: batch.id, applicationIds: [app.id], reason: "账户有误，资金被退回" })).toMatchObject({ ok: false });
+    expect(await reversePayment(staff, { batchId: batch.id, applicationIds: [app.id], reason: "账户有误，资金被退回" })).toEqual({ ok: true, count: 1 });
+    expect(await reversePayment(staff, { batchId: batch.id, applicationIds: [app.id], reason: "再次" })).toMatchObject({ ok: false });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({ status: "passed", payoutBatchId: null });
+    expect(await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } })).toMatchObject({ status: "paid", digest: batch.digest });
+    expect(await prisma.auditEntry.findFirstOrThrow({ where: { entityId: app.id, action: "application.reverse_payment" } })).toMatchObject({ reason: "账户有误，资金被退回", before: { status: "paid", payoutBatchId: batch.id } });
+    expect(await prisma.outboxMessage.count({ where: { to: provider.organisation.contactEmail, subject: { contains: "冲正" } } })).toBe(1);
+    // The provider corrects its account; until staff verify it, no re-issue.
+    const proof = await proofFile(provider.user.id);
+    await changePayeeAccount({ id: provider.user.id, name: provider.user.name }, provider.organisation.id, { accountName: provider.organisation.name, bankName: "中国农业银行张店支行", accountNumber: "15350101040012345", proofFileId: proof.id });
+    expect(await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] }, correctsBatchId: batch.id })).toMatchObject({ ok: false });
+    await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, { accountNumber: "15350101040012345" });
+    const reissue = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] }, correctsBatchId: batch.id });
+    if (!reissue.ok) throw new Error(reissue.message);
+    const correction = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: reissue.batchId }, include: { lines: true } });
+    expect(correction).toMatchObject({ correctsBatchId: batch.id, lines: [expect.objectContaining({ payeeAccountNumber: "15350101040012345" })] });
+    expect(await approveBatch(approver, { batchId: correction.id, version: correction.version })).toMatchObject({ ok: true });
+    const approvedCorrection = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: correction.id } });
+    expect(await markBatchPaid(staff, { batchId: correction.id, version: approvedCorrection.version, paidOn: today, voucherRef: "张财拨6号" })).toEqual({ ok: true });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({ status: "paid", payoutBatchId: correction.id });
   });
 
   it("R-PAY-1 every amount in an .xlsx export is a number with the 0.00 format, so Excel sums it", async () => {
