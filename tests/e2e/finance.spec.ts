@@ -3,8 +3,9 @@
  * application is on the public notice (公示); an objection (异议) is recorded and holds it out of
  * payment; once resolved it goes into a batch whose draft PDF carries the 待审批 watermark; the batch is
  * approved once the notice is over (total confirmed in figures and capitals) and paid (not before the
- * approval date); the 拨付明细表 PDF carries the provider's bank details (pdftotext). A change of bank
- * details by the provider is mailed masked, shown on the approved batch, and verified by staff.
+ * approval date); the 拨付明细表 PDF carries the provider's bank details (pdftotext); a payment that
+ * came back is reversed (冲正) and re-issued. A change of bank details by the provider is mailed masked,
+ * shown on the approved batch, and verified by staff.
  */
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -28,7 +29,7 @@ async function download(page: Page, link: string, name: string): Promise<string>
 }
 const pdfText = (file: string, options: string[] = []) => execFileSync("pdftotext", [...options, file, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
 
-test("notice → objection → resolved → batch approved → paid, with the bank details on the PDF; a later change of account is caught", async ({ page }) => {
+test("notice → objection → resolved → batch approved → paid, with the bank details on the PDF; then 冲正 and re-issue", async ({ page }) => {
   const code = `F${crypto.randomInt(10_000_000, 99_999_999)}`;
   const client = await scenarioClient();
   const setup = await (async () => {
@@ -147,8 +148,18 @@ test("notice → objection → resolved → batch approved → paid, with the ba
   await page.getByRole("button", { name: "确认登记" }).click();
   await expect(page.getByText("已登记拨付")).toBeVisible();
   await expect(page.getByRole("heading", { name: /已拨付/ })).toBeVisible();
-  await logout(page);
   await expect.poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已拨付（${code}-BF001）`)).length).toBe(1);
+
+  // 冲正: the bank returns the payment; staff reverse it with a reason and re-issue it in a correction batch.
+  await page.getByRole("checkbox", { name: `冲正 ${setup.number}` }).check();
+  await page.getByRole("button", { name: "冲正并重新拨付" }).click();
+  await expect(page.getByText("请填写冲正原因")).toBeVisible();
+  await page.getByRole("checkbox", { name: `冲正 ${setup.number}` }).check();
+  await page.getByLabel("冲正原因").fill("开户行退回：账户已销户");
+  await page.getByRole("button", { name: "冲正并重新拨付" }).click();
+  await expect(page.getByRole("heading", { name: new RegExp(`拨付批次 ${code}-BF002`) })).toBeVisible();
+  await expect(page.getByRole("link", { name: `${code}-BF001` })).toBeVisible();
+  await logout(page);
 });
 
 test("a provider's change of bank details is mailed masked, holds its payouts and shows on an approved batch until staff verify it", async ({ page }) => {
