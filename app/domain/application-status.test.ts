@@ -28,6 +28,7 @@ const ALLOWED: [ApplicationStatus, ApplicationEvent, ApplicationStatus, string][
   ["passed", "add_to_batch", "in_batch", "R-PAY-3"],
   ["in_batch", "remove_from_batch", "passed", "R-PAY-3"],
   ["in_batch", "mark_paid", "paid", "R-PAY-3"],
+  ["paid", "reverse_payment", "passed", "R-PAY-3"],
 ];
 
 const STATUSES = Object.keys(APPLICATION_STATUSES).filter(isApplicationStatus);
@@ -79,7 +80,7 @@ describe("application status", () => {
   });
 
   it("R-LOG-1 knows the final statuses and the events allowed from each status", () => {
-    expect(STATUSES.filter(isFinal)).toEqual(["refused", "failed", "paid"]);
+    expect(STATUSES.filter(isFinal)).toEqual(["refused", "failed"]);
     expect(allowedEvents("submitted")).toEqual(["return_for_supplement", "accept", "refuse"]);
     expect(allowedEvents("in_batch")).toEqual(["remove_from_batch", "mark_paid"]);
   });

@@ -5,6 +5,7 @@
  *   submitted ─return_for_supplement→ returned ─resubmit→ submitted      submitted ─refuse→ refused
  *   reviewed ─confirm_pass→ passed ─add_to_batch→ in_batch ─mark_paid→ paid     in_batch ─remove_from_batch→ passed
  *   reviewed ─confirm_fail→ failed   (also from accepted and under_review: R-MAT-2, a material found missing)
+ *   paid ─reverse_payment→ passed   (冲正: the payment came back, e.g. a wrong account; re-issued in a correction batch)
  *
  * Callers write the audit entry of each transition in the same transaction (R-LOG-1).
  */
@@ -40,6 +41,7 @@ export const APPLICATION_EVENTS = {
   add_to_batch: { label: "加入拨付批次", actor: "staff" },
   remove_from_batch: { label: "移出拨付批次", actor: "staff" },
   mark_paid: { label: "确认已拨付", actor: "staff" },
+  reverse_payment: { label: "冲正", actor: "staff" },
 } as const satisfies Record<string, { label: string; actor: Actor }>;
 export type ApplicationEvent = keyof typeof APPLICATION_EVENTS;
 
@@ -61,7 +63,8 @@ const TRANSITIONS: Readonly<Record<ApplicationStatus, Partial<Record<Application
   in_batch: { remove_from_batch: "passed", mark_paid: "paid" },
   refused: {},
   failed: {},
-  paid: {},
+  // R-PAY-3: a payment that came back (冲正) makes the application payable again, in a correction batch.
+  paid: { reverse_payment: "passed" },
 };
 
 export type TransitionResult = { ok: true; to: ApplicationStatus } | { ok: false; message: string };

@@ -8,10 +8,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "organisation.register": "服务商注册",
   "organisation.verify": "服务商审核通过",
   "organisation.refuse": "服务商审核不通过",
-  "organisation.suspend": "暂停服务商申报资格（R-ELIG-2）",
+  "organisation.suspend": "暂停服务商申报资格",
   "organisation.lift_suspension": "恢复服务商申报资格",
   "organisation.summary_table_generate": "生成被诊断企业汇总表（M7）",
   "organisation.summary_table_upload": "上传被诊断企业汇总表（M7）",
+  "organisation.payee_change": "变更收款账户",
+  "organisation.payee_verify": "核验收款账户",
   "user.create": "创建账号",
   "user.invite": "发送邀请",
   "user.set_password": "设置密码",
@@ -35,6 +37,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "application.return_for_supplement": "形式审查：退回补正",
   "application.refuse": "形式审查：不予受理",
   "application.paper_copies": "登记纸质材料",
+  "application.objection_record": "登记公示异议",
+  "application.objection_resolve": "处理公示异议",
   "material.add": "上传材料",
   "material.replace": "更换材料",
   "material.remove": "删除材料",
@@ -61,11 +65,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "payout_batch.approve": "审批拨付批次",
   "payout_batch.return": "退回拨付批次",
   "payout_batch.mark_paid": "登记拨付",
+  "payout_batch.reverse": "冲正已拨付批次",
   "application.add_to_batch": "编入拨付批次",
   "application.remove_from_batch": "移出拨付批次",
   "application.mark_paid": "确认已拨付",
   // Mail
   "mail.resend": "重新发送邮件",
+  "application.reverse_payment": "冲正（拨付退回）",
 };
 
 export function auditActionLabel(action: string): string {

@@ -8,6 +8,10 @@ import {
   checkNoticeWindow,
   noticeState,
   payoutBlockersOf,
+  noticeClearance,
+  checkNoticeCleared,
+  paymentHold,
+  checkPaidOn,
   type BatchCandidate,
   type BatchLine,
 } from "./payout.ts";
@@ -91,7 +95,7 @@ describe("canonicalBatchContent", () => {
     const content = canonicalBatchContent({ ...BATCH, lines: LINES });
     expect(content).not.toMatch(/\d\.\d/);
     const parsed: unknown = JSON.parse(content);
-    expect(parsed).toMatchObject({ format: "payout-batch/v1", count: 4, totalFen: 3_800_049 });
+    expect(parsed).toMatchObject({ format: "payout-batch/v2", count: 4, totalFen: 3_800_049 });
     expect(content.indexOf("ZD2022-001")).toBeLessThan(content.indexOf("ZD2022-002"));
   });
 
@@ -204,12 +208,76 @@ describe("budgetWarning", () => {
 
 describe("batch digest stability", () => {
   it("R-PAY-3 the canonical content of a fixed batch never changes (digest input pinned)", () => {
-    const content = canonicalBatchContent({ batchNo: "2022-BF001", roundId: "r1", lines: LINES.slice(0, 2) });
+    const content = canonicalBatchContent({ batchNo: "2022-BF001", roundId: "r1", lines: LINES.slice(0, 2), format: "payout-batch/v1" });
     expect(content).toBe(
       '{"format":"payout-batch/v1","batchNo":"2022-BF001","roundId":"r1","count":2,"totalFen":1800050,"lines":[' +
         '{"applicationNo":"ZD2022-001","applicationId":"a1","providerName":"山东万群信息技术有限公司","enterpriseName":"淄博美林电子有限公司","amountFen":800050},' +
         '{"applicationNo":"ZD2022-003","applicationId":"a3","providerName":"浪潮工业互联网股份有限公司","enterpriseName":"山东元星电子有限公司","amountFen":1000000}' +
         '],"references":[]}',
     );
+  });
+});
+
+describe("payout-batch/v2: the payee account is in the digest", () => {
+  const payee = { accountName: "山东万群信息技术有限公司", bankName: "中国工商银行淄博张店支行", accountNumber: "1603001209200123456" };
+  const withPayee = LINES.map((l) => ({ ...l, payee }));
+
+  it("R-PAY-3 a change of bank details changes the canonical content", () => {
+    const base = canonicalBatchContent({ ...BATCH, lines: withPayee });
+    expect(base).toContain('"payee":{"accountName":"山东万群信息技术有限公司","bankName":"中国工商银行淄博张店支行","accountNumber":"1603001209200123456"}');
+    const changed = withPayee.map((l, i) => (i === 0 ? { ...l, payee: { ...payee, accountNumber: "1603001209200999999" } } : l));
+    expect(canonicalBatchContent({ ...BATCH, lines: changed })).not.toBe(base);
+    expect(canonicalBatchContent({ ...BATCH, lines: LINES })).toContain('"payee":null');
+  });
+
+  it("v1 leaves the payee out, so batches approved before v2 still check", () => {
+    expect(canonicalBatchContent({ ...BATCH, lines: withPayee, format: "payout-batch/v1" })).toBe(
+      canonicalBatchContent({ ...BATCH, lines: LINES, format: "payout-batch/v1" }),
+    );
+  });
+});
+
+describe("notice before payment (审核通过后公示)", () => {
+  const opensAt = new Date("2022-12-21T00:00:00+08:00");
+  const closesAt = new Date("2022-12-27T23:59:59.999+08:00");
+  const confirmed = new Date("2022-12-20T10:00:00+08:00");
+  const after = new Date("2022-12-28T09:00:00+08:00");
+
+  it("R-PAY-3 clears an application confirmed before the notice opened, once the notice has closed", () => {
+    expect(noticeClearance({ opensAt, closesAt }, confirmed, after)).toBe("cleared");
+    expect(noticeClearance({ opensAt, closesAt }, confirmed, closesAt)).toBe("pending");
+    expect(noticeClearance({ opensAt: null, closesAt: null }, confirmed, after)).toBe("pending");
+    expect(noticeClearance({ opensAt, closesAt }, new Date("2022-12-22T10:00:00+08:00"), after)).toBe("missed");
+    expect(noticeClearance({ opensAt, closesAt }, null, after)).toBe("missed");
+    expect(checkNoticeCleared("cleared")).toEqual({ ok: true });
+    expect(checkNoticeCleared("pending")).toMatchObject({ ok: false, message: expect.stringContaining("公示期") });
+    expect(checkNoticeCleared("missed")).toMatchObject({ ok: false, message: expect.stringContaining("重新公示") });
+  });
+
+  it("R-PAY-3 an open or upheld objection, a missing or unverified payee account hold payment", () => {
+    const none = { open: 0, upheld: 0 };
+    expect(paymentHold({ objections: none, payee: "verified" })).toEqual({ ok: true });
+    expect(paymentHold({ objections: { open: 1, upheld: 0 }, payee: "verified" })).toEqual({ ok: false, message: "该申报有公示异议尚未处理，暂不能拨付" });
+    expect(paymentHold({ objections: { open: 0, upheld: 1 }, payee: "verified" })).toEqual({ ok: false, message: "该申报公示异议成立，不予拨付" });
+    expect(paymentHold({ objections: none, payee: "pending" })).toEqual({ ok: false, message: "服务商收款账户尚待工信局核验，暂不能拨付" });
+    expect(paymentHold({ objections: none, payee: "missing" })).toEqual({ ok: false, message: "服务商未登记收款账户，暂不能拨付" });
+  });
+
+  it("R-PAY-3 lists the notice, the objections and the account among the blockers", () => {
+    expect(
+      payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: null, notice: "pending", objections: { open: 1, upheld: 0 }, payee: "pending" }),
+    ).toEqual(["notice_pending", "objection_open", "payee_pending", "batch_not_prepared"]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "prepared", notice: "cleared", objections: { open: 0, upheld: 0 }, payee: "verified" })).toEqual([
+      "not_approved",
+    ]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "paid", notice: "cleared", payee: "pending" })).toEqual([]);
+  });
+});
+
+describe("checkPaidOn", () => {
+  it("R-PAY-3 a batch is paid on or after the day it was approved, never in the future", () => {
+    expect(checkPaidOn("2022-12-28", "2022-12-28", "2022-12-30")).toEqual({ ok: true });
+    expect(checkPaidOn("2022-12-27", "2022-12-28", "2022-12-30")).toEqual({ ok: false, message: "拨付日期不能早于审批日期（2022-12-28）" });
+    expect(checkPaidOn("2022-12-31", "2022-12-28", "2022-12-30")).toEqual({ ok: false, message: "拨付日期不能晚于今天" });
   });
 });

@@ -5,6 +5,7 @@
  * Amounts are integer fen (R-PAY-1). Each line's amount is computed beforehand (money.ts payoutFen);
  * this module only adds integers and refuses anything else.
  */
+import type { PayeeAccount, PayeeState } from "./payee.ts";
 
 export type BatchLine = {
   applicationId: string;
@@ -13,6 +14,8 @@ export type BatchLine = {
   enterpriseName: string;
   /** Integer fen. */
   amountFen: number;
+  /** The provider's payee account fixed at preparation (payout-batch/v2); null if it had none. */
+  payee?: PayeeAccount | null;
 };
 
 export type ProviderTotal = {
@@ -81,8 +84,13 @@ export function batchTotals(lines: readonly BatchLine[]): BatchTotals {
   return { count: lines.length, totalFen: sumFen(lines), providers };
 }
 
-/** Version of the canonical form; change it (never the form of a version) if the content changes. */
-export const BATCH_CONTENT_FORMAT = "payout-batch/v1";
+/**
+ * Version of the canonical form; change it (never the form of a version) if the content changes.
+ * v1: the lines and amounts. v2 (release 2): also each line's payee account, so a change of bank
+ * details after approval no longer matches the digest.
+ */
+export const BATCH_CONTENT_FORMAT = "payout-batch/v2";
+export type BatchContentFormat = "payout-batch/v1" | "payout-batch/v2";
 
 /**
  * R-PAY-3: the content of a batch as one canonical string, hashed (SHA-256 of its UTF-8 bytes) by the
@@ -95,12 +103,15 @@ export function canonicalBatchContent({
   roundId,
   lines,
   references = {},
+  format = BATCH_CONTENT_FORMAT,
 }: {
   batchNo: string;
   roundId: string;
   lines: readonly BatchLine[];
   /** Further identifiers the approval covers, such as the approval document number (文号). */
   references?: Readonly<Record<string, string>>;
+  /** The form to write: the current one, or v1 to check a batch approved before v2. */
+  format?: BatchContentFormat;
 }): string {
   checkLines(lines);
   const sortedLines = [...lines].sort(byApplicationNo).map((line) => ({
@@ -109,12 +120,19 @@ export function canonicalBatchContent({
     providerName: line.providerName,
     enterpriseName: line.enterpriseName,
     amountFen: line.amountFen,
+    ...(format === "payout-batch/v2"
+      ? {
+          payee: line.payee
+            ? { accountName: line.payee.accountName, bankName: line.payee.bankName, accountNumber: line.payee.accountNumber }
+            : null,
+        }
+      : {}),
   }));
   const sortedReferences = Object.keys(references)
     .sort(byCodeUnits)
     .map((key) => [key, references[key] ?? ""]);
   return JSON.stringify({
-    format: BATCH_CONTENT_FORMAT,
+    format,
     batchNo,
     roundId,
     count: lines.length,
@@ -184,6 +202,12 @@ export const PAYOUT_BLOCKERS = {
   batch_not_prepared: "未编入拨付批次",
   not_approved: "拨付批次待审批",
   not_paid: "已审批，待拨付",
+  notice_pending: "公示期未结束",
+  notice_missed: "结果确认晚于公示开始，须重新公示",
+  objection_open: "公示异议未处理",
+  objection_upheld: "公示异议成立，不予拨付",
+  payee_missing: "服务商未登记收款账户",
+  payee_pending: "服务商收款账户待核验",
 } as const satisfies Record<string, string>;
 export type PayoutBlocker = keyof typeof PAYOUT_BLOCKERS;
 
@@ -192,6 +216,12 @@ export type BlockerInput = {
   reviewsMissing: number;
   resultConfirmed: boolean;
   batchStatus: PayoutBatchStatus | null;
+  /** Whether the application's public notice (公示) is over (noticeClearance); not checked when absent. */
+  notice?: NoticeClearance;
+  /** Objections received during the notice; not checked when absent. */
+  objections?: ObjectionCounts;
+  /** The provider's payee account; not checked when absent. */
+  payee?: PayeeState;
 };
 
 /**
@@ -203,6 +233,12 @@ export function payoutBlockersOf(input: BlockerInput): PayoutBlocker[] {
   if (input.reviewsMissing > 0) blockers.push("reviews_missing");
   if (!input.resultConfirmed) blockers.push("result_unconfirmed");
   if (input.batchStatus === "paid") return blockers;
+  if (input.resultConfirmed && input.notice === "pending") blockers.push("notice_pending");
+  if (input.resultConfirmed && input.notice === "missed") blockers.push("notice_missed");
+  if (input.objections && input.objections.open > 0) blockers.push("objection_open");
+  if (input.objections && input.objections.upheld > 0) blockers.push("objection_upheld");
+  if (input.payee === "missing") blockers.push("payee_missing");
+  if (input.payee === "pending") blockers.push("payee_pending");
   if (input.batchStatus === null || input.batchStatus === "returned") blockers.push("batch_not_prepared");
   else if (input.batchStatus === "prepared") blockers.push("not_approved");
   else blockers.push("not_paid");
@@ -220,6 +256,45 @@ export function noticeState(window: NoticeWindow, now: Date): NoticeState {
   return "open";
 }
 
+/**
+ * Whether an application's public notice is over: its result was confirmed before the notice opened
+ * (so it was on the notice for the whole period) and the notice has closed. 审核通过后公示, then pay.
+ */
+export type NoticeClearance = "cleared" | "pending" | "missed";
+
+export function noticeClearance(window: NoticeWindow, resultConfirmedAt: Date | null, now: Date): NoticeClearance {
+  if (noticeState(window, now) !== "closed" || !window.opensAt) return "pending";
+  if (!resultConfirmedAt || resultConfirmedAt.getTime() > window.opensAt.getTime()) return "missed";
+  return "cleared";
+}
+
+/** R-PAY-3: a batch is approved only for applications whose notice is over (审核通过后公示). */
+export function checkNoticeCleared(clearance: NoticeClearance): Check {
+  if (clearance === "pending") return { ok: false, message: "公示期尚未结束（或尚未公示），公示期满后方可审批拨付" };
+  if (clearance === "missed") return { ok: false, message: "该申报的评审结果在公示开始后才确认，未经完整公示，须重新公示后方可拨付" };
+  return { ok: true };
+}
+
+export type ObjectionCounts = { open: number; upheld: number };
+
+/** The outcome of an objection (prisma enum ObjectionOutcome). */
+export const OBJECTION_OUTCOMES = {
+  upheld: "异议成立，不予拨付",
+  dismissed: "异议不成立，继续拨付",
+} as const satisfies Record<string, string>;
+
+/**
+ * R-PAY-3: what holds an application out of payment whatever its notice: an objection not yet
+ * decided, or upheld; a provider with no payee account, or one changed and not yet checked by staff.
+ */
+export function paymentHold(input: { objections: ObjectionCounts; payee: PayeeState }): Check {
+  if (input.objections.open > 0) return { ok: false, message: "该申报有公示异议尚未处理，暂不能拨付" };
+  if (input.objections.upheld > 0) return { ok: false, message: "该申报公示异议成立，不予拨付" };
+  if (input.payee === "missing") return { ok: false, message: "服务商未登记收款账户，暂不能拨付" };
+  if (input.payee === "pending") return { ok: false, message: "服务商收款账户尚待工信局核验，暂不能拨付" };
+  return { ok: true };
+}
+
 /** A notice window must close after it opens. */
 export function checkNoticeWindow(window: NoticeWindow): Check {
   if (!window.opensAt && !window.closesAt) return { ok: true };
@@ -232,4 +307,14 @@ export function checkNoticeWindow(window: NoticeWindow): Check {
 export function budgetWarning(totalFen: number, budgetFen: number | null): { overByFen: number } | null {
   if (budgetFen === null || totalFen <= budgetFen) return null;
   return { overByFen: totalFen - budgetFen };
+}
+
+/**
+ * R-PAY-3: the date a batch was paid (Beijing calendar dates, YYYY-MM-DD): not before the batch was
+ * approved, not in the future.
+ */
+export function checkPaidOn(paidOn: string, approvedOn: string | null, today: string): Check {
+  if (paidOn > today) return { ok: false, message: "拨付日期不能晚于今天" };
+  if (approvedOn && paidOn < approvedOn) return { ok: false, message: `拨付日期不能早于审批日期（${approvedOn}）` };
+  return { ok: true };
 }

@@ -8,7 +8,6 @@ import { PENDING_STATUSES } from "~/domain/eligibility.ts";
 import { isSupplementOverdue, pagination, type ApplicationFlag, type ApplicationListQuery, type SortKey } from "~/domain/application-list.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
 import { formatShanghai, shanghaiDate, startOfShanghaiDay } from "~/domain/shanghai-time.ts";
-import { fenToYuanString } from "~/domain/money.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { writeXlsx, type Column } from "~/services/spreadsheet.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -284,7 +283,7 @@ const EXPORT_COLUMNS: Column<ApplicationListRow>[] = [
   { header: "统一社会信用代码", width: 22, value: (a) => a.enterpriseUscc },
   { header: "服务商", width: 36, value: (a) => a.providerName },
   { header: "诊断报告名称", width: 36, value: (a) => a.reportTitle },
-  { header: "合同金额（元）", width: 14, value: (a) => fenToYuanString(a.contractAmountFen) },
+  { header: "合同金额（元）", width: 14, fen: (a) => a.contractAmountFen },
   { header: "提交时间（北京时间）", width: 20, value: (a) => a.submittedAt },
   { header: "状态", width: 12, value: (a) => a.statusLabel },
   { header: "诊断完成超期", width: 12, value: (a) => (a.completionLate ? "是" : "否") },

@@ -16,11 +16,13 @@ export type Registration = {
   email: string;
   password: string;
   licenseFileId: string;
+  /** The payee account (收款账户) and the stored id of its proof (开户证明), checked by staff at verification. */
+  payee?: { accountName: string; bankName: string; accountNumber: string; proofFileId: string };
 };
 
 export type RegistrationResult =
   | { ok: true; userId: string; organisationId: string }
-  | { ok: false; field: keyof Registration; message: string };
+  | { ok: false; field: Exclude<keyof Registration, "payee"> | "payeeProofFileId"; message: string };
 
 export async function registerProvider(input: Registration): Promise<RegistrationResult> {
   const prisma = await db();
@@ -42,6 +44,12 @@ export async function registerProvider(input: Registration): Promise<Registratio
   if (!licence || licence.organisationLicense || licence.uploadedById) {
     return { ok: false, field: "licenseFileId", message: "请重新上传营业执照。" };
   }
+  if (input.payee) {
+    const proof = await prisma.storedFile.findUnique({ where: { id: input.payee.proofFileId }, include: { organisationLicense: true, payeeProofOf: true } });
+    if (!proof || proof.organisationLicense || proof.payeeProofOf || proof.uploadedById || proof.id === input.licenseFileId) {
+      return { ok: false, field: "payeeProofFileId", message: "请重新上传开户证明。" };
+    }
+  }
   const passwordHash = await hashPassword(input.password);
   try {
     return await prisma.$transaction(async (tx) => {
@@ -54,6 +62,15 @@ export async function registerProvider(input: Registration): Promise<Registratio
           contactEmail: email,
           goodStandingDeclaredAt: now(),
           licenseFileId: input.licenseFileId,
+          ...(input.payee
+            ? {
+                payeeAccountName: input.payee.accountName,
+                payeeBankName: input.payee.bankName,
+                payeeAccountNumber: input.payee.accountNumber,
+                payeeProofFileId: input.payee.proofFileId,
+                payeeChangedAt: now(),
+              }
+            : {}),
         },
       });
       const user = await tx.user.create({
@@ -67,12 +84,19 @@ export async function registerProvider(input: Registration): Promise<Registratio
         },
       });
       await tx.storedFile.update({ where: { id: input.licenseFileId }, data: { uploadedById: user.id } });
+      if (input.payee) await tx.storedFile.update({ where: { id: input.payee.proofFileId }, data: { uploadedById: user.id } });
       await recordAudit(tx, {
         actor: { id: user.id, name: user.name },
         action: "organisation.register",
         entityType: "organisation",
         entityId: organisation.id,
-        after: { name: organisation.name, uscc: organisation.uscc, contactName: organisation.contactName, email },
+        after: {
+          name: organisation.name,
+          uscc: organisation.uscc,
+          contactName: organisation.contactName,
+          email,
+          ...(input.payee ? { payeeAccountName: input.payee.accountName, payeeBankName: input.payee.bankName, payeeAccountNumber: input.payee.accountNumber } : {}),
+        },
       });
       return { ok: true as const, userId: user.id, organisationId: organisation.id };
     });
@@ -99,6 +123,7 @@ export async function getOrganisation(id: string) {
     where: { id },
     include: {
       licenseFile: true,
+      payeeProofFile: { select: { id: true, fileName: true } },
       users: { select: { id: true, name: true, email: true } },
       verifiedBy: { select: { name: true } },
     },
@@ -120,7 +145,15 @@ export async function decideOrganisation(
       where: { id: organisationId, status: "pending" },
       data:
         decision.verdict === "verify"
-          ? { status: "verified", registeredInZhangdianConfirmed: true, verifiedById: actor.id, verifiedAt: now(), refusalReason: null }
+          ? {
+              status: "verified",
+              registeredInZhangdianConfirmed: true,
+              verifiedById: actor.id,
+              verifiedAt: now(),
+              refusalReason: null,
+              // R-PAY-3: the payee account entered at registration is checked with the registration.
+              ...(org.payeeAccountNumber ? { payeeVerifiedAt: now(), payeeVerifiedById: actor.id } : {}),
+            }
           : { status: "refused", refusalReason: decision.reason, verifiedById: actor.id, verifiedAt: now() },
     });
     if (updated.count !== 1) return { ok: false, message: "该服务商已被其他工作人员处理，请刷新页面查看结果。" };
@@ -130,7 +163,10 @@ export async function decideOrganisation(
       entityType: "organisation",
       entityId: organisationId,
       before: { status: org.status },
-      after: decision.verdict === "verify" ? { status: "verified", registeredInZhangdian: true } : { status: "refused" },
+      after:
+        decision.verdict === "verify"
+          ? { status: "verified", registeredInZhangdian: true, payeeAccountVerified: org.payeeAccountNumber ?? null }
+          : { status: "refused" },
       reason: decision.verdict === "refuse" ? decision.reason : undefined,
     });
     for (const user of org.users) {

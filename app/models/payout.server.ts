@@ -14,7 +14,11 @@ import {
   budgetWarning,
   canonicalBatchContent,
   checkMakerChecker,
+  checkNoticeCleared,
+  checkPaidOn,
   checkNoticeWindow,
+  noticeClearance,
+  paymentHold,
   eligibleForBatch,
   noticeState,
   payoutBlockersOf,
@@ -23,6 +27,8 @@ import {
   type PayoutBlocker,
 } from "~/domain/payout.ts";
 import { transition } from "~/domain/application-status.ts";
+import { payeeState, samePayee, type PayeeAccount } from "~/domain/payee.ts";
+import { NO_OBJECTIONS, objectionCounts } from "~/models/objection.server.ts";
 import { countdown, formatShanghai, shanghaiDate } from "~/domain/shanghai-time.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { recordAudit } from "~/models/audit.server.ts";
@@ -33,7 +39,9 @@ import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
 
 export type Officer = { id: string; name: string; roles: readonly Role[] | readonly string[] };
 
-export type Outcome<T = object> = ({ ok: true } & T) | { ok: false; message: string; problems?: { applicationNo: string; message: string }[] };
+export type Outcome<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; message: string; problems?: { applicationNo: string; message: string }[]; field?: "paidOn" };
 
 const actorOf = (officer: Officer) => ({ id: officer.id, name: officer.name });
 
@@ -48,6 +56,33 @@ function digestOf(content: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Reading
 
+type Candidate = {
+  status: Parameters<typeof eligibleForBatch>[0]["status"];
+  resultPassed: boolean | null;
+  resultConfirmedAt: Date | null;
+  payoutBatchId: string | null;
+  organisation: { payeeAccountNumber: string | null; payeeVerifiedAt: Date | null };
+};
+
+/** R-PAY-3: whether an application may go into a batch: eligible, no objection holding it, a verified payee account. */
+function checkCandidate(a: Candidate, objections: { open: number; upheld: number }, batch: { fromBatchId?: string | null } = {}) {
+  const fromOriginal = batch.fromBatchId ?? null;
+  const movedFromOriginal = a.payoutBatchId !== null && a.payoutBatchId === fromOriginal;
+  const check = eligibleForBatch({
+    status: movedFromOriginal ? "passed" : a.status,
+    passed: a.resultPassed === true,
+    resultConfirmed: a.resultConfirmedAt !== null,
+    batchId: movedFromOriginal ? null : a.payoutBatchId,
+  });
+  if (!check.ok) return check;
+  return paymentHold({ objections, payee: payeeState(a.organisation) });
+}
+
+function payeeOfOrganisation(org: { payeeAccountName: string | null; payeeBankName: string | null; payeeAccountNumber: string | null }): PayeeAccount | null {
+  if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
+  return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
+}
+
 const PASSED_APPLICATION_SELECT = {
   id: true,
   number: true,
@@ -60,7 +95,9 @@ const PASSED_APPLICATION_SELECT = {
   finalScoreHundredths: true,
   payoutBatchId: true,
   organisationId: true,
-  organisation: { select: { name: true, uscc: true } },
+  organisation: {
+    select: { name: true, uscc: true, payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true },
+  },
   enterprise: { select: { name: true } },
   enterpriseUscc: true,
   payoutBatch: { select: { id: true, number: true, status: true } },
@@ -76,14 +113,10 @@ export async function payoutOverview(roundId: string) {
     select: PASSED_APPLICATION_SELECT,
     orderBy: { number: "asc" },
   });
+  const objections = await objectionCounts(prisma, applications.map((a) => a.id));
   const rows = applications.map((a) => {
     const amountFen = payoutFen(a.contractAmountFen, round.perEnterpriseCapFen);
-    const eligibility = eligibleForBatch({
-      status: a.status,
-      passed: a.resultPassed === true,
-      resultConfirmed: a.resultConfirmedAt !== null,
-      batchId: a.payoutBatchId,
-    });
+    const eligibility = checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS);
     return {
       id: a.id,
       number: a.number,
@@ -167,7 +200,15 @@ export async function getBatch(batchId: string) {
       round: { select: { id: true, name: true, code: true } },
       lines: {
         orderBy: { applicationNo: "asc" },
-        include: { application: { select: { enterpriseUscc: true, status: true, organisation: { select: { uscc: true } } } } },
+        include: {
+          application: {
+            select: {
+              enterpriseUscc: true,
+              status: true,
+              organisation: { select: { uscc: true, payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true } },
+            },
+          },
+        },
       },
       correctsBatch: { select: { id: true, number: true } },
       corrections: { select: { id: true, number: true, status: true } },
@@ -186,18 +227,61 @@ export async function getBatch(batchId: string) {
     /** An approved batch that a later correction replaces is never paid itself. */
     supersededBy: batch.status === "approved" && batch.corrections.length > 0 ? batch.corrections[batch.corrections.length - 1] ?? null : null,
     liveCorrection,
+    payeeChanges: payeeChangesOf(batch.lines),
   };
 }
 export type BatchDetail = NonNullable<Awaited<ReturnType<typeof getBatch>>>;
 
-function linesOf(batch: { lines: { applicationId: string; applicationNo: string; providerName: string; enterpriseName: string; amountFen: number }[] }): BatchLine[] {
+type StoredLine = {
+  applicationId: string;
+  applicationNo: string;
+  providerName: string;
+  enterpriseName: string;
+  amountFen: number;
+  payeeAccountName: string | null;
+  payeeBankName: string | null;
+  payeeAccountNumber: string | null;
+};
+
+function linePayee(l: StoredLine): PayeeAccount | null {
+  return payeeOfOrganisation(l);
+}
+
+function linesOf(batch: { lines: StoredLine[] }): BatchLine[] {
   return batch.lines.map((l) => ({
     applicationId: l.applicationId,
     applicationNo: l.applicationNo,
     providerName: l.providerName,
     enterpriseName: l.enterpriseName,
     amountFen: l.amountFen,
+    payee: linePayee(l),
   }));
+}
+
+/**
+ * R-PAY-3: the providers whose payee account today differs from the one fixed in the batch (at
+ * preparation, covered by the digest at approval), or is awaiting verification: shown on the batch
+ * page, refused at approval and payment.
+ */
+function payeeChangesOf(lines: (StoredLine & { application: { organisation: { payeeAccountName: string | null; payeeBankName: string | null; payeeAccountNumber: string | null; payeeVerifiedAt: Date | null } } })[]) {
+  const changes = new Map<string, { providerName: string; inBatch: PayeeAccount | null; current: PayeeAccount | null; verified: boolean }>();
+  for (const line of lines) {
+    const org = line.application.organisation;
+    const inBatch = linePayee(line);
+    const current = payeeOfOrganisation(org);
+    const verified = org.payeeVerifiedAt !== null;
+    if (samePayee(inBatch, current) && verified) continue;
+    changes.set(line.providerName, { providerName: line.providerName, inBatch, current, verified });
+  }
+  return [...changes.values()];
+}
+
+/** The digest of a batch's stored content; a batch approved before payout-batch/v2 (no payee in its lines) checks as v1. */
+function storedDigestMatches(batch: { number: string; roundId: string; digest: string | null; lines: StoredLine[] }): boolean {
+  const lines = linesOf(batch);
+  if (digestOf(canonicalBatchContent({ batchNo: batch.number, roundId: batch.roundId, lines })) === batch.digest) return true;
+  const legacy = batch.lines.every((l) => l.payeeAccountNumber === null);
+  return legacy && digestOf(canonicalBatchContent({ batchNo: batch.number, roundId: batch.roundId, lines, format: "payout-batch/v1" })) === batch.digest;
 }
 
 /** R-PAY-2 / R-PAY-3: the disbursement list of a batch (for the PDF and the .xlsx). */
@@ -213,9 +297,11 @@ export function disbursementData(batch: BatchDetail): DisbursementListData {
     approvedOn: batch.approvedAt ? shanghaiDate(batch.approvedAt) : undefined,
     digest: batch.digest ?? undefined,
     correctsBatchNumber: batch.correctsBatch?.number,
+    draft: batch.status === "prepared" || batch.status === "returned",
     groups: totals.providers.map((group) => ({
       providerName: group.providerName,
       providerCreditCode: byApplication.get(group.lines[0]?.applicationId ?? "")?.application.organisation.uscc ?? "",
+      payee: group.lines[0]?.payee ?? null,
       lines: group.lines.map((line) => ({
         enterpriseName: line.enterpriseName,
         enterpriseCreditCode: byApplication.get(line.applicationId)?.application.enterpriseUscc ?? "",
@@ -301,7 +387,12 @@ export async function prepareBatch(
         const where = input.selection.all
           ? { roundId: round.id, resultPassed: true, resultConfirmedAt: { not: null }, status: "passed" as const, payoutBatchId: null }
           : { roundId: round.id, id: { in: input.selection.applicationIds } };
-        const applications = await tx.application.findMany({ where, select: PASSED_APPLICATION_SELECT, orderBy: { number: "asc" } });
+        const found = await tx.application.findMany({ where, select: PASSED_APPLICATION_SELECT, orderBy: { number: "asc" } });
+        const objections = await objectionCounts(tx, found.map((a) => a.id));
+        // "All eligible" leaves out what an objection or the payee account holds (R-PAY-3); a selection is refused instead.
+        const applications = input.selection.all
+          ? found.filter((a) => checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS, { fromBatchId: fromOriginal }).ok)
+          : found;
         if (!input.selection.all) {
           const found = new Set(applications.map((a) => a.id));
           if (input.selection.applicationIds.some((id) => !found.has(id))) return { ok: false as const, message: "所选申报不存在或不属于本批次" };
@@ -309,12 +400,7 @@ export async function prepareBatch(
         if (applications.length === 0) return { ok: false as const, message: "没有可以编入拨付批次的申报（须评审合格、结果已确认且未编入其他批次）" };
         const problems: { applicationNo: string; message: string }[] = [];
         for (const a of applications) {
-          const check = eligibleForBatch({
-            status: a.payoutBatchId !== null && a.payoutBatchId === fromOriginal ? "passed" : a.status,
-            passed: a.resultPassed === true,
-            resultConfirmed: a.resultConfirmedAt !== null,
-            batchId: a.payoutBatchId === fromOriginal ? null : a.payoutBatchId,
-          });
+          const check = checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS, { fromBatchId: fromOriginal });
           if (!check.ok) problems.push({ applicationNo: a.number, message: check.message });
         }
         if (problems.length > 0) {
@@ -330,6 +416,10 @@ export async function prepareBatch(
           contractFen: a.contractAmountFen,
           // R-PAY-1: the amount fixed when the result was confirmed (never the cap as it stands today).
           amountFen: a.payoutAmountFen ?? payoutFen(a.contractAmountFen, round.perEnterpriseCapFen),
+          // R-PAY-3: the verified payee account at preparation, covered by the digest at approval.
+          payeeAccountName: a.organisation.payeeAccountName,
+          payeeBankName: a.organisation.payeeBankName,
+          payeeAccountNumber: a.organisation.payeeAccountNumber,
         }));
         const totals = batchTotals(lines);
         const batch = await tx.payoutBatch.create({
@@ -431,11 +521,16 @@ async function linesForMail(tx: Tx, batchId: string) {
  */
 export async function approveBatch(officer: Officer, input: { batchId: string; version: number }): Promise<Outcome<{ digest: string }>> {
   const prisma = await db();
-  const current = await prisma.payoutBatch.findUnique({ where: { id: input.batchId }, include: { lines: true, round: { select: { name: true } } } });
+  const current = await prisma.payoutBatch.findUnique({
+    where: { id: input.batchId },
+    include: { lines: true, round: { select: { name: true, noticeOpensAt: true, noticeClosesAt: true } } },
+  });
   if (!current) return { ok: false, message: "拨付批次不存在" };
   const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles });
   if (!allowed.ok) return allowed;
   if (current.status !== "prepared" || current.version !== input.version) return { ok: false, message: await conflictMessage(input.batchId, "审批") };
+  const problems = await approvalProblems(current);
+  if (problems.length > 0) return { ok: false, message: `有 ${problems.length} 项申报暂不能审批拨付，请退回批次`, problems };
   const digest = digestOf(canonicalBatchContent({ batchNo: current.number, roundId: current.roundId, lines: linesOf(current) }));
   const result = await prisma.$transaction(async (tx) => {
     const at = now();
@@ -474,6 +569,38 @@ export async function approveBatch(officer: Officer, input: { batchId: string; v
   });
   if (!result) return { ok: false, message: await conflictMessage(input.batchId, "审批") };
   return { ok: true, digest };
+}
+
+/**
+ * R-PAY-3 at approval: each application's public notice is over (审核通过后公示), no objection holds
+ * it, and its provider's payee account is verified and still the one fixed in the batch.
+ */
+async function approvalProblems(batch: {
+  lines: StoredLine[];
+  round: { noticeOpensAt: Date | null; noticeClosesAt: Date | null };
+}): Promise<{ applicationNo: string; message: string }[]> {
+  const prisma = await db();
+  const ids = batch.lines.map((l) => l.applicationId);
+  const [applications, objections] = await Promise.all([
+    prisma.application.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, resultConfirmedAt: true, organisation: { select: { payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true } } },
+    }),
+    objectionCounts(prisma, ids),
+  ]);
+  const byId = new Map(applications.map((a) => [a.id, a]));
+  const at = now();
+  const problems: { applicationNo: string; message: string }[] = [];
+  for (const line of batch.lines) {
+    const a = byId.get(line.applicationId);
+    if (!a) continue;
+    const notice = checkNoticeCleared(noticeClearance({ opensAt: batch.round.noticeOpensAt, closesAt: batch.round.noticeClosesAt }, a.resultConfirmedAt, at));
+    const hold = paymentHold({ objections: objections.get(a.id) ?? NO_OBJECTIONS, payee: payeeState(a.organisation) });
+    const changed = samePayee(linePayee(line), payeeOfOrganisation(a.organisation)) ? null : "服务商收款账户在编制批次后已变更，请退回批次后重新编制";
+    const message = !notice.ok ? notice.message : !hold.ok ? hold.message : changed;
+    if (message) problems.push({ applicationNo: line.applicationNo, message });
+  }
+  return problems;
 }
 
 /** R-PAY-3: the approver sends a prepared batch back with a reason; its applications are released. */
@@ -519,7 +646,11 @@ export async function markBatchPaid(
   const prisma = await db();
   const current = await prisma.payoutBatch.findUnique({
     where: { id: input.batchId },
-    include: { lines: true, corrections: { select: { number: true } }, round: { select: { name: true } } },
+    include: {
+      lines: { include: { application: { select: { organisation: { select: { payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true } } } } } },
+      corrections: { select: { number: true } },
+      round: { select: { name: true } },
+    },
   });
   if (!current) return { ok: false, message: "拨付批次不存在" };
   if (current.status === "paid") return { ok: false, message: `该拨付批次已于 ${current.paidOn ?? ""} 登记拨付（凭证号 ${current.voucherRef ?? ""}）` };
@@ -528,9 +659,17 @@ export async function markBatchPaid(
     return { ok: false, message: `该批次已被更正批次 ${current.corrections.map((c) => c.number).join("、")} 取代，不能登记拨付` };
   }
   if (current.version !== input.version) return { ok: false, message: "该拨付批次刚被其他人员修改，请刷新页面" };
-  if (input.paidOn > shanghaiDate(now())) return { ok: false, message: "拨付日期不能晚于今天" };
-  const digest = digestOf(canonicalBatchContent({ batchNo: current.number, roundId: current.roundId, lines: linesOf(current) }));
-  if (digest !== current.digest) return { ok: false, message: "批次内容与审批时的摘要不一致，已拒绝登记，请联系系统管理员" };
+  const date = checkPaidOn(input.paidOn, current.approvedAt ? shanghaiDate(current.approvedAt) : null, shanghaiDate(now()));
+  if (!date.ok) return { ...date, field: "paidOn" };
+  if (!storedDigestMatches(current)) return { ok: false, message: "批次内容与审批时的摘要不一致，已拒绝登记，请联系系统管理员" };
+  const digest = current.digest;
+  const changed = payeeChangesOf(current.lines);
+  if (changed.length > 0) {
+    return {
+      ok: false,
+      message: `${changed.map((c) => c.providerName).join("、")}的收款账户在审批后已变更或待核验，与审批时的账户不一致，不能登记拨付；请编制更正批次`,
+    };
+  }
   const done = await prisma.$transaction(async (tx) => {
     const updated = await tx.payoutBatch.updateMany({
       where: { id: current.id, version: input.version, status: "approved" },
@@ -583,6 +722,71 @@ export async function markBatchPaid(
   return { ok: true };
 }
 
+/**
+ * R-PAY-3 冲正: payments of a paid batch that came back (a wrong or closed account) are reversed — each
+ * application is payable again (paid → passed), on the record with the reason, its provider told — so
+ * they can be re-issued in a correction batch referencing this one. The paid batch itself is not changed.
+ */
+export async function reversePayment(officer: Officer, input: { batchId: string; applicationIds: string[]; reason: string }): Promise<Outcome<{ count: number }>> {
+  if (!officer.roles.includes("staff")) return { ok: false, message: "只有工信局经办人员可以冲正" };
+  if (input.applicationIds.length === 0) return { ok: false, message: "请至少勾选一项需冲正的申报" };
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const batch = await tx.payoutBatch.findUnique({ where: { id: input.batchId }, select: { id: true, number: true, status: true, round: { select: { name: true } } } });
+    if (!batch) return { ok: false as const, message: "拨付批次不存在" };
+    if (batch.status !== "paid") return { ok: false as const, message: "只有已拨付的批次可以冲正；未拨付的批次请编制更正批次" };
+    const applications = await tx.application.findMany({
+      where: { id: { in: input.applicationIds }, payoutBatchId: batch.id, status: "paid" },
+      select: { id: true, number: true, status: true, version: true, organisation: { select: { name: true, contactEmail: true } } },
+    });
+    if (applications.length !== new Set(input.applicationIds).size) return { ok: false as const, message: "所选申报不在本批次中或已冲正，请刷新页面" };
+    const lines = await tx.payoutLine.findMany({ where: { batchId: batch.id, applicationId: { in: input.applicationIds } } });
+    for (const a of applications) {
+      const moved = transition(a.status, "reverse_payment");
+      if (!moved.ok) throw new Error(moved.message);
+      const updated = await tx.application.updateMany({
+        where: { id: a.id, version: a.version, status: "paid" },
+        data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } },
+      });
+      if (updated.count !== 1) throw new ConcurrentChange(`申报 ${a.number} 刚被其他人员修改，请刷新后重试`);
+      await recordAudit(tx, {
+        actor: actorOf(officer),
+        action: "application.reverse_payment",
+        entityType: "application",
+        entityId: a.id,
+        before: { status: "paid", payoutBatchId: batch.id },
+        after: { status: moved.to, payoutBatchId: null },
+        reason: input.reason,
+      });
+    }
+    await recordAudit(tx, {
+      actor: actorOf(officer),
+      action: "payout_batch.reverse",
+      entityType: "payout_batch",
+      entityId: batch.id,
+      after: { reversed: lines.map((l) => ({ applicationNo: l.applicationNo, amountFen: l.amountFen })) },
+      reason: input.reason,
+    });
+    const byEmail = new Map<string, { name: string; numbers: string[] }>();
+    for (const a of applications) {
+      const entry = byEmail.get(a.organisation.contactEmail) ?? { name: a.organisation.name, numbers: [] };
+      entry.numbers.push(a.number);
+      byEmail.set(a.organisation.contactEmail, entry);
+    }
+    for (const [to, { name, numbers }] of byEmail) {
+      await enqueueMail(tx, {
+        to,
+        subject: `【申报平台】补助资金拨付冲正（${batch.number}）`,
+        text: `${name}：\n\n${batch.round.name}拨付批次 ${batch.number} 中以下申报的补助资金已冲正（原因：${input.reason}），将重新拨付：\n  ${numbers.join("\n  ")}\n\n如收款账户有误，请登录平台变更收款账户，经区工信局核验后重新拨付。\n张店区工业和信息化局`,
+      });
+    }
+    return { ok: true as const, count: applications.length };
+  }).catch((error: unknown) => {
+    if (error instanceof ConcurrentChange) return { ok: false as const, message: error.message };
+    throw error;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Blockers, provider view, public notice, round settings
 
@@ -606,19 +810,27 @@ export async function payoutBlockers(roundId: string, options: { limit?: number 
       status: true,
       resultPassed: true,
       resultConfirmedAt: true,
-      organisation: { select: { name: true } },
+      round: { select: { noticeOpensAt: true, noticeClosesAt: true } },
+      organisation: { select: { name: true, payeeAccountNumber: true, payeeVerifiedAt: true } },
       enterprise: { select: { name: true } },
       payoutBatch: { select: { number: true, status: true } },
       assignments: { where: { withdrawnAt: null }, select: { review: { select: { status: true } } } },
     },
     orderBy: { number: "asc" },
   });
+  const objections = await objectionCounts(prisma, applications.map((a) => a.id));
+  const at = now();
   return applications.map((a) => {
     const reviewsMissing = a.assignments.filter((x) => x.review?.status !== "submitted").length;
+    const approved = a.payoutBatch?.status === "approved";
     const blockers: PayoutBlocker[] = payoutBlockersOf({
       reviewsMissing: a.resultPassed === null && a.assignments.length === 0 ? 1 : reviewsMissing,
       resultConfirmed: a.resultConfirmedAt !== null,
       batchStatus: a.payoutBatch?.status ?? null,
+      // Once approved, the notice was over; what remains is payment itself.
+      notice: approved ? "cleared" : noticeClearance({ opensAt: a.round.noticeOpensAt, closesAt: a.round.noticeClosesAt }, a.resultConfirmedAt, at),
+      objections: objections.get(a.id) ?? NO_OBJECTIONS,
+      payee: payeeState(a.organisation),
     });
     return {
       applicationId: a.id,
@@ -684,7 +896,16 @@ export async function openNotices() {
  * 公示: the passed enterprises of a round with their providers and amounts, only while the notice is
  * open. Nothing else about an application leaves this function.
  */
-export async function publicNotice(roundCode: string) {
+/** The bureau that issues the notice (the date line's authority). */
+export const NOTICE_AUTHORITY = "张店区工业和信息化局";
+
+/** A Beijing calendar date as the date line of an official notice: 2022-12-21 → 2022年12月21日. */
+function chineseDate(day: string): string {
+  const [y, m, d] = day.split("-");
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}
+
+export async function publicNotice(roundCode: string, options: { evenIfNotOpen?: boolean } = {}) {
   const prisma = await db();
   const round = await prisma.round.findUnique({
     where: { code: roundCode },
@@ -693,7 +914,7 @@ export async function publicNotice(roundCode: string) {
   if (!round) return { state: "missing" as const };
   const state = noticeState({ opensAt: round.noticeOpensAt, closesAt: round.noticeClosesAt }, now());
   const period = round.noticeOpensAt && round.noticeClosesAt ? { opens: formatShanghai(round.noticeOpensAt), closes: formatShanghai(round.noticeClosesAt) } : null;
-  if (state !== "open") return { state, roundName: round.name, period };
+  if (state !== "open" && !(options.evenIfNotOpen && period)) return { state, roundName: round.name, period };
   const applications = await prisma.application.findMany({
     where: { roundId: round.id, resultPassed: true, resultConfirmedAt: { not: null } },
     select: { contractAmountFen: true, enterprise: { select: { name: true, seq: true } }, organisation: { select: { name: true } } },
@@ -709,6 +930,9 @@ export async function publicNotice(roundCode: string) {
     roundName: round.name,
     period,
     objectionText: round.noticeObjectionText ?? "",
+    code: roundCode,
+    authority: NOTICE_AUTHORITY,
+    issuedOn: round.noticeOpensAt ? chineseDate(shanghaiDate(round.noticeOpensAt)) : "",
     entries,
     total: { text: formatFen(totalFen), capital: capitalYuan(totalFen) },
   };

@@ -38,7 +38,7 @@ export async function canReadFile(user: SessionUser, fileId: string): Promise<bo
   if (user.roles.includes("provider") && user.organisation) {
     const organisationId = user.organisation.id;
     const [ownLicence, ownMaterial, ownReceipt] = await Promise.all([
-      prisma.organisation.count({ where: { id: organisationId, licenseFileId: fileId } }),
+      prisma.organisation.count({ where: { id: organisationId, OR: [{ licenseFileId: fileId }, { payeeProofFileId: fileId }] } }),
       prisma.applicationMaterial.count({ where: { fileId, application: { organisationId } } }),
       prisma.application.count({ where: { receiptFileId: fileId, organisationId } }),
     ]);

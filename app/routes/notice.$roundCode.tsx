@@ -43,9 +43,7 @@ export default function PublicNotice() {
         <h1>{notice.roundName} 评审结果公示</h1>
       </div>
       <section className="card">
-        <p>
-          经服务商申报、形式审查和专家评审，以下 {notice.entries.length} 家企业的智能化改造咨询诊断项目评审合格，拟予补助，现予公示。
-        </p>
+        <p>经服务商申报、形式审查和专家评审，以下 {notice.entries.length} 家企业的智能化改造咨询诊断项目评审合格，拟予补助，现予公示。</p>
         <p>
           <strong>公示期：</strong>
           {notice.period?.opens} 至 {notice.period?.closes}（北京时间）
@@ -57,7 +55,7 @@ export default function PublicNotice() {
                 <th>序号</th>
                 <th>被诊断企业</th>
                 <th>诊断服务商</th>
-                <th>拟补助金额（元）</th>
+                <th className="num">拟补助金额（元）</th>
                 <th>大写金额</th>
               </tr>
             </thead>
@@ -74,7 +72,7 @@ export default function PublicNotice() {
                     <td>{e.seq}</td>
                     <td>{e.enterpriseName}</td>
                     <td>{e.providerName}</td>
-                    <td>{e.amountText}</td>
+                    <td className="num">{e.amountText}</td>
                     <td>{e.amountCapital}</td>
                   </tr>
                 ))
@@ -83,7 +81,7 @@ export default function PublicNotice() {
             <tfoot>
               <tr>
                 <td colSpan={3}>合计</td>
-                <td>{notice.total.text}</td>
+                <td className="num">{notice.total.text}</td>
                 <td>{notice.total.capital}</td>
               </tr>
             </tfoot>
@@ -95,6 +93,19 @@ export default function PublicNotice() {
         <p style={{ whiteSpace: "pre-wrap" }} data-testid="notice-objection">
           {notice.objectionText}
         </p>
+        <p className="notice-signature" data-testid="notice-signature">
+          {notice.authority}
+          <br />
+          {notice.issuedOn}
+        </p>
+        <div className="actions">
+          <a href={`/resources/notice/${notice.code}/pdf`} download>
+            下载公示（PDF）
+          </a>
+          <a href={`/resources/notice/${notice.code}/docx`} download>
+            下载公示（Word）
+          </a>
+        </div>
       </section>
     </>
   );

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { formatFen } from "~/domain/money.ts";
 import { providerPayouts } from "~/models/payout.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
@@ -37,7 +37,10 @@ export default function ProviderPayouts() {
           <strong>{formatFen(paidFen)}</strong>
         </div>
       </section>
-      <p className="muted">每家合格企业补助 1 万元，合同金额不足 1 万元的按合同金额补助（R-PAY-1）。</p>
+      <p className="muted">
+        每家合格企业补助 1 万元，合同金额不足 1 万元的按合同金额补助（R-PAY-1）。补助资金拨付至本单位登记并经核验的收款账户：
+        <Link to="/provider/payee">查看或变更收款账户</Link>
+      </p>
       <div className="table-wrap">
         <table className="table">
           <thead>

@@ -9,7 +9,7 @@ import { registerProvider } from "~/models/organisation.server.ts";
 import { registrableProviderNames } from "~/models/round.server.ts";
 import { parseFormWithUploads } from "~/utils/multipart.server.ts";
 import { getSessionUser, homeFor, startSession } from "~/utils/session.server.ts";
-import { newPasswordFields, passwordsMatch, phoneField, usccField } from "~/utils/form-fields.ts";
+import { newPasswordFields, PAYEE_NAME_MESSAGE, payeeFields, payeeIsOrganisation, passwordsMatch, phoneField, usccField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "服务商注册 · 智能化改造咨询诊断补助申报平台" }];
@@ -23,9 +23,11 @@ const RegistrationSchema = z
     email: z.string({ error: "请输入电子邮箱" }).trim().email("请输入有效的电子邮箱地址"),
     ...newPasswordFields,
     licenseFileId: z.string({ error: "请上传营业执照（PDF、JPG 或 PNG）" }).min(1, "请上传营业执照（PDF、JPG 或 PNG）"),
+    ...payeeFields,
     declaration: z.literal("on", { error: "请确认本单位符合申报条件（R-ELIG-2）" }),
   })
-  .refine(...passwordsMatch);
+  .refine(...passwordsMatch)
+  .refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), { path: ["payeeAccountName"], message: PAYEE_NAME_MESSAGE });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
@@ -34,30 +36,44 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { formData, uploaded, uploadErrors } = await parseFormWithUploads(request, { license: { purpose: "licences" } }, null);
-  // A newly uploaded licence replaces the one kept from an earlier attempt.
+  const { formData, uploaded, uploadErrors } = await parseFormWithUploads(
+    request,
+    { license: { purpose: "licences" }, payeeProof: { purpose: "licences" } },
+    null,
+  );
+  // A newly uploaded licence (or account proof) replaces the one kept from an earlier attempt.
   if (uploaded.license) formData.set("licenseFileId", uploaded.license.id);
+  if (uploaded.payeeProof) formData.set("payeeProofFileId", uploaded.payeeProof.id);
   const licenseFileName = uploaded.license?.fileName ?? String(formData.get("licenseFileName") ?? "");
+  const proofFileName = uploaded.payeeProof?.fileName ?? String(formData.get("payeeProofFileName") ?? "");
+  const keptProof = () => (formData.get("payeeProofFileId") ? { id: String(formData.get("payeeProofFileId")), fileName: proofFileName } : null);
   const submission = parseWithZod(formData, { schema: RegistrationSchema });
   const hide = { hideFields: ["password", "confirmPassword"] };
-  if (submission.status !== "success" || uploadErrors.license) {
+  if (submission.status !== "success" || uploadErrors.license || uploadErrors.payeeProof) {
+    const fieldErrors = {
+      ...(uploadErrors.license ? { licenseFileId: [uploadErrors.license] } : {}),
+      ...(uploadErrors.payeeProof ? { payeeProofFileId: [uploadErrors.payeeProof] } : {}),
+    };
     return data(
       {
-        result: submission.reply({
-          ...hide,
-          fieldErrors: uploadErrors.license ? { licenseFileId: [uploadErrors.license] } : undefined,
-        }),
+        result: submission.reply({ ...hide, fieldErrors: Object.keys(fieldErrors).length ? fieldErrors : undefined }),
         license: formData.get("licenseFileId") ? { id: String(formData.get("licenseFileId")), fileName: licenseFileName } : null,
+        proof: keptProof(),
       },
       { status: 400 },
     );
   }
-  const outcome = await registerProvider(submission.value);
+  const v = submission.value;
+  const outcome = await registerProvider({
+    ...v,
+    payee: { accountName: v.payeeAccountName, bankName: v.payeeBankName, accountNumber: v.payeeAccountNumber, proofFileId: v.payeeProofFileId },
+  });
   if (!outcome.ok) {
     return data(
       {
         result: submission.reply({ ...hide, fieldErrors: { [outcome.field]: [outcome.message] } }),
         license: outcome.field === "licenseFileId" ? null : { id: submission.value.licenseFileId, fileName: licenseFileName },
+        proof: outcome.field === "payeeProofFileId" ? null : keptProof(),
       },
       { status: 400 },
     );
@@ -68,11 +84,15 @@ export async function action({ request }: ActionFunctionArgs) {
 
 /** In the browser, a chosen (not yet uploaded) licence file satisfies the licence field. */
 function withChosenLicence(formData: FormData): FormData {
-  const chosen = formData.get("license");
-  if (!(chosen instanceof File) || chosen.size === 0 || formData.get("licenseFileId")) return formData;
   const copy = new FormData();
   for (const [key, value] of formData) copy.append(key, value);
-  copy.set("licenseFileId", "chosen");
+  for (const [input, field] of [
+    ["license", "licenseFileId"],
+    ["payeeProof", "payeeProofFileId"],
+  ] as const) {
+    const chosen = formData.get(input);
+    if (chosen instanceof File && chosen.size > 0 && !formData.get(field)) copy.set(field, "chosen");
+  }
   return copy;
 }
 
@@ -89,6 +109,7 @@ export default function Register() {
     shouldRevalidate: "onInput",
   });
   const license = actionData?.license ?? null;
+  const proof = actionData?.proof ?? null;
   return (
     <section className="card" style={{ maxWidth: 760, margin: "0 auto" }}>
       <h1>服务商注册</h1>
@@ -143,6 +164,46 @@ export default function Register() {
           />
           <ErrorList id="license-error" errors={fields.licenseFileId.errors} />
         </div>
+        <fieldset className="field">
+          <legend>收款账户（补助资金拨付至此账户，须为本单位账户）</legend>
+          <Field
+            label="开户名称"
+            hint="与服务商名称一致"
+            inputProps={getInputProps(fields.payeeAccountName, { type: "text" })}
+            errors={fields.payeeAccountName.errors}
+          />
+          <Field
+            label="开户银行"
+            hint="写到支行，如：中国工商银行淄博张店支行"
+            inputProps={getInputProps(fields.payeeBankName, { type: "text" })}
+            errors={fields.payeeBankName.errors}
+          />
+          <Field
+            label="银行账号"
+            hint="8 至 30 位数字，可按卡面分组输入空格"
+            inputProps={{ ...getInputProps(fields.payeeAccountNumber, { type: "text" }), inputMode: "numeric", autoComplete: "off" }}
+            errors={fields.payeeAccountNumber.errors}
+          />
+          <div className="field">
+            <label htmlFor="payeeProof">开户证明（开户许可证或银行出具的账户证明，PDF、JPG 或 PNG）</label>
+            {proof ? (
+              <p className="notice notice--success" id="proof-kept">
+                已上传：{proof.fileName}（如需更换，请重新选择文件）
+              </p>
+            ) : null}
+            <input type="hidden" name={fields.payeeProofFileId.name} value={proof?.id ?? ""} />
+            <input type="hidden" name="payeeProofFileName" value={proof?.fileName ?? ""} />
+            <input
+              id="payeeProof"
+              name="payeeProof"
+              type="file"
+              accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+              aria-invalid={fields.payeeProofFileId.errors ? true : undefined}
+              aria-describedby={fields.payeeProofFileId.errors ? "payeeProof-error" : undefined}
+            />
+            <ErrorList id="payeeProof-error" errors={fields.payeeProofFileId.errors} />
+          </div>
+        </fieldset>
         <CheckboxField
           label="本单位承诺：运行管理规范、经营状态正常、财务制度健全、信用记录良好，所填信息真实有效（R-ELIG-2）。"
           inputProps={getInputProps(fields.declaration, { type: "checkbox" })}

@@ -10,21 +10,28 @@ type Row = {
   enterpriseName: string;
   enterpriseCreditCode: string;
   applicationNumber: string;
-  amountText: string;
-  amountYuan: string;
+  payeeAccountName: string;
+  payeeBankName: string;
+  payeeAccountNumber: string;
+  /** Integer fen; null on the note row. */
+  amountFen: number | null;
   amountCapital: string;
 };
 
-/** R-PAY-2 / R-PAY-3: the same data as the disbursement list PDF, as .xlsx (amounts as exact text). */
+/**
+ * R-PAY-2 / R-PAY-3: the same data as the disbursement list PDF, as .xlsx: amounts numeric (0.00, so
+ * Excel sums them), the payee account on every line of its provider.
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["staff", "approver"] });
   const batch = await getBatch(params.batchId ?? "");
   if (!batch) throw new Response("拨付批次不存在。", { status: 404 });
   const list = disbursementData(batch);
-  const yuan = (text: string) => text.replaceAll(",", "");
   const rows: Row[] = [];
   let seq = 0;
+  const blank = { providerCreditCode: "", enterpriseName: "", enterpriseCreditCode: "", applicationNumber: "", payeeAccountName: "", payeeBankName: "", payeeAccountNumber: "" };
   for (const group of list.groups) {
+    const payee = { payeeAccountName: group.payee?.accountName ?? "未登记", payeeBankName: group.payee?.bankName ?? "", payeeAccountNumber: group.payee?.accountNumber ?? "" };
     for (const line of group.lines) {
       seq += 1;
       rows.push({
@@ -34,15 +41,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         enterpriseName: line.enterpriseName,
         enterpriseCreditCode: line.enterpriseCreditCode,
         applicationNumber: line.applicationNumber,
-        amountText: line.amount.amountText,
-        amountYuan: yuan(line.amount.amountText),
+        ...payee,
+        amountFen: line.amount.amountFen,
         amountCapital: line.amount.amountCapital,
       });
     }
-    rows.push({ seq: "", providerName: `${group.providerName} 小计`, providerCreditCode: "", enterpriseName: "", enterpriseCreditCode: "", applicationNumber: "", amountText: group.subtotal.amountText, amountYuan: yuan(group.subtotal.amountText), amountCapital: group.subtotal.amountCapital });
+    rows.push({ ...blank, seq: "", providerName: `${group.providerName} 小计`, amountFen: group.subtotal.amountFen, amountCapital: group.subtotal.amountCapital });
   }
-  rows.push({ seq: "", providerName: "合计", providerCreditCode: "", enterpriseName: "", enterpriseCreditCode: "", applicationNumber: "", amountText: list.total.amountText, amountYuan: yuan(list.total.amountText), amountCapital: list.total.amountCapital });
-  rows.push({ seq: "", providerName: `批次号 ${list.batchNumber}；编制人 ${list.preparedBy}（${list.preparedOn}）；审核人 ${list.approvedBy ?? "待审核"}${list.approvedOn ? `（${list.approvedOn}）` : ""}；摘要 ${batch.digest ?? "审批后生成"}`, providerCreditCode: "", enterpriseName: "", enterpriseCreditCode: "", applicationNumber: "", amountText: "", amountYuan: "", amountCapital: "" });
+  rows.push({ ...blank, seq: "", providerName: "合计", amountFen: list.total.amountFen, amountCapital: list.total.amountCapital });
+  rows.push({
+    ...blank,
+    seq: "",
+    providerName: `批次号 ${list.batchNumber}${list.draft ? "（待审批）" : ""}；编制人 ${list.preparedBy}（${list.preparedOn}）；审核人 ${list.approvedBy ?? "待审核"}${list.approvedOn ? `（${list.approvedOn}）` : ""}；摘要 ${batch.digest ?? "审批后生成"}`,
+    amountFen: null,
+    amountCapital: "",
+  });
   const xlsx = await writeXlsx<Row>(
     "拨付明细表",
     [
@@ -52,7 +65,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       { header: "被诊断企业", width: 36, value: (r) => r.enterpriseName },
       { header: "企业统一社会信用代码", width: 22, value: (r) => r.enterpriseCreditCode },
       { header: "申报编号", width: 14, value: (r) => r.applicationNumber },
-      { header: "金额（元）", width: 14, value: (r) => r.amountYuan },
+      { header: "开户名称", width: 36, value: (r) => r.payeeAccountName },
+      { header: "开户银行", width: 30, value: (r) => r.payeeBankName },
+      { header: "银行账号", width: 26, value: (r) => r.payeeAccountNumber },
+      { header: "金额（元）", width: 14, fen: (r) => r.amountFen },
       { header: "大写金额", width: 30, value: (r) => r.amountCapital },
     ],
     rows,

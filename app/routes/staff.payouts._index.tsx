@@ -100,6 +100,7 @@ export default function Payouts() {
     <>
       <div className="page-head">
         <h1>补助拨付</h1>
+        {overview ? <Link to={`/staff/objections?round=${query.round}`}>公示与异议</Link> : null}
         <Form method="get" className="inline-form">
           <label htmlFor="round">批次</label>
           <select id="round" name="round" defaultValue={query.round}>
@@ -339,6 +340,10 @@ export default function Payouts() {
 
           <section className="card">
             <h2>待拨付事项（{blockers.length}）</h2>
+            <p className="muted">
+              审核通过后公示：公示期满、无未处理的公示异议、服务商收款账户已核验的申报方可审批拨付（R-PAY-3）。
+              <Link to={`/staff/objections?round=${query.round}`}>公示与异议</Link>
+            </p>
             <PayoutBlockersTable rows={blockers} />
           </section>
         </>

@@ -8,6 +8,8 @@ import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { decideOrganisation, getOrganisation } from "~/models/organisation.server.ts";
 import { liftSuspension, suspendProvider } from "~/models/provider-standing.server.ts";
 import { ProviderStanding } from "~/components/desk/provider-standing.tsx";
+import { payeeOf } from "~/models/payee.server.ts";
+import { PAYEE_STATES } from "~/domain/payee.ts";
 import { providerApplicationsForDesk, recordPaperCopies } from "~/models/formal-review.server.ts";
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -43,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!org) throw new Response("服务商不存在。", { status: 404 });
   return {
     applications: await providerApplicationsForDesk(org.id),
+    payee: await payeeOf(org.id),
     today: shanghaiDate(now()),
     staffName: user.name,
     org: {
@@ -112,7 +115,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProviderReview() {
-  const { org, applications, today, staffName } = useLoaderData<typeof loader>();
+  const { org, applications, today, staffName, payee } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -166,13 +169,25 @@ export default function ProviderReview() {
             <dd>{org.createdAt}</dd>
             <dt>申报条件承诺</dt>
             <dd>已于 {org.declaredAt} 承诺（R-ELIG-2）</dd>
+            <dt>收款账户</dt>
+            <dd data-testid="payee">
+              {payee?.account ? `${payee.account.accountName}　${payee.account.bankName}　${payee.account.accountNumber}` : "未登记"}
+              {payee ? <span className="badge">{PAYEE_STATES[payee.state]}</span> : null}
+              {payee?.proof ? (
+                <>
+                  {" "}
+                  · <a href={`/resources/files/${payee.proof.id}`}>开户证明</a>
+                </>
+              ) : null}
+              {" "}· <Link to={`/staff/providers/${org.id}/payee`}>{payee?.state === "pending" && org.status === "verified" ? "核验收款账户" : "收款账户详情"}</Link>
+            </dd>
           </dl>
           <h2>审核</h2>
           {org.status === "pending" ? (
             <Form method="post" {...getFormProps(form)}>
               <FormMessage message={form.errors?.[0]} />
               <CheckboxField
-                label="已核对营业执照：注册地（住所）位于淄博市张店区（R-ELIG-1）"
+                label="已核对营业执照：注册地（住所）位于淄博市张店区（R-ELIG-1）；已核对开户证明与收款账户一致"
                 inputProps={{ name: "addressConfirmed", id: "addressConfirmed" }}
                 errors={fields.addressConfirmed?.errors}
               />

@@ -58,15 +58,39 @@ export function parseCsv(text: string): string[][] {
   }
 }
 
-export type Column<T> = { header: string; width?: number; value: (item: T) => string | number | null };
+/** A column of text or plain numbers. */
+export type ValueColumn<T> = { header: string; width?: number; value: (item: T) => string | number | null };
+/**
+ * A column of money: the value is integer fen (R-PAY-1), written as a number of yuan with the 0.00
+ * format, so Excel sums it (a text amount does not add up).
+ */
+export type MoneyColumn<T> = { header: string; width?: number; fen: (item: T) => number | null };
+export type Column<T> = ValueColumn<T> | MoneyColumn<T>;
 
-/** One sheet, a bold frozen header row, the given columns. */
+/** The number format of every amount in every export. */
+export const MONEY_FORMAT = "0.00";
+
+function cellValue<T>(column: Column<T>, item: T): string | number | null {
+  if ("value" in column) return column.value(item);
+  const fen = column.fen(item);
+  if (fen === null) return null;
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`${column.header}: ${fen} is not an integer of fen`);
+  // One division, the nearest double to the decimal: 1234567 fen → 12345.67.
+  return fen / 100;
+}
+
+/** One sheet, a bold frozen header row, the given columns; amounts numeric with two decimals. */
 export async function writeXlsx<T>(sheetName: string, columns: Column<T>[], items: T[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "智能化改造诊断补助申报平台";
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 20 }));
   sheet.getRow(1).font = { bold: true };
-  for (const item of items) sheet.addRow(columns.map((c) => c.value(item)));
+  for (const item of items) {
+    const row = sheet.addRow(columns.map((c) => cellValue(c, item)));
+    columns.forEach((c, i) => {
+      if ("fen" in c) row.getCell(i + 1).numFmt = MONEY_FORMAT;
+    });
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -1,4 +1,5 @@
 /** Form fields used by more than one form, validated the same way in the browser and on the server. */
+import { normaliseAccountNumber } from "~/domain/payee.ts";
 import { validateUscc } from "~/domain/uscc.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -36,3 +37,28 @@ export const passwordsMatch: [
   (v: { password: string; confirmPassword: string }) => boolean,
   { path: PropertyKey[]; message: string },
 ] = [(v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "两次输入的密码不一致" }];
+
+/** R-PAY-3: the payee account (收款账户) of a provider, at registration and when it changes. */
+export const payeeFields = {
+  payeeAccountName: z.string({ error: "请输入开户名称" }).trim().min(2, "请输入开户名称").max(100, "开户名称不超过 100 字"),
+  payeeBankName: z.string({ error: "请输入开户银行" }).trim().min(4, "请输入开户银行（含支行名称）").max(100, "开户银行不超过 100 字"),
+  payeeAccountNumber: z
+    .string({ error: "请输入银行账号" })
+    .trim()
+    .transform((value, ctx) => {
+      const result = normaliseAccountNumber(value);
+      if (!result.ok) {
+        ctx.addIssue({ code: "custom", message: result.message });
+        return z.NEVER;
+      }
+      return result.accountNumber;
+    }),
+  payeeProofFileId: z.string({ error: "请上传开户证明（开户许可证或银行出具的账户证明，PDF、JPG 或 PNG）" }).min(1, "请上传开户证明（开户许可证或银行出具的账户证明，PDF、JPG 或 PNG）"),
+};
+
+/** The subsidy is paid only to the organisation's own account: the account name is the organisation's name. */
+export function payeeIsOrganisation(accountName: string, organisationName: string): boolean {
+  const squash = (s: string) => s.replace(/\s/g, "").replace(/（/g, "(").replace(/）/g, ")");
+  return squash(accountName) === squash(organisationName);
+}
+export const PAYEE_NAME_MESSAGE = "开户名称须与服务商名称一致（补助资金只拨付至本单位账户）";

@@ -1,7 +1,8 @@
 /**
  * Payouts end to end (R-PAY-1, R-PAY-2, R-PAY-3): staff prepare a batch, a second officer with the
- * approver role approves it, the disbursement list PDF downloads and its text (pdftotext) carries the
- * lines and the total in capital numerals; providers are mailed; the public notice (公示) shows the
+ * approver role approves it once the public notice (公示) is over (R-PAY-3), confirming the total in
+ * figures and capitals; the disbursement list PDF downloads and its text (pdftotext) carries the lines,
+ * the payee accounts and the total in capital numerals; providers are mailed; the notice shows the
  * passed enterprises to a visitor who is not logged in, and nothing else.
  */
 import { execFileSync } from "node:child_process";
@@ -16,6 +17,9 @@ import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-payouts-"));
 const squash = (text: string) => text.replace(/\s+/g, "");
+const DAY = 86_400_000;
+/** Today in Beijing, YYYY-MM-DD. */
+const beijingToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 test("staff prepare, another officer approves, the 拨付明细表 PDF carries the lines and capital total; the notice is public", async ({ page, browser }) => {
   const code = `P${crypto.randomInt(10_000_000, 99_999_999)}`;
@@ -41,7 +45,8 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
       });
       await prisma.application.update({
         where: { id: app.id },
-        data: { status: passed ? "passed" : "failed", resultPassed: passed, finalScoreHundredths: passed ? 8123 : 4567, resultConfirmedAt: new Date() },
+        // Confirmed before the notice opened (审核通过后公示).
+        data: { status: passed ? "passed" : "failed", resultPassed: passed, finalScoreHundredths: passed ? 8123 : 4567, resultConfirmedAt: new Date(Date.now() - 10 * DAY) },
       });
       return { number: app.number, enterprise: enterprise.name };
     };
@@ -70,10 +75,39 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   const batchUrl = page.url();
   await logout(page);
 
-  // A second officer with the approver role approves.
+  // The public notice, to a visitor who is not logged in: the passed enterprises only, nothing else.
+  const visitor = await browser.newContext();
+  const publicPage = await visitor.newPage();
+  await publicPage.goto("/"); // the home page links to every notice that is open
+  await publicPage.locator(`[data-testid="open-notice"] a[href="/notice/${code}"]`).click();
+  await expect(publicPage).toHaveURL(new RegExp(`/notice/${code}$`));
+  const entries = publicPage.getByTestId("notice-entries");
+  await expect(entries).toContainText(setup.a.enterprise);
+  await expect(entries).toContainText(setup.b.enterprise);
+  await expect(entries).toContainText(setup.p1.organisation.name);
+  await expect(entries).toContainText("9,999.99");
+  await expect(publicPage.getByTestId("notice-objection")).toContainText(code);
+  await expect(publicPage.getByTestId("notice-signature")).toContainText("张店区工业和信息化局");
+  const body = (await publicPage.locator("body").innerText()).replace(/\s+/g, "");
+  expect(body).not.toContain(setup.failed.enterprise);
+  expect(body).not.toContain(setup.a.number); // no application numbers,
+  expect(body).not.toContain("81.23"); // no scores,
+  expect(body).not.toContain(setup.p1.email); // no contact details
+  await expect(publicPage.getByRole("button", { name: "退出" })).toHaveCount(0);
+  await visitor.close();
+
+  // A second officer with the approver role approves, once the notice is over (R-PAY-3).
   await login(page, { email: setup.approver.email, password: setup.approver.password });
   await page.goto(batchUrl);
   await page.getByRole("button", { name: "审批通过" }).click();
+  await expect(page.getByTestId("confirm-approve")).toContainText("19,999.99 元");
+  await expect(page.getByTestId("confirm-approve")).toContainText("壹万玖仟玖佰玖拾玖元玖角玖分");
+  await page.getByRole("button", { name: "确认审批" }).click();
+  await expect(page.getByTestId("approve-problems")).toContainText("公示期尚未结束");
+  await query(`UPDATE "Round" SET "noticeClosesAt" = now() - interval '1 minute' WHERE id = $1`, [setup.round.id]);
+  await page.goto(batchUrl);
+  await page.getByRole("button", { name: "审批通过" }).click();
+  await page.getByRole("button", { name: "确认审批" }).click();
   await expect(page.getByText("已审批。批次内容及摘要已固定")).toBeVisible();
   await expect(page.getByTestId("approved-by")).toContainText(`分管领导${code}`);
   await expect(page.getByTestId("batch-total")).toHaveText("19,999.99 元（壹万玖仟玖佰玖拾玖元玖角玖分）");
@@ -89,6 +123,11 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   const pdfPath = path.join(tmp, "list.pdf");
   await download.saveAs(pdfPath);
   const text = squash(execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" }));
+  const payees = await query<{ payeeBankName: string; payeeAccountNumber: string }>(`SELECT "payeeBankName", "payeeAccountNumber" FROM "Organisation" WHERE id = ANY($1)`, [
+    [setup.p1.organisation.id, setup.p2.organisation.id],
+  ]);
+  expect(payees).toHaveLength(2);
+  expect(text).not.toContain("待审批");
   for (const expected of [
     `${code}-BF001`,
     setup.a.enterprise,
@@ -103,6 +142,8 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
     `经办人${code}`,
     `分管领导${code}`,
     "单位（盖章）",
+    // R-PAY-3: the payee account of each provider.
+    ...payees.flatMap((p) => [p.payeeBankName, p.payeeAccountNumber]),
   ]) {
     expect(text, expected).toContain(squash(expected));
   }
@@ -118,11 +159,22 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   await sheetDownload.saveAs(xlsxPath);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(xlsxPath);
-  const cells: string[][] = [];
-  workbook.worksheets[0]?.eachRow((row) => cells.push((Array.isArray(row.values) ? row.values.slice(1) : []).map((v) => String(v ?? ""))));
-  expect(cells).toContainEqual(expect.arrayContaining([setup.a.enterprise, setup.a.number, "9999.99", "玖仟玖佰玖拾玖元玖角玖分"]));
-  expect(cells).toContainEqual(expect.arrayContaining([setup.b.enterprise, setup.b.number, "10000.00", "壹万元整"]));
-  expect(cells).toContainEqual(expect.arrayContaining(["合计", "19999.99", "壹万玖仟玖佰玖拾玖元玖角玖分"]));
+  const cells: unknown[][] = [];
+  const sheet = workbook.worksheets[0];
+  sheet?.eachRow((row) => cells.push(Array.isArray(row.values) ? row.values.slice(1) : []));
+  // R-PAY-1: amounts are numbers (Excel sums them) with the 0.00 format; the payee account on each line.
+  expect(cells).toContainEqual(expect.arrayContaining([setup.a.enterprise, setup.a.number, 9999.99, "玖仟玖佰玖拾玖元玖角玖分"]));
+  expect(cells).toContainEqual(expect.arrayContaining([setup.b.enterprise, setup.b.number, 10000, "壹万元整"]));
+  expect(cells).toContainEqual(expect.arrayContaining(["合计", 19999.99, "壹万玖仟玖佰玖拾玖元玖角玖分"]));
+  for (const p of payees) expect(cells).toContainEqual(expect.arrayContaining([p.payeeBankName, p.payeeAccountNumber, expect.any(Number)]));
+  const amountColumn = (sheet?.getRow(1).values as unknown[]).indexOf("金额（元）");
+  sheet?.eachRow((row, n) => {
+    const cell = row.getCell(amountColumn);
+    if (n > 1 && cell.value !== null) {
+      expect(cell.type).toBe(ExcelJS.ValueType.Number);
+      expect(cell.numFmt).toBe("0.00");
+    }
+  });
   await logout(page);
 
   // Each provider is told of the approval by e-mail.
@@ -130,25 +182,6 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
     .poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已审批（${code}-BF001）`)).map((m) => m.to && "text" in m.to ? m.to.text : "").sort())
     .toEqual([setup.p1.email, setup.p2.email].sort());
 
-  // The public notice, to a visitor who is not logged in: the passed enterprises only, nothing else.
-  const visitor = await browser.newContext();
-  const publicPage = await visitor.newPage();
-  await publicPage.goto("/"); // the home page links to every notice that is open
-  await publicPage.locator(`[data-testid="open-notice"] a[href="/notice/${code}"]`).click();
-  await expect(publicPage).toHaveURL(new RegExp(`/notice/${code}$`));
-  const entries = publicPage.getByTestId("notice-entries");
-  await expect(entries).toContainText(setup.a.enterprise);
-  await expect(entries).toContainText(setup.b.enterprise);
-  await expect(entries).toContainText(setup.p1.organisation.name);
-  await expect(entries).toContainText("9,999.99");
-  await expect(publicPage.getByTestId("notice-objection")).toContainText(code);
-  const body = (await publicPage.locator("body").innerText()).replace(/\s+/g, "");
-  expect(body).not.toContain(setup.failed.enterprise);
-  expect(body).not.toContain(setup.a.number); // no application numbers,
-  expect(body).not.toContain("81.23"); // no scores,
-  expect(body).not.toContain(setup.p1.email); // no contact details
-  await expect(publicPage.getByRole("button", { name: "退出" })).toHaveCount(0);
-  await visitor.close();
 });
 
 test("two tabs approving at once: one approval and a clear message; staff record payment; the provider sees it; staff open the notice", async ({ page, browser }) => {
@@ -171,7 +204,9 @@ test("two tabs approving at once: one approval and a clear message; staff record
       status: "accepted",
       contractAmountFen: 1, // 0.01 yuan
     });
-    await prisma.application.update({ where: { id: app.id }, data: { status: "passed", resultPassed: true, finalScoreHundredths: 7000, resultConfirmedAt: new Date() } });
+    await prisma.application.update({ where: { id: app.id }, data: { status: "passed", resultPassed: true, finalScoreHundredths: 7000, resultConfirmedAt: new Date(Date.now() - 10 * DAY) } });
+    // The notice ran after the result was confirmed and is over (R-PAY-3).
+    await prisma.round.update({ where: { id: round.id }, data: { noticeOpensAt: new Date(Date.now() - 9 * DAY), noticeClosesAt: new Date(Date.now() - DAY), noticeObjectionText: "异议请致电" } });
     return { round, provider, staff, approver, enterprise: enterprise.name };
   })().finally(() => client.close());
 
@@ -190,11 +225,13 @@ test("two tabs approving at once: one approval and a clear message; staff record
   const tab1 = await approverContext.newPage();
   await login(tab1, { email: setup.approver.email, password: setup.approver.password });
   await tab1.goto(batchUrl);
-  const tab2 = await approverContext.newPage();
-  await tab2.goto(batchUrl);
   await tab1.getByRole("button", { name: "审批通过" }).click();
+  await expect(tab1.getByTestId("confirm-approve")).toContainText("0.01 元");
+  const tab2 = await approverContext.newPage();
+  await tab2.goto(tab1.url());
+  await tab1.getByRole("button", { name: "确认审批" }).click();
   await expect(tab1.getByText("已审批。批次内容及摘要已固定")).toBeVisible();
-  await tab2.getByRole("button", { name: "审批通过" }).click();
+  await tab2.getByRole("button", { name: "确认审批" }).click();
   await expect(tab2.getByText(new RegExp(`该拨付批次已由 分管领导${code} 于 .* 审批，不能再审批`))).toBeVisible();
   await approverContext.close();
   expect(await query(`SELECT 1 FROM "AuditEntry" a JOIN "PayoutBatch" b ON b.id = a."entityId" WHERE b.number = $1 AND a.action = 'payout_batch.approve'`, [`${code}-BF001`])).toHaveLength(1);
@@ -205,12 +242,17 @@ test("two tabs approving at once: one approval and a clear message; staff record
   // Staff record the payment; a missing voucher is refused at the field.
   await login(page, { email: setup.staff.email, password: setup.staff.password });
   await page.goto(batchUrl);
-  await page.getByLabel("拨付日期").fill("2022-12-19");
+  const today = beijingToday();
+  await page.getByLabel("拨付日期").fill(today);
   await page.getByRole("button", { name: "登记已拨付" }).click();
   await expect(page.getByText("请填写拨付凭证号")).toBeVisible();
-  await expect(page.getByLabel("拨付日期")).toHaveValue("2022-12-19");
+  await expect(page.getByLabel("拨付日期")).toHaveValue(today);
   await page.getByLabel("拨付凭证号").fill(`张财拨${code}`);
   await page.getByRole("button", { name: "登记已拨付" }).click();
+  // R-PAY-2: a confirmation step with the total in figures and in capitals.
+  await expect(page.getByTestId("confirm-paid")).toContainText("0.01 元");
+  await expect(page.getByTestId("confirm-paid")).toContainText("壹分");
+  await page.getByRole("button", { name: "确认登记" }).click();
   await expect(page.getByText("已登记拨付")).toBeVisible();
   await expect(page.getByText(`张财拨${code}`)).toBeVisible();
 
@@ -238,7 +280,7 @@ test("two tabs approving at once: one approval and a clear message; staff record
   const row = page.getByRole("row", { name: new RegExp(setup.enterprise) });
   await expect(row).toContainText("0.01");
   await expect(row).toContainText("壹分");
-  await expect(row).toContainText("已拨付（2022-12-19）");
+  await expect(row).toContainText(`已拨付（${today}）`);
   await expect.poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已拨付（${code}-BF001）`)).length).toBe(1);
   await logout(page);
 

@@ -25,6 +25,8 @@ test("register → staff verify → provider logs in; bad input is refused at it
   fs.writeFileSync(licencePath, await makePdf("licence"));
   const fakePdf = path.join(tmp, "fake.pdf");
   fs.writeFileSync(fakePdf, "<html><body>not a pdf</body></html>");
+  const proofPath = path.join(tmp, "开户许可证.pdf");
+  fs.writeFileSync(proofPath, await makePdf("account proof"));
 
   await page.goto("/register");
   await page.getByLabel("服务商名称（从名录中选择）").fill("山东信茂供应链软件有限公司");
@@ -35,12 +37,21 @@ test("register → staff verify → provider logs in; bad input is refused at it
   await page.getByLabel("密码", { exact: true }).fill("xinmao2022");
   await page.getByLabel("确认密码").fill("xinmao2022");
   await page.getByLabel("营业执照（PDF、JPG 或 PNG）").setInputFiles(fakePdf);
+  // R-PAY-3: the payee account, with its proof.
+  await page.getByLabel("开户名称").fill("山东信茂供应链软件有限公司");
+  await page.getByLabel("开户银行").fill("中国工商银行淄博张店支行");
+  await page.getByLabel("银行账号").fill("1603 001");
+  await page.getByLabel("银行账号").blur();
+  await expect(page.getByText("银行账号应为 8 至 30 位数字")).toBeVisible();
+  await page.getByLabel(/开户证明/).setInputFiles(proofPath);
   await page.getByLabel(/本单位承诺/).check();
   await page.getByRole("button", { name: "提交注册" }).click();
 
   // R-ELIG-5: the wrong check character is refused at its field (checked in the browser first).
   await expect(page.getByText("统一社会信用代码校验位错误", { exact: false })).toBeVisible();
+  await expect(page.getByText("银行账号应为 8 至 30 位数字")).toBeVisible();
   await expect(page.getByLabel("联系人")).toHaveValue("王艳茹");
+  await page.getByLabel("银行账号").fill("1603 0012 0920 0123 456");
   await page.getByLabel("统一社会信用代码").fill(valid);
   await page.getByRole("button", { name: "提交注册" }).click();
 
@@ -49,6 +60,7 @@ test("register → staff verify → provider logs in; bad input is refused at it
   await expect(page.getByLabel("统一社会信用代码")).toHaveValue(valid);
   await expect(page.getByLabel("电子邮箱（登录账号）")).toHaveValue("xinmao@example.com");
   await expect(page.getByLabel(/本单位承诺/)).toBeChecked();
+  await expect(page.getByText("已上传：开户许可证.pdf")).toBeVisible();
 
   // A real licence, but the passwords no longer match: the licence is kept across the error.
   await page.getByLabel("营业执照（PDF、JPG 或 PNG）").setInputFiles(licencePath);
@@ -76,9 +88,12 @@ test("register → staff verify → provider logs in; bad input is refused at it
   await expect(page.getByTitle("营业执照预览")).toBeVisible();
   await page.getByRole("button", { name: "审核通过" }).click();
   await expect(page.getByText("请先核对营业执照，确认注册地")).toBeVisible();
+  await expect(page.getByTestId("payee")).toContainText("1603001209200123456");
+  await expect(page.getByTestId("payee")).toContainText("收款账户待工信局核验");
   await page.getByLabel(/注册地（住所）位于淄博市张店区/).check();
   await page.getByRole("button", { name: "审核通过" }).click();
   await expect(page.getByText(/审核通过，注册地已确认在张店区/)).toBeVisible();
+  await expect(page.getByTestId("payee")).toContainText("收款账户已核验");
   await logout(page);
 
   // The provider logs in and may now file.
@@ -114,6 +129,10 @@ test("staff refuse a registration with a reason, and the provider sees it", asyn
   await page.getByLabel("密码", { exact: true }).fill("quanxi2022");
   await page.getByLabel("确认密码").fill("quanxi2022");
   await page.getByLabel("营业执照（PDF、JPG 或 PNG）").setInputFiles(licencePath);
+  await page.getByLabel("开户名称").fill("山东全晰信息技术有限公司");
+  await page.getByLabel("开户银行").fill("中国建设银行淄博张店支行");
+  await page.getByLabel("银行账号").fill("37050163650100000123");
+  await page.getByLabel(/开户证明/).setInputFiles(licencePath);
   await page.getByLabel(/本单位承诺/).check();
   await page.getByRole("button", { name: "提交注册" }).click();
   await expect(page).toHaveURL(/\/provider$/);

@@ -10,6 +10,7 @@ import { approveBatch, markBatchPaid, payoutBlockers, prepareBatch, publicNotice
 import { FolderStore } from "~/services/storage.server.ts";
 import { deliverDueMail } from "~/services/mail.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { startSmtp } from "../utils/smtp-server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
@@ -25,6 +26,10 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
   let approverD: Officer;
   const apps: Record<string, { id: string; number: string }> = {};
   let enterpriseIndex = 0;
+  const DAY = 86_400_000;
+  const CONFIRMED_AT = new Date(Date.now() - 10 * DAY);
+  /** R-PAY-3: the notice ran after the results were confirmed and is over, so batches may be approved. */
+  const CLOSED_NOTICE = { noticeOpensAt: new Date(Date.now() - 9 * DAY), noticeClosesAt: new Date(Date.now() - 2 * DAY), noticeObjectionText: "异议请致电 0533-0000000" };
 
   async function application(
     key: string,
@@ -48,7 +53,8 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
         status: options.confirmed ? (options.passed ? "passed" : "failed") : "reviewed",
         resultPassed: options.passed,
         finalScoreHundredths: options.passed ? 7500 : 4000,
-        resultConfirmedAt: options.confirmed ? new Date() : null,
+        // Confirmed before the public notice opened (审核通过后公示): see beforeAll.
+        resultConfirmedAt: options.confirmed ? CONFIRMED_AT : null,
       },
     });
     apps[key] = { id: updated.id, number: updated.number };
@@ -61,6 +67,7 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     process.env.DATA_DIR = fresh.dataDir;
     store = new FolderStore(path.join(fresh.dataDir, "files"));
     round = await createRound(prisma);
+    await prisma.round.update({ where: { id: round.id }, data: CLOSED_NOTICE });
     providers = [await createProvider(prisma), await createProvider(prisma)];
     const officer = async (roles: ("staff" | "approver")[], name: string): Promise<Officer> => {
       const { user } = await createUser(prisma, roles, { name });
@@ -168,11 +175,11 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
 
   it("R-PAY-3 marks the approved batch paid once; the applications are paid and each provider gets one e-mail", async () => {
     const batch = await prisma.payoutBatch.findFirstOrThrow({ where: { roundId: round.id } });
-    const input = { batchId: batch.id, version: batch.version, paidOn: "2022-12-19", voucherRef: "张财拨〔2022〕88号" };
+    const input = { batchId: batch.id, version: batch.version, paidOn: shanghaiDate(new Date()), voucherRef: "张财拨〔2022〕88号" };
     const [a, b] = await Promise.all([markBatchPaid(preparer, input), markBatchPaid(plainStaff, input)]);
     expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
     const paid = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } });
-    expect(paid).toMatchObject({ status: "paid", paidOn: "2022-12-19", voucherRef: "张财拨〔2022〕88号" });
+    expect(paid).toMatchObject({ status: "paid", paidOn: shanghaiDate(new Date()), voucherRef: "张财拨〔2022〕88号" });
     expect((await prisma.application.findMany({ where: { payoutBatchId: batch.id } })).map((x) => x.status)).toEqual(["paid", "paid", "paid"]);
     expect(await prisma.outboxMessage.count({ where: { subject: { contains: `已拨付（${batch.number}）` } } })).toBe(2);
   });
@@ -201,7 +208,7 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
   });
 
   it("公示 shows the passed enterprises only while open, and nothing else", async () => {
-    expect((await publicNotice(round.code)).state).toBe("unset");
+    expect((await publicNotice(round.code)).state).toBe("closed");
     const opensAt = new Date(Date.now() - 60_000);
     const closesAt = new Date(Date.now() + 86_400_000);
     expect(await saveNoticeSettings(preparer, round.id, { opensAt: closesAt, closesAt: opensAt, objectionText: "电话" })).toMatchObject({ ok: false });
@@ -214,6 +221,8 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     expect(names).not.toContain(await enterpriseOf("p2failed"));
     expect(names).not.toContain(await enterpriseOf("p2unconfirmed"));
     expect(Object.keys(notice.entries[0] ?? {}).sort()).toEqual(["amountCapital", "amountText", "enterpriseName", "providerName", "seq"]);
+    // Back to the notice that is over, for the tests that follow.
+    await prisma.round.update({ where: { id: round.id }, data: CLOSED_NOTICE });
   });
 
   it("R-PAY-3 an approved batch stays as approved; a correction is a new batch that references and replaces it", async () => {
@@ -241,7 +250,7 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     });
     expect(await prisma.application.findUniqueOrThrow({ where: { id: id("late") } })).toMatchObject({ status: "in_batch", payoutBatchId: corrected.id });
     // It is never paid itself, and is corrected once.
-    expect(await markBatchPaid(plainStaff, { batchId: original.id, version: approved.version, paidOn: "2022-12-19", voucherRef: "X" })).toMatchObject({
+    expect(await markBatchPaid(plainStaff, { batchId: original.id, version: approved.version, paidOn: shanghaiDate(new Date()), voucherRef: "X" })).toMatchObject({
       ok: false,
       message: expect.stringContaining(`被更正批次 ${round.code}-BF004 取代`),
     });

@@ -53,10 +53,24 @@ export async function createRound(
   });
 }
 
-/** A verified provider organisation with one active user (password SCENARIO_PASSWORD). */
-export async function createProvider(prisma: Db, options: { name?: string; email?: string } = {}) {
+/** A payee account number (收款账户) of 19 digits, unique enough for tests. */
+export function fakeAccountNumber(): string {
+  let digits = "6222";
+  while (digits.length < 19) digits += String(crypto.randomInt(10));
+  return digits;
+}
+
+/**
+ * A verified provider organisation with one active user (password SCENARIO_PASSWORD) and, unless
+ * `payee: false`, a payee account verified by staff (R-PAY-3: no payout without one).
+ */
+export async function createProvider(prisma: Db, options: { name?: string; email?: string; payee?: boolean } = {}) {
   const name = options.name ?? `测试服务商${unique("")}`;
   const email = options.email ?? `${unique("provider")}@example.test`;
+  const payee =
+    options.payee === false
+      ? {}
+      : { payeeAccountName: name, payeeBankName: "中国工商银行淄博张店支行", payeeAccountNumber: fakeAccountNumber(), payeeChangedAt: new Date(), payeeVerifiedAt: new Date() };
   const organisation = await prisma.organisation.create({
     data: {
       name,
@@ -68,6 +82,7 @@ export async function createProvider(prisma: Db, options: { name?: string; email
       goodStandingDeclaredAt: new Date(),
       registeredInZhangdianConfirmed: true,
       verifiedAt: new Date(),
+      ...payee,
     },
   });
   const user = await prisma.user.create({

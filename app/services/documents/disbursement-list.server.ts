@@ -4,6 +4,7 @@
  * Money is computed by the caller (app/domain, R-PAY-1); this only prints it, and refuses totals that do
  * not add up.
  */
+import { groupAccountNumber, type PayeeAccount } from "~/domain/payee.ts";
 import { renderDocument, type DocumentSpec, type TableRow } from "~/services/pdf.server.ts";
 
 /** An amount in integer fen, in figures (e.g. "10,000.00") and in capital numerals (e.g. "壹万元整"). */
@@ -19,6 +20,8 @@ export type DisbursementLine = {
 export type DisbursementGroup = {
   providerName: string;
   providerCreditCode: string;
+  /** The payee account fixed in the batch (收款账户); null when the provider had none (older batches). */
+  payee?: PayeeAccount | null;
   lines: DisbursementLine[];
   /** Must equal the sum of the lines. */
   subtotal: DisbursementAmount;
@@ -37,6 +40,8 @@ export type DisbursementListData = {
   digest?: string;
   /** The batch this one corrects, if any. */
   correctsBatchNumber?: string;
+  /** Not approved yet: every page carries the 待审批 watermark. */
+  draft?: boolean;
   groups: DisbursementGroup[];
   /** Must equal the sum of the subtotals. */
   total: DisbursementAmount;
@@ -65,7 +70,11 @@ export function disbursementListSpec(data: DisbursementListData): DocumentSpec {
       keepWithNext: true,
       cells: [
         {
-          text: `服务商：${group.providerName}　　统一社会信用代码：${group.providerCreditCode}　　共 ${group.lines.length} 家`,
+          text:
+            `服务商：${group.providerName}　　统一社会信用代码：${group.providerCreditCode}　　共 ${group.lines.length} 家\n` +
+            (group.payee
+              ? `收款账户　开户名称：${group.payee.accountName}　　开户银行：${group.payee.bankName}　　银行账号：${groupAccountNumber(group.payee.accountNumber)}`
+              : "收款账户：未登记"),
           span: 6,
         },
       ],
@@ -104,7 +113,8 @@ export function disbursementListSpec(data: DisbursementListData): DocumentSpec {
     title: "专项资金拨付明细表",
     subject: `${data.roundName} 拨付明细表 ${data.batchNumber}`,
     orientation: "landscape",
-    runningHeader: `拨付明细表　批次号：${data.batchNumber}`,
+    runningHeader: `拨付明细表　批次号：${data.batchNumber}${data.draft ? "（待审批）" : ""}`,
+    ...(data.draft ? { watermark: "待审批" } : {}),
     blocks: [
       { type: "title", text: "专项资金拨付明细表", subtitle: data.roundName },
       {

@@ -11,6 +11,8 @@ import {
   type DisbursementListData,
 } from "./disbursement-list.server.ts";
 import { buildPledge, pledgeSpec, type PledgeData } from "./pledge.server.ts";
+import { buildPublicNoticeDocx } from "./public-notice-docx.server.ts";
+import { buildPublicNotice, publicNoticeSpec, type PublicNoticeData } from "./public-notice.server.ts";
 import { buildReceipt, receiptSpec, type ReceiptData } from "./receipt.server.ts";
 import { buildScoreSheet, scoreSheetSpec, type ScoreSheetData } from "./score-sheet.server.ts";
 import { buildSummaryTable, summaryTableSpec, type SummaryTableData } from "./summary-table.server.ts";
@@ -36,9 +38,9 @@ function inspect(name: string, bytes: Uint8Array) {
   fs.writeFileSync(file, bytes);
   return {
     /** pdftotext's text with all whitespace removed; with `layout`, table rows read in order. */
-    text(page?: number, options: { layout?: boolean } = {}): string {
+    text(page?: number, options: { layout?: boolean; raw?: boolean } = {}): string {
       const range = page === undefined ? [] : ["-f", String(page), "-l", String(page)];
-      const layout = options.layout ? ["-layout"] : [];
+      const layout = options.layout ? ["-layout"] : options.raw ? ["-raw"] : [];
       const result = run("pdftotext", ["-enc", "UTF-8", ...layout, ...range, file, "-"]);
       expect(result.status, result.stderr).toBe(0);
       return result.stdout.replace(/\s+/g, "");
@@ -338,22 +340,45 @@ describe("disbursement list (R-PAY-2)", () => {
     expect(result.bytes.byteLength).toBeLessThan(1024 * 1024);
     for (let page = 1; page <= result.pageCount; page++) {
       const text = pdf.text(page, { layout: true });
-      expect(text).toContain("序号被诊断企业统一社会信用代码申报编号金额（元）大写金额");
+      // Every page of the table repeats its header (the signatures may fall on a page of their own).
+      if (text.includes("淄博被诊断企业")) expect(text).toContain("序号被诊断企业统一社会信用代码申报编号金额（元）大写金额");
       expect(text).toContain(`第${page}页/共${result.pageCount}页`);
       expect(text).toContain("批次号：BF-2022-001");
     }
     const all = pdf.text();
     for (let i = 1; i <= 1000; i++) expect(all).toContain(`淄博被诊断企业${i}号有限公司`);
+    // The total ends the table; the signatures follow it (on the same page, or alone on the next).
     const last = pdf.text(result.pageCount, { layout: true });
-    expect(last).toContain(`合计（36个服务商，1000家企业）${data.total.amountText}（合计大写）`);
+    const totalPage = last.includes("合计（36个服务商") ? result.pageCount : result.pageCount - 1;
+    expect(pdf.text(totalPage, { layout: true })).toContain(`合计（36个服务商，1000家企业）${data.total.amountText}（合计大写）`);
     expectText(last, ["经办人（签字）：", "单位（盖章）："]);
-    for (let page = 1; page < result.pageCount; page++) expect(pdf.text(page)).not.toContain("合计（36个服务商");
+    for (let page = 1; page < totalPage; page++) expect(pdf.text(page)).not.toContain("合计（36个服务商");
   });
 
   test("buildDisbursementList returns the PDF bytes; a draft batch shows it awaits approval", async () => {
     const data = disbursementData(3, 1);
     const bytes = await buildDisbursementList({ ...data, approvedBy: undefined, approvedOn: undefined });
     expect(inspect("disbursement-draft", bytes).text()).toContain("（待审核）");
+  });
+
+  test("R-PAY-3 a batch printed before approval carries 待审批 on every page; an approved one does not", async () => {
+    const data = disbursementData(200, 5);
+    const draft = await renderPdf(disbursementListSpec({ ...data, approvedBy: undefined, approvedOn: undefined, draft: true }));
+    expect(draft.pageCount).toBeGreaterThan(3);
+    const pdf = inspect("disbursement-watermark", draft.bytes);
+    expect(pdf.mutoolProblems()).toEqual([]);
+    for (let page = 1; page <= draft.pageCount; page++) expect(pdf.text(page, { raw: true }).split("待审批").length - 1, `page ${page}: header and watermark`).toBe(2);
+    const approved = inspect("disbursement-approved", await buildDisbursementList(data));
+    expect(approved.text(1)).not.toContain("待审批");
+  });
+
+  test("R-PAY-3 prints each provider's payee account (开户名称, 开户银行, 银行账号)", async () => {
+    const data = disbursementData(4, 2);
+    const payee = { accountName: "第1号工业互联网服务商有限公司", bankName: "中国工商银行淄博张店支行", accountNumber: "1603001209200123456" };
+    const [first, second] = data.groups;
+    if (!first || !second) throw new Error("fixture");
+    const text = inspect("disbursement-payee", await buildDisbursementList({ ...data, groups: [{ ...first, payee }, { ...second, payee: null }] })).text(undefined, { layout: true });
+    expectText(text, ["开户名称：第1号工业互联网服务商有限公司", "开户银行：中国工商银行淄博张店支行", "银行账号：1603 0012 0920 0123 456", "收款账户：未登记"]);
   });
 
   test("refuses subtotals or totals that do not add up", () => {
@@ -420,5 +445,55 @@ describe("disbursement list of an approved correction (R-PAY-3)", () => {
     const text = pending.text(undefined, { layout: true });
     expectText(text, ["（待审核）", "（审批后生成）"]);
     expect(text).not.toContain("更正并取代");
+  });
+});
+
+describe("public notice (公示)", () => {
+  const notice: PublicNoticeData = {
+    roundName: ROUND,
+    period: { opens: "2022-12-21 00:00", closes: "2022-12-27 23:59" },
+    entries: [
+      { seq: 1, enterpriseName: enterprise.name, providerName: provider.name, amountText: "10,000.00", amountCapital: "壹万元整" },
+      { seq: 2, enterpriseName: "淄博美林电子有限公司", providerName: provider.name, amountText: "8,765.40", amountCapital: "捌仟柒佰陆拾伍元肆角" },
+    ],
+    total: { text: "18,765.40", capital: "壹万捌仟柒佰陆拾伍元肆角" },
+    objectionText: "如有异议，请于公示期内向区工信局两化融合科书面反映，电话 2869847。",
+    authority: "张店区工业和信息化局",
+    issuedOn: "2022年12月21日",
+  };
+
+  test("R-PAY-3 the PDF carries the entries, right-aligned amounts, the objection text and the authority and date line", async () => {
+    const result = await renderPdf(publicNoticeSpec(notice));
+    expect(result.missingCharacters).toEqual([]);
+    const pdf = inspect("public-notice", result.bytes);
+    expect(pdf.mutoolProblems()).toEqual([]);
+    expectText(pdf.text(undefined, { layout: true }), [
+      "评审结果公示",
+      "公示期：2022-12-2100:00至2022-12-2723:59（北京时间）",
+      "10,000.00壹万元整",
+      "淄博美林电子有限公司8,765.40",
+      "合计18,765.40",
+      "书面反映，电话2869847",
+      "张店区工业和信息化局2022年12月21日",
+    ]);
+    // Right-aligned: in the layout text, the two amounts end at the same column.
+    const raw = spawnSync("pdftotext", ["-layout", path.join(dir, "public-notice.pdf"), "-"], { encoding: "utf8" }).stdout.split("\n");
+    const end = (needle: string) => {
+      const line = raw.find((l) => l.includes(needle)) ?? "";
+      return line.indexOf(needle) + needle.length;
+    };
+    expect(end("10,000.00")).toBe(end("8,765.40"));
+    const built = await buildPublicNotice(notice);
+    expect(built.byteLength).toBeGreaterThan(1000);
+  });
+
+  test("the .docx holds the same text", async () => {
+    const bytes = await buildPublicNoticeDocx(notice);
+    expect(bytes.subarray(0, 2).toString()).toBe("PK");
+    const file = path.join(dir, "public-notice.docx");
+    fs.writeFileSync(file, bytes);
+    const xml = run("unzip", ["-p", file, "word/document.xml"]).stdout;
+    for (const needle of [enterprise.name, "10,000.00", "壹万捌仟柒佰陆拾伍元肆角", "张店区工业和信息化局", "2022年12月21日"]) expect(xml).toContain(needle);
+    expect(xml).toContain('<w:jc w:val="right"/>');
   });
 });

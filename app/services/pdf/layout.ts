@@ -119,6 +119,7 @@ export function collectCharacters(spec: DocumentSpec): Record<"regular" | "bold"
     }
   }
   if (spec.runningHeader) add("regular", spec.runningHeader);
+  if (spec.watermark) add("regular", spec.watermark);
   if (spec.pageNumbers !== false) add("regular", PAGE_NUMBER_CHARS);
   add("regular", MISSING_GLYPH_MARKER);
   if (sets.bold.size > 0) add("bold", MISSING_GLYPH_MARKER);

@@ -13,6 +13,7 @@
 import fontkit from "@pdf-lib/fontkit";
 import {
   beginText,
+  degrees,
   endText,
   fill,
   moveText,
@@ -67,6 +68,7 @@ const MARGIN = {
 };
 const BLACK = rgb(0, 0, 0);
 const MUTED = rgb(0.35, 0.35, 0.35);
+const WATERMARK = rgb(0.8, 0.1, 0.1);
 const BORDER = rgb(0.25, 0.25, 0.25);
 const SHADE = rgb(0.92, 0.92, 0.92);
 const BODY_SIZE = 12;
@@ -280,6 +282,7 @@ class Renderer {
       }
     }
     if (this.spec.pageNumbers !== false) this.pageNumbers();
+    if (this.spec.watermark) this.watermark(this.spec.watermark);
   }
 
   private async title(block: TitleBlock): Promise<void> {
@@ -540,6 +543,23 @@ class Renderer {
       }
     });
     this.y += height + 8;
+  }
+
+  /** The watermark, centred and at 30°, translucent so the text under it stays legible. */
+  private watermark(mark: string): void {
+    const face = this.faces.regular;
+    const text = this.resolve(face, mark);
+    const size = Math.min(this.pageWidth, this.pageHeight) / Math.max(3, [...text].length + 1);
+    const width = this.width(face, text, size);
+    const angle = (30 * Math.PI) / 180;
+    // Rotate about the text's centre: start half its width back along the angle from the page centre.
+    const cx = this.pageWidth / 2;
+    const cy = this.pageHeight / 2;
+    const x = cx - (Math.cos(angle) * width) / 2 + Math.sin(angle) * size * 0.35;
+    const y = cy - (Math.sin(angle) * width) / 2 - Math.cos(angle) * size * 0.35;
+    for (const page of this.pages) {
+      page.drawText(text, { x, y, size, font: face.font, color: WATERMARK, opacity: 0.18, rotate: degrees(30) });
+    }
   }
 
   private pageNumbers(): void {

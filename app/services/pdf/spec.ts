@@ -92,6 +92,8 @@ export type DocumentSpec = {
   runningHeader?: string;
   /** "第 1 页 / 共 3 页" at the foot of every page; default true. */
   pageNumbers?: boolean;
+  /** Large, light, diagonal text across every page (e.g. 待审批 on a draft), behind nothing it hides. */
+  watermark?: string;
   blocks: Block[];
 };
 

@@ -1,0 +1,140 @@
+/**
+ * The payee account (收款账户) of a provider organisation (R-PAY-3: what finance needs to pay). A
+ * change is the classic payment-fraud path: it clears the verification (no payout until staff check
+ * the new account against its proof), is mailed to the organisation's registered address with the
+ * number masked, and is on the record with the account before and after (R-LOG-1) — in one transaction.
+ */
+import { maskAccountNumber, payeeState, type PayeeAccount } from "~/domain/payee.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { enqueueMail } from "~/services/mail.server.ts";
+import { now } from "~/utils/clock.server.ts";
+import { db } from "~/utils/db.server.ts";
+
+type Outcome = { ok: true } | { ok: false; field?: string; message: string };
+
+function accountOf(org: { payeeAccountName: string | null; payeeBankName: string | null; payeeAccountNumber: string | null }): PayeeAccount | null {
+  if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
+  return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
+}
+
+/** An organisation's payee account, its state and proof, for its own page and the staff page. */
+export async function payeeOf(organisationId: string) {
+  const prisma = await db();
+  const org = await prisma.organisation.findUnique({
+    where: { id: organisationId },
+    select: {
+      payeeAccountName: true,
+      payeeBankName: true,
+      payeeAccountNumber: true,
+      payeeProofFile: { select: { id: true, fileName: true } },
+      payeeChangedAt: true,
+      payeeVerifiedAt: true,
+      payeeVerifiedById: true,
+    },
+  });
+  if (!org) return null;
+  const verifier = org.payeeVerifiedById ? await prisma.user.findUnique({ where: { id: org.payeeVerifiedById }, select: { name: true } }) : null;
+  return {
+    account: accountOf(org),
+    state: payeeState(org),
+    proof: org.payeeProofFile,
+    changedAt: org.payeeChangedAt ? formatShanghai(org.payeeChangedAt) : null,
+    verifiedAt: org.payeeVerifiedAt ? formatShanghai(org.payeeVerifiedAt) : null,
+    verifiedBy: verifier?.name ?? null,
+  };
+}
+
+/**
+ * A provider user changes its organisation's payee account (with a new proof, uploaded by that user).
+ * The account awaits staff verification again; the registered address is told, number masked.
+ */
+export async function changePayeeAccount(
+  actor: NonNullable<Actor>,
+  organisationId: string,
+  input: PayeeAccount & { proofFileId: string },
+): Promise<Outcome> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const org = await tx.organisation.findUnique({ where: { id: organisationId } });
+    if (!org) return { ok: false as const, message: "服务商不存在" };
+    const proof = await tx.storedFile.findUnique({ where: { id: input.proofFileId }, include: { organisationLicense: true, payeeProofOf: true } });
+    if (!proof || proof.uploadedById !== actor.id || proof.organisationLicense || proof.payeeProofOf) {
+      return { ok: false as const, field: "proofFileId", message: "请重新上传开户证明" };
+    }
+    const before = accountOf(org);
+    const at = now();
+    await tx.organisation.update({
+      where: { id: organisationId },
+      data: {
+        payeeAccountName: input.accountName,
+        payeeBankName: input.bankName,
+        payeeAccountNumber: input.accountNumber,
+        payeeProofFileId: input.proofFileId,
+        payeeChangedAt: at,
+        payeeVerifiedAt: null,
+        payeeVerifiedById: null,
+      },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "organisation.payee_change",
+      entityType: "organisation",
+      entityId: organisationId,
+      before: before ? { ...before, verified: org.payeeVerifiedAt !== null } : { accountNumber: null },
+      after: { accountName: input.accountName, bankName: input.bankName, accountNumber: input.accountNumber, proofFileId: input.proofFileId, verified: false },
+    });
+    await enqueueMail(tx, {
+      to: org.contactEmail,
+      subject: "【申报平台】收款账户已变更，待区工信局核验",
+      text: [
+        `${org.name}：`,
+        "",
+        `贵单位在申报平台登记的补助资金收款账户已于 ${formatShanghai(at)}（北京时间）由 ${actor.name} 变更为：`,
+        `  开户名称：${input.accountName}`,
+        `  开户银行：${input.bankName}`,
+        `  银行账号：${maskAccountNumber(input.accountNumber)}`,
+        ...(before ? ["", `变更前账号：${maskAccountNumber(before.accountNumber)}（${before.bankName}）`] : []),
+        "",
+        "新账户经区工信局核验后方可用于拨付补助资金；核验前，贵单位的申报暂不编入拨付批次。",
+        "如非贵单位本人操作，请立即联系区工信局两化融合科（电话 2869847）。",
+        "",
+        "张店区工业和信息化局",
+      ].join("\n"),
+    });
+    return { ok: true as const };
+  });
+}
+
+/** Staff check a changed payee account against its proof; payouts to it may proceed. */
+export async function verifyPayeeAccount(actor: NonNullable<Actor>, organisationId: string, expected: { accountNumber: string }): Promise<Outcome> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const org = await tx.organisation.findUnique({ where: { id: organisationId } });
+    if (!org) return { ok: false as const, message: "服务商不存在" };
+    const account = accountOf(org);
+    if (!account) return { ok: false as const, message: "该服务商尚未登记收款账户" };
+    if (org.status !== "verified") return { ok: false as const, message: "请先审核服务商注册信息（审核通过时一并核验收款账户）" };
+    // The page showed this number: if it changed meanwhile, the officer checked another account.
+    if (account.accountNumber !== expected.accountNumber) return { ok: false as const, message: "收款账户刚被服务商再次变更，请刷新页面后重新核验" };
+    const updated = await tx.organisation.updateMany({
+      where: { id: organisationId, payeeVerifiedAt: null, payeeAccountNumber: expected.accountNumber },
+      data: { payeeVerifiedAt: now(), payeeVerifiedById: actor.id },
+    });
+    if (updated.count !== 1) return { ok: false as const, message: "该收款账户已核验，请刷新页面" };
+    await recordAudit(tx, {
+      actor,
+      action: "organisation.payee_verify",
+      entityType: "organisation",
+      entityId: organisationId,
+      before: { ...account, verified: false },
+      after: { ...account, verified: true },
+    });
+    await enqueueMail(tx, {
+      to: org.contactEmail,
+      subject: "【申报平台】收款账户已核验",
+      text: `${org.name}：\n\n贵单位登记的收款账户（${account.bankName}，账号 ${maskAccountNumber(account.accountNumber)}）已经区工信局核验，补助资金将拨付至该账户。\n\n张店区工业和信息化局`,
+    });
+    return { ok: true as const };
+  });
+}

@@ -1,0 +1,155 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
+import { groupAccountNumber, PAYEE_STATES } from "~/domain/payee.ts";
+import { changePayeeAccount, payeeOf } from "~/models/payee.server.ts";
+import { PAYEE_NAME_MESSAGE, payeeFields, payeeIsOrganisation } from "~/utils/form-fields.ts";
+import { parseFormWithUploads } from "~/utils/multipart.server.ts";
+import { requireVerifiedProvider } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
+
+export const meta: MetaFunction = () => [{ title: "收款账户 · 智能化改造咨询诊断补助申报平台" }];
+
+const PayeeSchema = z.object({ organisationName: z.string(), ...payeeFields }).refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), {
+  path: ["payeeAccountName"],
+  message: PAYEE_NAME_MESSAGE,
+});
+
+/** R-PAY-3: the provider's payee account; a change needs staff verification before any payout to it. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireVerifiedProvider(request);
+  const payee = await payeeOf(user.organisation.id);
+  return {
+    organisationName: user.organisation.name,
+    payee: payee && {
+      state: payee.state,
+      changedAt: payee.changedAt,
+      verifiedAt: payee.verifiedAt,
+      account: payee.account ? { ...payee.account, accountNumber: groupAccountNumber(payee.account.accountNumber) } : null,
+    },
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireVerifiedProvider(request);
+  const { formData, uploaded, uploadErrors } = await parseFormWithUploads(request, { payeeProof: { purpose: "licences" } }, user.id);
+  if (uploaded.payeeProof) formData.set("payeeProofFileId", uploaded.payeeProof.id);
+  formData.set("organisationName", user.organisation.name);
+  const proofFileName = uploaded.payeeProof?.fileName ?? String(formData.get("payeeProofFileName") ?? "");
+  const proof = formData.get("payeeProofFileId") ? { id: String(formData.get("payeeProofFileId")), fileName: proofFileName } : null;
+  const submission = parseWithZod(formData, { schema: PayeeSchema });
+  if (submission.status !== "success" || uploadErrors.payeeProof) {
+    return data(
+      { result: submission.reply({ fieldErrors: uploadErrors.payeeProof ? { payeeProofFileId: [uploadErrors.payeeProof] } : undefined }), proof },
+      { status: 400 },
+    );
+  }
+  const v = submission.value;
+  const outcome = await changePayeeAccount({ id: user.id, name: user.name }, user.organisation.id, {
+    accountName: v.payeeAccountName,
+    bankName: v.payeeBankName,
+    accountNumber: v.payeeAccountNumber,
+    proofFileId: v.payeeProofFileId,
+  });
+  if (!outcome.ok) {
+    const field = outcome.field === "proofFileId" ? "payeeProofFileId" : undefined;
+    return data(
+      { result: submission.reply(field ? { fieldErrors: { [field]: [outcome.message] } } : { formErrors: [outcome.message] }), proof: field ? null : proof },
+      { status: 400 },
+    );
+  }
+  throw redirect("/provider/payee?changed=1");
+}
+
+/** In the browser, a chosen (not yet uploaded) proof satisfies the proof field. */
+function withChosenProof(formData: FormData): FormData {
+  const chosen = formData.get("payeeProof");
+  if (!(chosen instanceof File) || chosen.size === 0 || formData.get("payeeProofFileId")) return formData;
+  const copy = new FormData();
+  for (const [key, value] of formData) copy.append(key, value);
+  copy.set("payeeProofFileId", "chosen");
+  return copy;
+}
+
+export default function ProviderPayee() {
+  const { organisationName, payee } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "payee",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(PayeeSchema),
+    onValidate: ({ formData }) => parseWithZod(withChosenProof(formData), { schema: PayeeSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  const proof = actionData?.proof ?? null;
+  return (
+    <>
+      <div className="page-head">
+        <h1>收款账户</h1>
+        <Link to="/provider/payouts">返回补助拨付</Link>
+      </div>
+      {params.get("changed") ? (
+        <FormMessage tone="success" message="收款账户已变更，变更通知已发送至本单位注册邮箱。新账户经区工信局核验后方可用于拨付。" />
+      ) : null}
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>当前账户</h2>
+        {payee?.account ? (
+          <dl className="facts" data-testid="current-payee">
+            <dt>开户名称</dt>
+            <dd>{payee.account.accountName}</dd>
+            <dt>开户银行</dt>
+            <dd>{payee.account.bankName}</dd>
+            <dt>银行账号</dt>
+            <dd>{payee.account.accountNumber}</dd>
+            <dt>状态</dt>
+            <dd data-testid="payee-state">{PAYEE_STATES[payee.state]}</dd>
+          </dl>
+        ) : (
+          <p className="empty">尚未登记收款账户。登记并经区工信局核验后，补助资金方可拨付。</p>
+        )}
+      </section>
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>{payee?.account ? "变更收款账户" : "登记收款账户"}</h2>
+        <p className="muted">
+          变更后，新账户须经区工信局对照开户证明核验；核验前本单位的申报暂不编入拨付批次。变更通知将发送至本单位注册邮箱。
+        </p>
+        <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>
+          <FormMessage message={form.errors?.[0]} />
+          <input type="hidden" name="organisationName" value={organisationName} />
+          <Field label="开户名称" hint="与服务商名称一致" inputProps={{ ...getInputProps(fields.payeeAccountName, { type: "text" }), defaultValue: fields.payeeAccountName.initialValue ?? organisationName }} errors={fields.payeeAccountName.errors} />
+          <Field label="开户银行" hint="写到支行" inputProps={getInputProps(fields.payeeBankName, { type: "text" })} errors={fields.payeeBankName.errors} />
+          <Field
+            label="银行账号"
+            hint="8 至 30 位数字"
+            inputProps={{ ...getInputProps(fields.payeeAccountNumber, { type: "text" }), inputMode: "numeric", autoComplete: "off" }}
+            errors={fields.payeeAccountNumber.errors}
+          />
+          <div className="field">
+            <label htmlFor="payeeProof">开户证明（PDF、JPG 或 PNG）</label>
+            {proof ? <p className="notice notice--success">已上传：{proof.fileName}（如需更换，请重新选择文件）</p> : null}
+            <input type="hidden" name={fields.payeeProofFileId.name} value={proof?.id ?? ""} />
+            <input type="hidden" name="payeeProofFileName" value={proof?.fileName ?? ""} />
+            <input
+              id="payeeProof"
+              name="payeeProof"
+              type="file"
+              accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+              aria-invalid={fields.payeeProofFileId.errors ? true : undefined}
+              aria-describedby={fields.payeeProofFileId.errors ? "payeeProof-error" : undefined}
+            />
+            <ErrorList id="payeeProof-error" errors={fields.payeeProofFileId.errors} />
+          </div>
+          <button type="submit" disabled={navigation.state === "submitting"}>
+            提交变更
+          </button>
+        </Form>
+      </section>
+    </>
+  );
+}
