@@ -38,12 +38,15 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: "/staff/payouts", label: "补助拨付" },
     { to: "/staff/providers", label: "服务商审核" },
     { to: "/staff/rounds", label: "批次管理" },
-    { to: "/staff/users", label: "账号管理" },
     { to: "/staff/audit", label: "操作记录" },
   ],
   approver: [
     { to: "/staff", label: "工作台" },
     { to: "/staff/payouts", label: "补助拨付" },
+  ],
+  admin: [
+    { to: "/admin/users", label: "账号管理" },
+    { to: "/staff/audit", label: "操作记录" },
   ],
 };
 

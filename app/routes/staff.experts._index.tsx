@@ -64,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: InviteSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), invited: null }, { status: 400 });
   try {
-    await inviteExpert({ id: actor.id, name: actor.name }, submission.value);
+    await inviteExpert({ id: actor.id, name: actor.name, roles: actor.roles }, submission.value);
   } catch (error) {
     if (error instanceof DuplicateEmailError) {
       return data({ result: submission.reply({ fieldErrors: { email: [error.message] } }), invited: null }, { status: 400 });

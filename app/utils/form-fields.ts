@@ -1,4 +1,5 @@
 /** Form fields used by more than one form, validated the same way in the browser and on the server. */
+import { halfWidthAlphanumerics, hostileCharacterProblem } from "~/domain/text.ts";
 import { validateUscc } from "~/domain/uscc.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -19,8 +20,9 @@ export function usccField(missing: string) {
 
 export const phoneField = z
   .string({ error: "请输入联系电话" })
-  .trim()
-  .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话");
+  .max(40, "联系电话过长")
+  .transform((v) => halfWidthAlphanumerics(v).trim())
+  .pipe(z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话"));
 
 export const newPasswordFields = {
   password: z
@@ -36,3 +38,33 @@ export const passwordsMatch: [
   (v: { password: string; confirmPassword: string }) => boolean,
   { path: PropertyKey[]; message: string },
 ] = [(v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "两次输入的密码不一致" }];
+
+/**
+ * A text field as people type it, with a Chinese message at the field for every hostile value: control
+ * characters (NUL included), line breaks in one-line fields, bidirectional and zero-width characters,
+ * values longer than `max` (a 10 KB paste). Full-width digits and letters are read as ASCII.
+ */
+export function textField(options: { label: string; max: number; min?: number; multiline?: boolean }) {
+  const min = options.min ?? 1;
+  return z.string({ error: `请输入${options.label}` }).transform((raw, ctx) => {
+    const problem = hostileCharacterProblem(raw, { multiline: options.multiline });
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: `${options.label}${problem}` });
+      return z.NEVER;
+    }
+    const value = halfWidthAlphanumerics(raw).trim();
+    if (value.length === 0) {
+      ctx.addIssue({ code: "custom", message: `请输入${options.label}` });
+      return z.NEVER;
+    }
+    if (value.length < min) {
+      ctx.addIssue({ code: "custom", message: `${options.label}至少 ${min} 个字` });
+      return z.NEVER;
+    }
+    if (value.length > options.max) {
+      ctx.addIssue({ code: "custom", message: `${options.label}不能超过 ${options.max} 个字（现为 ${value.length} 个）` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
