@@ -28,14 +28,7 @@ export function halfWidthAlphanumerics(value: string): string {
   return value.replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 
-/**
- * A file name as stored and shown: bidirectional, zero-width and control characters removed, path
- * separators replaced, at most 200 characters (the extension kept). Never empty.
- */
-export function safeFileName(name: string): string {
-  const cleaned = name.replace(INVISIBLE_GLOBAL, "").replace(CONTROL_GLOBAL, "").replace(/[/\\]/g, "_").trim();
-  if (cleaned.length <= 200) return cleaned || "未命名文件";
-  const dot = cleaned.lastIndexOf(".");
-  const extension = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : "";
-  return cleaned.slice(0, 200 - extension.length) + extension;
+/** The value without bidirectional controls, zero-width characters and control characters (file names). */
+export function stripInvisibleCharacters(value: string): string {
+  return value.replace(INVISIBLE_GLOBAL, "").replace(CONTROL_GLOBAL, "");
 }
