@@ -4,6 +4,8 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceProvider } from "~/components/nonce.tsx";
+import { createNonce, pageContentSecurityPolicy } from "~/utils/security-headers.server.ts";
 
 export const streamTimeout = 5_000;
 
@@ -14,9 +16,18 @@ export default function handleRequest(
   remixContext: EntryContext,
 ) {
   const callback = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
+  // A strict Content-Security-Policy (security-headers.server.ts): inline scripts run only with this nonce.
+  const nonce = createNonce();
+  responseHeaders.set("Content-Security-Policy", pageContentSecurityPolicy(nonce));
+  const app = (
+    <NonceProvider value={nonce}>
+      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+    </NonceProvider>
+  );
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {
+    const { pipe, abort } = renderToPipeableStream(app, {
+      nonce,
       [callback]() {
         shellRendered = true;
         const body = new PassThrough();

@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { Countdown } from "~/components/countdown.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { useNonce } from "~/components/nonce.tsx";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { ROLE_LABELS } from "~/domain/labels.ts";
@@ -57,6 +58,7 @@ function navFor(roles: Role[]) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     <html lang="zh-CN">
       <head>
@@ -112,8 +114,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         </header>
         <main className="site-main">{children}</main>
         <footer className="site-footer">张店区工业和信息化局 两化融合科 · 电话 2869847 · 所有时间均为北京时间</footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -21,6 +21,7 @@ import { acquireDataFolderLock, databaseTarget, DataFolderLockedError } from "..
 import { closeDatabase, db } from "../app/utils/db.server.ts";
 import { ConfigError, env } from "../app/utils/env.server.ts";
 import { checkSameOrigin } from "../app/utils/csrf.server.ts";
+import { baseSecurityHeaders, dropUntrustedForwardedHeaders } from "../app/utils/security-headers.server.ts";
 
 // Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
 // computes wrongly west of UTC).
@@ -96,10 +97,10 @@ async function main() {
   const app = express();
   app.disable("x-powered-by");
   if (config.TRUST_PROXY) app.set("trust proxy", true);
+  const securityHeaders = baseSecurityHeaders({ https: config.publicUrl.startsWith("https://") });
   app.use((req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("X-Frame-Options", "SAMEORIGIN");
-    res.setHeader("Referrer-Policy", "same-origin");
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    dropUntrustedForwardedHeaders(req.headers, config.TRUST_PROXY);
     // The client's address reaches Remix through a header only the server sets.
     req.headers["x-portal-remote-address"] = req.socket.remoteAddress ?? "unknown";
     const refusal = checkSameOrigin({

@@ -87,7 +87,7 @@ async function saveProfileIn(
 
 /** Invite an expert: the account, its profile and its invitation e-mail, in one transaction. */
 export async function inviteExpert(
-  actor: { id: string; name: string; roles: readonly Role[] },
+  actor: { id: string; name: string; roles: readonly string[] },
   input: { name: string; email: string; phone?: string } & ExpertProfileInput
 ): Promise<{ userId: string }> {
   return createStaffManagedUser(actor, { name: input.name, email: input.email, phone: input.phone, roles: ["expert"] }, (tx, userId) =>

@@ -130,7 +130,7 @@ async function mailApproversOfGrant(tx: Tx, input: { actor: Actor; user: { name:
  * single-use link to set a password.
  */
 export async function createStaffManagedUser(
-  actor: { id: string; name: string; roles: readonly Role[] },
+  actor: { id: string; name: string; roles: readonly string[] },
   input: { name: string; email: string; phone?: string; roles: Role[] },
   /** More to write in the same transaction (an expert's profile), so that the invitation is all or nothing. */
   within?: (tx: Tx, userId: string) => Promise<void>,
@@ -182,7 +182,7 @@ export async function createStaffManagedUser(
 export type AccountOutcome = { ok: true } | { ok: false; message: string };
 
 /** R-PAY-3: an administrator changes another account's roles; added roles are mailed to every approver. */
-export async function setUserRoles(actor: { id: string; name: string; roles: readonly Role[] }, input: { userId: string; roles: Role[] }): Promise<AccountOutcome> {
+export async function setUserRoles(actor: { id: string; name: string; roles: readonly string[] }, input: { userId: string; roles: Role[] }): Promise<AccountOutcome> {
   const allowed = checkRoleGrant({ actorRoles: actor.roles, actorId: actor.id, targetId: input.userId, roles: input.roles });
   if (!allowed.ok) return allowed;
   const prisma = await db();
@@ -209,7 +209,7 @@ export async function setUserRoles(actor: { id: string; name: string; roles: rea
 }
 
 /** An administrator disables or re-enables another account (a disabled account's sessions end). */
-export async function setUserStatus(actor: { id: string; name: string; roles: readonly Role[] }, input: { userId: string; status: "active" | "disabled" }): Promise<AccountOutcome> {
+export async function setUserStatus(actor: { id: string; name: string; roles: readonly string[] }, input: { userId: string; status: "active" | "disabled" }): Promise<AccountOutcome> {
   if (!actor.roles.includes("admin")) return { ok: false, message: "只有系统管理员可以停用或启用账号" };
   if (actor.id === input.userId) return { ok: false, message: "不能停用自己的账号" };
   const prisma = await db();

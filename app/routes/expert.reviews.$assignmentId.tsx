@@ -23,6 +23,7 @@ import { confirmNoConflict, declareConflict, getOwnAssignment, reviewForForm, sa
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { versionField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "诊断报告评分 · 智能化改造咨询诊断补助申报平台" }];
@@ -39,7 +40,7 @@ const textField = z.string().max(2000, "不超过 2000 字").optional();
 
 const ScoresSchema = z.object({
   intent: z.enum(["save", "submit"]),
-  version: z.coerce.number().int().min(0),
+  version: versionField,
   materialsComplete: z.enum(["yes", "no"]).optional(),
   materialsNote: textField,
   "sections.basics.score": scoreField,

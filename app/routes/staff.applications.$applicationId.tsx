@@ -23,6 +23,7 @@ import { applicationAssignments } from "~/models/assignment.server.ts";
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView, type DecisionInput } from "~/models/formal-review.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { versionField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
@@ -62,7 +63,7 @@ const VerdictSchema = z.object({
 const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.enum(["accept", "return", "refuse"]),
-    version: z.coerce.number().int().min(0),
+    version: versionField,
     dueOn: z.string().trim().optional(),
     note: text(1000),
     refusalReason: text(500),

@@ -8,20 +8,21 @@ import { batchTotals } from "~/domain/payout.ts";
 import { formatShanghai, parseCalendarDate } from "~/domain/shanghai-time.ts";
 import { approveBatch, getBatch, markBatchPaid, prepareBatch, returnBatch } from "~/models/payout.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { versionField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "拨付批次 · 智能化改造咨询诊断补助申报平台" }];
 
 const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("approve"), version: z.coerce.number().int() }),
+  z.object({ intent: z.literal("approve"), version: versionField }),
   z.object({
     intent: z.literal("return"),
-    version: z.coerce.number().int(),
+    version: versionField,
     reason: z.string({ error: "请填写退回理由" }).trim().min(2, "请填写退回理由（至少 2 个字）").max(500, "退回理由不超过 500 字"),
   }),
   z.object({
     intent: z.literal("paid"),
-    version: z.coerce.number().int(),
+    version: versionField,
     paidOn: z
       .string({ error: "请选择拨付日期" })
       .trim()

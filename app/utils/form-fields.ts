@@ -68,3 +68,12 @@ export function textField(options: { label: string; max: number; min?: number; m
     return value;
   });
 }
+
+/**
+ * The optimistic-concurrency version a form carries back (hidden field): digits only. An empty or
+ * non-numeric value is refused with a message, never read as 0 (`z.coerce.number()` reads "" as 0).
+ */
+export const versionField = z
+  .string({ error: "缺少版本号，请刷新页面后重试" })
+  .regex(/^\d{1,9}$/, "版本号无效，请刷新页面后重试")
+  .transform(Number);
