@@ -21,6 +21,7 @@ import { acquireDataFolderLock, databaseTarget, DataFolderLockedError } from "..
 import { closeDatabase, db } from "../app/utils/db.server.ts";
 import { ConfigError, env } from "../app/utils/env.server.ts";
 import { checkSameOrigin } from "../app/utils/csrf.server.ts";
+import { grantRuntimeRole, roleOf } from "../app/utils/database-roles.server.ts";
 import { baseSecurityHeaders, dropUntrustedForwardedHeaders } from "../app/utils/security-headers.server.ts";
 
 // Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
@@ -84,6 +85,8 @@ async function migrate() {
 
 async function main() {
   await migrate();
+  // R-LOG-1: migrations ran as the owner; the portal's own role may only read and append the audit record.
+  if (config.MIGRATION_DATABASE_URL && config.DATABASE_URL) await grantRuntimeRole(config.MIGRATION_DATABASE_URL, roleOf(config.DATABASE_URL));
   const prisma = await db();
   const seeded = await seed(prisma, { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
   for (const name of seeded.created) console.log(`已载入：${name}`);
