@@ -88,7 +88,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const key = issue.path[0];
       if (key === "reason" || key === "paidOn" || key === "voucherRef") (fieldErrors[key] ??= []).push(issue.message);
     }
-    return data({ intent: String(formData.get("intent") ?? ""), message: Object.keys(fieldErrors).length ? null : "请求无效，请刷新页面。", fieldErrors }, { status: 400 });
+    const versionIssue = parsed.error.issues.find((issue) => issue.path[0] === "version");
+    const message = versionIssue?.message ?? (Object.keys(fieldErrors).length ? null : "请求无效，请刷新页面。");
+    return data({ intent: String(formData.get("intent") ?? ""), message, fieldErrors }, { status: 400 });
   }
   const v = parsed.data;
   if (v.intent === "approve") {

@@ -3,7 +3,7 @@
  * Money is typed in yuan and kept as integer fen; dates are calendar days in Beijing.
  */
 import { parseYuanToFen } from "~/domain/money.ts";
-import { usccField } from "~/utils/form-fields.ts";
+import { textField, usccField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 const MAX_CONTRACT_FEN = 100_000_000 * 100; // 1 亿元
@@ -11,15 +11,17 @@ const MAX_CONTRACT_FEN = 100_000_000 * 100; // 1 亿元
 const date = (label: string) =>
   z
     .string({ error: `请选择${label}` })
+    .max(40, `${label}格式应为 年-月-日`)
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}格式应为 年-月-日`);
 
 export const ApplicationDataSchema = z
   .object({
     enterpriseUscc: usccField("请输入被诊断企业的统一社会信用代码"),
-    reportTitle: z.string({ error: "请输入诊断报告名称" }).trim().min(4, "诊断报告名称至少 4 个字").max(100, "诊断报告名称不超过 100 字"),
+    reportTitle: textField({ label: "诊断报告名称", min: 4, max: 100 }),
     contractAmount: z
       .string({ error: "请输入合同金额" })
+      .max(40, "金额格式不正确，请输入数字，如 10000 或 9,999.99")
       .trim()
       .transform((value, ctx) => {
         const parsed = parseYuanToFen(value, { maxFen: MAX_CONTRACT_FEN });

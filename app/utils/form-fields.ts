@@ -7,7 +7,8 @@ import { z } from "~/utils/zod.ts";
 export function usccField(missing: string) {
   return z
     .string({ error: missing })
-    .trim()
+    .max(60, "统一社会信用代码应为 18 位")
+    .transform((value) => halfWidthAlphanumerics(value).trim())
     .transform((value, ctx) => {
       const result = validateUscc(value);
       if (!result.ok) {
@@ -44,9 +45,10 @@ export const passwordsMatch: [
  * characters (NUL included), line breaks in one-line fields, bidirectional and zero-width characters,
  * values longer than `max` (a 10 KB paste). Full-width digits and letters are read as ASCII.
  */
-export function textField(options: { label: string; max: number; min?: number; multiline?: boolean }) {
+export function textField(options: { label: string; max: number; min?: number; multiline?: boolean; missing?: string }) {
   const min = options.min ?? 1;
-  return z.string({ error: `请输入${options.label}` }).transform((raw, ctx) => {
+  const missing = options.missing ?? `请输入${options.label}`;
+  return z.string({ error: missing }).transform((raw, ctx) => {
     const problem = hostileCharacterProblem(raw, { multiline: options.multiline });
     if (problem) {
       ctx.addIssue({ code: "custom", message: `${options.label}${problem}` });
@@ -54,7 +56,7 @@ export function textField(options: { label: string; max: number; min?: number; m
     }
     const value = halfWidthAlphanumerics(raw).trim();
     if (value.length === 0) {
-      ctx.addIssue({ code: "custom", message: `请输入${options.label}` });
+      ctx.addIssue({ code: "custom", message: missing });
       return z.NEVER;
     }
     if (value.length < min) {
