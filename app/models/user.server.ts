@@ -46,6 +46,8 @@ async function countAttempt(key: string): Promise<{ count: number; windowStarted
       "updatedAt" = EXCLUDED."updatedAt"
     RETURNING "failures", "windowStartedAt" AT TIME ZONE 'UTC' AS "windowStartedAt"`;
   if (!row) throw new Error("login throttle: no row returned");
+  // Counters of windows long past are dropped now and then (a guessed address leaves one row).
+  if (crypto.randomInt(200) === 0) await prisma.$executeRaw`DELETE FROM "LoginThrottle" WHERE "updatedAt" < ${since}::timestamptz AT TIME ZONE 'UTC'`;
   return { count: Number(row.failures), windowStartedAt: row.windowStartedAt };
 }
 
@@ -177,6 +179,24 @@ export async function createStaffManagedUser(
     if (isUniqueViolation(error)) throw new DuplicateEmailError("该邮箱已被其他账号使用。");
     throw error;
   }
+}
+
+/**
+ * The first administrator of a production installation (DEMO=0 has no accounts): made from the command
+ * line (`npm run admin:create`), on the record, with a single-use link to set the password (printed).
+ */
+export async function createFirstAdministrator(input: { name: string; email: string }): Promise<{ link: string }> {
+  const prisma = await db();
+  const token = newToken();
+  await prisma.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { name: input.name, email: input.email.trim().toLowerCase(), roles: ["admin"], status: "invited" } });
+    await tx.userToken.create({
+      data: { userId: user.id, purpose: "set_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + INVITE_TTL_MS) },
+    });
+    await recordAudit(tx, { actor: null, action: "user.create", entityType: "user", entityId: user.id, after: { email: user.email, roles: user.roles, via: "command line" } });
+    await mailApproversOfGrant(tx, { actor: null, user, roles: ["admin"] });
+  });
+  return { link: `${env().publicUrl}/invite/${token}` };
 }
 
 export type AccountOutcome = { ok: true } | { ok: false; message: string };

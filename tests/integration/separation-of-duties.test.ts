@@ -7,7 +7,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approveBatch, prepareBatch, returnBatch, type Officer } from "~/models/payout.server.ts";
-import { createStaffManagedUser, RoleGrantError, setUserRoles } from "~/models/user.server.ts";
+import { acceptInvitation, createFirstAdministrator, createStaffManagedUser, RoleGrantError, setUserRoles } from "~/models/user.server.ts";
 import { action as adminUsersAction, loader as adminUsersLoader } from "~/routes/admin.users.tsx";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
@@ -132,6 +132,16 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     const grant = await prisma.auditEntry.findFirstOrThrow({ where: { action: "user.set_roles", entityId: made.id } });
     expect(grant.after).toMatchObject({ added: ["approver"] });
     expect(await prisma.outboxMessage.count({ where: { subject: { contains: "角色授予通知" }, text: { contains: "审批领导" } } })).toBeGreaterThanOrEqual(2);
+  });
+
+  it("R-PAY-3 R-LOG-1 the first administrator of an installation is made from the command line, on the record, mailed to approvers", async () => {
+    const { link } = await createFirstAdministrator({ email: "First-Admin@example.test", name: "首任管理员" });
+    const made = await prisma.user.findUniqueOrThrow({ where: { email: "first-admin@example.test" } });
+    expect(made).toMatchObject({ roles: ["admin"], status: "invited" });
+    expect(await prisma.auditEntry.count({ where: { action: "user.create", entityId: made.id } })).toBe(1);
+    expect(await prisma.outboxMessage.count({ where: { subject: { contains: "角色授予通知" }, text: { contains: "first-admin@example.test" } } })).toBeGreaterThan(0);
+    const token = link.split("/invite/")[1] ?? "";
+    expect(await acceptInvitation(token, "AdminPassw0rd!")).toEqual({ ok: true, userId: made.id });
   });
 
   it("R-PAY-3 nobody approves a batch prepared by themselves, by an account they made, or by the account that made theirs", async () => {
