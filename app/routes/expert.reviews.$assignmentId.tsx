@@ -23,7 +23,7 @@ import { confirmNoConflict, declareConflict, getOwnAssignment, reviewForForm, sa
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
-import { versionField } from "~/utils/form-fields.ts";
+import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "诊断报告评分 · 智能化改造咨询诊断补助申报平台" }];
@@ -60,7 +60,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("declare-conflict"),
     kind: z.enum(["provider", "enterprise"], { error: "请选择与哪一方存在利益冲突" }),
-    reason: z.string({ error: "请说明利益冲突的情况" }).trim().min(4, "请说明利益冲突的情况（至少 4 个字）").max(500, "不超过 500 字"),
+    reason: z.string({ error: "请说明利益冲突的情况" }).trim().min(4, "请说明利益冲突的情况（至少 4 个字）").max(500, "不超过 500 字").superRefine(refuseHostileCharacters("说明", { multiline: true })),
   }),
 ]);
 

@@ -23,7 +23,7 @@ import { applicationAssignments } from "~/models/assignment.server.ts";
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView, type DecisionInput } from "~/models/formal-review.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
-import { versionField } from "~/utils/form-fields.ts";
+import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
@@ -52,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...view, assignments, similarity, staffName: user.name, defaultDueOn: defaultSupplementDueOn(view.today) };
 }
 
-const text = (max: number) => z.string().trim().max(max, `不超过 ${max} 字`).optional();
+const text = (max: number) => z.string().trim().max(max, `不超过 ${max} 字`).superRefine(refuseHostileCharacters("内容", { multiline: true })).optional();
 const VerdictSchema = z.object({
   verdict: z.enum(["accepted", "rejected"]).optional(),
   quick: z.array(z.string().max(20)).max(10),
@@ -72,7 +72,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("paper-copies"),
     receivedOn: z.string().trim(),
-    receivedBy: z.string().trim().max(50, "不超过 50 字"),
+    receivedBy: z.string().trim().max(50, "不超过 50 字").superRefine(refuseHostileCharacters("接收人")),
   }),
 ]);
 

@@ -8,7 +8,7 @@ import { batchTotals } from "~/domain/payout.ts";
 import { formatShanghai, parseCalendarDate } from "~/domain/shanghai-time.ts";
 import { approveBatch, getBatch, markBatchPaid, prepareBatch, returnBatch } from "~/models/payout.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
-import { versionField } from "~/utils/form-fields.ts";
+import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "拨付批次 · 智能化改造咨询诊断补助申报平台" }];
@@ -18,7 +18,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("return"),
     version: versionField,
-    reason: z.string({ error: "请填写退回理由" }).trim().min(2, "请填写退回理由（至少 2 个字）").max(500, "退回理由不超过 500 字"),
+    reason: z.string({ error: "请填写退回理由" }).trim().min(2, "请填写退回理由（至少 2 个字）").max(500, "退回理由不超过 500 字").superRefine(refuseHostileCharacters("退回理由", { multiline: true })),
   }),
   z.object({
     intent: z.literal("paid"),
@@ -27,7 +27,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
       .string({ error: "请选择拨付日期" })
       .trim()
       .refine((v) => parseCalendarDate(v) !== null, "拨付日期格式应为 年-月-日"),
-    voucherRef: z.string({ error: "请填写拨付凭证号" }).trim().min(2, "请填写拨付凭证号").max(100, "凭证号不超过 100 字"),
+    voucherRef: z.string({ error: "请填写拨付凭证号" }).trim().min(2, "请填写拨付凭证号").max(100, "凭证号不超过 100 字").superRefine(refuseHostileCharacters("凭证号")),
   }),
   z.object({ intent: z.literal("correct") }),
 ]);

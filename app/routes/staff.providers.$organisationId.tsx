@@ -10,6 +10,7 @@ import { providerApplicationsForDesk, recordPaperCopies } from "~/models/formal-
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "服务商审核 · 智能化改造咨询诊断补助申报平台" }];
@@ -23,11 +24,11 @@ const DecisionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("paper-copies"),
     applicationIds: z.array(z.string().min(1)).min(1, "请至少选择一份申报"),
     receivedOn: z.string({ error: "请填写收到日期" }).trim(),
-    receivedBy: z.string({ error: "请填写接收人" }).trim().min(1, "请填写接收人").max(50, "不超过 50 字"),
+    receivedBy: z.string({ error: "请填写接收人" }).trim().min(1, "请填写接收人").max(50, "不超过 50 字").superRefine(refuseHostileCharacters("接收人")),
   }),
   z.object({
     intent: z.literal("refuse"),
-    reason: z.string({ error: "请填写不通过的原因" }).trim().min(4, "原因至少 4 个字").max(500, "原因不超过 500 字"),
+    reason: z.string({ error: "请填写不通过的原因" }).trim().min(4, "原因至少 4 个字").max(500, "原因不超过 500 字").superRefine(refuseHostileCharacters("原因", { multiline: true })),
   }),
 ]);
 

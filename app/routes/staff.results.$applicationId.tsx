@@ -8,6 +8,7 @@ import { expertTotal } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { formatHundredths, getApplicationResult, reopenReview, SPREAD_LIMIT, submittedReview } from "~/models/review-result.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "评审详情 · 智能化改造咨询诊断补助申报平台" }];
@@ -15,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "评审详情 · 智能化改�
 const ReopenSchema = z.object({
   intent: z.literal("reopen"),
   reviewId: z.string().min(1),
-  reason: z.string({ error: "请填写退回原因" }).trim().min(4, "请填写退回原因（至少 4 个字）").max(500, "不超过 500 字"),
+  reason: z.string({ error: "请填写退回原因" }).trim().min(4, "请填写退回原因（至少 4 个字）").max(500, "不超过 500 字").superRefine(refuseHostileCharacters("退回原因", { multiline: true })),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -79,3 +79,15 @@ export const versionField = z
   .string({ error: "缺少版本号，请刷新页面后重试" })
   .regex(/^\d{1,9}$/, "版本号无效，请刷新页面后重试")
   .transform(Number);
+
+/**
+ * The hostile-character check of textField for a field kept as a plain z.string() chain (its own
+ * messages): control characters (NUL would fail in PostgreSQL as a 500), bidi and zero-width characters,
+ * line breaks unless `multiline`. Use as `.superRefine(refuseHostileCharacters("退回理由", { multiline: true }))`.
+ */
+export function refuseHostileCharacters(label: string, options: { multiline?: boolean } = {}) {
+  return (value: string, ctx: { addIssue: (issue: { code: "custom"; message: string }) => void }) => {
+    const problem = hostileCharacterProblem(value, options);
+    if (problem) ctx.addIssue({ code: "custom", message: `${label}${problem}` });
+  };
+}

@@ -11,6 +11,7 @@ import { action as loginAction } from "~/routes/login.tsx";
 import { action as newApplicationAction } from "~/routes/provider.applications.new.tsx";
 import { action as registerAction } from "~/routes/register.tsx";
 import { action as batchAction } from "~/routes/staff.payouts.$batchId.tsx";
+import { action as expertPoolAction } from "~/routes/staff.experts._index.tsx";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 import { phoneField, textField } from "~/utils/form-fields.ts";
 import { ORIGIN, postRequest, sessionCookie, settle } from "../utils/http.ts";
@@ -94,6 +95,21 @@ describe("hostile values in fields", () => {
   it.each(HOSTILE)("sign-in and 忘记密码 answer %s in the e-mail with a message, never a 500", async (label, value) => {
     await expectFieldMessage(() => loginAction({ request: postRequest("/login", { email: value, password: value }), params: {}, context: {} }), "email", label);
     await expectFieldMessage(() => forgotAction({ request: postRequest("/forgot-password", { email: value }), params: {}, context: {} }), "email", label);
+  });
+
+  it.each(HOSTILE)("staff forms refuse %s in a name or a reason, at the field (NUL would otherwise fail in PostgreSQL)", async (label, value) => {
+    await expectFieldMessage(
+      () => expertPoolAction({ request: postRequest("/staff/experts", { name: value, email: "e@example.test", field: "智能制造", organisationName: "某高校" }, staffCookie), params: {}, context: {} }),
+      "name",
+      label,
+    );
+    if (label === "a tab and a newline") return; // a reason may span lines
+    const result = await settle(() =>
+      batchAction({ request: postRequest("/staff/payouts/no-such-batch", { intent: "return", version: "0", reason: value }, staffCookie), params: { batchId: "no-such-batch" }, context: {} }),
+    );
+    expect(result.status).toBe(400);
+    const reason = Reflect.get(Object(Reflect.get(Object(result.body), "fieldErrors")), "reason") as string[] | undefined;
+    expect(reason?.[0]).toMatch(CHINESE);
   });
 
   it("an empty or hostile concurrency version is refused with a message, never read as 0", async () => {
