@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { Countdown } from "~/components/countdown.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { useNonce } from "~/components/nonce.tsx";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { ROLE_LABELS } from "~/domain/labels.ts";
@@ -39,12 +40,15 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: "/staff/payouts", label: "补助拨付" },
     { to: "/staff/providers", label: "服务商审核" },
     { to: "/staff/rounds", label: "批次管理" },
-    { to: "/staff/users", label: "账号管理" },
     { to: "/staff/audit", label: "操作记录" },
   ],
   approver: [
     { to: "/staff", label: "工作台" },
     { to: "/staff/payouts", label: "补助拨付" },
+  ],
+  admin: [
+    { to: "/admin/users", label: "账号管理" },
+    { to: "/staff/audit", label: "操作记录" },
   ],
 };
 
@@ -55,6 +59,7 @@ function navFor(roles: Role[]) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     <html lang="zh-CN">
       <head>
@@ -110,8 +115,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         </header>
         <main className="site-main">{children}</main>
         <footer className="site-footer">张店区工业和信息化局 两化融合科 · 电话 2869847 · 所有时间均为北京时间</footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

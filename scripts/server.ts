@@ -27,6 +27,8 @@ import { continueCheck, uploadLimit } from "../app/utils/upload-limit.server.ts"
 import { startHousekeeping } from "../app/services/housekeeping.server.ts";
 import { pendingMigrations, withMigrationLock } from "../app/utils/migrations.server.ts";
 import { portalErrorHandler, refuseNonFormBodies } from "./request-errors.ts";
+import { grantRuntimeRole, roleOf } from "../app/utils/database-roles.server.ts";
+import { baseSecurityHeaders, dropUntrustedForwardedHeaders } from "../app/utils/security-headers.server.ts";
 
 // Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
 // computes wrongly west of UTC).
@@ -79,6 +81,8 @@ async function main() {
   // Several instances on one PostgreSQL: one migrates while the others wait, then find nothing to do.
   if (target.kind === "postgres") await withMigrationLock(target.url, migrate);
   else await migrate();
+  // R-LOG-1: migrations ran as the owner; the portal's own role may only read and append the audit record.
+  if (config.MIGRATION_DATABASE_URL && config.DATABASE_URL) await grantRuntimeRole(config.MIGRATION_DATABASE_URL, roleOf(config.DATABASE_URL));
   const prisma = await db();
   const seeded = await seed(prisma, { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
   for (const name of seeded.created) console.log(`已载入：${name}`);
@@ -96,10 +100,10 @@ async function main() {
   if (config.TRUST_PROXY) app.set("trust proxy", true);
   app.use(requestLog({ trustIncomingId: config.TRUST_PROXY }));
   app.use(uploadLimit({ maxFileBytes: config.maxUploadBytes }));
+  const securityHeaders = baseSecurityHeaders({ https: config.publicUrl.startsWith("https://") });
   app.use((req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("X-Frame-Options", "SAMEORIGIN");
-    res.setHeader("Referrer-Policy", "same-origin");
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    dropUntrustedForwardedHeaders(req.headers, config.TRUST_PROXY);
     // The client's address reaches Remix through a header only the server sets.
     req.headers["x-portal-remote-address"] = req.socket.remoteAddress ?? "unknown";
     const refusal = checkSameOrigin({

@@ -20,4 +20,8 @@ fi
 as_postgres() { if [ "$(id -u)" = "0" ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
 as_postgres "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='portal_test'\"" | grep -q 1 ||
   as_postgres "psql -p $port -qc \"CREATE ROLE portal_test LOGIN CREATEDB PASSWORD 'portal_test'\""
+# A second role for the audit tests (R-LOG-1): the portal's runtime role, which owns no table.
+as_postgres "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='portal_test_runtime'\"" | grep -q 1 ||
+  as_postgres "psql -p $port -qc \"CREATE ROLE portal_test_runtime LOGIN PASSWORD 'portal_test_runtime'\""
 export TEST_POSTGRES_URL="postgresql://portal_test:portal_test@127.0.0.1:${port}/postgres"
+export TEST_POSTGRES_RUNTIME_URL="postgresql://portal_test_runtime:portal_test_runtime@127.0.0.1:${port}/postgres"

@@ -70,6 +70,8 @@ type DemoAccount = { role: Role; roles: Role[]; email: string; name: string };
 const DEMO_ACCOUNTS: DemoAccount[] = [
   { role: "staff", roles: ["staff"], email: "staff@demo.local", name: "演示-工信局经办人" },
   { role: "approver", roles: ["approver"], email: "approver@demo.local", name: "演示-分管领导" },
+  // R-PAY-3: accounts and roles are managed by the administrator, who prepares and approves nothing.
+  { role: "admin", roles: ["admin"], email: "admin@demo.local", name: "演示-系统管理员" },
   { role: "expert", roles: ["expert"], email: "expert@demo.local", name: "演示-评审专家" },
   { role: "provider", roles: ["provider"], email: "provider@demo.local", name: "演示-服务商联系人" },
 ];

@@ -17,6 +17,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "user.create": "创建账号",
   "user.invite": "发送邀请",
   "user.set_password": "设置密码",
+  "user.set_roles": "变更角色",
+  "user.disable": "停用账号",
+  "user.enable": "启用账号",
+  "user.request_password_reset": "申请重设密码",
+  "user.reset_password": "重设密码",
   // Rounds
   "round.create": "创建批次",
   "round.update": "修改批次",

@@ -5,6 +5,7 @@ export const ROLE_LABELS = {
   expert: "评审专家",
   staff: "工信局工作人员",
   approver: "审批领导",
+  admin: "系统管理员",
 } as const satisfies Record<string, string>;
 
 export const ROUND_STATUS_LABELS = {

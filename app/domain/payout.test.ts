@@ -120,7 +120,22 @@ describe("checkMakerChecker", () => {
     });
   });
 
+  it("R-PAY-3 nobody approves a batch prepared by an account they created or invited", () => {
+    expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"], preparerCreatedBy: "u2" })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("您创建或邀请"),
+    });
+  });
+
+  it("R-PAY-3 nobody approves a batch prepared by the account that created or invited them", () => {
+    expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"], approverCreatedBy: "u1" })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("编制人创建或邀请"),
+    });
+  });
+
   it("R-PAY-3 another officer with the approver role may approve", () => {
+    expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"], preparerCreatedBy: "u3", approverCreatedBy: "u3" })).toEqual({ ok: true });
     expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"] })).toEqual({ ok: true });
   });
 });

@@ -145,18 +145,34 @@ export function canonicalBatchContent({
 /** The role a user needs to approve a batch (prisma enum Role). */
 export const APPROVER_ROLE = "approver";
 
-/** R-PAY-3: maker-checker — another officer, holding the approver role, approves a batch. */
+/**
+ * R-PAY-3: maker-checker — another officer, holding the approver role, approves a batch. "Another"
+ * means independent: not the preparer, not an account the approver created or invited, and not the
+ * account that created or invited the approver (a detour through a second account of one's own).
+ */
 export function checkMakerChecker({
   preparedBy,
   approver,
   approverRoles,
+  preparerCreatedBy = null,
+  approverCreatedBy = null,
 }: {
   preparedBy: string;
   approver: string;
   approverRoles: readonly string[];
+  /** Who created or invited the preparer's account (null: registered or seeded). */
+  preparerCreatedBy?: string | null;
+  /** Who created or invited the approver's account. */
+  approverCreatedBy?: string | null;
 }): Check {
   if (preparedBy === approver) return { ok: false, message: "不能审批自己编制的拨付批次，须由其他人员审批" };
   if (!approverRoles.includes(APPROVER_ROLE)) return { ok: false, message: "您没有审批拨付批次的权限（需分管领导审批角色）" };
+  if (preparerCreatedBy === approver) {
+    return { ok: false, message: "编制该批次的账号是您创建或邀请的，不能由您审批，须由其他审批人员审批" };
+  }
+  if (approverCreatedBy === preparedBy) {
+    return { ok: false, message: "您的账号由该批次的编制人创建或邀请，不能审批其编制的批次，须由其他审批人员审批" };
+  }
   return { ok: true };
 }
 

@@ -12,6 +12,7 @@ import {
   normalisePartyName,
   type ConflictKind,
 } from "~/domain/conflicts.ts";
+import type { Role } from "~/generated/prisma/enums.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { createStaffManagedUser } from "~/models/user.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -86,7 +87,7 @@ async function saveProfileIn(
 
 /** Invite an expert: the account, its profile and its invitation e-mail, in one transaction. */
 export async function inviteExpert(
-  actor: Actor,
+  actor: { id: string; name: string; roles: readonly string[] },
   input: { name: string; email: string; phone?: string } & ExpertProfileInput
 ): Promise<{ userId: string }> {
   return createStaffManagedUser(actor, { name: input.name, email: input.email, phone: input.phone, roles: ["expert"] }, (tx, userId) =>

@@ -515,6 +515,14 @@ async function linesForMail(tx: Tx, batchId: string) {
   });
 }
 
+/** R-PAY-3: who created or invited the preparer's and the approver's accounts (for checkMakerChecker). */
+async function creatorsOf(preparerId: string, approverId: string) {
+  const prisma = await db();
+  const users = await prisma.user.findMany({ where: { id: { in: [preparerId, approverId] } }, select: { id: true, createdById: true } });
+  const creator = (id: string) => users.find((u) => u.id === id)?.createdById ?? null;
+  return { preparerCreatedBy: creator(preparerId), approverCreatedBy: creator(approverId) };
+}
+
 /**
  * R-PAY-3: another officer with the approver role approves a prepared batch; its lines, amounts and
  * digest are then fixed. Each provider in the batch gets one e-mail.
@@ -526,7 +534,7 @@ export async function approveBatch(officer: Officer, input: { batchId: string; v
     include: { lines: true, round: { select: { name: true, noticeOpensAt: true, noticeClosesAt: true } } },
   });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles });
+  const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles, ...(await creatorsOf(current.preparedById, officer.id)) });
   if (!allowed.ok) return allowed;
   if (current.status !== "prepared" || current.version !== input.version) return { ok: false, message: await conflictMessage(input.batchId, "审批") };
   const problems = await approvalProblems(current);
@@ -608,7 +616,7 @@ export async function returnBatch(officer: Officer, input: { batchId: string; ve
   const prisma = await db();
   const current = await prisma.payoutBatch.findUnique({ where: { id: input.batchId } });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles });
+  const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles, ...(await creatorsOf(current.preparedById, officer.id)) });
   if (!allowed.ok) return { ok: false, message: allowed.message.replace("审批", "退回") };
   if (current.status !== "prepared" || current.version !== input.version) return { ok: false, message: await conflictMessage(input.batchId, "退回") };
   const done = await prisma.$transaction(async (tx) => {

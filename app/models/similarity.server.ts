@@ -464,25 +464,3 @@ export async function setSimilarityThreshold(actor: Actor, roundId: string, thre
 // ---------------------------------------------------------------------------------------------------
 // Who may see a photo of a pair
 
-/**
- * Staff and approvers see every photo; an expert sees the site photos of the applications assigned to
- * it and the other photo of each of their photo pairs (the evidence), nothing else.
- */
-export async function canViewSimilarityPhoto(user: { id: string; roles: readonly string[] }, fileId: string): Promise<boolean> {
-  if (user.roles.includes("staff") || user.roles.includes("approver")) return true;
-  if (!user.roles.includes("expert")) return false;
-  const prisma = await db();
-  const assigned: Prisma.ApplicationWhereInput = { assignments: { some: { expertId: user.id, withdrawnAt: null } } };
-  const own = await prisma.applicationMaterial.count({ where: { fileId, material: "M5", application: assigned } });
-  if (own > 0) return true;
-  const paired = await prisma.similarityMatch.count({
-    where: {
-      kind: "photo",
-      OR: [
-        { fileAId: fileId, applicationB: assigned },
-        { fileBId: fileId, applicationA: assigned },
-      ],
-    },
-  });
-  return paired > 0;
-}

@@ -1,12 +1,10 @@
 /**
- * Metadata rows for stored objects, and who may read them. Every read goes through canReadFile:
- * a provider only ever reads its own organisation's files; an expert only the materials of the
- * applications assigned to it.
+ * Metadata rows for stored objects, and who may read them. Every read goes through canReadFile.
  */
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { objectStore, storeUpload, type AcceptedType } from "~/services/storage.server.ts";
 import type { SessionUser } from "~/utils/session.server.ts";
-import { db } from "~/utils/db.server.ts";
+import { db, type Prisma } from "~/utils/db.server.ts";
 import { now } from "~/utils/clock.server.ts";
 
 /** Streams an upload into the store and records its metadata (R-MAT-3: SHA-256, size, type, uploader, time). */
@@ -32,25 +30,46 @@ export async function saveUpload(options: {
   });
 }
 
-export async function canReadFile(user: SessionUser, fileId: string): Promise<boolean> {
+/**
+ * The one rule for every stored file a person can fetch (every route that streams a file asks it):
+ * - staff and approvers read any file (the record, supplements' old and new versions);
+ * - a provider reads its own organisation's licence, receipts and materials not removed;
+ * - an expert reads the materials, not removed, of an application assigned to it (not withdrawn) once it
+ *   has declared itself free of conflict with it (R-REV-5), and, as evidence, the other photo (not
+ *   removed) of a copy-check photo pair involving such an application (R-REV-3);
+ * - nobody else reads anything (the system administrator included).
+ */
+export async function canReadFile(user: { id: string; roles: readonly string[]; organisation?: { id: string } | null }, fileId: string): Promise<boolean> {
+  if (!fileId) return false;
   if (user.roles.includes("staff") || user.roles.includes("approver")) return true;
   const prisma = await db();
   if (user.roles.includes("provider") && user.organisation) {
     const organisationId = user.organisation.id;
     const [ownLicence, ownMaterial, ownReceipt] = await Promise.all([
       prisma.organisation.count({ where: { id: organisationId, OR: [{ licenseFileId: fileId }, { payeeProofFileId: fileId }] } }),
-      prisma.applicationMaterial.count({ where: { fileId, application: { organisationId } } }),
+      prisma.applicationMaterial.count({ where: { fileId, removedAt: null, application: { organisationId } } }),
       prisma.application.count({ where: { receiptFileId: fileId, organisationId } }),
     ]);
     if (ownLicence + ownMaterial + ownReceipt > 0) return true;
   }
-  // R-REV-5: an expert reads the materials of the applications assigned to it (not withdrawn), once it
-  // has confirmed it has no conflict with the provider or the enterprise.
   if (user.roles.includes("expert")) {
-    const assigned = await prisma.applicationMaterial.count({
-      where: { fileId, removedAt: null, application: { assignments: { some: { expertId: user.id, withdrawnAt: null, noConflictConfirmedAt: { not: null } } } } },
-    });
+    const reviewable: Prisma.ApplicationWhereInput = {
+      assignments: { some: { expertId: user.id, withdrawnAt: null, noConflictConfirmedAt: { not: null } } },
+    };
+    const assigned = await prisma.applicationMaterial.count({ where: { fileId, removedAt: null, application: reviewable } });
     if (assigned > 0) return true;
+    const live = await prisma.applicationMaterial.count({ where: { fileId, removedAt: null, material: "M5" } });
+    if (live === 0) return false;
+    const evidence = await prisma.similarityMatch.count({
+      where: {
+        kind: "photo",
+        OR: [
+          { fileAId: fileId, applicationB: reviewable },
+          { fileBId: fileId, applicationA: reviewable },
+        ],
+      },
+    });
+    return evidence > 0;
   }
   return false;
 }

@@ -1,9 +1,12 @@
 /**
- * Accounts: login with rate limiting, staff-created accounts, expert invitations (a single-use link that
- * sets the password, sent through the mail outbox).
+ * Accounts: sign-in with atomic rate limiting, accounts made by the system administrator (roles granted
+ * only by an administrator, every grant recorded and mailed to all approvers, R-PAY-3), expert
+ * invitations, and single-use links that set or reset a password (sent through the mail outbox).
  */
 import crypto from "node:crypto";
 import { ROLE_LABELS } from "~/domain/labels.ts";
+import { checkRoleGrant } from "~/domain/roles.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -12,51 +15,132 @@ import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { hashPassword, verifyPassword } from "~/utils/password.server.ts";
 
-
-const WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES_PER_ACCOUNT = 5;
+export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES_PER_ACCOUNT = 5;
 const MAX_FAILURES_PER_ADDRESS = 30;
+const MAX_RESET_MAILS = 3;
+const RESET_TTL_MS = 60 * 60 * 1000;
+const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Roles whose owners are told by mail when their account is locked. */
+const NOTIFIED_WHEN_LOCKED: readonly Role[] = ["staff", "approver", "admin"];
 
 export type LoginResult =
   | { ok: true; userId: string; roles: Role[] }
   | { ok: false; message: string; field?: "email" | "password" };
 
+/**
+ * Counts one attempt under `key` atomically and returns the count in the current window (a fixed window
+ * starting at the first attempt). One statement (INSERT … ON CONFLICT DO UPDATE … RETURNING), so parallel
+ * attempts each see a different count and at most `limit` of them go on to check a password.
+ */
+async function countAttempt(key: string): Promise<{ count: number; windowStartedAt: Date }> {
+  const prisma = await db();
+  const at = now().toISOString();
+  const since = new Date(now().getTime() - LOGIN_WINDOW_MS).toISOString();
+  const [row] = await prisma.$queryRaw<{ failures: number; windowStartedAt: Date }[]>`
+    INSERT INTO "LoginThrottle" ("key", "failures", "windowStartedAt", "updatedAt")
+    VALUES (${key}, 1, ${at}::timestamptz AT TIME ZONE 'UTC', ${at}::timestamptz AT TIME ZONE 'UTC')
+    ON CONFLICT ("key") DO UPDATE SET
+      "failures" = CASE WHEN "LoginThrottle"."windowStartedAt" <= ${since}::timestamptz AT TIME ZONE 'UTC' THEN 1 ELSE "LoginThrottle"."failures" + 1 END,
+      "windowStartedAt" = CASE WHEN "LoginThrottle"."windowStartedAt" <= ${since}::timestamptz AT TIME ZONE 'UTC' THEN EXCLUDED."windowStartedAt" ELSE "LoginThrottle"."windowStartedAt" END,
+      "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING "failures", "windowStartedAt" AT TIME ZONE 'UTC' AS "windowStartedAt"`;
+  if (!row) throw new Error("login throttle: no row returned");
+  // Counters of windows long past are dropped now and then (a guessed address leaves one row).
+  if (crypto.randomInt(200) === 0) await prisma.$executeRaw`DELETE FROM "LoginThrottle" WHERE "updatedAt" < ${since}::timestamptz AT TIME ZONE 'UTC'`;
+  return { count: Number(row.failures), windowStartedAt: row.windowStartedAt };
+}
+
+function minutesLeft(windowStartedAt: Date): number {
+  return Math.max(1, Math.ceil((windowStartedAt.getTime() + LOGIN_WINDOW_MS - now().getTime()) / 60_000));
+}
+
 export async function attemptLogin(input: { email: string; password: string; address: string }): Promise<LoginResult> {
   const prisma = await db();
   const email = input.email.trim().toLowerCase();
-  const since = new Date(now().getTime() - WINDOW_MS);
-  const [accountFailures, addressFailures] = await Promise.all([
-    prisma.loginAttempt.count({ where: { key: `account:${email}`, success: false, at: { gt: since } } }),
-    prisma.loginAttempt.count({ where: { key: `address:${input.address}`, success: false, at: { gt: since } } }),
-  ]);
-  if (accountFailures >= MAX_FAILURES_PER_ACCOUNT || addressFailures >= MAX_FAILURES_PER_ADDRESS) {
-    return { ok: false, message: "登录失败次数过多，请 15 分钟后再试。" };
+  // Counted before the password is checked: a check is only made within the limit (R-LOG-1 aside,
+  // this is what keeps 40 parallel guesses at 5 checked).
+  const account = await countAttempt(`account:${email}`);
+  const address = await countAttempt(`address:${input.address}`);
+  if (account.count > MAX_FAILURES_PER_ACCOUNT) {
+    return {
+      ok: false,
+      message: `该账号登录失败次数过多，已暂停登录，请 ${minutesLeft(account.windowStartedAt)} 分钟后再试，或通过“忘记密码”重设密码后立即登录。`,
+    };
+  }
+  if (address.count > MAX_FAILURES_PER_ADDRESS) {
+    return { ok: false, message: `登录尝试过于频繁，请 ${minutesLeft(address.windowStartedAt)} 分钟后再试。` };
   }
   const user = await prisma.user.findUnique({ where: { email } });
   const valid = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : false;
-  const at = now();
-  await prisma.loginAttempt.createMany({
-    data: [
-      { key: `account:${email}`, success: valid, at },
-      { key: `address:${input.address}`, success: valid, at },
-    ],
-  });
-  if (!user || !valid) return { ok: false, message: "邮箱或密码不正确。", field: "password" };
+  if (!user || !valid) {
+    if (user && account.count === MAX_FAILURES_PER_ACCOUNT && user.status === "active" && user.roles.some((r) => NOTIFIED_WHEN_LOCKED.includes(r))) {
+      await mailLockedAccount(user);
+    }
+    return { ok: false, message: "邮箱或密码不正确。", field: "password" };
+  }
   if (user.status === "disabled") return { ok: false, message: "该账号已停用，请联系区工信局。" };
   if (user.status === "invited") return { ok: false, message: "该账号尚未激活，请通过邀请邮件中的链接设置密码。" };
+  // A successful sign-in clears the account's count and gives the address its attempt back.
+  await prisma.$executeRaw`DELETE FROM "LoginThrottle" WHERE "key" = ${`account:${email}`}`;
+  await prisma.$executeRaw`UPDATE "LoginThrottle" SET "failures" = GREATEST("failures" - 1, 0) WHERE "key" = ${`address:${input.address}`}`;
   return { ok: true, userId: user.id, roles: user.roles };
 }
 
-export class DuplicateEmailError extends Error {}
+/** Staff, approvers and administrators are told when their account is locked, with a link that unlocks it. */
+async function mailLockedAccount(user: { id: string; name: string; email: string }) {
+  const prisma = await db();
+  const token = newToken();
+  await prisma.$transaction(async (tx) => {
+    await tx.userToken.create({
+      data: { userId: user.id, purpose: "reset_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + RESET_TTL_MS) },
+    });
+    await enqueueMail(tx, {
+      to: user.email,
+      subject: "【智能化改造诊断补助申报平台】账号因多次密码错误暂停登录",
+      text:
+        `${user.name}，您好：\n\n您的账号（${user.email}）于 ${formatShanghai(now())} 连续 ${MAX_FAILURES_PER_ACCOUNT} 次密码错误，已暂停登录 15 分钟。` +
+        `\n如非本人操作，说明有人正在尝试登录您的账号，请及时修改密码。` +
+        `\n如需立即登录，请在 1 小时内打开以下链接重设密码（仅可使用一次），重设后即可登录：\n${env().publicUrl}/reset-password/${token}` +
+        `\n\n张店区工业和信息化局`,
+    });
+  });
+}
 
+export class DuplicateEmailError extends Error {}
+export class RoleGrantError extends Error {}
+
+/** R-PAY-3: every role grant is mailed to every active approver, so a grant nobody expected is seen. */
+async function mailApproversOfGrant(tx: Tx, input: { actor: Actor; user: { name: string; email: string }; roles: readonly Role[] }) {
+  if (input.roles.length === 0) return;
+  const approvers = await tx.user.findMany({ where: { roles: { has: "approver" }, status: "active" }, select: { email: true, name: true } });
+  const roles = input.roles.map((r) => ROLE_LABELS[r]).join("、");
+  for (const approver of approvers) {
+    await enqueueMail(tx, {
+      to: approver.email,
+      subject: "【智能化改造诊断补助申报平台】角色授予通知",
+      text:
+        `${approver.name}，您好：\n\n${input.actor?.name ?? "系统"} 于 ${formatShanghai(now())} 为 ${input.user.name}（${input.user.email}）授予了以下角色：${roles}。` +
+        `\n如该授权不符合工作安排，请立即联系系统管理员核实。\n\n张店区工业和信息化局`,
+    });
+  }
+}
+
+/**
+ * An account made by an administrator (any role but provider) or by staff (an expert, into the pool).
+ * Records who made it (R-PAY-3), audits the grant and mails it to every approver; the person gets a
+ * single-use link to set a password.
+ */
 export async function createStaffManagedUser(
-  actor: Actor,
+  actor: { id: string; name: string; roles: readonly string[] },
   input: { name: string; email: string; phone?: string; roles: Role[] },
   /** More to write in the same transaction (an expert's profile), so that the invitation is all or nothing. */
   within?: (tx: Tx, userId: string) => Promise<void>,
 ): Promise<{ userId: string }> {
+  const allowed = checkRoleGrant({ actorRoles: actor.roles, actorId: actor.id, targetId: null, roles: input.roles });
+  if (!allowed.ok) throw new RoleGrantError(allowed.message);
   const prisma = await db();
-  const token = crypto.randomBytes(32).toString("base64url");
+  const token = newToken();
   try {
     return await prisma.$transaction(async (tx) => {
       const user = await tx.user.create({
@@ -66,24 +150,21 @@ export async function createStaffManagedUser(
           phone: input.phone || null,
           roles: input.roles,
           status: "invited",
+          createdById: actor.id,
         },
       });
       await tx.userToken.create({
-        data: {
-          userId: user.id,
-          purpose: "set_password",
-          tokenHash: sha256(token),
-          expiresAt: new Date(now().getTime() + 7 * 24 * 3600 * 1000),
-        },
+        data: { userId: user.id, purpose: "set_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + INVITE_TTL_MS) },
       });
       await recordAudit(tx, {
         actor,
         action: "user.invite",
         entityType: "user",
         entityId: user.id,
-        after: { name: user.name, email: user.email, roles: user.roles },
+        after: { name: user.name, email: user.email, roles: user.roles, createdById: actor.id },
       });
       if (within) await within(tx, user.id);
+      await mailApproversOfGrant(tx, { actor, user, roles: input.roles });
       const link = `${env().publicUrl}/invite/${token}`;
       await enqueueMail(tx, {
         to: user.email,
@@ -100,18 +181,102 @@ export async function createStaffManagedUser(
   }
 }
 
+/**
+ * The first administrator of a production installation (DEMO=0 has no accounts): made from the command
+ * line (`npm run admin:create`), on the record, with a single-use link to set the password (printed).
+ */
+export async function createFirstAdministrator(input: { name: string; email: string }): Promise<{ link: string }> {
+  const prisma = await db();
+  const token = newToken();
+  await prisma.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { name: input.name, email: input.email.trim().toLowerCase(), roles: ["admin"], status: "invited" } });
+    await tx.userToken.create({
+      data: { userId: user.id, purpose: "set_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + INVITE_TTL_MS) },
+    });
+    await recordAudit(tx, { actor: null, action: "user.create", entityType: "user", entityId: user.id, after: { email: user.email, roles: user.roles, via: "command line" } });
+    await mailApproversOfGrant(tx, { actor: null, user, roles: ["admin"] });
+  });
+  return { link: `${env().publicUrl}/invite/${token}` };
+}
+
+export type AccountOutcome = { ok: true } | { ok: false; message: string };
+
+/** R-PAY-3: an administrator changes another account's roles; added roles are mailed to every approver. */
+export async function setUserRoles(actor: { id: string; name: string; roles: readonly string[] }, input: { userId: string; roles: Role[] }): Promise<AccountOutcome> {
+  const allowed = checkRoleGrant({ actorRoles: actor.roles, actorId: actor.id, targetId: input.userId, roles: input.roles });
+  if (!allowed.ok) return allowed;
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: input.userId } });
+    if (!user || user.roles.includes("provider")) return { ok: false, message: "账号不存在" };
+    const added = input.roles.filter((r) => !user.roles.includes(r));
+    const removed = user.roles.filter((r) => !input.roles.includes(r));
+    if (added.length === 0 && removed.length === 0) return { ok: true };
+    await tx.user.update({ where: { id: user.id }, data: { roles: input.roles } });
+    // Roles removed take effect now: the account's sessions end.
+    if (removed.length > 0) await tx.session.deleteMany({ where: { userId: user.id } });
+    await recordAudit(tx, {
+      actor,
+      action: "user.set_roles",
+      entityType: "user",
+      entityId: user.id,
+      before: { roles: user.roles },
+      after: { roles: input.roles, added, removed },
+    });
+    await mailApproversOfGrant(tx, { actor, user, roles: added });
+    return { ok: true };
+  });
+}
+
+/** An administrator disables or re-enables another account (a disabled account's sessions end). */
+export async function setUserStatus(actor: { id: string; name: string; roles: readonly string[] }, input: { userId: string; status: "active" | "disabled" }): Promise<AccountOutcome> {
+  if (!actor.roles.includes("admin")) return { ok: false, message: "只有系统管理员可以停用或启用账号" };
+  if (actor.id === input.userId) return { ok: false, message: "不能停用自己的账号" };
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: input.userId } });
+    if (!user || user.roles.includes("provider")) return { ok: false, message: "账号不存在" };
+    if (user.status === "invited") return { ok: false, message: "该账号尚未激活" };
+    if (user.status === input.status) return { ok: true };
+    await tx.user.update({ where: { id: user.id }, data: { status: input.status } });
+    if (input.status === "disabled") await tx.session.deleteMany({ where: { userId: user.id } });
+    await recordAudit(tx, {
+      actor,
+      action: input.status === "disabled" ? "user.disable" : "user.enable",
+      entityType: "user",
+      entityId: user.id,
+      before: { status: user.status },
+      after: { status: input.status },
+    });
+    return { ok: true };
+  });
+}
+
+function newToken(): string {
+  return crypto.randomBytes(32).toString("base64url");
+}
+
 export function sha256(value: string): string {
   return crypto.createHash("sha256").update(value).digest("hex");
 }
 
-export async function findValidInvitation(token: string) {
+async function findValidToken(token: string, purpose: "set_password" | "reset_password") {
   const prisma = await db();
   const record = await prisma.userToken.findUnique({
     where: { tokenHash: sha256(token) },
-    include: { user: { select: { id: true, name: true, email: true, roles: true } } },
+    include: { user: { select: { id: true, name: true, email: true, roles: true, status: true } } },
   });
-  if (!record || record.purpose !== "set_password" || record.usedAt || record.expiresAt <= now()) return null;
+  if (!record || record.purpose !== purpose || record.usedAt || record.expiresAt <= now()) return null;
   return record;
+}
+
+export function findValidInvitation(token: string) {
+  return findValidToken(token, "set_password");
+}
+
+export async function findValidPasswordReset(token: string) {
+  const record = await findValidToken(token, "reset_password");
+  return record && record.user.status === "active" ? record : null;
 }
 
 export async function acceptInvitation(token: string, password: string): Promise<{ ok: boolean; userId?: string }> {
@@ -119,7 +284,7 @@ export async function acceptInvitation(token: string, password: string): Promise
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {
     const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
-    if (!record || record.usedAt || record.expiresAt <= now()) return { ok: false };
+    if (!record || record.purpose !== "set_password" || record.usedAt || record.expiresAt <= now()) return { ok: false };
     const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
     if (used.count !== 1) return { ok: false };
     await tx.user.update({ where: { id: record.userId }, data: { passwordHash, status: "active" } });
@@ -133,11 +298,60 @@ export async function acceptInvitation(token: string, password: string): Promise
   });
 }
 
-export async function listStaffManagedUsers() {
+/**
+ * "忘记密码": mails a single-use link (1 hour) that resets the password and lifts a lockout. The answer
+ * is the same whether or not the address has an account; at most three mails per address a window.
+ */
+export async function requestPasswordReset(input: { email: string }): Promise<void> {
+  const email = input.email.trim().toLowerCase();
+  const { count } = await countAttempt(`reset:${email}`);
+  if (count > MAX_RESET_MAILS) return;
+  const prisma = await db();
+  const user = await prisma.user.findUnique({ where: { email } });
+  if (!user || user.status !== "active") return;
+  const token = newToken();
+  await prisma.$transaction(async (tx) => {
+    await tx.userToken.create({
+      data: { userId: user.id, purpose: "reset_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + RESET_TTL_MS) },
+    });
+    await recordAudit(tx, { actor: null, action: "user.request_password_reset", entityType: "user", entityId: user.id });
+    await enqueueMail(tx, {
+      to: user.email,
+      subject: "【智能化改造诊断补助申报平台】重设密码",
+      text:
+        `${user.name}，您好：\n\n有人（希望是您本人）申请重设账号 ${user.email} 的登录密码。` +
+        `\n请在 1 小时内打开以下链接设置新密码（仅可使用一次；重设后，因密码错误而暂停的登录也随即恢复）：\n${env().publicUrl}/reset-password/${token}` +
+        `\n\n如非本人操作，请忽略本邮件，您的密码不会改变。\n张店区工业和信息化局`,
+    });
+  });
+}
+
+/** Sets a new password from a reset link: the link is used up, other sessions end, the lockout is lifted. */
+export async function resetPassword(token: string, password: string): Promise<{ ok: true; userId: string } | { ok: false }> {
+  const prisma = await db();
+  const passwordHash = await hashPassword(password);
+  return prisma.$transaction(async (tx) => {
+    const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
+    if (!record || record.purpose !== "reset_password" || record.usedAt || record.expiresAt <= now()) return { ok: false };
+    if (record.user.status !== "active") return { ok: false };
+    const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
+    if (used.count !== 1) return { ok: false };
+    // Every other reset link of the account is used up with it.
+    await tx.userToken.updateMany({ where: { userId: record.userId, purpose: "reset_password", usedAt: null }, data: { usedAt: now() } });
+    await tx.user.update({ where: { id: record.userId }, data: { passwordHash } });
+    await tx.session.deleteMany({ where: { userId: record.userId } });
+    await tx.$executeRaw`DELETE FROM "LoginThrottle" WHERE "key" = ${`account:${record.user.email}`}`;
+    await recordAudit(tx, { actor: { id: record.user.id, name: record.user.name }, action: "user.reset_password", entityType: "user", entityId: record.userId });
+    return { ok: true, userId: record.userId };
+  });
+}
+
+/** The accounts an administrator manages (everyone but providers), with who made each. */
+export async function listManagedUsers() {
   const prisma = await db();
   return prisma.user.findMany({
-    where: { NOT: { roles: { equals: ["provider"] } } },
+    where: { NOT: { roles: { has: "provider" } } },
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, email: true, roles: true, status: true, createdAt: true, isDemo: true },
+    select: { id: true, name: true, email: true, roles: true, status: true, createdAt: true, isDemo: true, createdBy: { select: { name: true } } },
   });
 }

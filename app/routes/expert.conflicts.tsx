@@ -9,12 +9,13 @@ import { CONFLICT_KIND_LABELS, normalisePartyName, type ConflictKind } from "~/d
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { declareConflicts, expertDeclaration, partyNames } from "~/models/expert.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "利益关系声明 · 智能化改造咨询诊断补助申报平台" }];
 
-const names = z.array(z.string().trim().min(1).max(100, "单位名称不超过 100 字")).optional();
+const names = z.array(z.string().trim().min(1).max(100, "单位名称不超过 100 字").superRefine(refuseHostileCharacters("单位名称"))).optional();
 const lines = z
   .string()
   .max(5000, "内容过长")

@@ -26,6 +26,7 @@ import { confirmNoConflict, declareConflict, getOwnAssignment, reviewForForm, sa
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
 
@@ -43,7 +44,7 @@ const textField = z.string().max(2000, "不超过 2000 字").optional();
 
 const ScoresSchema = z.object({
   intent: z.enum(["save", "submit"]),
-  version: z.coerce.number().int().min(0),
+  version: versionField,
   materialsComplete: z.enum(["yes", "no"]).optional(),
   materialsNote: textField,
   "sections.basics.score": scoreField,
@@ -63,7 +64,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("declare-conflict"),
     kind: z.enum(["provider", "enterprise"], { error: "请选择与哪一方存在利益冲突" }),
-    reason: z.string({ error: "请说明利益冲突的情况" }).trim().min(4, "请说明利益冲突的情况（至少 4 个字）").max(500, "不超过 500 字"),
+    reason: z.string({ error: "请说明利益冲突的情况" }).trim().min(4, "请说明利益冲突的情况（至少 4 个字）").max(500, "不超过 500 字").superRefine(refuseHostileCharacters("说明", { multiline: true })),
   }),
 ]);
 

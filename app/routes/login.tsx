@@ -12,9 +12,9 @@ import { readFormData } from "~/utils/form-data.server.ts";
 export const meta: MetaFunction = () => [{ title: "登录 · 智能化改造咨询诊断补助申报平台" }];
 
 const LoginSchema = z.object({
-  email: z.string({ error: "请输入登录邮箱" }).trim().email("请输入有效的邮箱地址"),
-  password: z.string({ error: "请输入密码" }),
-  redirectTo: z.string().optional(),
+  email: z.string({ error: "请输入登录邮箱" }).trim().max(200, "邮箱过长").email("请输入有效的邮箱地址"),
+  password: z.string({ error: "请输入密码" }).max(200, "密码过长"),
+  redirectTo: z.string().max(2000).optional(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -73,7 +73,7 @@ export default function Login() {
             {navigation.state === "submitting" ? "正在登录…" : "登录"}
           </button>
           <span className="muted">
-            还没有账号？<Link to="/register">服务商注册</Link>
+            <Link to="/forgot-password">忘记密码</Link>　还没有账号？<Link to="/register">服务商注册</Link>
           </span>
         </div>
       </Form>

@@ -9,20 +9,20 @@ import { registerProvider } from "~/models/organisation.server.ts";
 import { registrableProviderNames } from "~/models/round.server.ts";
 import { parseFormWithUploads } from "~/utils/multipart.server.ts";
 import { getSessionUser, homeFor, startSession } from "~/utils/session.server.ts";
-import { newPasswordFields, PAYEE_NAME_MESSAGE, payeeFields, payeeIsOrganisation, passwordsMatch, phoneField, usccField } from "~/utils/form-fields.ts";
+import { newPasswordFields, PAYEE_NAME_MESSAGE, payeeFields, passwordsMatch, payeeIsOrganisation, phoneField, textField, usccField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "服务商注册 · 智能化改造咨询诊断补助申报平台" }];
 
 const RegistrationSchema = z
   .object({
-    organisationName: z.string({ error: "请从服务商名单中选择本单位" }).trim().min(1, "请从服务商名单中选择本单位"),
+    organisationName: textField({ label: "服务商名称", max: 100, missing: "请从服务商名单中选择本单位" }),
     uscc: usccField("请输入统一社会信用代码"),
-    contactName: z.string({ error: "请输入联系人姓名" }).trim().min(2, "联系人姓名至少 2 个字").max(30, "联系人姓名过长"),
+    contactName: textField({ label: "联系人姓名", min: 2, max: 30 }),
     contactPhone: phoneField,
-    email: z.string({ error: "请输入电子邮箱" }).trim().email("请输入有效的电子邮箱地址"),
+    email: z.string({ error: "请输入电子邮箱" }).trim().max(200, "电子邮箱过长").email("请输入有效的电子邮箱地址"),
     ...newPasswordFields,
-    licenseFileId: z.string({ error: "请上传营业执照（PDF、JPG 或 PNG）" }).min(1, "请上传营业执照（PDF、JPG 或 PNG）"),
+    licenseFileId: z.string({ error: "请上传营业执照（PDF、JPG 或 PNG）" }).max(100, "请重新上传营业执照").min(1, "请上传营业执照（PDF、JPG 或 PNG）"),
     ...payeeFields,
     declaration: z.literal("on", { error: "请确认本单位符合申报条件（R-ELIG-2）" }),
   })

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { canReadFile, openStoredFile } from "~/models/stored-file.server.ts";
+import { storedFileHeaders } from "~/utils/security-headers.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
-/** Serves a stored file to those allowed to read it; inline for previews, as an attachment on ?download. */
+/** Serves a stored file to those allowed to read it (canReadFile); inline for previews, as an attachment on ?download. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const fileId = params.fileId ?? "";
@@ -10,13 +11,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const opened = await openStoredFile(fileId);
   if (!opened) throw new Response("文件不存在。", { status: 404 });
   const download = new URL(request.url).searchParams.has("download");
-  return new Response(opened.body, {
-    headers: {
-      "Content-Type": opened.file.contentType,
-      "Content-Length": String(opened.file.size),
-      "Content-Disposition": `${download ? "attachment" : "inline"}; filename*=UTF-8''${encodeURIComponent(opened.file.fileName)}`,
-      "Cache-Control": "private, max-age=3600",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return new Response(opened.body, { headers: storedFileHeaders(opened.file, { download }) });
 }

@@ -25,6 +25,7 @@ import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView, type DecisionInput } from "~/models/formal-review.server.ts";
 import { releaseClaim } from "~/models/application.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
 
@@ -54,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...view, assignments, similarity, staffName: user.name, defaultDueOn: defaultSupplementDueOn(view.today) };
 }
 
-const text = (max: number) => z.string().trim().max(max, `不超过 ${max} 字`).optional();
+const text = (max: number) => z.string().trim().max(max, `不超过 ${max} 字`).superRefine(refuseHostileCharacters("内容", { multiline: true })).optional();
 const VerdictSchema = z.object({
   verdict: z.enum(["accepted", "rejected"]).optional(),
   quick: z.array(z.string().max(20)).max(10),
@@ -65,7 +66,7 @@ const VerdictSchema = z.object({
 const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.enum(["accept", "return", "refuse"]),
-    version: z.coerce.number().int().min(0),
+    version: versionField,
     dueOn: z.string().trim().optional(),
     note: text(1000),
     refusalReason: text(500),
@@ -78,7 +79,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("paper-copies"),
     receivedOn: z.string().trim(),
-    receivedBy: z.string().trim().max(50, "不超过 50 字"),
+    receivedBy: z.string().trim().max(50, "不超过 50 字").superRefine(refuseHostileCharacters("接收人")),
   }),
 ]);
 

@@ -17,6 +17,7 @@ import {
 import { listExperts } from "~/models/expert.server.ts";
 import { currentRound, getRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
 import { RoundField } from "~/components/round-field.tsx";
@@ -75,7 +76,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("withdraw"),
     applicationId: z.string().min(1),
     assignmentId: z.string().min(1),
-    reason: z.string({ error: "请填写撤回原因" }).trim().min(2, "撤回原因至少 2 个字").max(200, "撤回原因不超过 200 字"),
+    reason: z.string({ error: "请填写撤回原因" }).trim().min(2, "撤回原因至少 2 个字").max(200, "撤回原因不超过 200 字").superRefine(refuseHostileCharacters("撤回原因", { multiline: true })),
   }),
 ]);
 

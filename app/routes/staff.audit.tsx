@@ -19,7 +19,7 @@ const QuerySchema = z.object({
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, { roles: ["staff", "approver"] });
+  await requireUser(request, { roles: ["staff", "approver", "admin"] });
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const query = QuerySchema.parse(params);
   const prisma = await db();

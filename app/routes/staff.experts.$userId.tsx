@@ -9,7 +9,7 @@ import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { CONFLICT_KIND_LABELS } from "~/domain/conflicts.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { addConflict, getExpert, removeConflict, partyNames, updateExpertProfile } from "~/models/expert.server.ts";
-import { phoneField } from "~/utils/form-fields.ts";
+import { phoneField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
@@ -20,16 +20,16 @@ const STATUS_LABELS = { active: "已激活", invited: "待激活", disabled: "�
 
 const ProfileSchema = z.object({
   intent: z.literal("profile"),
-  name: z.string({ error: "请输入姓名" }).trim().min(2, "姓名至少 2 个字").max(30, "姓名过长"),
+  name: z.string({ error: "请输入姓名" }).trim().min(2, "姓名至少 2 个字").max(30, "姓名过长").superRefine(refuseHostileCharacters("姓名")),
   phone: phoneField.optional(),
-  field: z.string({ error: "请输入专业领域" }).trim().min(2, "专业领域至少 2 个字").max(50, "专业领域不超过 50 字"),
-  organisationName: z.string({ error: "请输入工作单位" }).trim().min(2, "工作单位至少 2 个字").max(100, "工作单位不超过 100 字"),
+  field: z.string({ error: "请输入专业领域" }).trim().min(2, "专业领域至少 2 个字").max(50, "专业领域不超过 50 字").superRefine(refuseHostileCharacters("专业领域")),
+  organisationName: z.string({ error: "请输入工作单位" }).trim().min(2, "工作单位至少 2 个字").max(100, "工作单位不超过 100 字").superRefine(refuseHostileCharacters("工作单位")),
 });
 const ConflictSchema = z.object({
   intent: z.literal("add-conflict"),
   kind: z.enum(["provider", "enterprise"], { error: "请选择单位类型" }),
-  partyName: z.string({ error: "请输入单位名称" }).trim().min(2, "单位名称至少 2 个字").max(100, "单位名称不超过 100 字"),
-  note: z.string().trim().max(200, "说明不超过 200 字").optional(),
+  partyName: z.string({ error: "请输入单位名称" }).trim().min(2, "单位名称至少 2 个字").max(100, "单位名称不超过 100 字").superRefine(refuseHostileCharacters("单位名称")),
+  note: z.string().trim().max(200, "说明不超过 200 字").superRefine(refuseHostileCharacters("说明", { multiline: true })).optional(),
 });
 const RemoveSchema = z.object({ intent: z.literal("remove-conflict"), conflictId: z.string().min(1) });
 const ActionSchema = z.discriminatedUnion("intent", [ProfileSchema, ConflictSchema, RemoveSchema]);

@@ -7,7 +7,7 @@ import { Field, FormMessage } from "~/components/forms.tsx";
 import { inviteExpert, listExperts } from "~/models/expert.server.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { DuplicateEmailError } from "~/models/user.server.ts";
-import { phoneField } from "~/utils/form-fields.ts";
+import { phoneField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
@@ -24,11 +24,11 @@ const QuerySchema = z.object({
 });
 
 const InviteSchema = z.object({
-  name: z.string({ error: "请输入姓名" }).trim().min(2, "姓名至少 2 个字").max(30, "姓名过长"),
+  name: z.string({ error: "请输入姓名" }).trim().min(2, "姓名至少 2 个字").max(30, "姓名过长").superRefine(refuseHostileCharacters("姓名")),
   email: z.string({ error: "请输入电子邮箱" }).trim().email("请输入有效的电子邮箱地址"),
   phone: phoneField.optional(),
-  field: z.string({ error: "请输入专业领域" }).trim().min(2, "专业领域至少 2 个字").max(50, "专业领域不超过 50 字"),
-  organisationName: z.string({ error: "请输入工作单位" }).trim().min(2, "工作单位至少 2 个字").max(100, "工作单位不超过 100 字"),
+  field: z.string({ error: "请输入专业领域" }).trim().min(2, "专业领域至少 2 个字").max(50, "专业领域不超过 50 字").superRefine(refuseHostileCharacters("专业领域")),
+  organisationName: z.string({ error: "请输入工作单位" }).trim().min(2, "工作单位至少 2 个字").max(100, "工作单位不超过 100 字").superRefine(refuseHostileCharacters("工作单位")),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -65,7 +65,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await readFormData(request), { schema: InviteSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), invited: null }, { status: 400 });
   try {
-    await inviteExpert({ id: actor.id, name: actor.name }, submission.value);
+    await inviteExpert({ id: actor.id, name: actor.name, roles: actor.roles }, submission.value);
   } catch (error) {
     if (error instanceof DuplicateEmailError) {
       return data({ result: submission.reply({ fieldErrors: { email: [error.message] } }), invited: null }, { status: 400 });

@@ -11,6 +11,7 @@ import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shangh
 import { approveBatch, getBatch, markBatchPaid, prepareBatch, returnBatch, reversePayment } from "~/models/payout.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
 
@@ -18,20 +19,20 @@ export const meta: MetaFunction = () => [{ title: "拨付批次 · 智能化改�
 
 const ActionSchema = z.discriminatedUnion("intent", [
   // R-PAY-2: the approver confirms the total it was shown, in figures and in capitals.
-  z.object({ intent: z.literal("approve"), version: z.coerce.number().int(), confirmedTotalFen: z.coerce.number().int() }),
+  z.object({ intent: z.literal("approve"), version: versionField, confirmedTotalFen: z.coerce.number().int() }),
   z.object({
     intent: z.literal("return"),
-    version: z.coerce.number().int(),
-    reason: z.string({ error: "请填写退回理由" }).trim().min(2, "请填写退回理由（至少 2 个字）").max(500, "退回理由不超过 500 字"),
+    version: versionField,
+    reason: z.string({ error: "请填写退回理由" }).trim().min(2, "请填写退回理由（至少 2 个字）").max(500, "退回理由不超过 500 字").superRefine(refuseHostileCharacters("退回理由", { multiline: true })),
   }),
   z.object({
     intent: z.literal("paid"),
-    version: z.coerce.number().int(),
+    version: versionField,
     paidOn: z
       .string({ error: "请选择拨付日期" })
       .trim()
       .refine((v) => parseCalendarDate(v) !== null, "拨付日期格式应为 年-月-日"),
-    voucherRef: z.string({ error: "请填写拨付凭证号" }).trim().min(2, "请填写拨付凭证号").max(100, "凭证号不超过 100 字"),
+    voucherRef: z.string({ error: "请填写拨付凭证号" }).trim().min(2, "请填写拨付凭证号").max(100, "凭证号不超过 100 字").superRefine(refuseHostileCharacters("凭证号")),
     /** The second step: the officer saw the date, the voucher and the total, and confirms. */
     confirmed: z.literal("yes").optional(),
     /** Back from the confirmation to the form, the values kept. */
@@ -115,10 +116,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (key === "reason" || key === "paidOn" || key === "voucherRef") (fieldErrors[key] ??= []).push(issue.message);
     }
     const values: PaidValues = { paidOn: String(formData.get("paidOn") ?? ""), voucherRef: String(formData.get("voucherRef") ?? "") };
-    return data(
-      { intent: String(formData.get("intent") ?? ""), message: Object.keys(fieldErrors).length ? null : "请求无效，请刷新页面。", fieldErrors, values },
-      { status: 400 },
-    );
+    const versionIssue = parsed.error.issues.find((issue) => issue.path[0] === "version");
+    const message = versionIssue?.message ?? (Object.keys(fieldErrors).length ? null : "请求无效，请刷新页面。");
+    return data({ intent: String(formData.get("intent") ?? ""), message, fieldErrors, values }, { status: 400 });
   }
   const v = parsed.data;
   if (v.intent === "approve") {

@@ -14,6 +14,7 @@ import { providerApplicationsForDesk, recordPaperCopies } from "~/models/formal-
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
 
@@ -28,14 +29,14 @@ const DecisionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("paper-copies"),
     applicationIds: z.array(z.string().min(1)).min(1, "请至少选择一份申报"),
     receivedOn: z.string({ error: "请填写收到日期" }).trim(),
-    receivedBy: z.string({ error: "请填写接收人" }).trim().min(1, "请填写接收人").max(50, "不超过 50 字"),
+    receivedBy: z.string({ error: "请填写接收人" }).trim().min(1, "请填写接收人").max(50, "不超过 50 字").superRefine(refuseHostileCharacters("接收人")),
   }),
   // R-ELIG-2: suspend a verified provider (运行不规范或信用记录不良), or lift the suspension.
   z.object({ intent: z.literal("suspend"), suspendReason: z.string({ error: "请填写暂停原因" }).trim() }),
   z.object({ intent: z.literal("lift"), liftNote: z.string().trim().max(500, "说明不超过 500 字").optional() }),
   z.object({
     intent: z.literal("refuse"),
-    reason: z.string({ error: "请填写不通过的原因" }).trim().min(4, "原因至少 4 个字").max(500, "原因不超过 500 字"),
+    reason: z.string({ error: "请填写不通过的原因" }).trim().min(4, "原因至少 4 个字").max(500, "原因不超过 500 字").superRefine(refuseHostileCharacters("原因", { multiline: true })),
   }),
 ]);
 

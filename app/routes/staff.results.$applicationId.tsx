@@ -8,6 +8,7 @@ import { expertTotal } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { clearCopyFlag, formatHundredths, getApplicationResult, reopenReview, SPREAD_LIMIT, submittedReview } from "~/models/review-result.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
 
@@ -21,7 +22,7 @@ const ClearSchema = z.object({
 const ReopenSchema = z.object({
   intent: z.literal("reopen"),
   reviewId: z.string().min(1),
-  reason: z.string({ error: "请填写退回原因" }).trim().min(4, "请填写退回原因（至少 4 个字）").max(500, "不超过 500 字"),
+  reason: z.string({ error: "请填写退回原因" }).trim().min(4, "请填写退回原因（至少 4 个字）").max(500, "不超过 500 字").superRefine(refuseHostileCharacters("退回原因", { multiline: true })),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -14,6 +14,7 @@ import { DuplicateRoundNameError, EnterpriseListInUseError, getRound, importRoun
 import { PARAMETERS_LOCKED_REASON } from "~/domain/round-parameters.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 import { badForm, readFormData } from "~/utils/form-data.server.ts";
 
@@ -64,7 +65,7 @@ const optional = <T,>(label: string, parse: (label: string, v: string | undefine
 
 const RoundSchema = z.object({
   intent: z.literal("save"),
-  name: z.string({ error: "请输入批次名称" }).trim().min(4, "批次名称至少 4 个字").max(60, "批次名称不超过 60 字"),
+  name: z.string({ error: "请输入批次名称" }).trim().min(4, "批次名称至少 4 个字").max(60, "批次名称不超过 60 字").superRefine(refuseHostileCharacters("批次名称")),
   code: z
     .string({ error: "请输入批次代码" })
     .trim()
@@ -85,7 +86,7 @@ const NoticeSchema = z.object({
   intent: z.literal("notice"),
   noticeOpensAt: optional("公示开始时间", parseStartField),
   noticeClosesAt: optional("公示结束时间", parseInstantField),
-  noticeObjectionText: z.string().trim().max(1000, "异议方式不超过 1000 字").optional(),
+  noticeObjectionText: z.string().trim().max(1000, "异议方式不超过 1000 字").superRefine(refuseHostileCharacters("异议方式", { multiline: true })).optional(),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -12,6 +12,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, CreateBucketC
 import { Upload } from "@aws-sdk/lib-storage";
 import { fileTypeFromBuffer } from "file-type";
 import { env } from "~/utils/env.server.ts";
+import { stripInvisibleCharacters } from "~/domain/text.ts";
 
 export interface ObjectStore {
   readonly kind: "folder" | "s3";
@@ -210,8 +211,12 @@ function isAccepted(mime: string, accepted: readonly AcceptedType[]): mime is Ac
 }
 
 /** A display name without any path and within a sane length; the storage key never uses it. */
+/**
+ * The name a file is stored and shown under: its last path segment, without control, bidirectional and
+ * zero-width characters (`photo\u202Egpj.exe` would show as `photoexe.jpg`), at most 120 characters.
+ */
 export function cleanFileName(raw: string): string {
-  const base = raw.split(/[\\/]/).pop() ?? "";
+  const base = stripInvisibleCharacters(raw).split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
   const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "").trim() || "未命名文件";
   if (cleaned.length <= 120) return cleaned;

@@ -4,7 +4,7 @@
  */
 import { MAX_AMOUNT_FEN, parseYuanToFen } from "~/domain/money.ts";
 import { parseCalendarDate } from "~/domain/shanghai-time.ts";
-import { usccField } from "~/utils/form-fields.ts";
+import { textField, usccField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 /** The earliest contract date taken as plausible (the holiday calendar of R-DATE-2 starts in 2004). */
@@ -18,6 +18,7 @@ export const EARLIEST_DATE = "2004-01-01";
 const date = (label: string, today: string) =>
   z
     .string({ error: `请选择${label}` })
+    .max(40, `${label}格式应为 年-月-日`)
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${label}格式应为 年-月-日`, abort: true })
     .refine((value) => parseCalendarDate(value) !== null, { message: `${label}不是有效的日期，请检查年、月、日`, abort: true })
@@ -28,9 +29,10 @@ const date = (label: string, today: string) =>
 export const applicationDataSchema = (today: string) => z
   .object({
     enterpriseUscc: usccField("请输入被诊断企业的统一社会信用代码"),
-    reportTitle: z.string({ error: "请输入诊断报告名称" }).trim().min(4, "诊断报告名称至少 4 个字").max(100, "诊断报告名称不超过 100 字"),
+    reportTitle: textField({ label: "诊断报告名称", min: 4, max: 100 }),
     contractAmount: z
       .string({ error: "请输入合同金额" })
+      .max(40, "金额格式不正确，请输入数字，如 10000 或 9,999.99")
       .trim()
       .transform((value, ctx) => {
         const parsed = parseYuanToFen(value, { maxFen: MAX_AMOUNT_FEN });

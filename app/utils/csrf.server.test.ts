@@ -14,6 +14,9 @@ describe("same-origin check (CSRF)", () => {
     expect(checkSameOrigin({ ...base, method: "POST", origin: "https://evil.example", secFetchSite: undefined })).toMatch(/跨站/);
     expect(checkSameOrigin({ ...base, method: "POST", origin: undefined, secFetchSite: "cross-site" })).toMatch(/跨站/);
   });
+  it("refuses Origin: null (sandboxed frames, data: URLs) with a Chinese message", () => {
+    expect(checkSameOrigin({ ...base, method: "POST", origin: "null", secFetchSite: undefined })).toMatch(/来源不明/);
+  });
   it("accepts our public URL behind a proxy that passes the host on (Host or X-Forwarded-Host)", () => {
     expect(
       checkSameOrigin({ method: "POST", origin: "https://portal.example.gov.cn", secFetchSite: "same-origin", host: "portal.example.gov.cn", publicUrl: "https://portal.example.gov.cn" }),

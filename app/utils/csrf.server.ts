@@ -17,7 +17,9 @@ export function checkSameOrigin(request: {
   if (request.secFetchSite && !["same-origin", "none"].includes(request.secFetchSite)) {
     return "跨站请求已被拒绝（cross-site request refused）。";
   }
-  if (!request.origin || request.origin === "null") {
+  // `Origin: null` comes from sandboxed frames, data: URLs and some redirects: never our own page.
+  if (request.origin === "null") return "来源不明的请求已被拒绝（Origin: null）。";
+  if (!request.origin) {
     // Non-browser clients (scripts, benchmarks) send no Origin and no cookies of a victim.
     return request.secFetchSite ? "跨站请求已被拒绝（cross-site request refused）。" : null;
   }
@@ -31,7 +33,7 @@ export function checkSameOrigin(request: {
   if (originHost === new URL(request.publicUrl).host) {
     // Our own page, through a proxy that passes neither Host nor X-Forwarded-Host: Remix would refuse
     // the action with a 500, so say what to fix instead.
-    return `反向代理配置有误：请保留 Host 请求头或设置 X-Forwarded-Host（收到的主机名为 ${request.host ?? "空"}，应为 ${originHost}）。`;
+    return `反向代理配置有误：请保留 Host 请求头，或设置 X-Forwarded-Host 并启用 TRUST_PROXY=1（收到的主机名为 ${request.host ?? "空"}，应为 ${originHost}）。`;
   }
   return "跨站请求已被拒绝（cross-site request refused）。";
 }

@@ -25,6 +25,7 @@ const schema = z
     PUBLIC_URL: optionalUrl(/^https?:\/\//, "must be an http(s):// URL such as https://portal.example.gov.cn"),
     DATA_DIR: z.string().min(1).default("./data"),
     DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, "must be a postgresql:// URL, or unset for the embedded database"),
+    MIGRATION_DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, "must be a postgresql:// URL of the role that owns the tables"),
     SESSION_SECRET: z
       .string()
       .optional()
@@ -59,6 +60,9 @@ const schema = z
     }
     if (env.S3_ENDPOINT && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
       ctx.addIssue({ code: "custom", path: ["S3_ACCESS_KEY_ID"], message: "S3 needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY" });
+    }
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["MIGRATION_DATABASE_URL"], message: "is used with DATABASE_URL (the runtime role); set both or neither" });
     }
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.SESSION_SECRET) {
       ctx.addIssue({

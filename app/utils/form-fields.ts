@@ -1,5 +1,6 @@
 /** Form fields used by more than one form, validated the same way in the browser and on the server. */
 import { normaliseAccountNumber } from "~/domain/payee.ts";
+import { halfWidthAlphanumerics, hostileCharacterProblem } from "~/domain/text.ts";
 import { validateUscc } from "~/domain/uscc.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -7,7 +8,8 @@ import { z } from "~/utils/zod.ts";
 export function usccField(missing: string) {
   return z
     .string({ error: missing })
-    .trim()
+    .max(60, "统一社会信用代码应为 18 位")
+    .transform((value) => halfWidthAlphanumerics(value).trim())
     .transform((value, ctx) => {
       const result = validateUscc(value);
       if (!result.ok) {
@@ -20,8 +22,9 @@ export function usccField(missing: string) {
 
 export const phoneField = z
   .string({ error: "请输入联系电话" })
-  .trim()
-  .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话");
+  .max(40, "联系电话过长")
+  .transform((v) => halfWidthAlphanumerics(v).trim())
+  .pipe(z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话"));
 
 export const newPasswordFields = {
   password: z
@@ -62,3 +65,54 @@ export function payeeIsOrganisation(accountName: string, organisationName: strin
   return squash(accountName) === squash(organisationName);
 }
 export const PAYEE_NAME_MESSAGE = "开户名称须与服务商名称一致（补助资金只拨付至本单位账户）";
+/**
+ * A text field as people type it, with a Chinese message at the field for every hostile value: control
+ * characters (NUL included), line breaks in one-line fields, bidirectional and zero-width characters,
+ * values longer than `max` (a 10 KB paste). Full-width digits and letters are read as ASCII.
+ */
+export function textField(options: { label: string; max: number; min?: number; multiline?: boolean; missing?: string }) {
+  const min = options.min ?? 1;
+  const missing = options.missing ?? `请输入${options.label}`;
+  return z.string({ error: missing }).transform((raw, ctx) => {
+    const problem = hostileCharacterProblem(raw, { multiline: options.multiline });
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: `${options.label}${problem}` });
+      return z.NEVER;
+    }
+    const value = halfWidthAlphanumerics(raw).trim();
+    if (value.length === 0) {
+      ctx.addIssue({ code: "custom", message: missing });
+      return z.NEVER;
+    }
+    if (value.length < min) {
+      ctx.addIssue({ code: "custom", message: `${options.label}至少 ${min} 个字` });
+      return z.NEVER;
+    }
+    if (value.length > options.max) {
+      ctx.addIssue({ code: "custom", message: `${options.label}不能超过 ${options.max} 个字（现为 ${value.length} 个）` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+/**
+ * The optimistic-concurrency version a form carries back (hidden field): digits only. An empty or
+ * non-numeric value is refused with a message, never read as 0 (`z.coerce.number()` reads "" as 0).
+ */
+export const versionField = z
+  .string({ error: "缺少版本号，请刷新页面后重试" })
+  .regex(/^\d{1,9}$/, "版本号无效，请刷新页面后重试")
+  .transform(Number);
+
+/**
+ * The hostile-character check of textField for a field kept as a plain z.string() chain (its own
+ * messages): control characters (NUL would fail in PostgreSQL as a 500), bidi and zero-width characters,
+ * line breaks unless `multiline`. Use as `.superRefine(refuseHostileCharacters("退回理由", { multiline: true }))`.
+ */
+export function refuseHostileCharacters(label: string, options: { multiline?: boolean } = {}) {
+  return (value: string, ctx: { addIssue: (issue: { code: "custom"; message: string }) => void }) => {
+    const problem = hostileCharacterProblem(value, options);
+    if (problem) ctx.addIssue({ code: "custom", message: `${label}${problem}` });
+  };
+}

@@ -134,6 +134,7 @@ async function lookUpSessionUser(request: Request) {
 export function homeFor(user: { roles: Role[] }): string {
   if (user.roles.includes("staff")) return "/staff";
   if (user.roles.includes("approver")) return "/staff";
+  if (user.roles.includes("admin")) return "/admin/users";
   if (user.roles.includes("expert")) return "/expert";
   return "/provider";
 }
@@ -161,9 +162,23 @@ export async function requireVerifiedProvider(request: Request) {
   return { ...user, organisation: user.organisation };
 }
 
+/**
+ * Where to go after signing in: a path of this portal, or the fallback. The value is parsed as a URL
+ * against a placeholder origin and must stay on it; any control or whitespace character (a tab a browser
+ * would drop, turning `/\t/evil.example` into `//evil.example`; a newline that would break the Location
+ * header) refuses it outright.
+ */
 export function safeRedirectTo(value: FormDataEntryValue | string | null | undefined, fallback: string): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  if (typeof value !== "string" || value.length === 0 || value.length > 2000) return fallback;
+  if (/[\s\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/.test(value)) return fallback;
+  if (!value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return fallback;
+  const base = "https://portal.invalid";
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
     return fallback;
   }
-  return value;
+  if (url.origin !== base) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

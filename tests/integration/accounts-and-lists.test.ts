@@ -57,8 +57,9 @@ describe.each(VARIANTS)("accounts and lists on %s", (variant) => {
     expect(await prisma.user.count({ where: { isDemo: true } })).toBe(0);
   });
 
-  it("staff invite an expert by e-mail; the link sets the password once", async () => {
-    const actor = null;
+  it("the administrator invites an expert by e-mail; the link sets the password once", async () => {
+    const admin = await prisma.user.create({ data: { email: "admin@example.test", name: "管理员", roles: ["admin"] } });
+    const actor = { id: admin.id, name: admin.name, roles: admin.roles };
     const { userId } = await createStaffManagedUser(actor, { name: "李专家", email: "Expert@Example.com", roles: ["expert"] });
     const mail = await prisma.outboxMessage.findFirstOrThrow({ where: { to: "expert@example.com" } });
     expect(mail.subject).toContain("账号邀请");

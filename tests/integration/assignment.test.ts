@@ -23,7 +23,7 @@ import path from "node:path";
 describe.each(VARIANTS)("expert assignment on %s", (variant) => {
   let prisma: Db;
   let store: FolderStore;
-  let staff: { id: string; name: string };
+  let staff: { id: string; name: string; roles: ("provider" | "expert" | "staff" | "approver" | "admin")[] };
 
   beforeAll(async () => {
     let dataDir: string;
@@ -31,7 +31,7 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     process.env.DATA_DIR = dataDir;
     store = new FolderStore(path.join(dataDir, "files"));
     const { user } = await createUser(prisma, ["staff"], { name: "分配人员" });
-    staff = { id: user.id, name: user.name };
+    staff = { id: user.id, name: user.name, roles: user.roles };
   });
   afterAll(async () => {
     await closeDatabase();

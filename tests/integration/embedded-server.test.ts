@@ -75,7 +75,7 @@ describe("the embedded default (npm start)", () => {
     // Demo accounts are printed once and kept in the data folder; none has a password fixed in the code.
     expect(first.output()).toContain("演示账号");
     const accounts = fs.readFileSync(path.join(dataDir, "demo-accounts.txt"), "utf8").trim().split("\n");
-    expect(accounts.map((l) => l.split("\t")[0]).sort()).toEqual(["approver", "expert", "provider", "staff"]);
+    expect(accounts.map((l) => l.split("\t")[0]).sort()).toEqual(["admin", "approver", "expert", "provider", "staff"]);
     const [, email = "", password = ""] = accounts.find((l) => l.startsWith("staff\t"))?.split("\t") ?? [];
 
     const login = await fetch(`http://127.0.0.1:${port}/login`, {

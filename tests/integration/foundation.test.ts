@@ -65,7 +65,7 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     expect(demo.deadline.toISOString()).toBe("2026-12-21T15:59:59.999Z");
     expect(await prisma.round.count()).toBe(2);
     const demoUsers = await prisma.user.findMany({ where: { isDemo: true }, select: { roles: true } });
-    expect(demoUsers.flatMap((u) => u.roles).sort()).toEqual(["approver", "expert", "provider", "staff"]);
+    expect(demoUsers.flatMap((u) => u.roles).sort()).toEqual(["admin", "approver", "expert", "provider", "staff"]);
   });
 
   it("R-ELIG-1 registers a listed provider as pending, with its licence, declaration and an audit entry", async () => {
@@ -141,7 +141,10 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     for (let i = 0; i < 5; i++) {
       expect(await attemptLogin({ ...account, password: "wrong" })).toEqual({ ok: false, field: "password", message: "邮箱或密码不正确。" });
     }
-    expect(await attemptLogin({ ...account, password: "secret123" })).toEqual({ ok: false, message: "登录失败次数过多，请 15 分钟后再试。" });
+    expect(await attemptLogin({ ...account, password: "secret123" })).toEqual({
+      ok: false,
+      message: "该账号登录失败次数过多，已暂停登录，请 15 分钟后再试，或通过“忘记密码”重设密码后立即登录。",
+    });
     // Another account from another address is not affected.
     expect(await attemptLogin({ email: "staff@demo.local", password: "wrong", address: "198.51.100.8" })).toMatchObject({ ok: false, field: "password" });
   });

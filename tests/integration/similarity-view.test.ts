@@ -9,7 +9,9 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { citeEvidence } from "~/domain/similarity/evidence.ts";
 import { normalizeReport } from "~/domain/similarity/normalize.ts";
-import { canViewSimilarityPhoto, getApplicationSimilarity, getMatchComparison, listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.server.ts";
+import { getApplicationSimilarity, getMatchComparison, listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.server.ts";
+import { drainSimilarity } from "~/services/similarity.server.ts";
+import { canReadFile } from "~/models/stored-file.server.ts";
 import { objectStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
@@ -128,15 +130,26 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
     expect(first?.photos.find((p) => p.fileId === photoIds.original)?.dateFlag).toBe("before_contract");
   });
 
-  it("R-REV-3 an expert may open the photos of its application and the other photo of its pair, nothing else", async () => {
+  it("R-REV-3 R-REV-5 an expert may open the photos of its application and the other photo of its pair once it declared no conflict, nothing else, never a removed photo", async () => {
     const view = await getApplicationSimilarity(apps.second.id, { role: "staff" });
     const mine = view?.photos[0]?.fileId ?? "";
-    expect(await canViewSimilarityPhoto(expert, mine)).toBe(true);
-    expect(await canViewSimilarityPhoto(expert, photoIds.original)).toBe(true);
-    expect(await canViewSimilarityPhoto(expert, photoIds.firstOwn)).toBe(false);
-    expect(await canViewSimilarityPhoto(outsider, photoIds.original)).toBe(false);
-    expect(await canViewSimilarityPhoto({ id: staff.id, roles: ["staff"] }, photoIds.firstOwn)).toBe(true);
-    expect(await canViewSimilarityPhoto({ id: "p", roles: ["provider"] }, mine)).toBe(false);
+    // Assigned but not yet declared free of conflict (issue 13, finding 4): nothing.
+    expect(await canReadFile(expert, mine)).toBe(false);
+    expect(await canReadFile(expert, photoIds.original)).toBe(false);
+    await prisma.expertAssignment.updateMany({ where: { expertId: expert.id, applicationId: apps.second.id }, data: { noConflictConfirmedAt: new Date() } });
+    expect(await canReadFile(expert, mine)).toBe(true);
+    expect(await canReadFile(expert, photoIds.original)).toBe(true);
+    expect(await canReadFile(expert, photoIds.firstOwn)).toBe(false);
+    expect(await canReadFile(outsider, photoIds.original)).toBe(false);
+    expect(await canReadFile({ id: staff.id, roles: ["staff"] }, photoIds.firstOwn)).toBe(true);
+    expect(await canReadFile({ id: "p", roles: ["provider"] }, mine)).toBe(false);
+    // A photo the provider removed is no longer served to the expert (the record keeps it for staff).
+    const removedAt = new Date();
+    await prisma.applicationMaterial.updateMany({ where: { fileId: { in: [mine, photoIds.original] } }, data: { removedAt } });
+    expect(await canReadFile(expert, mine)).toBe(false);
+    expect(await canReadFile(expert, photoIds.original)).toBe(false);
+    expect(await canReadFile({ id: staff.id, roles: ["staff"] }, mine)).toBe(true);
+    await prisma.applicationMaterial.updateMany({ where: { fileId: { in: [mine, photoIds.original] }, removedAt }, data: { removedAt: null } });
   });
 
   it("R-REV-3 a scan without a text layer is flagged as such, never shown as original", async () => {

@@ -104,6 +104,13 @@ describe.each(drivers.map((make, i) => [i === 0 ? "folder" : "s3", make] as cons
     expect(long.fileName.endsWith(".pdf")).toBe(true);
   });
 
+  it("strips bidirectional and zero-width characters from file names at upload (photo\\u202Egpj.exe)", async () => {
+    const stored = await upload(await makeJpeg(), "photo\u202Egpj\u200B.jpg");
+    expect(stored.fileName).toBe("photogpj.jpg");
+    const disguised = await upload(await makePdf("z"), "\u2067报告\u2069\uFEFF.pdf");
+    expect(disguised.fileName).toBe("报告.pdf");
+  });
+
   it("streams a large upload (128 MB) without holding it in memory", async () => {
     const size = 128 * 1024 * 1024;
     const header = Buffer.from("%PDF-1.7\n");

@@ -100,8 +100,8 @@ export async function createProvider(prisma: Db, options: { name?: string; email
 /** An active user with the given roles (password SCENARIO_PASSWORD). */
 export async function createUser(
   prisma: Db,
-  roles: ("staff" | "approver" | "expert")[],
-  options: { name?: string; email?: string; field?: string; organisationName?: string } = {},
+  roles: ("staff" | "approver" | "expert" | "admin")[],
+  options: { name?: string; email?: string; field?: string; organisationName?: string; createdById?: string } = {},
 ) {
   const email = options.email ?? `${unique(roles[0] ?? "user")}@example.test`;
   const user = await prisma.user.create({
@@ -110,6 +110,7 @@ export async function createUser(
       name: options.name ?? `测试${roles.includes("expert") ? "专家" : "人员"}${counter}`,
       roles,
       passwordHash: await hashPassword(SCENARIO_PASSWORD),
+      createdById: options.createdById ?? null,
       ...(roles.includes("expert")
         ? { expertProfile: { create: { field: options.field ?? "智能制造", organisationName: options.organisationName ?? "某高校", conflictsDeclaredAt: new Date() } } }
         : {}),
