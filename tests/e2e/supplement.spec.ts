@@ -102,7 +102,9 @@ test("staff return for supplement → the provider replaces only the rejected ma
 
   await expect.poll(async () => (await mailsAbout(supplementNumber)).map((m) => m.subject ?? "").sort().join("|"), { timeout: 20_000 }).toContain("申报已受理");
   const mails = await mailsAbout(supplementNumber);
-  expect(mails).toHaveLength(2);
+  // Return, the confirmation of the resubmitted supplement, acceptance.
+  expect(mails).toHaveLength(3);
+  expect(mails.find((m) => m.subject?.includes("补正材料已提交"))?.text).toContain("重新提交");
   expect(mails.find((m) => m.subject?.includes("请补正材料"))?.text).toContain("1. M2 被诊断企业营业执照复印件：缺少公章；第1页");
 });
 
