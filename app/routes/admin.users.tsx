@@ -11,6 +11,7 @@ import { createStaffManagedUser, DuplicateEmailError, listManagedUsers, RoleGran
 import { requireUser } from "~/utils/session.server.ts";
 import { phoneField, textField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "账号管理 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -48,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireUser(request, { roles: ["admin"] });
   const officer = { id: actor.id, name: actor.name, roles: actor.roles };
-  const submission = parseWithZod(await request.formData(), { schema: ActionSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ActionSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), message: null }, { status: 400 });
   const value = submission.value;
   if (value.intent === "invite") {

@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/forms.tsx";
 import { requestPasswordReset } from "~/models/user.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "忘记密码 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -18,7 +19,7 @@ const ForgotSchema = z.object({
  * answer is the same whether or not the address has an account.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ForgotSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ForgotSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   await requestPasswordReset(submission.value);
   return { result: submission.reply({ resetForm: true }), sent: true };

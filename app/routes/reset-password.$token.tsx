@@ -9,6 +9,7 @@ import { findValidPasswordReset, resetPassword } from "~/models/user.server.ts";
 import { startSession } from "~/utils/session.server.ts";
 import { newPasswordFields, passwordsMatch } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "重设密码 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -21,7 +22,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 /** A single-use reset link: sets the password, ends every other session, lifts the lockout, signs in. */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: PasswordSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: PasswordSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
   const outcome = await resetPassword(params.token ?? "", submission.value.password);
   if (!outcome.ok) {

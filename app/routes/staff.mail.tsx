@@ -5,6 +5,7 @@ import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { delayedMail, MAIL_DELAYED_AFTER_MS, resendMail } from "~/models/outbox.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "邮件发送情况 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -30,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireUser(request, { roles: ["staff"] });
-  const parsed = ResendSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ResendSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return data({ message: "请求内容有误，请刷新后重试。", ok: false }, { status: 400 });
   const resent = await resendMail({ id: actor.id, name: actor.name }, parsed.data.id);
   if (!resent) return data({ message: "该邮件正在发送或已发送，无需重新发送。", ok: false }, { status: 409 });

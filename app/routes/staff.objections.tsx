@@ -8,6 +8,7 @@ import { listObjections, recordObjection, resolveObjection, roundNotice } from "
 import { currentRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "公示异议 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -56,7 +57,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
   const officer = { id: user.id, name: user.name, roles: user.roles };
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = Object.fromEntries([...formData].map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   const parsed = ActionSchema.safeParse(values);
   if (!parsed.success) {

@@ -7,6 +7,7 @@ import { getOrganisation } from "~/models/organisation.server.ts";
 import { payeeOf, verifyPayeeAccount } from "~/models/payee.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "收款账户核验 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff"] });
-  const parsed = VerifySchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = VerifySchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return data({ message: "请求无效，请刷新页面。" }, { status: 400 });
   const organisationId = params.organisationId ?? "";
   const outcome = await verifyPayeeAccount({ id: user.id, name: user.name }, organisationId, { accountNumber: parsed.data.accountNumber });

@@ -74,6 +74,9 @@ async function makeRound(prisma: Db, store: ObjectStore) {
   if (report) {
     const text = await prisma.reportText.create({ data: { fileId: report.fileId, applicationId: application.id, status: "done", text: "诊断报告正文……", contentLength: 7, pages: 1, claimedAt: new Date() } });
     await prisma.reportFingerprint.createMany({ data: [{ hash: 12345, report: text.seq }, { hash: -678, report: text.seq }] });
+    const sha256 = crypto.createHash("sha256").update("scan").digest("hex");
+    await prisma.reportTextCache.create({ data: { sha256, text: "诊断报告正文……", layout: { pages: [] }, method: "ocr", pages: 1, ocrPages: 1, ocrConfidence: 0.98 } });
+    await prisma.ocrPage.create({ data: { sha256, fileId: report.fileId, page: 1, pages: 1, status: "done", lines: [{ text: "诊断报告正文", box: { x: 1, y: 2, w: 3, h: 4 }, confidence: 0.98 }], confidence: 0.98, seconds: 4.2, doneAt: new Date() } });
   }
   if (photo) {
     await prisma.photoFingerprint.create({ data: { fileId: photo.fileId, applicationId: application.id, status: "done", hash: "0123456789abcdef", claimedAt: new Date() } });

@@ -14,7 +14,7 @@ export async function makePdf(title: string, pages = 1): Promise<Uint8Array> {
 }
 
 /**
- * An image of 8 × 8 blocks of brightness drawn from the seed. Distinct seeds give images that a
+ * An image of 16 × 16 blocks of brightness drawn from the seed. Distinct seeds give images that a
  * perceptual hash tells apart, so the copy check (R-REV-3) never pairs the photos of unrelated tests
  * (a flat colour, whatever the colour, hashes the same as every other flat colour).
  */
@@ -26,11 +26,11 @@ function seededBlocks(seed: number, size: number): Sharp {
     state ^= state << 5;
     return (state >>> 0) / 4294967296;
   };
-  const blocks = Array.from({ length: 64 }, () => [next(), next(), next()].map((v) => Math.round(v * 255)));
+  const blocks = Array.from({ length: 256 }, () => [next(), next(), next()].map((v) => Math.round(v * 255)));
   const raw = Buffer.alloc(size * size * 3);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const block = blocks[Math.floor((y * 8) / size) * 8 + Math.floor((x * 8) / size)] ?? [0, 0, 0];
+      const block = blocks[Math.floor((y * 16) / size) * 16 + Math.floor((x * 16) / size)] ?? [0, 0, 0];
       raw.set(block, (y * size + x) * 3);
     }
   }
