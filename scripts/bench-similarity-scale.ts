@@ -254,6 +254,12 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
   const database = `bench_scale_${process.pid}_${n}`;
   await admin(`DROP DATABASE IF EXISTS ${database}`);
   await admin(`CREATE DATABASE ${database}`);
+  // Interrupted (Ctrl-C, kill): drop the database all the same.
+  const interrupted = () => {
+    void admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   const url = new URL(adminUrl());
   url.pathname = `/${database}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-scale-"));
@@ -377,7 +383,9 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
     await raw?.end();
     await handle?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    await admin(`DROP DATABASE IF EXISTS ${database}`);
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
 }
 
