@@ -28,6 +28,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
+import { distinctHashes } from "../app/domain/similarity/fingerprint.ts";
 import { indexHashes, prepareReport } from "../app/domain/similarity/index.ts";
 import { normalizeReport } from "../app/domain/similarity/normalize.ts";
 import { FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
@@ -254,6 +255,12 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
   const database = `bench_scale_${process.pid}_${n}`;
   await admin(`DROP DATABASE IF EXISTS ${database}`);
   await admin(`CREATE DATABASE ${database}`);
+  // Interrupted (Ctrl-C, kill): drop the database all the same.
+  const interrupted = () => {
+    void admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   const url = new URL(adminUrl());
   url.pathname = `/${database}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-scale-"));
@@ -289,7 +296,10 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
       for (let i = start; i < Math.min(n, start + BATCH); i++) rows.push({ key: `${n}-${i}`, round: fx.rounds[p.roundOf[i] ?? 0] ?? "", text: render(reportOf(p, i, chars)) });
       const created = await insertReports(prisma, raw, fx, rows);
       let t = performance.now();
-      const batch = rows.map((r, i) => ({ seq: created[i]?.seq ?? 0, hashes: signedHashes(indexHashes(prepareReport(r.text))) }));
+      const batch = rows.map((r, i) => {
+        const prepared = prepareReport(r.text);
+        return { seq: created[i]?.seq ?? 0, hashes: signedHashes(indexHashes(prepared)), all: distinctHashes(prepared.fingerprints) };
+      });
       prepareMs += performance.now() - t;
       t = performance.now();
       await storeFingerprints(prisma, batch);
@@ -377,7 +387,9 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
     await raw?.end();
     await handle?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    await admin(`DROP DATABASE IF EXISTS ${database}`);
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
 }
 

@@ -6,7 +6,8 @@
  * - Each analysed report gets a compact key (ReportText.seq) and its index hashes — its distinct
  *   winnowing fingerprints, one in INDEX_SAMPLE (app/domain/similarity/index.ts) — are stored as
  *   ReportFingerprint rows (hash, report). A hash already held by POSTING_LIMIT reports is a stock phrase
- *   and gets no more rows, so no list grows with the corpus.
+ *   and gets no more rows, so no list grows with the corpus. All its distinct hashes are kept beside its
+ *   text (ReportText.allHashes, about 10 KB) for the second stage of the candidate check.
  * - Candidates for a report are found by one query over its own hashes (the primary key's btree on
  *   (hash, report)), counted with the same rule as the in-memory index (selectCandidates), then verified
  *   exactly (compareSketches on both texts) as before: the index never decides by itself.
@@ -18,8 +19,8 @@
  * app/domain/similarity/fingerprint.ts (containment, not Jaccard) and the figures in
  * scripts/bench-similarity-scale.ts (rows and bytes per report, time per check).
  */
-import { indexHashes, POSTING_LIMIT, prepareReport, selectCandidates } from "~/domain/similarity/index.ts";
-import type { ReportSketch } from "~/domain/similarity/fingerprint.ts";
+import { confirmCandidate, indexHashes, POSTING_LIMIT, prepareReport, selectCandidates } from "~/domain/similarity/index.ts";
+import { distinctHashes, type ReportSketch } from "~/domain/similarity/fingerprint.ts";
 import { normalizeReport } from "~/domain/similarity/normalize.ts";
 import { compareSketches, explain, type SharedPassage } from "~/domain/similarity/verify.ts";
 import type { Db } from "~/utils/db.server.ts";
@@ -40,6 +41,21 @@ export type ReportMatch = {
   passages: SharedPassage[];
 };
 
+/** Sorted distinct hashes as bytes (little-endian uint32) and back. */
+export function hashesToBytes(hashes: Uint32Array): Uint8Array {
+  const bytes = new Uint8Array(hashes.length * 4);
+  const view = new DataView(bytes.buffer);
+  hashes.forEach((h, i) => view.setUint32(i * 4, h, true));
+  return bytes;
+}
+
+export function bytesToHashes(bytes: Uint8Array): Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Uint32Array(Math.floor(bytes.byteLength / 4));
+  for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4, true);
+  return out;
+}
+
 /** A report's index hashes as PostgreSQL int4 values (the same 32 bits, signed). */
 export function signedHashes(hashes: Uint32Array): number[] {
   return Array.from(hashes, (h) => h | 0);
@@ -50,7 +66,7 @@ export function signedHashes(hashes: Uint32Array): number[] {
  * records how many each has. A hash held by POSTING_LIMIT reports gets no more rows (within one call the
  * reports of that call do not see each other's rows, so a list can overshoot by the batch's size).
  */
-export async function storeFingerprints(prisma: Db, reports: ReadonlyArray<{ seq: number; hashes: readonly number[] }>) {
+export async function storeFingerprints(prisma: Db, reports: ReadonlyArray<{ seq: number; hashes: readonly number[]; all: Uint32Array }>) {
   if (reports.length === 0) return;
   const hashes: number[] = [];
   const owners: number[] = [];
@@ -60,26 +76,28 @@ export async function storeFingerprints(prisma: Db, reports: ReadonlyArray<{ seq
       owners.push(report.seq);
     }
   }
-  // One transaction: another instance sees a report's rows and its count together (selectCandidates
-  // divides by the count), and a report marked indexed has its rows.
+  // One statement (the count in a data-modifying CTE, which PostgreSQL runs whether read or not): another
+  // instance sees a report's rows and its count together (selectCandidates divides by the count), and a
+  // report marked indexed has its rows. No transaction to time out on a bulk load.
   const seqs = reports.map((r) => r.seq);
   const counts = reports.map((r) => r.hashes.length);
-  await prisma.$transaction([
-    prisma.$executeRaw`
-      UPDATE "ReportText" SET "indexHashes" = v.n
-      FROM unnest(${seqs}::int4[], ${counts}::int4[]) AS v(s, n) WHERE "ReportText".seq = v.s`,
-    prisma.$executeRaw`
-      INSERT INTO "ReportFingerprint" (hash, report)
-      SELECT t.h, t.r FROM unnest(${hashes}::int4[], ${owners}::int4[]) AS t(h, r)
-      WHERE NOT EXISTS (SELECT 1 FROM "ReportFingerprint" f WHERE f.hash = t.h OFFSET ${POSTING_LIMIT - 1} LIMIT 1)
-      ON CONFLICT DO NOTHING`,
-  ]);
+  const alls = reports.map((r) => Buffer.from(hashesToBytes(r.all)).toString("base64"));
+  await prisma.$executeRaw`
+    WITH counted AS (
+      UPDATE "ReportText" SET "indexHashes" = v.n, "allHashes" = decode(v.b, 'base64')
+      FROM unnest(${seqs}::int4[], ${counts}::int4[], ${alls}::text[]) AS v(s, n, b) WHERE "ReportText".seq = v.s
+      RETURNING "ReportText".seq
+    )
+    INSERT INTO "ReportFingerprint" (hash, report)
+    SELECT t.h, t.r FROM unnest(${hashes}::int4[], ${owners}::int4[]) AS t(h, r)
+    WHERE NOT EXISTS (SELECT 1 FROM "ReportFingerprint" f WHERE f.hash = t.h OFFSET ${POSTING_LIMIT - 1} LIMIT 1)
+    ON CONFLICT DO NOTHING`;
 }
 
 type Posting = { hash: number; report: number };
 
 /** The candidate reports (by seq) for a report already stored with storeFingerprints. */
-export async function findCandidates(prisma: Db, seq: number, hashes: readonly number[]) {
+export async function findCandidates(prisma: Db, seq: number, hashes: readonly number[], all: Uint32Array) {
   if (hashes.length === 0) return [];
   const rows = await prisma.$queryRaw<Posting[]>`
     SELECT hash, report FROM "ReportFingerprint" WHERE hash = ANY(${hashes}::int4[]) AND report <> ${seq}`;
@@ -94,7 +112,15 @@ export async function findCandidates(prisma: Db, seq: number, hashes: readonly n
   const counts = await prisma.$queryRaw<Array<{ seq: number; indexHashes: number | null }>>`
     SELECT seq, "indexHashes" FROM "ReportText" WHERE seq = ANY(${reports}::int4[])`;
   const countOf = new Map(counts.map((c) => [c.seq, c.indexHashes ?? 0]));
-  return selectCandidates(hashes.length, [...byHash.values()], (report) => countOf.get(report) ?? 0);
+  const sampled = selectCandidates(hashes.length, [...byHash.values()], (report) => countOf.get(report) ?? 0);
+  if (sampled.length === 0) return [];
+  // Second stage: every distinct fingerprint of both reports (a few KB each, read for candidates only).
+  const sets = await prisma.reportText.findMany({ where: { seq: { in: sampled.map((c) => c.report) } }, select: { seq: true, allHashes: true } });
+  const setOf = new Map(sets.map((s) => [s.seq, s.allHashes]));
+  return sampled.filter((c) => {
+    const theirs = setOf.get(c.report);
+    return !theirs || confirmCandidate(all, bytesToHashes(theirs));
+  });
 }
 
 export type IndexedReport = { seq: number; fileId: string; applicationId: string; text: string };
@@ -106,9 +132,10 @@ export type IndexedReport = { seq: number; fileId: string; applicationId: string
  */
 export async function indexAndVerify(prisma: Db, report: IndexedReport, prepared: ReportSketch = prepareReport(report.text)): Promise<ReportMatch[]> {
   const hashes = signedHashes(indexHashes(prepared));
+  const all = distinctHashes(prepared.fingerprints);
   // Stored before the lookup: of two instances indexing two copies at once, the later lookup sees the other.
-  await storeFingerprints(prisma, [{ seq: report.seq, hashes }]);
-  return verifyCandidates(prisma, report, prepared, await findCandidates(prisma, report.seq, hashes));
+  await storeFingerprints(prisma, [{ seq: report.seq, hashes, all }]);
+  return verifyCandidates(prisma, report, prepared, await findCandidates(prisma, report.seq, hashes, all));
 }
 
 /** The exact check of candidates (by seq) of a report, as the in-memory engine did it. */

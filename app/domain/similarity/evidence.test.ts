@@ -74,6 +74,25 @@ describe("R-REV-3 evidence shown to experts", () => {
     expect(text).toContain("R-REV-3");
   });
 
+  it("R-REV-3 the cited evidence names the other report's round (a copy from an earlier year), not its provider", () => {
+    const match: ReportMatchView = {
+      matchId: "m2",
+      kind: "report",
+      score: 0.7,
+      coverageMine: 0.7,
+      coverageTheirs: 0.6,
+      flagged: true,
+      other,
+      otherRoundName: "2021年第一批",
+      passageCount: 3,
+      passages: [],
+    };
+    const text = citeEvidence(match);
+    expect(text).toContain("申报编号 2022-0002 的诊断报告明显雷同：相似度 70%");
+    expect(text).toContain("对方申报属于“2021年第一批”");
+    expect(citeEvidence({ ...match, otherRoundName: undefined })).not.toContain("对方申报属于");
+  });
+
   it("R-REV-3 the cited evidence of a reused photo names both photos, the figure and a capture date outside the diagnosis", () => {
     const photo = (fileName: string) => ({ fileId: fileName, fileName, takenAtLocal: "2022-08-15 10:00:00", latitude: null, longitude: null, dateFlag: "before_contract" as const });
     const match: PhotoMatchView = { matchId: "p1", kind: "photo", score: 0.97, flagged: true, other, mine: photo("车间.jpg"), theirs: photo("现场1.jpg") };

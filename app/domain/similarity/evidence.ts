@@ -172,8 +172,9 @@ export function citeEvidence(match: ReportMatchView | PhotoMatchView): string {
   if (match.kind === "report") {
     const longest = [...match.passages].sort((a, b) => b.length - a.length)[0];
     const lines = [
-      `本申报的诊断报告与申报编号 ${match.other.number}${match.otherRoundName ? `（${match.otherRoundName}）` : ""} 的诊断报告明显雷同：相似度 ${formatPercent(match.score)}` +
-        `（本报告 ${formatPercent(match.coverageMine)} 的内容见于对方报告，对方报告 ${formatPercent(match.coverageTheirs)} 的内容见于本报告），共 ${match.passageCount} 处相同段落。`,
+      `本申报的诊断报告与申报编号 ${match.other.number} 的诊断报告明显雷同：相似度 ${formatPercent(match.score)}` +
+        `（本报告 ${formatPercent(match.coverageMine)} 的内容见于对方报告，对方报告 ${formatPercent(match.coverageTheirs)} 的内容见于本报告），共 ${match.passageCount} 处相同段落。` +
+        (match.otherRoundName ? `对方申报属于“${match.otherRoundName}”。` : ""),
     ];
     if (longest) lines.push(`相同段落示例：“${quote(longest.mine.match)}”`);
     lines.push("（R-REV-3 明显雷同、抄袭的，不予通过）");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateCorpus } from "../../../scripts/similarity-corpus.ts";
 import { distinctHashes } from "./fingerprint.ts";
-import { INDEX_SAMPLE, indexHashes, POSTING_LIMIT, prepareReport, selectCandidates, SimilarityIndex } from "./index.ts";
+import { confirmCandidate, INDEX_SAMPLE, indexHashes, POSTING_LIMIT, prepareReport, selectCandidates, SimilarityIndex } from "./index.ts";
 import { FLAG_THRESHOLD } from "./verify.ts";
 
 describe("R-REV-3 the sampled index", () => {
@@ -26,14 +26,19 @@ describe("R-REV-3 the sampled index", () => {
     // The same index kept as plain posting lists, as the database keeps it.
     const postings = new Map<number, number[]>();
     const counts: number[] = [];
+    const alls: Uint32Array[] = [];
     corpus.texts.forEach((text, doc) => {
       const prepared = prepareReport(text);
       const expected = index.addPrepared(String(doc), prepared).map((c) => [Number(c.docId), c.shared]);
       const hashes = indexHashes(prepared);
       const lists = Array.from(hashes, (h) => postings.get(h) ?? []);
-      const got = selectCandidates(hashes.length, lists, (other) => counts[other] ?? 0).map((c) => [c.report, c.shared]);
+      const all = distinctHashes(prepared.fingerprints);
+      const got = selectCandidates(hashes.length, lists, (other) => counts[other] ?? 0)
+        .filter((c) => confirmCandidate(all, alls[c.report] ?? new Uint32Array()))
+        .map((c) => [c.report, c.shared]);
       expect(new Set(got.map(String))).toEqual(new Set(expected.map(String)));
       counts[doc] = hashes.length;
+      alls[doc] = all;
       for (const h of hashes) {
         const list = postings.get(h) ?? [];
         if (list.length < POSTING_LIMIT) list.push(doc);

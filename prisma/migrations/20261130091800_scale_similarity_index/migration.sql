@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "ReportText" ADD COLUMN     "indexHashes" INTEGER,
+ALTER TABLE "ReportText" ADD COLUMN     "allHashes" BYTEA,
+ADD COLUMN     "indexHashes" INTEGER,
 ADD COLUMN     "seq" SERIAL NOT NULL;
 
 -- CreateTable
