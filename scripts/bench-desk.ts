@@ -4,9 +4,15 @@
  * clients measures, in the same run: the staff application list with filters applied, the round's
  * dashboard, and the login page (a minimal page of the same app: the floor).
  *
- * Its own data: a fresh PostgreSQL database created on TEST_POSTGRES_URL or DATABASE_URL when one is set
- * (dropped afterwards), otherwise an embedded PGlite in a temporary folder.
+ * Then 50 concurrent clients on the list (issue 17): its p99, its slowest request, timeouts (10 s).
+ *
+ * Runs on each database: a fresh PostgreSQL database created on TEST_POSTGRES_URL or DATABASE_URL when
+ * one is set (dropped afterwards), and an embedded PGlite in a temporary folder (BENCH_DATABASES=postgres
+ * or pglite for one of them). The first five figures are PostgreSQL's when it ran, else PGlite's.
  * Last line: RESULT list_p95_ms=<n> dashboard_p95_ms=<n> floor_p95_ms=<n> ratio=<x> rps=<n> errors=<n>
+ *   pg_ratio=<x> pglite_ratio=<x> pg_p99_50_ms=<n> pglite_max_50_ms=<n> timeouts=<n>
+ * (goals: PostgreSQL ratio ≤ 2 at 20 clients and p99 < 2 s at 50; embedded ratio ≤ 3 and nothing over 5 s
+ * at 50; no timeouts)
  * (ratio = list p95 / floor p95, goal ≤ 3; rps = the list page's requests per second; errors = failed
  * or non-2xx responses over all three pages, goal 0). BENCH_SECONDS (default 12) sets each measurement's
  * length; BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database for a closer look afterwards; BENCH_CPU_PROF=<folder>
@@ -43,11 +49,14 @@ type LoadInstance = PromiseLike<LoadResult> & {
 type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string> }) => LoadInstance;
 const autocannon: Autocannon = createRequire(import.meta.url)("autocannon");
 
+function postgresAdminUrl(): string | undefined {
+  return [process.env.TEST_POSTGRES_URL, process.env.DATABASE_URL].find((url) => url?.startsWith("postgres"));
+}
+
 /** Where the benchmark's database lives: a new PostgreSQL database, or PGlite in the temporary folder. */
-async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const candidates = [process.env.TEST_POSTGRES_URL, process.env.DATABASE_URL];
-  const adminUrl = candidates.find((url) => url?.startsWith("postgres"));
-  if (!adminUrl) return { url: "", drop: async () => {} };
+async function makeDatabase(kind: "postgres" | "pglite"): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = postgresAdminUrl();
+  if (kind === "pglite" || !adminUrl) return { url: "", drop: async () => {} };
   const name = `bench_desk_${crypto.randomBytes(4).toString("hex")}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: adminUrl });
@@ -184,14 +193,14 @@ async function sequential(url: string, headers: Record<string, string>, count = 
   return percentile(times.sort((a, b) => a - b), 50);
 }
 
-type Run = { latencies: number[]; seconds: number; errors: number };
+type Run = { latencies: number[]; seconds: number; errors: number; timeouts: number };
 
-async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Run> {
+async function load(url: string, headers: Record<string, string>, seconds: number, connections = CONNECTIONS): Promise<Run> {
   const latencies: number[] = [];
-  const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  const instance = autocannon({ url, connections, duration: seconds, headers });
   instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
-  return { latencies, seconds: result.duration, errors: result.errors + result.timeouts + result.non2xx };
+  return { latencies, seconds: result.duration, errors: result.errors + result.timeouts + result.non2xx, timeouts: result.timeouts };
 }
 
 function figures(name: string, runs: Run[]): Figures {
@@ -208,12 +217,10 @@ function figures(name: string, runs: Run[]): Figures {
   };
 }
 
-async function main() {
-  if (!fs.existsSync(path.join(root, "build/index.js"))) {
-    console.log("building the production bundle…");
-    spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
-  }
-  const database = await makeDatabase();
+type Outcome = { floor: Figures; list: Figures; dashboard: Figures; ratio: number; errors: number; at50: { p99: number; max: number; timeouts: number; errors: number; requests: number } };
+
+async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
+  const database = await makeDatabase(kind);
   const password = crypto.randomBytes(12).toString("base64url");
   const dataDir = path.join(tmp, "data");
   fs.mkdirSync(dataDir, { recursive: true });
@@ -303,9 +310,12 @@ async function main() {
     const ratio = list.p95 / floor.p95;
     const errors = floor.errors + list.errors + dashboard.errors;
     console.log(`\nlist p95 / floor p95 = ${ratio.toFixed(2)} (goal ≤ 3: ${ratio <= 3 ? "met" : "NOT met"}); errors ${errors} (goal 0: ${errors === 0 ? "met" : "NOT met"})`);
-    console.log(
-      `RESULT list_p95_ms=${Math.round(list.p95)} dashboard_p95_ms=${Math.round(dashboard.p95)} floor_p95_ms=${Math.round(floor.p95)} ratio=${ratio.toFixed(2)} rps=${Math.round(list.rps)} errors=${errors}`,
-    );
+    // Fifty concurrent staff clients on the list (issue 17): the tail, the slowest request, timeouts (10 s).
+    const burst = await load(listUrl, staff, Math.max(4, SECONDS / 2), 50);
+    const sorted50 = [...burst.latencies].sort((a, b) => a - b);
+    const at50 = { p99: percentile(sorted50, 99), max: sorted50.at(-1) ?? 0, timeouts: burst.timeouts, errors: burst.errors, requests: sorted50.length };
+    console.log(`50 concurrent clients on the list: p99 ${at50.p99.toFixed(0)} ms, slowest ${at50.max.toFixed(0)} ms, ${at50.requests} requests, timeouts ${at50.timeouts}, errors ${at50.errors}`);
+    return { floor, list, dashboard, ratio, errors, at50 };
   } finally {
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)))));
@@ -313,6 +323,32 @@ async function main() {
     else await database.drop().catch((error: unknown) => console.error("could not drop the benchmark database:", error));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, "build/index.js"))) {
+    console.log("building the production bundle…");
+    spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
+  }
+  // Both databases when PostgreSQL is at hand (BENCH_DATABASES=pglite or postgres for one of them).
+  const wanted = (process.env.BENCH_DATABASES ?? "postgres,pglite").split(",").map((k) => k.trim());
+  const pgOutcome = postgresAdminUrl() && wanted.includes("postgres") ? await runOn("postgres") : undefined;
+  const pgliteOutcome = wanted.includes("pglite") ? await runOn("pglite") : undefined;
+  const main = pgOutcome ?? pgliteOutcome;
+  if (!main) throw new Error("no database to measure");
+  const timeouts = (pgOutcome?.at50.timeouts ?? 0) + (pgliteOutcome?.at50.timeouts ?? 0);
+  console.log("\ngoals (issue 17):");
+  if (pgOutcome) {
+    console.log(`  PostgreSQL: list p95 ≤ 2 × floor at 20 clients: ${pgOutcome.ratio.toFixed(2)} (${pgOutcome.ratio <= 2 ? "met" : "NOT met"}); p99 < 2 s at 50 clients: ${Math.round(pgOutcome.at50.p99)} ms (${pgOutcome.at50.p99 < 2000 ? "met" : "NOT met"}); timeouts ${pgOutcome.at50.timeouts}`);
+  }
+  if (pgliteOutcome) {
+    console.log(`  embedded: list p95 ≤ 3 × floor at 20 clients: ${pgliteOutcome.ratio.toFixed(2)} (${pgliteOutcome.ratio <= 3 ? "met" : "NOT met"}); no request over 5 s at 50 clients: slowest ${Math.round(pgliteOutcome.at50.max)} ms (${pgliteOutcome.at50.max <= 5000 ? "met" : "NOT met"}); timeouts ${pgliteOutcome.at50.timeouts}`);
+  }
+  const f = (n: number | undefined, digits = 0) => (n === undefined ? "na" : n.toFixed(digits));
+  console.log(
+    `RESULT list_p95_ms=${Math.round(main.list.p95)} dashboard_p95_ms=${Math.round(main.dashboard.p95)} floor_p95_ms=${Math.round(main.floor.p95)} ratio=${main.ratio.toFixed(2)} rps=${Math.round(main.list.rps)} errors=${main.errors} ` +
+      `pg_ratio=${f(pgOutcome?.ratio, 2)} pglite_ratio=${f(pgliteOutcome?.ratio, 2)} pg_p99_50_ms=${f(pgOutcome?.at50.p99)} pglite_max_50_ms=${f(pgliteOutcome?.at50.max)} timeouts=${timeouts}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -78,14 +78,16 @@ async function migrate() {
 let stopping = false;
 
 async function main() {
-  // Several instances on one PostgreSQL: one migrates while the others wait, then find nothing to do.
-  if (target.kind === "postgres") await withMigrationLock(target.url, migrate);
-  else await migrate();
-  // R-LOG-1: migrations ran as the owner; the portal's own role may only read and append the audit record.
-  if (config.MIGRATION_DATABASE_URL && config.DATABASE_URL) await grantRuntimeRole(config.MIGRATION_DATABASE_URL, roleOf(config.DATABASE_URL));
-  const prisma = await db();
-  const seeded = await seed(prisma, { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
-  for (const name of seeded.created) console.log(`已载入：${name}`);
+  const prepare = async () => {
+    await migrate();
+    // R-LOG-1: migrations ran as the owner; the portal's own role may only read and append the audit record.
+    if (config.MIGRATION_DATABASE_URL && config.DATABASE_URL) await grantRuntimeRole(config.MIGRATION_DATABASE_URL, roleOf(config.DATABASE_URL));
+    const seeded = await seed(await db(), { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
+    for (const name of seeded.created) console.log(`已载入：${name}`);
+  };
+  // Several instances on one PostgreSQL: one migrates and seeds while the others wait, then find nothing to do.
+  if (target.kind === "postgres") await withMigrationLock(target.url, prepare);
+  else await prepare();
 
   const store = objectStore();
   if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));

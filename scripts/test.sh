@@ -12,4 +12,7 @@ bash scripts/migrations.sh check
 NODE_ENV=production npx remix build >/dev/null
 npx vitest run --config tests/vitest.config.ts
 npx playwright test --config tests/playwright.config.ts
+# The register → file → submit → receipt mail flow once more with files in S3 instead of the folder store.
+E2E_STORE=s3 npx playwright test --config tests/playwright.config.ts registration.spec.ts filing.spec.ts \
+  -g "register → staff verify|receives the receipt by e-mail"
 echo "test suite finished in $(( $(date +%s) - start )) s"

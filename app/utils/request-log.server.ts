@@ -20,6 +20,8 @@ export function requestLog(options: { trustIncomingId: boolean }): RequestHandle
     req.headers["x-request-id"] = requestId;
     res.setHeader("X-Request-Id", requestId);
     const context: RequestContext = { requestId };
+    // The whole path as the client sent it (req.path is cut short inside mounted middleware).
+    const requestPath = loggablePath(req.originalUrl.split("?")[0] ?? "/");
     const started = performance.now();
 
     const writeHead = res.writeHead;
@@ -40,14 +42,14 @@ export function requestLog(options: { trustIncomingId: boolean }): RequestHandle
         requestId,
         userId: context.userId,
         method: req.method,
-        path: loggablePath(req.path),
+        path: requestPath,
         route: context.routeId,
         status,
         durationMs: Math.round(performance.now() - started),
         ...(res.writableFinished ? {} : { aborted: true }),
       };
       if (status >= 500) logger().error(line, "request");
-      else if (QUIET.test(req.path)) logger().debug(line, "request");
+      else if (QUIET.test(requestPath)) logger().debug(line, "request");
       else logger().info(line, "request");
     };
     res.on("finish", done);

@@ -34,6 +34,21 @@ const smtp = new SMTPServer({
 });
 await new Promise<void>((resolve) => smtp.listen(E2E_SMTP_PORT, "127.0.0.1", resolve));
 
+// E2E_STORE=s3: files go to a real S3 API server (s3rver) instead of the folder store (issue 17).
+if (process.env.E2E_STORE === "s3") {
+  const { default: S3rver } = await import("s3rver");
+  const directory = path.join(E2E_DATA_DIR, "s3");
+  fs.mkdirSync(directory, { recursive: true });
+  const s3 = new S3rver({ port: 0, address: "127.0.0.1", directory, silent: true });
+  const address = await s3.run();
+  Object.assign(process.env, {
+    S3_ENDPOINT: `http://127.0.0.1:${address.port}`,
+    S3_BUCKET: "portal-e2e",
+    S3_ACCESS_KEY_ID: "S3RVER",
+    S3_SECRET_ACCESS_KEY: "S3RVER",
+  });
+}
+
 Object.assign(process.env, {
   SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
   DATABASE_URL: e2eDatabaseUrl(),
@@ -45,5 +60,6 @@ Object.assign(process.env, {
   SESSION_SECRET: E2E_SESSION_SECRET,
   MAIL_WORKER_INTERVAL_MS: "300",
   NODE_ENV: "production",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });
 await import("../../scripts/server.ts");

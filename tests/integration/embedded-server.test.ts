@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
 }
 
 function startPortal(port: number) {
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", DEMO: "" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -37,7 +37,9 @@ const running = new Set<ChildProcess>();
 
 export async function startPortal(env: Record<string, string>, options: { port?: number } = {}): Promise<Portal> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/server.ts"], {
+  // node itself with tsx as a loader (not the tsx CLI, which runs the server in a child that a kill of
+  // the CLI would leave running).
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
