@@ -140,10 +140,27 @@ export const MATRIX: Record<string, Entry> = {
         "use-profile-licence": () => ({ intent: "use-profile-licence" }),
         submit: () => ({ intent: "submit", attestation: "on" }),
         resubmit: () => ({ intent: "resubmit" }),
+        withdraw: () => ({ intent: "withdraw" }),
       },
     },
   },
   "provider.payouts.tsx": { path: () => ({ url: "/provider/payouts" }), get: ["providerA", "providerB"] },
+  "provider.payee.tsx": {
+    path: () => ({ url: "/provider/payee" }),
+    get: ["providerA", "providerB"],
+    post: { allowed: ["providerA", "providerB"], intents: { default: () => ({ payeeAccountName: "某公司", payeeBankName: "某银行张店支行", payeeAccountNumber: "6222020000000000" }) } },
+  },
+  "provider.summary.tsx": {
+    path: () => ({ url: "/provider/summary" }),
+    get: ["providerA", "providerB"],
+    post: { allowed: ["providerA", "providerB"], intents: { upload: () => ({ table: "%PDF-1.4 not really" }) } },
+  },
+  "resources.notice.$roundCode.$format.tsx": {
+    // Public while the notice is open, officers at any time once its period is set: nobody may get a 403 or a 5xx.
+    path: (ids) => ({ url: `/resources/notice/${ids.roundCode}/pdf`, params: { roundCode: ids.roundCode, format: "pdf" } }),
+    get: "public",
+  },
+  "resources.pdfjs.$file.tsx": { path: () => ({ url: "/resources/pdfjs/pdf.min.mjs", params: { file: "pdf.min.mjs" } }), get: "public" },
   "resources.applications.$applicationId.materials.tsx": {
     path: (ids) => ({ url: `/resources/applications/${ids.applicationA}/materials?material=M1`, params: { applicationId: ids.applicationA } }),
     post: { allowed: VERIFIED_PROVIDER_A, intents: { upload: () => ({ file: "%PDF-1.4 not really" }) } },
@@ -184,6 +201,7 @@ export const MATRIX: Record<string, Entry> = {
         return: () => ({ intent: "return", version: "0", reason: "请补正材料" }),
         refuse: () => ({ intent: "refuse", version: "0", reason: "不符合条件" }),
         "paper-copies": () => ({ intent: "paper-copies", receivedOn: "2022-10-10" }),
+        "release-claim": () => ({ intent: "release-claim", releaseReason: "服务商申请撤回，释放企业" }),
       },
     },
   },
@@ -229,10 +247,11 @@ export const MATRIX: Record<string, Entry> = {
     post: {
       allowed: ["approver"],
       intents: {
-        approve: (ids) => ({ intent: "approve", version: ids.batchVersion }),
+        approve: (ids) => ({ intent: "approve", version: ids.batchVersion, confirmedTotalFen: "0" }),
         return: (ids) => ({ intent: "return", version: ids.batchVersion, reason: "退回重做" }),
         paid: (ids) => ({ intent: "paid", version: ids.batchVersion, paidOn: "2022-12-19", voucherRef: "PZ-1" }),
         correct: () => ({ intent: "correct" }),
+        reverse: (ids) => ({ intent: "reverse", reason: "收款账户有误，资金被银行退回", applicationIds: ids.applicationA }),
       },
     },
   },
@@ -246,6 +265,29 @@ export const MATRIX: Record<string, Entry> = {
         verify: () => ({ intent: "verify", registeredInZhangdian: "on" }),
         refuse: () => ({ intent: "refuse", reason: "材料不全" }),
         "paper-copies": () => ({ intent: "paper-copies", receivedOn: "2022-10-10" }),
+        suspend: () => ({ intent: "suspend", suspendReason: "运行不规范，信用记录不良" }),
+        lift: () => ({ intent: "lift", liftNote: "已整改" }),
+      },
+    },
+  },
+  "staff.providers.$organisationId_.payee.tsx": {
+    path: (ids) => ({ url: `/staff/providers/${ids.organisationA}/payee`, params: { organisationId: ids.organisationA } }),
+    get: STAFF,
+    post: { allowed: STAFF, intents: { "verify-payee": () => ({ intent: "verify-payee", accountNumber: "6222020000000000" }) } },
+  },
+  "staff.mail.tsx": {
+    path: () => ({ url: "/staff/mail" }),
+    get: STAFF,
+    post: { allowed: STAFF, intents: { resend: () => ({ intent: "resend", id: "no-such-message" }) } },
+  },
+  "staff.objections.tsx": {
+    path: (ids) => ({ url: `/staff/objections?roundId=${ids.roundId}` }),
+    get: OFFICERS,
+    post: {
+      allowed: STAFF,
+      intents: {
+        record: (ids) => ({ intent: "record", roundId: ids.roundId, applicationNumber: "X-0001", receivedOn: "2022-12-05", objector: "某企业", content: "对公示结果有异议" }),
+        resolve: () => ({ intent: "resolve", objectionId: "no-such-objection", outcome: "dismissed", resolution: "经核实不成立" }),
       },
     },
   },
@@ -253,7 +295,13 @@ export const MATRIX: Record<string, Entry> = {
   "staff.results.$applicationId.tsx": {
     path: (ids) => ({ url: `/staff/results/${ids.applicationA}`, params: { applicationId: ids.applicationA } }),
     get: STAFF,
-    post: { allowed: STAFF, intents: { reopen: (ids) => ({ intent: "reopen", assignmentId: ids.assignmentA, reason: "请复核" }) } },
+    post: {
+      allowed: STAFF,
+      intents: {
+        reopen: (ids) => ({ intent: "reopen", assignmentId: ids.assignmentA, reason: "请复核" }),
+        "clear-copy-flag": () => ({ intent: "clear-copy-flag", clearance: "两份报告引用同一份政策文件，不属于抄袭" }),
+      },
+    },
   },
   "staff.rounds._index.tsx": { path: () => ({ url: "/staff/rounds" }), get: STAFF },
   "staff.rounds.$roundId.tsx": {
