@@ -12,6 +12,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { seed } from "../seeds/seed.server.ts";
+import { loadDemoScenario } from "../seeds/demo-scenario.server.ts";
 import { startMailWorker } from "../app/services/mail.server.ts";
 import { startSimilarityWorker } from "../app/services/similarity.server.ts";
 import { inRequestScope } from "../app/utils/request-scope.server.ts";
@@ -86,6 +87,7 @@ async function main() {
   const prisma = await db();
   const seeded = await seed(prisma, { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
   for (const name of seeded.created) console.log(`已载入：${name}`);
+  if (config.demo) await loadDemoScenario(prisma, { log: (l) => console.log(l) });
 
   const store = objectStore();
   if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));

@@ -24,7 +24,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "application.update": "修改申报信息",
   "application.submit": "提交申报",
   "application.resubmit": "提交补正材料",
-  "application.claim_refused": "重复申报被拒（R-ELIG-4）",
+  "application.claim_refused": "重复申报被拒",
   "application.accept": "形式审查：受理",
   "application.return_for_supplement": "形式审查：退回补正",
   "application.refuse": "形式审查：不予受理",
@@ -47,6 +47,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "review.resubmit": "专家重新提交评分",
   "review.reopen": "退回专家评分",
   "application.confirm_result": "确认评审结果",
+  "application.complete_reviews": "评审完成",
   // Payouts
   "payout_batch.prepare": "编制拨付批次",
   "payout_batch.prepare_correction": "编制更正批次",

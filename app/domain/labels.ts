@@ -1,4 +1,5 @@
 /** The Chinese names of roles and statuses, shared by server and browser. */
+import { SPREAD_LIMIT } from "./scoring.ts";
 
 export const ROLE_LABELS = {
   provider: "服务商",
@@ -19,3 +20,13 @@ export const ORGANISATION_STATUS_LABELS = {
   verified: "已通过",
   refused: "未通过",
 } as const satisfies Record<string, string>;
+
+/** The filters of the staff's result list (staff.results._index.tsx). */
+export const RESULT_FILTERS = {
+  all: "全部",
+  pending: "评审中",
+  ready: "待确认",
+  spread: `分差超过 ${SPREAD_LIMIT} 分`,
+  confirmed: "已确认",
+} as const satisfies Record<string, string>;
+export type ResultFilter = keyof typeof RESULT_FILTERS;

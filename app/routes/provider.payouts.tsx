@@ -37,8 +37,8 @@ export default function ProviderPayouts() {
           <strong>{formatFen(paidFen)}</strong>
         </div>
       </section>
-      <p className="muted">每家合格企业补助 1 万元，合同金额不足 1 万元的按合同金额补助（R-PAY-1）。</p>
-      <div className="table-wrap">
+      <p className="muted">每家合格企业补助 1 万元，合同金额不足 1 万元的按合同金额补助。</p>
+      <div className="table-wrap" tabIndex={0}>
         <table className="table">
           <thead>
             <tr>

@@ -6,7 +6,8 @@ import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { RUBRIC_SECTION_LIST } from "~/domain/rubric.ts";
 import { expertTotal } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { formatHundredths, getApplicationResult, reopenReview, SPREAD_LIMIT, submittedReview } from "~/models/review-result.server.ts";
+import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
+import { getApplicationResult, reopenReview, submittedReview } from "~/models/review-result.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -159,7 +160,7 @@ export default function ResultDetail() {
           {e.reopened ? <p className="small muted">{e.reopened}</p> : null}
           {e.review ? (
             <>
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table className="table">
                   <thead>
                     <tr>

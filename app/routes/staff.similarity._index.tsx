@@ -111,7 +111,7 @@ export default function SimilarityReport() {
         ) : null}
       </div>
       <p className="muted small">
-        诊断报告与本批次及往期所有报告比对，现场照片与所有其他申报的照片比对（R-REV-3 明显雷同、抄袭的，不予通过）。点击“对照”查看两份材料的并排比较。
+        诊断报告与本批次及往期所有报告比对，现场照片与所有其他申报的照片比对（依据评审细则：明显雷同、抄袭的，不予通过）。点击“对照”查看两份材料的并排比较。
       </p>
       {!roundId || !report ? (
         <p className="empty">尚未创建申报批次。</p>
@@ -148,7 +148,7 @@ export default function SimilarityReport() {
             </div>
             <button type="submit">筛选</button>
           </Form>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table" aria-label="疑似雷同的材料">
               <thead>
                 <tr>

@@ -65,7 +65,7 @@ export default function Users() {
       </div>
       <div className="two-col">
         <section>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table">
               <thead>
                 <tr>

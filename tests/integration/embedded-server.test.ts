@@ -37,7 +37,8 @@ function startPortal(port: number) {
   return { child, output: () => output, exited };
 }
 
-async function waitForHealth(port: number, portal: { output: () => string }, timeoutMs = 90_000) {
+// A cold start loads the demo scenario (seeds/demo-scenario.server.ts) through the models: tens of seconds on a busy machine.
+async function waitForHealth(port: number, portal: { output: () => string }, timeoutMs = 180_000) {
   const start = Date.now();
   for (;;) {
     try {
@@ -123,5 +124,5 @@ describe("the embedded default (npm start)", () => {
     expect(relogin.status).toBe(302);
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
-  }, 240_000);
+  }, 360_000);
 });

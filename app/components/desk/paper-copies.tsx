@@ -30,7 +30,7 @@ export function PaperCopiesSection({
         </p>
       ) : (
         <p className="notice notice--warning" data-testid="paper-copies">
-          尚未登记收到纸质材料（R-MAT-3）。
+          尚未登记收到纸质材料。
         </p>
       )}
       {saved ? <FormMessage tone="success" message="已登记。" /> : null}
