@@ -96,19 +96,30 @@ function must<T extends { ok: boolean }>(step: string, outcome: T): asserts outc
   if (!outcome.ok) throw new Error(`demo scenario: ${step} refused: ${JSON.stringify(outcome)}`);
 }
 
-/** A photo with structure a perceptual hash can tell apart from other seeds (8 × 8 seeded blocks). */
+/**
+ * A photo-like image with structure (waves under large seeded blocks, as tests/utils/similarity-fixtures.ts
+ * makes them), so a perceptual hash tells the demo's photos apart from each other and from the tests'
+ * (seeds from 7000 up, which no test uses).
+ */
 async function photo(seed: number): Promise<Buffer> {
-  const rng = mulberry32(seed * 7919 + 3);
-  const size = 240;
-  const blocks = Array.from({ length: 64 }, () => [rng(), rng(), rng()].map((v) => Math.round(v * 255)));
-  const raw = Buffer.alloc(size * size * 3);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const block = blocks[Math.floor((y * 8) / size) * 8 + Math.floor((x * 8) / size)] ?? [0, 0, 0];
-      raw.set(block, (y * size + x) * 3);
+  const s = 7000 + seed;
+  const [w, h] = [320, 240];
+  const raw = Buffer.alloc(w * h * 3);
+  const a = 11 + (s % 17);
+  const b = 19 + ((s * 7) % 23);
+  const rng = mulberry32(s * 7919 + 17);
+  const blocks = Array.from({ length: 48 }, () => Math.round(rng() * 200) - 100);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      const u = (x / w) * 480;
+      const v = (y / h) * 360;
+      const shift = blocks[Math.floor((y / h) * 6) * 8 + Math.floor((x / w) * 8)] ?? 0;
+      const wave = [128 + 100 * Math.sin(u / a + v / (b + 9) + s), 128 + 100 * Math.cos(u / (b + 3) - v / a), 128 + 100 * Math.sin((u + v) / (a + b) + s * 0.7)];
+      for (let c = 0; c < 3; c++) raw[i + c] = Math.max(0, Math.min(255, (wave[c] ?? 0) * 0.25 + 96 + shift));
     }
   }
-  return sharp(raw, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
 }
 
 async function reportPdf(text: string): Promise<Uint8Array> {
