@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { Countdown } from "~/components/countdown.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { useNonce } from "~/components/nonce.tsx";
@@ -10,9 +10,19 @@ import { now } from "~/utils/clock.server.ts";
 import { getSessionUser } from "~/utils/session.server.ts";
 import styles from "~/styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "stylesheet", href: styles },
+];
 
-export const meta: MetaFunction = () => [{ title: "智能化改造咨询诊断补助申报平台 · 张店区工业和信息化局" }];
+/** The site's name; a page's own title comes first ("工作台 · 智能化改造咨询诊断补助申报平台"). */
+export const meta: MetaFunction = ({ error }) => {
+  if (error === undefined) return [{ title: "智能化改造咨询诊断补助申报平台 · 张店区工业和信息化局" }];
+  // An error page names what happened (a route's own meta does not run when it failed).
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const what = status === 404 ? "页面不存在" : status === 403 ? "无权访问" : "出错了";
+  return [{ title: `${what} · 智能化改造咨询诊断补助申报平台` }];
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, round] = await Promise.all([getSessionUser(request), currentRound()]);

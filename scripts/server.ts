@@ -11,6 +11,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { seed } from "../seeds/seed.server.ts";
+import { loadDemoScenario } from "../seeds/demo-scenario.server.ts";
 import { startMailWorker } from "../app/services/mail.server.ts";
 import { startOcrWorker } from "../app/services/ocr.server.ts";
 import { startSimilarityWorker } from "../app/services/similarity.server.ts";
@@ -82,8 +83,10 @@ async function main() {
     await migrate();
     // R-LOG-1: migrations ran as the owner; the portal's own role may only read and append the audit record.
     if (config.MIGRATION_DATABASE_URL && config.DATABASE_URL) await grantRuntimeRole(config.MIGRATION_DATABASE_URL, roleOf(config.DATABASE_URL));
-    const seeded = await seed(await db(), { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
+    const prisma = await db();
+    const seeded = await seed(prisma, { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
     for (const name of seeded.created) console.log(`已载入：${name}`);
+    if (config.demo) await loadDemoScenario(prisma, { log: (l) => console.log(l) });
   };
   // Several instances on one PostgreSQL: one migrates and seeds while the others wait, then find nothing to do.
   if (target.kind === "postgres") await withMigrationLock(target.url, prepare);

@@ -18,7 +18,7 @@ export function DueDateNotice({ signedOn, completedOn }: { signedOn: string; com
   }, [ready, signedOn, completedOn, load]);
   const check = fetcher.data;
   if (!ready || !check) {
-    return <p className="field-hint">填写合同签订日期和诊断完成日期后，将按法定节假日及调休计算 20 个工作日的到期日（R-DATE-2）。</p>;
+    return <p className="field-hint">填写合同签订日期和诊断完成日期后，将按法定节假日及调休计算 20 个工作日的到期日。</p>;
   }
   if (!check.ok) return <p className="notice notice--warning" data-testid="due-date">{check.message}</p>;
   return (

@@ -206,12 +206,13 @@ export function MaterialUploader({
               </select>
             </label>
           ) : null}
-          <label className="button button--secondary button--small">
+          {/* The input stays in the tab order (visually hidden, not `hidden`): Tab reaches it, Space or Enter opens the chooser. */}
+          <label className="button button--secondary button--small file-button">
             {files.length > 0 && !multiple ? "更换文件" : "选择文件"}
             <input
               ref={input}
               type="file"
-              hidden
+              className="file-button__input"
               multiple={multiple}
               accept={accept}
               aria-label={`上传${name}`}

@@ -19,7 +19,7 @@ function describe(row: PayoutBlockerRow): string {
 
 export function PayoutBlockersTable({ rows }: { rows: PayoutBlockerRow[] }) {
   return (
-    <div className="table-wrap" style={{ maxHeight: 360 }}>
+    <div className="table-wrap" tabIndex={0} style={{ maxHeight: 360 }}>
       <table className="table" data-testid="blockers">
         <thead>
           <tr>

@@ -48,11 +48,12 @@ const styles = {
 function Passage({ excerpt, label }: { excerpt: Excerpt; label: string }) {
   return (
     <span aria-label={label}>
-      {excerpt.before ? <span className="muted">…{excerpt.before}</span> : null}
-      <mark style={styles.mark} data-testid="shared-passage">
+      {/* The report's own words (translate="no": the provider's text, not the portal's). */}
+      {excerpt.before ? <span className="muted" translate="no">…{excerpt.before}</span> : null}
+      <mark style={styles.mark} data-testid="shared-passage" translate="no">
         {excerpt.match}
       </mark>
-      {excerpt.truncated ? <span className="muted">……（段落较长，已截断）</span> : excerpt.after ? <span className="muted">{excerpt.after}…</span> : null}
+      {excerpt.truncated ? <span className="muted">……（段落较长，已截断）</span> : excerpt.after ? <span className="muted" translate="no">{excerpt.after}…</span> : null}
     </span>
   );
 }
@@ -123,7 +124,7 @@ function ReportMatch({
         本报告 {formatPercent(match.coverageMine)} 的内容见于对方报告，对方报告 {formatPercent(match.coverageTheirs)} 的内容见于本报告；共 {match.passageCount} 处相同段落
         {match.passages.length < match.passageCount ? `，以下为最长的 ${match.passages.length} 处` : ""}（高亮部分相同）。
       </p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="table" style={styles.passages}>
           <thead>
             <tr>

@@ -37,7 +37,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "application.resubmit": "提交补正材料",
   "application.withdraw": "服务商撤回申报草稿",
   "application.release_claim": "区工信局释放企业占用（撤销草稿）",
-  "application.claim_refused": "重复申报被拒（R-ELIG-4）",
+  "application.claim_refused": "重复申报被拒",
   "application.accept": "形式审查：受理",
   "application.return_for_supplement": "形式审查：退回补正",
   "application.refuse": "形式审查：不予受理",
@@ -63,7 +63,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "review.resubmit": "专家重新提交评分",
   "review.reopen": "退回专家评分",
   "application.confirm_result": "确认评审结果",
-  "application.copy_flag_cleared": "记录雷同标记非抄袭的理由（R-REV-3）",
+  "application.copy_flag_cleared": "记录雷同标记非抄袭的理由",
+  "application.complete_reviews": "评审完成",
   // Payouts
   "payout_batch.prepare": "编制拨付批次",
   "payout_batch.prepare_correction": "编制更正批次",

@@ -1,4 +1,5 @@
 /** The Chinese names of roles and statuses, shared by server and browser. */
+import { SPREAD_LIMIT } from "./scoring.ts";
 
 export const ROLE_LABELS = {
   provider: "服务商",
@@ -21,6 +22,7 @@ export const ORGANISATION_STATUS_LABELS = {
   refused: "未通过",
 } as const satisfies Record<string, string>;
 
+
 /** How demo rounds are marked wherever rounds are listed. */
 export const DEMO_ROUND_MARK = "【演示】";
 
@@ -34,3 +36,14 @@ export function asSentence(text: string): string {
   const trimmed = text.trim();
   return trimmed === "" || /[。！？.!?；;…]$/.test(trimmed) ? trimmed : `${trimmed}。`;
 }
+
+/** The filters of the staff's result list (staff.results._index.tsx); flagged copies first (R-REV-3). */
+export const RESULT_FILTERS = {
+  all: "全部",
+  copy: "雷同标记",
+  pending: "评审中",
+  ready: "待确认",
+  spread: `分差超过 ${SPREAD_LIMIT} 分`,
+  confirmed: "已确认",
+} as const satisfies Record<string, string>;
+export type ResultFilter = keyof typeof RESULT_FILTERS;

@@ -321,3 +321,11 @@ export function providerReasons(reviews: readonly Review[], decision: Decision, 
   if (decision.reasons.includes(DECISION_REASONS.score(passMark))) reasons.push(DECISION_REASONS.score(passMark));
   return reasons;
 }
+
+/** R-REV-4: experts disagree when their totals differ by more than this. */
+export const SPREAD_LIMIT = 20;
+
+/** A score kept in hundredths (truncated, R-REV-4), as shown: two decimals. */
+export function formatHundredths(hundredths: number): string {
+  return (hundredths / 100).toFixed(2);
+}

@@ -83,7 +83,7 @@ export async function createApplication(
     where: { id: input.enterpriseId, roundId: input.roundId },
     include: { round: true, applications: { select: { organisationId: true } } },
   });
-  if (!enterprise) return { ok: false, field: "enterpriseId", message: "请从本批次企业名单中选择被诊断企业（R-ELIG-3）。" };
+  if (!enterprise) return { ok: false, field: "enterpriseId", message: "请从本批次企业名单中选择被诊断企业。" };
   if (!isBeforeDeadline(now(), enterprise.round.deadline) || enterprise.round.status !== "open") {
     return { ok: false, field: "enterpriseId", message: "本批次不在申报期内，不能新建申报。" };
   }
@@ -109,7 +109,7 @@ export async function createApplication(
       field: "enterpriseId",
       message: own
         ? `贵单位已为“${enterprise.name}”建立申报，请在申报列表中继续填写。`
-        : `“${enterprise.name}”在本批次已由其他服务商申报，同一企业每批次只能补助一次（R-ELIG-4）。`,
+        : `“${enterprise.name}”在本批次已由其他服务商申报，同一企业每批次只能补助一次。`,
     };
   };
   if (enterprise.applications.length > 0) return refuse();
@@ -373,12 +373,12 @@ export async function submitApplication(
   const moved = transition(application.status, "submit");
   if (!moved.ok) return { ok: false, message: moved.message };
   if (!isBeforeDeadline(input.at, application.round.deadline)) {
-    return { ok: false, message: `已过申报截止时间（${formatShanghai(application.round.deadline, true)}，北京时间），逾期不予受理（R-DATE-1）。草稿已保留。` };
+    return { ok: false, message: `已过申报截止时间（${formatShanghai(application.round.deadline, true)}，北京时间），逾期不予受理。草稿已保留。` };
   }
   if (!isComplete(application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])))) {
-    return { ok: false, message: "材料不齐全，不能提交（R-MAT-2）。请按清单补齐后再提交。" };
+    return { ok: false, message: "材料不齐全，不能提交。请按清单补齐后再提交。" };
   }
-  if (!input.attested) return { ok: false, field: "attestation", message: "请确认所有复印件材料均已加盖企业公章（R-MAT-1）。" };
+  if (!input.attested) return { ok: false, field: "attestation", message: "请确认所有复印件材料均已加盖企业公章。" };
   const refusal = await filingRefusalFor(scope.organisationId, application.roundId);
   if (refusal) return { ok: false, message: refusal };
   const stale = await summaryTableProblem(scope.organisationId, application.roundId, id);
@@ -432,7 +432,7 @@ export async function resubmitApplication(scope: ProviderScope, id: string): Pro
   const check = checkResubmit({ now: at, dueAt: supplement.dueAt, rejected: supplement.materials, replaced });
   if (!check.ok) return { ok: false, message: check.error.message };
   if (!isComplete(application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])))) {
-    return { ok: false, message: "材料不齐全，不能提交（R-MAT-2）。请按清单补齐后再提交。" };
+    return { ok: false, message: "材料不齐全，不能提交。请按清单补齐后再提交。" };
   }
   const refusal = await filingRefusalFor(scope.organisationId, application.roundId);
   if (refusal) return { ok: false, message: refusal };

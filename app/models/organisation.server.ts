@@ -36,7 +36,7 @@ export async function registerProvider(input: Registration): Promise<Registratio
     prisma.storedFile.findUnique({ where: { id: input.licenseFileId }, include: { organisationLicense: true } }),
   ]);
   if (listed === 0) {
-    return { ok: false, field: "organisationName", message: "该单位不在服务商名单中，请从名单中选择（R-ELIG-1）。" };
+    return { ok: false, field: "organisationName", message: "该单位不在服务商名单中，请从名单中选择。" };
   }
   if (byName) return { ok: false, field: "organisationName", message: "该服务商已注册账号，请直接登录；如需找回账号请联系区工信局。" };
   if (byCode) return { ok: false, field: "uscc", message: `该统一社会信用代码已被“${byCode.name}”注册。` };

@@ -25,8 +25,8 @@ import { now } from "~/utils/clock.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { db } from "~/utils/db.server.ts";
 
-/** R-REV-4: experts disagree when their totals differ by more than this. */
-export const SPREAD_LIMIT = 20;
+import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
+import type { ResultFilter } from "~/domain/labels.ts";
 
 /** A stored, submitted review as the domain's complete review (null when the stored row is not complete). */
 export function submittedReview(stored: StoredReview): DomainReview | null {
@@ -150,16 +150,6 @@ export async function copyStates(
     }),
   );
 }
-
-export const RESULT_FILTERS = {
-  all: "全部",
-  copy: "雷同标记",
-  pending: "评审中",
-  ready: "待确认",
-  spread: "分差超过 20 分",
-  confirmed: "已确认",
-} as const;
-export type ResultFilter = keyof typeof RESULT_FILTERS;
 
 /** Statuses from which an application is in (or past) the expert review. */
 const REVIEW_STATUSES: ApplicationStatus[] = ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"];
@@ -472,9 +462,7 @@ function transitionsTo(status: ApplicationStatus, events: ApplicationEvent[]): A
   return current;
 }
 
-export function formatHundredths(hundredths: number): string {
-  return (hundredths / 100).toFixed(2);
-}
+export { formatHundredths };
 
 function resultMailLine(
   application: { number: string; enterprise: { name: string }; reportTitle: string },

@@ -1,8 +1,10 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { openNotices } from "~/models/payout.server.ts";
 import { getSessionUser, homeFor } from "~/utils/session.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "网上申报首页 · 智能化改造咨询诊断补助申报平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);

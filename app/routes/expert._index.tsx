@@ -86,7 +86,7 @@ export default function ExpertHome() {
           评审截止时间（北京时间）：{deadlines.join("；")}。截止后不能再保存或提交评分。
         </p>
       ) : null}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="table">
           <thead>
             <tr>

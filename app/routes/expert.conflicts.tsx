@@ -133,7 +133,7 @@ export default function ExpertConflicts() {
     <section className="card">
       <h1>利益关系声明</h1>
       <p>
-        {name}，您好。根据评审纪律，专家不得评审与其存在利益关系的服务商或被诊断企业的申报（R-REV-5）。
+        {name}，您好。根据评审纪律，专家不得评审与其存在利益关系的服务商或被诊断企业的申报。
         {declaredAt ? `您已于 ${declaredAt} 作出声明，可随时补充。` : "首次登录请先完成声明。"}
       </p>
       {conflicts.length ? (

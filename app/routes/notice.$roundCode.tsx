@@ -48,7 +48,7 @@ export default function PublicNotice() {
           <strong>公示期：</strong>
           {notice.period?.opens} 至 {notice.period?.closes}（北京时间）
         </p>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="table" data-testid="notice-entries">
             <thead>
               <tr>

@@ -87,8 +87,8 @@ export default function ProviderHome() {
           已撤回申报草稿 {withdrawn}，该企业已释放，可由其他服务商申报。
         </p>
       ) : null}
-      <div className="table-wrap">
-        <table className="table">
+      <div className="table-wrap" tabIndex={0}>
+        <table className="table table--cards">
           <thead>
             <tr>
               <th>编号</th>
@@ -109,16 +109,16 @@ export default function ProviderHome() {
             ) : (
               applications.map((a) => (
                 <tr key={a.id}>
-                  <td>{a.number}</td>
-                  <td>{a.enterpriseName}</td>
-                  <td className="num">{a.contractAmount}</td>
-                  <td>
+                  <td data-label="编号">{a.number}</td>
+                  <td data-label="被诊断企业">{a.enterpriseName}</td>
+                  <td data-label="合同金额（元）" className="num">{a.contractAmount}</td>
+                  <td data-label="状态">
                     <span className="badge">{a.statusLabel}</span>
                     {a.submittedAt ? <div className="small muted">{a.submittedAt} 提交</div> : null}
                     <ApplicationResult result={a.result} compact />
                   </td>
-                  <td className="small">{a.status === "draft" ? (a.missing.length ? a.missing.join("；") : "材料已齐全") : "—"}</td>
-                  <td>
+                  <td data-label="尚缺材料" className="small">{a.status === "draft" ? (a.missing.length ? a.missing.join("；") : "材料已齐全") : "—"}</td>
+                  <td className="table__action">
                     <Link to={`/provider/applications/${a.id}`}>{a.status === "draft" ? "继续填写" : "查看"}</Link>
                   </td>
                 </tr>
@@ -132,7 +132,7 @@ export default function ProviderHome() {
         {confirmedResults.length === 0 ? (
           <p className="empty">暂无已公布的评审结果。区工信局确认专家评审结果后，将在此显示并以邮件通知。</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table">
               <thead>
                 <tr>

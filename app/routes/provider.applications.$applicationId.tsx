@@ -382,7 +382,7 @@ export default function ApplicationPage() {
           <h2 style={{ marginTop: 0 }}>提交申报</h2>
           {missing.length > 0 ? (
             <p className="notice notice--warning" data-testid="missing">
-              还缺少：{missing.map((m) => `${m.id} ${m.item?.reason ?? m.name}`).join("；")}。材料齐全后才能提交（R-MAT-2）。
+              还缺少：{missing.map((m) => `${m.id} ${m.item?.reason ?? m.name}`).join("；")}。材料齐全后才能提交。
             </p>
           ) : null}
           <Form method="post">
@@ -395,7 +395,7 @@ export default function ApplicationPage() {
                 aria-invalid={actionData?.fieldErrors?.attestation ? true : undefined}
                 aria-describedby={actionData?.fieldErrors?.attestation ? "attestation-error" : undefined}
               />
-              <label htmlFor="attestation">本单位确认：以上所有复印件材料均已加盖企业公章，所填信息和材料真实有效（R-MAT-1）。</label>
+              <label htmlFor="attestation">本单位确认：以上所有复印件材料均已加盖企业公章，所填信息和材料真实有效。</label>
               {actionData?.fieldErrors?.attestation ? (
                 <ul id="attestation-error" className="field-errors" role="alert">
                   <li>{actionData.fieldErrors.attestation[0]}</li>

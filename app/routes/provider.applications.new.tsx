@@ -104,7 +104,7 @@ export default function NewApplication() {
           errors={fields.enterpriseUscc.errors}
         />
         <CheckboxField
-          label="确认被诊断企业为依法设立登记、实际经营地和财税户管地均在张店区的民营制造业企业（R-ELIG-3）。"
+          label="确认被诊断企业为依法设立登记、实际经营地和财税户管地均在张店区的民营制造业企业。"
           inputProps={getInputProps(fields.eligibility, { type: "checkbox" })}
           errors={fields.eligibility.errors}
         />

@@ -38,10 +38,10 @@ export default function ProviderPayouts() {
         </div>
       </section>
       <p className="muted">
-        每家合格企业补助 1 万元，合同金额不足 1 万元的按合同金额补助（R-PAY-1）。补助资金拨付至本单位登记并经核验的收款账户：
+        每家合格企业补助 1 万元，合同金额不足 1 万元的按合同金额补助。补助资金拨付至本单位登记并经核验的收款账户：
         <Link to="/provider/payee">查看或变更收款账户</Link>
       </p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="table">
           <thead>
             <tr>

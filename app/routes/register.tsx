@@ -24,7 +24,7 @@ const RegistrationSchema = z
     ...newPasswordFields,
     licenseFileId: z.string({ error: "请上传营业执照（PDF、JPG 或 PNG）" }).max(100, "请重新上传营业执照").min(1, "请上传营业执照（PDF、JPG 或 PNG）"),
     ...payeeFields,
-    declaration: z.literal("on", { error: "请确认本单位符合申报条件（R-ELIG-2）" }),
+    declaration: z.literal("on", { error: "请确认本单位符合申报条件" }),
   })
   .refine(...passwordsMatch)
   .refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), { path: ["payeeAccountName"], message: PAYEE_NAME_MESSAGE });
@@ -114,7 +114,7 @@ export default function Register() {
     <section className="card" style={{ maxWidth: 760, margin: "0 auto" }}>
       <h1>服务商注册</h1>
       <p className="muted">
-        仅限市主管部门公布的工业互联网服务商名录内、且注册地在张店区的服务商注册（R-ELIG-1）。注册后由区工信局核验营业执照，审核通过后方可填报。
+        仅限市主管部门公布的工业互联网服务商名录内、且注册地在张店区的服务商注册。注册后由区工信局核验营业执照，审核通过后方可填报。
       </p>
       <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>
         <FormMessage message={form.errors?.[0]} />
@@ -205,7 +205,7 @@ export default function Register() {
           </div>
         </fieldset>
         <CheckboxField
-          label="本单位承诺：运行管理规范、经营状态正常、财务制度健全、信用记录良好，所填信息真实有效（R-ELIG-2）。"
+          label="本单位承诺：运行管理规范、经营状态正常、财务制度健全、信用记录良好，所填信息真实有效。"
           inputProps={getInputProps(fields.declaration, { type: "checkbox" })}
           errors={fields.declaration.errors}
         />

@@ -66,6 +66,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** A link to the application list of this round with the given filters. */
+/** Pages only staff open (an approver sees the figure without the link). */
+const STAFF_ONLY = ["/staff/results", "/staff/similarity", "/staff/providers", "/staff/rounds"];
+
+function StatLink({ to, isStaff, children }: { to: string; isStaff: boolean; children: React.ReactNode }) {
+  if (!isStaff && STAFF_ONLY.some((prefix) => to.startsWith(prefix))) return <div className="stat">{children}</div>;
+  return (
+    <Link to={to} className="stat" style={{ textDecoration: "none" }}>
+      {children}
+    </Link>
+  );
+}
+
 function listLink(roundId: string, filters: Record<string, string> = {}) {
   const query = parseApplicationListQuery(new URLSearchParams({ round: roundId, ...filters }));
   return `/staff/applications${applicationListSearch(query)}`;
@@ -139,46 +151,46 @@ export default function StaffDashboard() {
                 <div className="stat__label">距拨付截止（{data.disbursementLeft.at}）</div>
               </div>
             ) : null}
-            <Link to={listLink(round.id, { sort: "submitted", dir: "desc" })} className="stat" style={{ textDecoration: "none" }}>
+            <StatLink to={listLink(round.id, { sort: "submitted", dir: "desc" })} isStaff={data.isStaff}>
               <div className="stat__value" data-testid="submitted-today">
                 {dashboard.submittedToday}
               </div>
               <div className="stat__label">今日提交（北京时间 {dashboard.today}）</div>
-            </Link>
-            <Link to={listLink(round.id)} className="stat" style={{ textDecoration: "none" }}>
+            </StatLink>
+            <StatLink to={listLink(round.id)} isStaff={data.isStaff}>
               <div className="stat__value" data-testid="submitted-applications">
                 {dashboard.submitted}
               </div>
               <div className="stat__label">已提交申报（另有草稿 {dashboard.drafts} 份）</div>
-            </Link>
+            </StatLink>
           </div>
           <h2>申报状态</h2>
           <div className="grid" data-testid="status-counts">
             {dashboard.statusCounts.map((s) => (
-              <Link key={s.status} to={listLink(round.id, { status: s.status })} className="stat" style={{ textDecoration: "none" }}>
+              <StatLink key={s.status} to={listLink(round.id, { status: s.status })} isStaff={data.isStaff}>
                 <div className="stat__value" data-status={s.status}>
                   {s.count}
                 </div>
                 <div className="stat__label">{s.label}</div>
-              </Link>
+              </StatLink>
             ))}
           </div>
           <h2>后续办理</h2>
           <div className="grid" data-testid="next-steps">
             {nextSteps(dashboard.statusCounts, round.id).map((step) => (
-              <Link key={step.to} to={step.to} className="stat" style={{ textDecoration: "none" }}>
+              <StatLink key={step.to} to={step.to} isStaff={data.isStaff}>
                 <div className="stat__value">{step.count}</div>
                 <div className="stat__label">{step.label}</div>
-              </Link>
+              </StatLink>
             ))}
-            <Link to={`/staff/similarity?round=${round.id}`} className="stat" style={{ textDecoration: "none" }}>
+            <StatLink to={`/staff/similarity?round=${round.id}`} isStaff={data.isStaff}>
               <div className="stat__value">查看</div>
-              <div className="stat__label">诊断报告雷同检查（R-REV-3）</div>
-            </Link>
+              <div className="stat__label">诊断报告雷同检查</div>
+            </StatLink>
           </div>
           {round.disbursementDeadline || data.blockers.length > 0 ? (
             <>
-              <h2>拨付前尚待完成（R-PAY-3）</h2>
+              <h2>拨付前尚待完成</h2>
               <PayoutBlockersTable rows={data.blockers} />
               {data.blockers.length === BLOCKERS_SHOWN ? (
                 <p className="small">
@@ -188,7 +200,7 @@ export default function StaffDashboard() {
             </>
           ) : null}
           <h2>各服务商申报数</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table" data-testid="applications-per-provider">
               <thead>
                 <tr>
@@ -224,27 +236,27 @@ export default function StaffDashboard() {
       ) : null}
       <h2>服务商与专家</h2>
       <div className="grid">
-        <Link to="/staff/providers?status=pending" className="stat" style={{ textDecoration: "none" }}>
+        <StatLink to="/staff/providers?status=pending" isStaff={data.isStaff}>
           <div className="stat__value" data-testid="pending-providers">
             {data.providers.pending}
           </div>
           <div className="stat__label">待审核服务商</div>
-        </Link>
-        <Link to="/staff/providers?status=verified" className="stat" style={{ textDecoration: "none" }}>
+        </StatLink>
+        <StatLink to="/staff/providers?status=verified" isStaff={data.isStaff}>
           <div className="stat__value">{data.providers.verified}</div>
           <div className="stat__label">已审核通过服务商</div>
-        </Link>
-        <Link to="/staff/providers?status=refused" className="stat" style={{ textDecoration: "none" }}>
+        </StatLink>
+        <StatLink to="/staff/providers?status=refused" isStaff={data.isStaff}>
           <div className="stat__value">{data.providers.refused}</div>
           <div className="stat__label">审核未通过</div>
-        </Link>
-        <Link to="/staff/experts" className="stat" style={{ textDecoration: "none" }}>
+        </StatLink>
+        <StatLink to="/staff/experts" isStaff={data.isStaff}>
           <div className="stat__value">{data.experts}</div>
           <div className="stat__label">评审专家</div>
-        </Link>
+        </StatLink>
       </div>
-      <h2>同一企业重复申报记录（R-ELIG-4）</h2>
-      <div className="table-wrap">
+      <h2>同一企业重复申报记录</h2>
+      <div className="table-wrap" tabIndex={0}>
         <table className="table" data-testid="claim-attempts">
           <thead>
             <tr>

@@ -18,14 +18,17 @@ import { RoundField } from "~/components/round-field.tsx";
 export const meta: MetaFunction = () => [{ title: "申报受理 · 智能化改造咨询诊断补助申报平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, { roles: ["staff", "approver"] });
+  const user = await requireUser(request, { roles: ["staff", "approver"] });
+  // An approver reads the list; the application's own page (formal review) is for staff.
+  const canOpen = user.roles.includes("staff");
   const query = parseApplicationListQuery(new URL(request.url).searchParams);
   const rounds = await roundChoices();
   // The round asked for is usually one of the choices: no second query for it.
   const round = rounds.find((r) => r.id === query.round) ?? (await chooseRound(query.round));
-  if (!round) return { round: null, rounds, providers: [], query, list: null };
+  if (!round) return { round: null, rounds, providers: [], query, list: null, canOpen };
   const [providers, list] = await Promise.all([providerChoices(round.id), listApplications(round.id, query)]);
   return {
+    canOpen,
     round: { id: round.id, name: round.name, isDemo: round.isDemo },
     rounds,
     providers,
@@ -44,7 +47,7 @@ const STATUS_BADGE: Partial<Record<ApplicationStatus, string>> = {
 };
 
 export default function ApplicationList() {
-  const { round, rounds, providers, query, list } = useLoaderData<typeof loader>();
+  const { round, rounds, providers, query, list, canOpen } = useLoaderData<typeof loader>();
   const released = useSearchParams()[0].get("released");
   const filtered = Boolean(query.q || query.status || query.provider || query.flag.length > 0);
   const sortHeader = (key: SortKey) => {
@@ -129,8 +132,8 @@ export default function ApplicationList() {
               导出 Excel
             </a>
           </div>
-          <div className="table-wrap">
-            <table className="table" data-testid="application-list">
+          <div className="table-wrap" tabIndex={0}>
+            <table className="table table--cards" data-testid="application-list">
               <thead>
                 <tr>
                   {sortHeader("number")}
@@ -153,17 +156,15 @@ export default function ApplicationList() {
                 ) : (
                   list.rows.map((a) => (
                     <tr key={a.id}>
-                      <td>
-                        <Link to={`/staff/applications/${a.id}`}>{a.number}</Link>
-                      </td>
-                      <td>{a.enterpriseName}</td>
-                      <td>{a.enterpriseUscc}</td>
-                      <td>{a.providerName}</td>
-                      <td>{a.submittedAt ?? <span className="muted">未提交</span>}</td>
-                      <td>
+                      <td data-label="编号">{canOpen ? <Link to={`/staff/applications/${a.id}`}>{a.number}</Link> : a.number}</td>
+                      <td data-label="被诊断企业">{a.enterpriseName}</td>
+                      <td data-label="统一社会信用代码">{a.enterpriseUscc}</td>
+                      <td data-label="服务商">{a.providerName}</td>
+                      <td data-label="提交时间">{a.submittedAt ?? <span className="muted">未提交</span>}</td>
+                      <td data-label="状态">
                         <span className={`badge ${STATUS_BADGE[a.status] ?? ""}`}>{a.statusLabel}</span>
                       </td>
-                      <td>
+                      <td data-label="标记">
                         {a.completionLate ? <span className="badge badge--bad">{APPLICATION_FLAGS.late}</span> : null}{" "}
                         {a.supplementOverdue ? <span className="badge badge--bad">{APPLICATION_FLAGS.supplement_overdue}</span> : null}{" "}
                         {a.status !== "draft" && a.paperCopiesReceivedOn === null ? <span className="badge">{APPLICATION_FLAGS.no_paper}</span> : null}{" "}
@@ -173,9 +174,7 @@ export default function ApplicationList() {
                           </span>
                         ) : null}
                       </td>
-                      <td>
-                        <Link to={`/staff/applications/${a.id}`}>查看</Link>
-                      </td>
+                      <td className="table__action">{canOpen ? <Link to={`/staff/applications/${a.id}`}>查看</Link> : null}</td>
                     </tr>
                   ))
                 )}

@@ -278,7 +278,7 @@ export default function Assignments() {
               <h2 style={{ marginTop: 0 }}>自动分配预览（每份申报 {preview.k} 位专家）</h2>
               <p>
                 待分配申报 {preview.applications} 份，可用专家 {preview.experts} 位；将新增 {preview.addedCount} 项分配。
-                已声明回避的专家不会被分配到相关申报（R-REV-5），各专家任务数相差不超过 1。
+                已声明回避的专家不会被分配到相关申报，各专家任务数相差不超过 1。
               </p>
               {preview.shortages.length ? (
                 <div className="notice notice--warning" role="status">
@@ -305,7 +305,7 @@ export default function Assignments() {
                 </div>
               ) : null}
               {preview.added.length ? (
-                <div className="table-wrap">
+                <div className="table-wrap" tabIndex={0}>
                   <table className="table" aria-label="拟新增分配">
                     <thead>
                       <tr>
@@ -357,7 +357,7 @@ export default function Assignments() {
               </div>
             </section>
           ) : null}
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table" aria-label="申报与评审专家">
               <thead>
                 <tr>

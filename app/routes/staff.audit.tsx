@@ -56,7 +56,7 @@ export default function Audit() {
     <>
       <div className="page-head">
         <h1>操作记录</h1>
-        <span className="muted">共 {total} 条，只增不改（R-LOG-1）</span>
+        <span className="muted">共 {total} 条，只增不改</span>
       </div>
       <Form method="get" className="filters">
         <div className="field">
@@ -74,7 +74,7 @@ export default function Audit() {
         </div>
         <button type="submit">筛选</button>
       </Form>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="table">
           <thead>
             <tr>

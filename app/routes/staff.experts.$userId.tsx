@@ -149,10 +149,10 @@ export default function ExpertDetail() {
           <section className="card">
             <h2 style={{ marginTop: 0 }}>回避单位（利益关系）</h2>
             <p className="small muted">
-              按单位名称登记，跨批次有效（R-REV-5）。
+              按单位名称登记，跨批次有效。
               {expert.declaredAt ? `专家已于 ${expert.declaredAt} 自行声明。` : "专家尚未登录声明。"}
             </p>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="table">
                 <thead>
                   <tr>
@@ -251,7 +251,7 @@ export default function ExpertDetail() {
           </section>
           <section className="card" style={{ marginTop: "1rem" }}>
             <h2 style={{ marginTop: 0 }}>评审任务</h2>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="table">
                 <thead>
                   <tr>

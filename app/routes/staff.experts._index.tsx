@@ -105,7 +105,7 @@ export default function ExpertPool() {
           <p className="small muted">
             共 {total} 位专家。{round ? `“评审任务”为${round.name}中尚未撤回的分配数。` : "暂无批次。"}
           </p>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table">
               <thead>
                 <tr>

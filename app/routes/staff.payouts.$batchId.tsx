@@ -371,7 +371,7 @@ export default function PayoutBatch() {
             </div>
           ) : (
             <p className="muted">
-              {can.isPreparer ? "本批次由您编制，须由其他具有审批权限的人员（分管领导）审批（R-PAY-3）。" : "等待具有审批权限的人员（分管领导）审批。"}
+              {can.isPreparer ? "本批次由您编制，须由其他具有审批权限的人员（分管领导）审批。" : "等待具有审批权限的人员（分管领导）审批。"}
             </p>
           )}
         </section>
@@ -455,7 +455,7 @@ export default function PayoutBatch() {
       <section className="card">
         <h2>明细（{batch.lines.length}）</h2>
         <Form method="post">
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table" data-testid="batch-lines">
               <thead>
                 <tr>

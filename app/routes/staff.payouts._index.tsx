@@ -159,7 +159,7 @@ export default function Payouts() {
 
           <section className="card">
             <h2>各服务商合计</h2>
-            <div className="table-wrap" style={{ maxHeight: 320 }}>
+            <div className="table-wrap" tabIndex={0} style={{ maxHeight: 320 }}>
               <table className="table">
                 <thead>
                   <tr>
@@ -224,7 +224,7 @@ export default function Payouts() {
                   ))}
                 </ul>
               ) : null}
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table className="table">
                   <thead>
                     <tr>
@@ -295,7 +295,7 @@ export default function Payouts() {
 
           <section className="card">
             <h2>拨付批次</h2>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="table" data-testid="batches">
                 <thead>
                   <tr>

@@ -23,7 +23,7 @@ export const meta: MetaFunction = () => [{ title: "服务商审核 · 智能化�
 const DecisionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("verify"),
-    addressConfirmed: z.literal("on", { error: "请先核对营业执照，确认注册地（住所）在张店区（R-ELIG-1）" }),
+    addressConfirmed: z.literal("on", { error: "请先核对营业执照，确认注册地（住所）在张店区" }),
   }),
   z.object({
     intent: z.literal("paper-copies"),
@@ -169,7 +169,7 @@ export default function ProviderReview() {
             <dt>注册时间</dt>
             <dd>{org.createdAt}</dd>
             <dt>申报条件承诺</dt>
-            <dd>已于 {org.declaredAt} 承诺（R-ELIG-2）</dd>
+            <dd>已于 {org.declaredAt} 承诺</dd>
             <dt>收款账户</dt>
             <dd data-testid="payee">
               {payee?.account ? `${payee.account.accountName}　${payee.account.bankName}　${payee.account.accountNumber}` : "未登记"}
@@ -188,7 +188,7 @@ export default function ProviderReview() {
             <Form method="post" {...getFormProps(form)}>
               <FormMessage message={form.errors?.[0]} />
               <CheckboxField
-                label="已核对营业执照：注册地（住所）位于淄博市张店区（R-ELIG-1）；已核对开户证明与收款账户一致"
+                label="已核对营业执照：注册地（住所）位于淄博市张店区；已核对开户证明与收款账户一致"
                 inputProps={{ name: "addressConfirmed", id: "addressConfirmed" }}
                 errors={fields.addressConfirmed?.errors}
               />
@@ -255,7 +255,7 @@ function PaperCopiesForProvider({
       ) : (
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="intent" value="paper-copies" />
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table" data-testid="paper-copies-table">
               <thead>
                 <tr>

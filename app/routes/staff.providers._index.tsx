@@ -59,7 +59,7 @@ export default function ProviderReviewList() {
         </div>
         <button type="submit">筛选</button>
       </Form>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="table">
           <thead>
             <tr>

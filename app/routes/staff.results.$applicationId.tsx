@@ -6,7 +6,8 @@ import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { RUBRIC_SECTION_LIST } from "~/domain/rubric.ts";
 import { expertTotal } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { clearCopyFlag, formatHundredths, getApplicationResult, reopenReview, SPREAD_LIMIT, submittedReview } from "~/models/review-result.server.ts";
+import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
+import { clearCopyFlag, getApplicationResult, reopenReview, submittedReview } from "~/models/review-result.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
@@ -214,7 +215,7 @@ export default function ResultDetail() {
           {e.reopened ? <p className="small muted">{e.reopened}</p> : null}
           {e.review ? (
             <>
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table className="table">
                   <thead>
                     <tr>

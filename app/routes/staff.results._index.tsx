@@ -4,7 +4,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { FormMessage } from "~/components/forms.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { confirmResults, formatHundredths, listRoundResults, RESULT_FILTERS, SPREAD_LIMIT, type ResultFilter } from "~/models/review-result.server.ts";
+import { RESULT_FILTERS, type ResultFilter } from "~/domain/labels.ts";
+import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
+import { confirmResults, listRoundResults } from "~/models/review-result.server.ts";
 import { currentRound, listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
@@ -149,7 +151,7 @@ export default function ResultsPage() {
       <FormMessage message={actionData?.message} tone={actionData?.ok ? "success" : "error"} />
       <Form method="post" id="confirm-form">
         <input type="hidden" name="roundId" value={round?.id ?? ""} />
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="table">
             <thead>
               <tr>

@@ -309,7 +309,7 @@ function ListSection({
           ))}
         </ul>
       ) : null}
-      <div className="table-wrap" style={{ maxHeight: 420 }}>
+      <div className="table-wrap" tabIndex={0} style={{ maxHeight: 420 }}>
         <table className="table">
           <thead>
             <tr>
@@ -397,7 +397,7 @@ export default function RoundEditor() {
           <div className="field-row">
             <Field
               label="申报截止时间（北京时间）"
-              hint="截止时刻之后提交一律不受理（R-DATE-1）"
+              hint="截止时刻之后提交一律不受理"
               inputProps={getInputProps(fields.deadline, { type: "datetime-local" })}
               errors={fields.deadline.errors}
             />
@@ -415,7 +415,7 @@ export default function RoundEditor() {
           <div className="field-row">
             <Field
               label="每家企业补助上限（元）"
-              hint={round?.parametersLocked ? "已锁定：本批次已有提交的申报" : "合同金额不足上限的按合同金额（R-PAY-1）"}
+              hint={round?.parametersLocked ? "已锁定：本批次已有提交的申报" : "合同金额不足上限的按合同金额"}
               inputProps={{ ...getInputProps(fields.perEnterpriseCap, { type: "text" }), inputMode: "decimal", readOnly: round?.parametersLocked }}
               errors={fields.perEnterpriseCap.errors}
             />

@@ -33,7 +33,7 @@ export default function Rounds() {
           新建批次
         </Link>
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="table">
           <thead>
             <tr>

@@ -111,7 +111,7 @@ export default function SimilarityComparison() {
                     {key.toUpperCase()}：{side.number}
                   </h2>
                   <SideFacts side={side} label={`申报 ${side.number}`} />
-                  <div style={column}>
+                  <div style={column} tabIndex={0} translate="no">
                     {side.segments.map((s, i) =>
                       s.highlighted ? (
                         <mark key={i} style={mark} data-testid="shared-passage">

@@ -114,7 +114,7 @@ export default function SimilarityReport() {
         ) : null}
       </div>
       <p className="muted small">
-        诊断报告与本库中所有批次（本批次、往期及其他区县的批次）的报告比对，可按比对范围筛选；现场照片与所有其他申报的照片比对（R-REV-3 明显雷同、抄袭的，不予通过）。点击“对照”查看两份材料的并排比较。
+        诊断报告与本库中所有批次（本批次、往期及其他区县的批次）的报告比对，可按比对范围筛选；现场照片与所有其他申报的照片比对（依据评审细则：明显雷同、抄袭的，不予通过）。点击“对照”查看两份材料的并排比较。
       </p>
       {!roundId || !report ? (
         <p className="empty">尚未创建申报批次。</p>
@@ -169,7 +169,7 @@ export default function SimilarityReport() {
             </div>
             <button type="submit">筛选</button>
           </Form>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table" aria-label="疑似雷同的材料">
               <thead>
                 <tr>

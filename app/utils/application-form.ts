@@ -53,6 +53,6 @@ export const applicationDataSchema = (today: string) => z
 export const newApplicationSchema = (today: string) => applicationDataSchema(today).and(
   z.object({
     enterpriseId: z.string({ error: "请从企业名单中选择被诊断企业" }).min(1, "请从企业名单中选择被诊断企业"),
-    eligibility: z.literal("on", { error: "请确认被诊断企业为张店区民营制造业企业（R-ELIG-3）" }),
+    eligibility: z.literal("on", { error: "请确认被诊断企业为张店区民营制造业企业" }),
   }),
 );

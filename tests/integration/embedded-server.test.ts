@@ -37,6 +37,7 @@ function startPortal(port: number) {
   return { child, output: () => output, exited };
 }
 
+// A cold start loads the demo scenario (seeds/demo-scenario.server.ts) through the models: tens of seconds on a busy machine.
 async function waitForHealth(port: number, portal: { output: () => string }, timeoutMs = 180_000) {
   const start = Date.now();
   for (;;) {

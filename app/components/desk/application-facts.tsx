@@ -79,11 +79,11 @@ export function ApplicationFactsSection({ application, provider }: { application
       </dl>
       {application.diagnosisDueOn === null ? (
         <p className="notice notice--warning" data-testid="due-date">
-          节假日日历未覆盖该期间，无法计算诊断到期日，请人工核对（R-DATE-2）。
+          节假日日历未覆盖该期间，无法计算诊断到期日，请人工核对。
         </p>
       ) : (
         <p className={`notice ${application.completionLate ? "notice--warning" : "notice--info"}`} data-testid="due-date">
-          诊断应于 {application.diagnosisDueOn} 前完成（合同签订之日起 20 个工作日，R-DATE-2）。
+          诊断应于 {application.diagnosisDueOn} 前完成（合同签订之日起 20 个工作日）。
           {application.completionLate ? <strong> 超期：诊断完成日期 {application.diagnosisCompletedOn} 晚于到期日。</strong> : " 按期完成。"}
         </p>
       )}

@@ -63,7 +63,7 @@ export function DecisionSection({
               name="refusalReason"
               maxLength={500}
               rows={2}
-              placeholder="例如：被诊断企业不在本批次名单内（R-ELIG-3）"
+              placeholder="例如：被诊断企业不在本批次名单内"
               aria-invalid={errors.reason ? true : undefined}
               aria-describedby={errors.reason ? "refusalReason-error" : undefined}
             />

@@ -54,7 +54,7 @@ export function ExpertAssignmentsSection({
             {" · "}
             <Link to={`/staff/assignments?q=${encodeURIComponent(applicationNumber)}`}>调整专家分配</Link>
           </p>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table">
               <thead>
                 <tr>

@@ -10,7 +10,7 @@ export function HistorySection({ entries }: { entries: HistoryEntry[] }) {
       {entries.length === 0 ? (
         <p className="empty">暂无记录。</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="table" data-testid="history">
             <thead>
               <tr>

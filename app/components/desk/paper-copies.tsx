@@ -41,7 +41,7 @@ export function PaperCopiesSection({
         </p>
       ) : (
         <p className="notice notice--warning" data-testid="paper-copies">
-          尚未登记收到纸质材料（R-MAT-3）。{required ? "本批次要求收到纸质材料后才能受理。" : ""}
+          尚未登记收到纸质材料。{required ? "本批次要求收到纸质材料后才能受理。" : ""}
         </p>
       )}
       {saved ? <FormMessage tone="success" message="已登记。" /> : null}
