@@ -48,6 +48,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: "/staff/results", label: "评审结果" },
     { to: "/staff/similarity", label: "查重比对" },
     { to: "/staff/payouts", label: "补助拨付" },
+    { to: "/staff/objections", label: "公示异议" },
     { to: "/staff/providers", label: "服务商审核" },
     { to: "/staff/rounds", label: "批次管理" },
     { to: "/staff/audit", label: "操作记录" },
@@ -55,6 +56,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
   approver: [
     { to: "/staff", label: "工作台" },
     { to: "/staff/payouts", label: "补助拨付" },
+    { to: "/staff/objections", label: "公示异议" },
   ],
   admin: [
     { to: "/admin/users", label: "账号管理" },

@@ -20,7 +20,7 @@ export function copyFlagBlocks(state: CopyFlagState): boolean {
 
 /** R-REV-3: the refusal naming the applications a confirmation would pass silently. */
 export function copyFlagMessage(numbers: readonly string[]): string {
-  return `以下申报的诊断报告或现场照片被雷同检查标记，且无专家一票否决，也未记录“非抄袭”的理由，不能确认结果（R-REV-3）：${numbers.join("、")}。请在评审详情页记录理由，或退回专家复核。`;
+  return `以下申报的诊断报告或现场照片被雷同检查标记，且无专家一票否决，也未记录“非抄袭”的理由，不能确认结果：${numbers.join("、")}。请在评审详情页记录理由，或退回专家复核。`;
 }
 
 /** R-REV-3: a clearance needs a reason staff can stand behind. */

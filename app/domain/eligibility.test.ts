@@ -10,7 +10,7 @@ describe("filingRefusal", () => {
 
   it("R-ELIG-1 a provider not on this round's list is refused, naming the round", () => {
     expect(filingRefusal({ ...base, onRoundList: false })).toBe(
-      "“淄博某科技有限公司”不在“2022年智能化改造咨询诊断”的服务商名单中，不能在本批次新建或提交申报（R-ELIG-1）。",
+      "“淄博某科技有限公司”不在“2022年智能化改造咨询诊断”的服务商名单中，不能在本批次新建或提交申报。",
     );
   });
 

@@ -20,10 +20,10 @@ export type FilingStanding = {
 /** R-ELIG-1, R-ELIG-2: the Chinese refusal for filing or submitting, or null when the provider may. */
 export function filingRefusal(standing: FilingStanding): string | null {
   if (standing.suspendedReason !== null) {
-    return `贵单位已被区工信局暂停申报资格（R-ELIG-2：运行不规范或信用记录不良），原因：${standing.suspendedReason}。暂停期间不能新建或提交申报，请联系区工信局两化融合科。`;
+    return `贵单位已被区工信局暂停申报资格（运行不规范或信用记录不良），原因：${standing.suspendedReason}。暂停期间不能新建或提交申报，请联系区工信局两化融合科。`;
   }
   if (!standing.onRoundList) {
-    return `“${standing.organisationName}”不在“${standing.roundName}”的服务商名单中，不能在本批次新建或提交申报（R-ELIG-1）。`;
+    return `“${standing.organisationName}”不在“${standing.roundName}”的服务商名单中，不能在本批次新建或提交申报。`;
   }
   return null;
 }

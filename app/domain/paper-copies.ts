@@ -7,7 +7,7 @@
 /** R-MAT-3: why 受理 is refused for want of the paper copies, or null. */
 export function paperCopiesAcceptError(input: { required: boolean; receivedOn: string | null }): string | null {
   if (!input.required || input.receivedOn) return null;
-  return "本批次要求先收到纸质材料（一式两份）才能受理（R-MAT-3）。请先在下方“纸质材料”处登记收到日期和接收人。";
+  return "本批次要求先收到纸质材料（一式两份）才能受理。请先在下方“纸质材料”处登记收到日期和接收人。";
 }
 
 /** R-MAT-3, R-DATE-1: the paper copies arrived after the deadline day (Beijing dates, YYYY-MM-DD). */

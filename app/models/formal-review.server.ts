@@ -368,7 +368,7 @@ export async function recordPaperCopies(
         entityId: application.id,
         before: { receivedOn: application.paperCopiesReceivedOn, receivedBy: application.paperCopiesReceivedBy },
         after: { receivedOn: input.receivedOn, receivedBy },
-        reason: "R-MAT-3 纸质材料一式两份",
+        reason: "纸质材料一式两份",
       });
     }
   });

@@ -106,7 +106,7 @@ export async function summaryTableState(organisationId: string, roundId: string)
  */
 export async function summaryTableProblem(organisationId: string, roundId: string, applicationId: string): Promise<string | null> {
   const [applications, uploaded] = await Promise.all([roundApplications(organisationId, roundId), latestGeneration(organisationId, roundId, true)]);
-  if (!uploaded) return "尚未上传签字盖章的被诊断企业汇总表（M7），不能提交（R-MAT-2）。请在“汇总表（M7）”页面下载、盖章后上传。";
+  if (!uploaded) return "尚未上传签字盖章的被诊断企业汇总表（M7），不能提交。请在“汇总表（M7）”页面下载、盖章后上传。";
   const listed = idsFromJson(uploaded.applicationIds);
   const added = addedSince(listed, applications.map((a) => a.id));
   if (added.length > 0 || !listed.includes(applicationId)) {

@@ -76,7 +76,7 @@ export default function ProviderHome() {
       </div>
       {suspension ? (
         <p className="notice notice--error" data-testid="suspended">
-          区工信局已于 {suspension.at} 暂停贵单位的申报资格（R-ELIG-2），原因：{suspension.reason}。暂停期间不能新建或提交申报，如有异议请联系区工信局两化融合科（电话 2869847）。
+          区工信局已于 {suspension.at} 暂停贵单位的申报资格，原因：{suspension.reason}。暂停期间不能新建或提交申报，如有异议请联系区工信局两化融合科（电话 2869847）。
         </p>
       ) : null}
       <p className="notice notice--success" data-testid="organisation-status">

@@ -42,7 +42,7 @@ export default function SummaryTablePage() {
         <Link to="/provider">返回申报列表</Link>
       </div>
       <p className="muted">
-        {round.name}：每个服务商每批次一份汇总表，列出本单位在本批次的全部申报（共 {state.applicationCount} 份）。下载后核对、签字盖章，扫描上传一次，系统将其计入每份申报的材料（R-MAT-2）。
+        {round.name}：每个服务商每批次一份汇总表，列出本单位在本批次的全部申报（共 {state.applicationCount} 份）。下载后核对、签字盖章，扫描上传一次，系统将其计入每份申报的材料。
         汇总表生成后如又新建申报，须重新下载并上传。
       </p>
       {uploadedCount ? <FormMessage tone="success" message={`汇总表已上传，并计入 ${uploadedCount} 份申报。`} /> : null}

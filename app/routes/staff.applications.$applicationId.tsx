@@ -183,7 +183,7 @@ export default function StaffApplicationPage() {
 
       {view.providerSuspension ? (
         <p className="notice notice--error" data-testid="provider-suspended">
-          该服务商已于 {view.providerSuspension.at} 被暂停申报资格（R-ELIG-2）：{view.providerSuspension.reason}。本申报尚未完结，请复核后再作处理。
+          该服务商已于 {view.providerSuspension.at} 被暂停申报资格：{view.providerSuspension.reason}。本申报尚未完结，请复核后再作处理。
         </p>
       ) : null}
 

@@ -341,7 +341,7 @@ export default function Payouts() {
           <section className="card">
             <h2>待拨付事项（{blockers.length}）</h2>
             <p className="muted">
-              审核通过后公示：公示期满、无未处理的公示异议、服务商收款账户已核验的申报方可审批拨付（R-PAY-3）。
+              审核通过后公示：公示期满、无未处理的公示异议、服务商收款账户已核验的申报方可审批拨付。
               <Link to={`/staff/objections?round=${query.round}`}>公示与异议</Link>
             </p>
             <PayoutBlockersTable rows={blockers} />

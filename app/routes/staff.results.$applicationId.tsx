@@ -172,7 +172,7 @@ export default function ResultDetail() {
       {actionData?.message ? <FormMessage message={actionData.message} /> : null}
       {copy?.flagged ? (
         <section className="card" data-testid="copy-flag-section">
-          <h2 style={{ marginTop: 0 }}>雷同检查标记（R-REV-3）</h2>
+          <h2 style={{ marginTop: 0 }}>雷同检查标记</h2>
           <p className={`notice ${copy.blocks ? "notice--error" : "notice--info"}`}>
             该申报的诊断报告或现场照片被雷同检查标记（<Link to={`/staff/similarity/applications/${application.id}`}>查看比对</Link>）。
             {copy.vetoed

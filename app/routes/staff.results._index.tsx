@@ -99,7 +99,7 @@ export async function action({ request }: ActionFunctionArgs) {
     message:
       `已确认 ${outcome.confirmed} 项申报的评审结果，已向 ${outcome.mails} 家服务商发送结果通知邮件。` +
       (outcome.skipped - outcome.copyBlocked.length > 0 ? `另有 ${outcome.skipped - outcome.copyBlocked.length} 项尚有专家未提交评分，未确认。` : "") +
-      (outcome.copyBlocked.length ? `${outcome.copyBlocked.join("、")} 被雷同检查标记且未记录理由，未确认（R-REV-3）。` : ""),
+      (outcome.copyBlocked.length ? `${outcome.copyBlocked.join("、")} 被雷同检查标记且未记录理由，未确认。` : ""),
   };
 }
 
@@ -227,7 +227,7 @@ export default function ResultsPage() {
         <Pagination page={query.page} pages={pages} total={`${matching} 项`} href={pageLink} />
         {round && counts.copyBlocked > 0 ? (
           <p className="notice notice--warning" data-testid="copy-blocked">
-            {counts.copyBlocked} 项申报被雷同检查标记且无专家否决，须在评审详情页记录非抄袭的理由后才能确认（R-REV-3）。
+            {counts.copyBlocked} 项申报被雷同检查标记且无专家否决，须在评审详情页记录非抄袭的理由后才能确认。
           </p>
         ) : null}
         {round && counts.ready + counts.copyBlocked > 0 ? (

@@ -432,7 +432,7 @@ export default function RoundEditor() {
             />
           </div>
           <CheckboxField
-            label="受理前须登记纸质材料（一式两份）已收到（R-MAT-3）"
+            label="受理前须登记纸质材料（一式两份）已收到"
             inputProps={getInputProps(fields.paperCopiesRequired, { type: "checkbox" })}
             errors={fields.paperCopiesRequired.errors}
           />

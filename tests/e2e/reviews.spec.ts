@@ -294,7 +294,7 @@ test("R-REV-3 an application flagged by the copy check comes first and is not co
   await expect(row.getByTestId("copy-flag")).toContainText("雷同标记：待处理");
   await row.getByRole("checkbox").check();
   await page.getByRole("button", { name: "确认所选结果" }).click();
-  await expect(page.getByText(new RegExp(`不能确认结果（R-REV-3）：${flaggedNumber}`))).toBeVisible();
+  await expect(page.getByText(new RegExp(`不能确认结果：${flaggedNumber}`))).toBeVisible();
   await expect(row).toContainText("待确认");
 
   // The reason is refused at its field when too short, and what was typed stays.

@@ -5,7 +5,7 @@ import pg from "pg";
 import { E2E_DATA_DIR, e2eDatabaseUrl } from "./env.ts";
 
 /** The demo accounts' generated passwords, as the seed printed them (DATA_DIR/demo-accounts.txt). */
-export function demoAccount(role: "staff" | "approver" | "expert" | "provider"): { email: string; password: string } {
+export function demoAccount(role: "staff" | "approver" | "expert" | "provider" | "admin"): { email: string; password: string } {
   const lines = fs.readFileSync(path.join(E2E_DATA_DIR, "demo-accounts.txt"), "utf8").trim().split("\n");
   const line = lines.find((l) => l.startsWith(`${role}\t`));
   if (!line) throw new Error(`no demo ${role}`);

@@ -168,7 +168,7 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     expect(refused).toEqual({
       ok: false,
       field: "enterpriseId",
-      message: `“${provider.organisation.name}”不在“${other.name}”的服务商名单中，不能在本批次新建或提交申报（R-ELIG-1）。`,
+      message: `“${provider.organisation.name}”不在“${other.name}”的服务商名单中，不能在本批次新建或提交申报。`,
     });
     expect(await prisma.application.count({ where: { roundId: other.id } })).toBe(0);
 

@@ -22,7 +22,7 @@ export function ProviderStanding({
   const done = searchParams.get("standing");
   return (
     <div data-testid="provider-standing">
-      <h2>申报资格（R-ELIG-2）</h2>
+      <h2>申报资格</h2>
       {done === "suspend" ? <FormMessage tone="success" message="已暂停该服务商的申报资格，并已邮件通知。" /> : null}
       {done === "lift" ? <FormMessage tone="success" message="已恢复该服务商的申报资格，并已邮件通知。" /> : null}
       <Form method="post" {...getFormProps(form)}>

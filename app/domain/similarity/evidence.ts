@@ -177,7 +177,7 @@ export function citeEvidence(match: ReportMatchView | PhotoMatchView): string {
         (match.otherRoundName ? `对方申报属于“${match.otherRoundName}”。` : ""),
     ];
     if (longest) lines.push(`相同段落示例：“${quote(longest.mine.match)}”`);
-    lines.push("（R-REV-3 明显雷同、抄袭的，不予通过）");
+    lines.push("（明显雷同、抄袭的，不予通过）");
     return lines.join("\n");
   }
   const taken = match.mine.takenAtLocal ? `，本申报照片拍摄于 ${match.mine.takenAtLocal}` : "";
@@ -185,6 +185,6 @@ export function citeEvidence(match: ReportMatchView | PhotoMatchView): string {
   return [
     `本申报的现场照片“${match.mine.fileName}”与申报编号 ${match.other.number} 的现场照片“${match.theirs.fileName}”为同一照片` +
       `（感知哈希相似度 ${formatPercent(match.score)}）${taken}${flag}。`,
-    "（R-REV-3 明显雷同、抄袭的，不予通过）",
+    "（明显雷同、抄袭的，不予通过）",
   ].join("\n");
 }
