@@ -4,8 +4,11 @@
  * characters make a value display as something else (`photo\u202Egpj.exe` shows as `photoexe.jpg`).
  */
 
-/** C0 and C1 control characters except tab, line feed and carriage return. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/**
+ * C0 and C1 control characters except tab, line feed and carriage return, and U+FFFD, which a NUL
+ * becomes when a form is read (app/utils/form-data.server.ts).
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/;
 /** Tab, line feed, carriage return and the other line/paragraph separators: refused in one-line fields. */
 const LINE_BREAKS_AND_TABS = /[\t\n\r\u2028\u2029]/;
 /** Bidirectional embedding, override and isolate controls and marks. */

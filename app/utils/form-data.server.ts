@@ -1,26 +1,29 @@
 /**
- * Reading a page's form: a body that cannot be read as a form (broken multipart, cut short) and text
- * with NUL characters (PostgreSQL cannot store them) are the sender's mistakes, answered with a Chinese
- * 400 page, never a 500. Bodies of other types never get here (scripts/request-errors.ts: 415).
+ * Reading a page's form: a body that cannot be read as a form (broken multipart, cut short) is the
+ * sender's mistake, answered with a Chinese 400 page, never a 500; NUL characters never reach the database. Bodies of other types never get here (scripts/request-errors.ts: 415).
  */
 export const BROKEN_FORM_MESSAGE = "提交的表单内容不完整或格式有误，请返回页面重新填写并提交。";
-export const NUL_MESSAGE = "提交的内容含有无法保存的控制字符（NUL），请删除后重新提交。";
 
 /** A 400 the page's error boundary shows in Chinese. */
 export function badForm(message = BROKEN_FORM_MESSAGE): Response {
   return new Response(message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
-/** Throws a 400 when a text field of the form holds a NUL character. */
-export function refuseNulCharacters(formData: FormData): FormData {
-  for (const [, value] of formData) {
-    if (typeof value === "string" && value.includes("\u0000")) throw badForm(NUL_MESSAGE);
-    if (typeof value !== "string" && value.name.includes("\u0000")) throw badForm(NUL_MESSAGE);
+/**
+ * NUL characters (which PostgreSQL cannot store) replaced by U+FFFD: the field validators
+ * (app/domain/text.ts) refuse it at the field with a Chinese message, and a field without one can
+ * never fail in the database.
+ */
+export function replaceNulCharacters(formData: FormData): FormData {
+  const out = new FormData();
+  for (const [name, value] of formData) {
+    if (typeof value === "string") out.append(name, value.replaceAll("\u0000", "\uFFFD"));
+    else out.append(name, value, value.name.replaceAll("\u0000", "\uFFFD"));
   }
-  return formData;
+  return out;
 }
 
-/** `request.formData()`, with a broken body or a NUL character answered by a 400. */
+/** `request.formData()`, a broken body answered by a 400, NUL characters replaced (see above). */
 export async function readFormData(request: Request): Promise<FormData> {
   let formData: FormData;
   try {
@@ -28,5 +31,5 @@ export async function readFormData(request: Request): Promise<FormData> {
   } catch {
     throw badForm();
   }
-  return refuseNulCharacters(formData);
+  return replaceNulCharacters(formData);
 }

@@ -12,7 +12,7 @@ import {
 } from "@remix-run/node";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { StorageUnavailableError, UploadRejectedError, UploadTooLargeError, type AcceptedType } from "~/services/storage.server.ts";
-import { badForm, readFormData, refuseNulCharacters } from "~/utils/form-data.server.ts";
+import { badForm, readFormData, replaceNulCharacters } from "~/utils/form-data.server.ts";
 
 export type UploadField = { purpose: "licences" | "materials" | "imports"; accepted?: readonly AcceptedType[] };
 
@@ -57,7 +57,7 @@ export async function parseFormWithUploads(
       request,
       unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
     );
-    return { formData: refuseNulCharacters(formData), uploaded, uploadErrors };
+    return { formData: replaceNulCharacters(formData), uploaded, uploadErrors };
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
       throw new Response("表单内容过长。", { status: 413 });

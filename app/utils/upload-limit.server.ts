@@ -45,13 +45,23 @@ function refuse(req: IncomingMessage, res: ServerResponse, maxFileBytes: number)
  * Called on the response's "prefinish": reading from then on keeps Node from discarding the rest of the
  * body unseen (and unbounded) as it does for a keep-alive connection on "finish".
  */
+/** How long a refused connection stays half-closed before it is cut. */
+const CLOSE_GRACE_MS = 1000;
+
 export function drainBounded(req: IncomingMessage, limits = { bytes: DRAIN_BYTES, ms: DRAIN_MS }) {
   if (req.complete || req.destroyed) return;
   let drained = 0;
   const socket = req.socket;
+  let closing = false;
   const close = () => {
+    if (closing) return;
+    closing = true;
     clearTimeout(timer);
-    socket.destroy();
+    // Stop reading, send FIN after the answer, and cut the connection a moment later: destroying at once
+    // with unread bytes sends a reset that can make the client lose the 413 it has not read yet.
+    req.pause();
+    socket.end();
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   };
   const timer = setTimeout(close, limits.ms);
   timer.unref();

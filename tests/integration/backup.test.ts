@@ -89,6 +89,10 @@ async function makeRound(prisma: Db, store: ObjectStore) {
   await prisma.userToken.create({ data: { userId: expert.user.id, purpose: "invite", tokenHash: crypto.randomBytes(16).toString("hex"), expiresAt: new Date() } });
   await prisma.loginAttempt.create({ data: { key: "email:x@example.test", success: false } });
   await prisma.loginAttempt.create({ data: { key: "email:x@example.test", success: true } });
+  await prisma.loginThrottle.create({ data: { key: "email:x@example.test", failures: 2, windowStartedAt: new Date() } });
+  await prisma.noticeObjection.create({
+    data: { applicationId: application.id, receivedOn: "2022-12-05", objector: "某企业", content: "对公示结果有异议", recordedById: staff.user.id, outcome: "dismissed", resolution: "经核实不成立", resolvedById: staff.user.id, resolvedAt: new Date() },
+  });
   await prisma.expertProfile.upsert({ where: { userId: expert.user.id }, update: {}, create: { userId: expert.user.id } });
   await prisma.outboxMessage.create({ data: { to: "p@example.test", subject: "提交回执", text: "已收到", attachments: [{ filename: "回执.pdf", storageKey: "x", contentType: "application/pdf" }] } });
   await prisma.auditEntry.create({ data: { actorId: staff.user.id, actorName: "工作人员", action: "application.accept", entityType: "Application", entityId: application.id, before: { status: "submitted" }, after: { status: "accepted" } } });

@@ -15,6 +15,8 @@ import { getRequest, postRequest, sessionCookie, settle } from "../utils/http.ts
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
+const DAY = 24 * 3600_000;
+
 describe.each(VARIANTS)("separation of duties on %s", (variant) => {
   let prisma: Db;
   let store: FolderStore;
@@ -43,8 +45,10 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     });
     await prisma.application.update({
       where: { id: created.id },
-      data: { status: "passed", resultPassed: true, finalScoreHundredths: 8000, resultConfirmedAt: new Date() },
+      // Confirmed before the public notice opened, and the notice is over (审核通过后公示, R-PAY-3).
+      data: { status: "passed", resultPassed: true, finalScoreHundredths: 8000, resultConfirmedAt: new Date(Date.now() - 10 * DAY) },
     });
+    await prisma.round.update({ where: { id: round.id }, data: { noticeOpensAt: new Date(Date.now() - 9 * DAY), noticeClosesAt: new Date(Date.now() - 2 * DAY) } });
     return created.id;
   }
 
