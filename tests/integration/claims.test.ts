@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication as fileApplication, releaseClaim, withdrawDraft } from "~/models/application.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
-import { createApplication, createProvider, createRound, createUser, fakeUscc } from "../utils/scenario.ts";
+import { createApplication, createProvider, createRound, createUser, fakeUscc, putOnProviderList } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
 describe.each(VARIANTS)("claims on an enterprise on %s", (variant) => {
@@ -37,6 +37,7 @@ describe.each(VARIANTS)("claims on an enterprise on %s", (variant) => {
   it("R-ELIG-4 a provider withdraws its draft: the enterprise is free for another provider, the draft stays on the record", async () => {
     const round = await createRound(prisma);
     const [a, b, c] = [await createProvider(prisma), await createProvider(prisma), await createProvider(prisma)];
+    for (const p of [a, b, c]) await putOnProviderList(prisma, round.id, p.organisation.id);
     const enterprise = round.enterprises[0];
     if (!enterprise) throw new Error("scenario");
     const draft = await createApplication(prisma, { roundId: round.id, enterpriseId: enterprise.id, organisationId: a.organisation.id, createdById: a.user.id, store, status: "draft" });
@@ -58,6 +59,7 @@ describe.each(VARIANTS)("claims on an enterprise on %s", (variant) => {
   it("R-ELIG-4 staff release a draft's claim with a reason, recorded and mailed; a submitted application is not released", async () => {
     const round = await createRound(prisma);
     const [a, b] = [await createProvider(prisma), await createProvider(prisma)];
+    for (const p of [a, b]) await putOnProviderList(prisma, round.id, p.organisation.id);
     const staff = (await createUser(prisma, ["staff"])).user;
     const [first, second] = round.enterprises;
     if (!first || !second) throw new Error("scenario");

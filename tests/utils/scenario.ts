@@ -152,20 +152,24 @@ export type ScenarioApplicationOptions = {
 };
 
 /** An application with every material (small real PDF/JPEG files in the store), in the given status. */
+/** R-ELIG-1: only a provider on the round's list files in it; the scenario keeps that true. */
+export async function putOnProviderList(prisma: Db, roundId: string, organisationId: string) {
+  const organisation = await prisma.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { name: true } });
+  const listed = await prisma.roundProvider.count({ where: { roundId } });
+  await prisma.roundProvider.upsert({
+    where: { roundId_name: { roundId, name: organisation.name } },
+    create: { roundId, name: organisation.name, seq: listed + 1 },
+    update: {},
+  });
+}
+
 export async function createApplication(prisma: Db, options: ScenarioApplicationOptions) {
   const round = await prisma.round.update({
     where: { id: options.roundId },
     data: { applicationSeq: { increment: 1 } },
     select: { code: true, applicationSeq: true },
   });
-  // R-ELIG-1: only a provider on the round's list files in it; the scenario keeps that true.
-  const organisation = await prisma.organisation.findUniqueOrThrow({ where: { id: options.organisationId }, select: { name: true } });
-  const listed = await prisma.roundProvider.count({ where: { roundId: options.roundId } });
-  await prisma.roundProvider.upsert({
-    where: { roundId_name: { roundId: options.roundId, name: organisation.name } },
-    create: { roundId: options.roundId, name: organisation.name, seq: listed + 1 },
-    update: {},
-  });
+  await putOnProviderList(prisma, options.roundId, options.organisationId);
   const status = options.status ?? "submitted";
   const submittedAt = status === "draft" ? null : (options.submittedAt ?? new Date());
   const application = await prisma.application.create({
