@@ -1,11 +1,13 @@
 import { PassThrough } from "node:stream";
+
 import type { EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+
 import { NonceProvider } from "~/components/nonce.tsx";
-import { loggablePath, logError, noteRequestRoute } from "~/services/logger.server.ts";
+import { logError, loggablePath, noteRequestRoute } from "~/services/logger.server.ts";
 import { ServerRequestIdContext } from "~/utils/error-reference.ts";
 import { createNonce, pageContentSecurityPolicy } from "~/utils/security-headers.server.ts";
 
@@ -38,7 +40,12 @@ export default function handleRequest(
         shellRendered = true;
         const body = new PassThrough();
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+        resolve(
+          new Response(createReadableStreamFromReadable(body), {
+            headers: responseHeaders,
+            status: responseStatusCode,
+          }),
+        );
         pipe(body);
       },
       onShellError(error: unknown) {

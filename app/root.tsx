@@ -1,14 +1,26 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteLoaderData,
+} from "@remix-run/react";
+
 import { Countdown } from "~/components/countdown.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { useNonce } from "~/components/nonce.tsx";
+import { ROLE_LABELS } from "~/domain/labels.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { currentRound } from "~/models/round.server.ts";
-import { ROLE_LABELS } from "~/domain/labels.ts";
+import styles from "~/styles/app.css";
 import { now } from "~/utils/clock.server.ts";
 import { getSessionUser } from "~/utils/session.server.ts";
-import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },

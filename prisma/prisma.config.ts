@@ -1,7 +1,9 @@
 // Prisma CLI configuration (6.19, JavaScript schema engine: nothing is downloaded; STACK.md).
 // Run every CLI command with `--config prisma/prisma.config.ts` (the npm scripts do).
 import path from "node:path";
+
 import { defineConfig } from "prisma/config";
+
 import { migrationAdapter } from "../app/utils/database-adapter.server.ts";
 
 // The 6.19 CLI wants a postgresql:// DATABASE_URL whenever it runs, or it tries to download a query

@@ -5,6 +5,7 @@
  * process per data folder).
  */
 import path from "node:path";
+
 import { createBackup } from "../app/services/backup.server.ts";
 import { objectStore } from "../app/services/storage.server.ts";
 import { closeDatabase, db } from "../app/utils/db.server.ts";
@@ -19,9 +20,16 @@ if (!file) {
 env();
 try {
   const started = Date.now();
-  const manifest = await createBackup({ prisma: await db(), store: objectStore(), file: path.resolve(file), log: (l) => console.log(l) });
+  const manifest = await createBackup({
+    prisma: await db(),
+    store: objectStore(),
+    file: path.resolve(file),
+    log: (l) => console.log(l),
+  });
   const rows = Object.values(manifest.tables).reduce((s, t) => s + t.rows, 0);
-  console.log(`备份完成：${path.resolve(file)}（${rows} 行，${manifest.files.length} 个文件，${Date.now() - started} ms）`);
+  console.log(
+    `备份完成：${path.resolve(file)}（${rows} 行，${manifest.files.length} 个文件，${Date.now() - started} ms）`,
+  );
   await closeDatabase();
 } catch (error) {
   console.error("备份失败：", error instanceof Error ? error.message : error);

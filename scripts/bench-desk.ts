@@ -18,16 +18,18 @@
  * length; BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database for a closer look afterwards; BENCH_CPU_PROF=<folder>
  * has the portal write a V8 CPU profile there.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import pg from "pg";
+
 import { MATERIAL_IDS } from "../app/domain/materials.ts";
-import { openDatabase, type Db } from "../app/utils/db.server.ts";
+import { type Db, openDatabase } from "../app/utils/db.server.ts";
 import { hashPassword } from "../app/utils/password.server.ts";
 import { freePort, waitFor } from "./bench-support.ts";
 
@@ -44,9 +46,17 @@ const children: ChildProcess[] = [];
 /** The part of autocannon's API used here (the package ships no types). */
 type LoadResult = { errors: number; timeouts: number; non2xx: number; duration: number };
 type LoadInstance = PromiseLike<LoadResult> & {
-  on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+  on(
+    event: "response",
+    listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void,
+  ): void;
 };
-type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string> }) => LoadInstance;
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+}) => LoadInstance;
 const autocannon: Autocannon = createRequire(import.meta.url)("autocannon");
 
 function postgresAdminUrl(): string | undefined {
@@ -113,7 +123,11 @@ async function seedDesk(prisma: Db, password: string) {
       name: `${places[i % places.length]}${trades[i % trades.length]}第${i + 1}制造有限公司`,
     })),
   });
-  const enterprises = await prisma.roundEnterprise.findMany({ where: { roundId: round.id }, orderBy: { seq: "asc" }, select: { id: true } });
+  const enterprises = await prisma.roundEnterprise.findMany({
+    where: { roundId: round.id },
+    orderBy: { seq: "asc" },
+    select: { id: true },
+  });
   await prisma.organisation.createMany({
     data: Array.from({ length: PROVIDERS }, (_, i) => ({
       name: `基准测试服务商${i + 1}信息技术有限公司`,
@@ -126,9 +140,23 @@ async function seedDesk(prisma: Db, password: string) {
       registeredInZhangdianConfirmed: true,
     })),
   });
-  const providers = await prisma.organisation.findMany({ where: { name: { startsWith: "基准测试服务商" } }, select: { id: true } });
+  const providers = await prisma.organisation.findMany({
+    where: { name: { startsWith: "基准测试服务商" } },
+    select: { id: true },
+  });
   // A realistic mix: mostly filed, some returned, accepted, in review, decided.
-  const statuses = ["submitted", "submitted", "submitted", "submitted", "accepted", "accepted", "under_review", "returned", "draft", "refused"] as const;
+  const statuses = [
+    "submitted",
+    "submitted",
+    "submitted",
+    "submitted",
+    "accepted",
+    "accepted",
+    "under_review",
+    "returned",
+    "draft",
+    "refused",
+  ] as const;
   const at = Date.now();
   const applications = enterprises.map((enterprise, i) => {
     const status = statuses[i % statuses.length] ?? "submitted";
@@ -157,20 +185,34 @@ async function seedDesk(prisma: Db, password: string) {
   });
   await inSlices(applications, 500, (slice) => prisma.application.createMany({ data: slice }));
   const files: { id: string; key: string; fileName: string; contentType: string; size: number; sha256: string }[] = [];
-  const materials: { applicationId: string; material: string; fileId: string; photoTag: "workshop" | "team" | null }[] = [];
+  const materials: { applicationId: string; material: string; fileId: string; photoTag: "workshop" | "team" | null }[] =
+    [];
   for (const application of applications) {
-    const entries = [...MATERIAL_IDS.map((material) => ({ material, photoTag: material === "M5" ? ("workshop" as const) : null })), { material: "M5", photoTag: "team" as const }];
+    const entries = [
+      ...MATERIAL_IDS.map((material) => ({ material, photoTag: material === "M5" ? ("workshop" as const) : null })),
+      { material: "M5", photoTag: "team" as const },
+    ];
     for (const [n, entry] of entries.entries()) {
       // Every 17th draft lacks its report (R-MAT-2), so the incomplete flag finds something.
-      if (application.status === "draft" && entry.material === "M8" && Number(application.id.slice(-5)) % 17 === 0) continue;
+      if (application.status === "draft" && entry.material === "M8" && Number(application.id.slice(-5)) % 17 === 0)
+        continue;
       const id = `${application.id}f${n}`;
-      files.push({ id, key: `materials/${id}`, fileName: `${entry.material}.pdf`, contentType: "application/pdf", size: 123_456, sha256: "0".repeat(64) });
+      files.push({
+        id,
+        key: `materials/${id}`,
+        fileName: `${entry.material}.pdf`,
+        contentType: "application/pdf",
+        size: 123_456,
+        sha256: "0".repeat(64),
+      });
       materials.push({ applicationId: application.id, material: entry.material, fileId: id, photoTag: entry.photoTag });
     }
   }
   await inSlices(files, 2000, (slice) => prisma.storedFile.createMany({ data: slice }));
   await inSlices(materials, 2000, (slice) => prisma.applicationMaterial.createMany({ data: slice }));
-  console.log(`seeded ${applications.length} applications, ${materials.length} material files, ${PROVIDERS} providers in ${Math.round(performance.now() - start)} ms`);
+  console.log(
+    `seeded ${applications.length} applications, ${materials.length} material files, ${PROVIDERS} providers in ${Math.round(performance.now() - start)} ms`,
+  );
   return { roundId: round.id, staffEmail: staff.email };
 }
 
@@ -190,17 +232,30 @@ async function sequential(url: string, headers: Record<string, string>, count = 
     await response.arrayBuffer();
     times.push(performance.now() - start);
   }
-  return percentile(times.sort((a, b) => a - b), 50);
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
 }
 
 type Run = { latencies: number[]; seconds: number; errors: number; timeouts: number };
 
-async function load(url: string, headers: Record<string, string>, seconds: number, connections = CONNECTIONS): Promise<Run> {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections = CONNECTIONS,
+): Promise<Run> {
   const latencies: number[] = [];
   const instance = autocannon({ url, connections, duration: seconds, headers });
   instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
-  return { latencies, seconds: result.duration, errors: result.errors + result.timeouts + result.non2xx, timeouts: result.timeouts };
+  return {
+    latencies,
+    seconds: result.duration,
+    errors: result.errors + result.timeouts + result.non2xx,
+    timeouts: result.timeouts,
+  };
 }
 
 function figures(name: string, runs: Run[]): Figures {
@@ -217,7 +272,14 @@ function figures(name: string, runs: Run[]): Figures {
   };
 }
 
-type Outcome = { floor: Figures; list: Figures; dashboard: Figures; ratio: number; errors: number; at50: { p99: number; max: number; timeouts: number; errors: number; requests: number } };
+type Outcome = {
+  floor: Figures;
+  list: Figures;
+  dashboard: Figures;
+  ratio: number;
+  errors: number;
+  at50: { p99: number; max: number; timeouts: number; errors: number; requests: number };
+};
 
 async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
   const database = await makeDatabase(kind);
@@ -234,7 +296,9 @@ async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     // BENCH_CPU_PROF=<folder>: the portal writes a V8 CPU profile there when it stops (for a closer look).
-    const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_CPU_PROF)] : [];
+    const profile = process.env.BENCH_CPU_PROF
+      ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_CPU_PROF)]
+      : [];
     const portal = spawn(process.execPath, [...profile, "--import", "tsx", "scripts/server.ts"], {
       cwd: root,
       env: {
@@ -270,9 +334,11 @@ async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
     // Check that each page really answers what it should before measuring it.
     const listPage = await (await fetch(listUrl, { headers: { cookie } })).text();
     const total = /共 (?:<!-- -->)?(\d+)/.exec(listPage)?.[1];
-    if (!total || Number(total) === 0 || !listPage.includes("/staff/applications/benchapp")) throw new Error("the list page did not show the filtered applications");
+    if (!total || Number(total) === 0 || !listPage.includes("/staff/applications/benchapp"))
+      throw new Error("the list page did not show the filtered applications");
     const dashboardPage = await (await fetch(dashboardUrl, { headers: { cookie } })).text();
-    if (!dashboardPage.includes("基准测试服务商1信息技术有限公司")) throw new Error("the dashboard did not show the round");
+    if (!dashboardPage.includes("基准测试服务商1信息技术有限公司"))
+      throw new Error("the dashboard did not show the round");
     console.log(`list: ${total} applications match the filters (of ${APPLICATIONS})`);
 
     // The floor is the login page as a visitor sees it (logged in, it would redirect to the desk).
@@ -290,7 +356,9 @@ async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
       list: await sequential(listUrl, staff),
       dashboard: await sequential(dashboardUrl, staff),
     };
-    console.log(`one client, median: floor ${single.floor.toFixed(1)} ms, list ${single.list.toFixed(1)} ms, dashboard ${single.dashboard.toFixed(1)} ms`);
+    console.log(
+      `one client, median: floor ${single.floor.toFixed(1)} ms, list ${single.list.toFixed(1)} ms, dashboard ${single.dashboard.toFixed(1)} ms`,
+    );
     // The pages take turns (four turns each, a quarter of the time per turn), so that a change in the
     // machine's other load during the run weighs on all three alike.
     const runs: Run[][] = pages.map(() => []);
@@ -300,7 +368,9 @@ async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
     const [floor, list, dashboard] = pages.map((p, i) => figures(p.name, runs[i] ?? []));
     if (!floor || !list || !dashboard) throw new Error("missing measurements");
 
-    console.log(`\n${CONNECTIONS} concurrent clients, ${SECONDS} s per page in ${TURNS} turns, production build on loopback, autocannon 8`);
+    console.log(
+      `\n${CONNECTIONS} concurrent clients, ${SECONDS} s per page in ${TURNS} turns, production build on loopback, autocannon 8`,
+    );
     console.log("page                        p50 ms   p95 ms   p99 ms    req/s  requests  errors");
     for (const f of [floor, list, dashboard]) {
       console.log(
@@ -309,18 +379,34 @@ async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
     }
     const ratio = list.p95 / floor.p95;
     const errors = floor.errors + list.errors + dashboard.errors;
-    console.log(`\nlist p95 / floor p95 = ${ratio.toFixed(2)} (goal ≤ 3: ${ratio <= 3 ? "met" : "NOT met"}); errors ${errors} (goal 0: ${errors === 0 ? "met" : "NOT met"})`);
+    console.log(
+      `\nlist p95 / floor p95 = ${ratio.toFixed(2)} (goal ≤ 3: ${ratio <= 3 ? "met" : "NOT met"}); errors ${errors} (goal 0: ${errors === 0 ? "met" : "NOT met"})`,
+    );
     // Fifty concurrent staff clients on the list (issue 17): the tail, the slowest request, timeouts (10 s).
     const burst = await load(listUrl, staff, Math.max(4, SECONDS / 2), 50);
     const sorted50 = [...burst.latencies].sort((a, b) => a - b);
-    const at50 = { p99: percentile(sorted50, 99), max: sorted50.at(-1) ?? 0, timeouts: burst.timeouts, errors: burst.errors, requests: sorted50.length };
-    console.log(`50 concurrent clients on the list: p99 ${at50.p99.toFixed(0)} ms, slowest ${at50.max.toFixed(0)} ms, ${at50.requests} requests, timeouts ${at50.timeouts}, errors ${at50.errors}`);
+    const at50 = {
+      p99: percentile(sorted50, 99),
+      max: sorted50.at(-1) ?? 0,
+      timeouts: burst.timeouts,
+      errors: burst.errors,
+      requests: sorted50.length,
+    };
+    console.log(
+      `50 concurrent clients on the list: p99 ${at50.p99.toFixed(0)} ms, slowest ${at50.max.toFixed(0)} ms, ${at50.requests} requests, timeouts ${at50.timeouts}, errors ${at50.errors}`,
+    );
     return { floor, list, dashboard, ratio, errors, at50 };
   } finally {
     for (const child of children) child.kill("SIGTERM");
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)))));
-    if (process.env.BENCH_KEEP_DATABASE && database.url) console.log(`kept the benchmark database: ${database.url} (staff ${STAFF_EMAIL} / ${password})`);
-    else await database.drop().catch((error: unknown) => console.error("could not drop the benchmark database:", error));
+    await Promise.all(
+      children.map(
+        (child) => new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null))),
+      ),
+    );
+    if (process.env.BENCH_KEEP_DATABASE && database.url)
+      console.log(`kept the benchmark database: ${database.url} (staff ${STAFF_EMAIL} / ${password})`);
+    else
+      await database.drop().catch((error: unknown) => console.error("could not drop the benchmark database:", error));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -339,10 +425,14 @@ async function main() {
   const timeouts = (pgOutcome?.at50.timeouts ?? 0) + (pgliteOutcome?.at50.timeouts ?? 0);
   console.log("\ngoals (issue 17):");
   if (pgOutcome) {
-    console.log(`  PostgreSQL: list p95 ≤ 2 × floor at 20 clients: ${pgOutcome.ratio.toFixed(2)} (${pgOutcome.ratio <= 2 ? "met" : "NOT met"}); p99 < 2 s at 50 clients: ${Math.round(pgOutcome.at50.p99)} ms (${pgOutcome.at50.p99 < 2000 ? "met" : "NOT met"}); timeouts ${pgOutcome.at50.timeouts}`);
+    console.log(
+      `  PostgreSQL: list p95 ≤ 2 × floor at 20 clients: ${pgOutcome.ratio.toFixed(2)} (${pgOutcome.ratio <= 2 ? "met" : "NOT met"}); p99 < 2 s at 50 clients: ${Math.round(pgOutcome.at50.p99)} ms (${pgOutcome.at50.p99 < 2000 ? "met" : "NOT met"}); timeouts ${pgOutcome.at50.timeouts}`,
+    );
   }
   if (pgliteOutcome) {
-    console.log(`  embedded: list p95 ≤ 3 × floor at 20 clients: ${pgliteOutcome.ratio.toFixed(2)} (${pgliteOutcome.ratio <= 3 ? "met" : "NOT met"}); no request over 5 s at 50 clients: slowest ${Math.round(pgliteOutcome.at50.max)} ms (${pgliteOutcome.at50.max <= 5000 ? "met" : "NOT met"}); timeouts ${pgliteOutcome.at50.timeouts}`);
+    console.log(
+      `  embedded: list p95 ≤ 3 × floor at 20 clients: ${pgliteOutcome.ratio.toFixed(2)} (${pgliteOutcome.ratio <= 3 ? "met" : "NOT met"}); no request over 5 s at 50 clients: slowest ${Math.round(pgliteOutcome.at50.max)} ms (${pgliteOutcome.at50.max <= 5000 ? "met" : "NOT met"}); timeouts ${pgliteOutcome.at50.timeouts}`,
+    );
   }
   const f = (n: number | undefined, digits = 0) => (n === undefined ? "na" : n.toFixed(digits));
   console.log(

@@ -13,7 +13,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+
 import Nzh from "nzh";
+
 import {
   buildDisbursementList,
   type DisbursementAmount,
@@ -70,8 +72,35 @@ function providerNames(): string[] {
 }
 
 const PLACES = ["山东", "淄博", "张店"];
-const WORDS = Array.from("联美恒昌辰祥俊风美林天音元星汇能安澜工泵科汇泰光佳兴宝凤营新计保森杰亮正美田汇德泰霸佳柔津达华澳环亚旭升贝格巨胜世安兴玉鑫光铭辉翔瑞宇峰智臣九莹臻润圣马博丽朗净");
-const TRADES = ["弹簧科技", "医疗科技", "电气设备", "家具", "电子", "生物科技", "电力自动化", "包装制品", "食品", "真空泵", "工贸", "清洁科技", "新材料科技", "饲料机械", "管业", "服饰", "线缆", "橡塑", "化工", "钢球", "阀门", "机械科技", "玻璃制品", "仪表制造"];
+const WORDS = Array.from(
+  "联美恒昌辰祥俊风美林天音元星汇能安澜工泵科汇泰光佳兴宝凤营新计保森杰亮正美田汇德泰霸佳柔津达华澳环亚旭升贝格巨胜世安兴玉鑫光铭辉翔瑞宇峰智臣九莹臻润圣马博丽朗净",
+);
+const TRADES = [
+  "弹簧科技",
+  "医疗科技",
+  "电气设备",
+  "家具",
+  "电子",
+  "生物科技",
+  "电力自动化",
+  "包装制品",
+  "食品",
+  "真空泵",
+  "工贸",
+  "清洁科技",
+  "新材料科技",
+  "饲料机械",
+  "管业",
+  "服饰",
+  "线缆",
+  "橡塑",
+  "化工",
+  "钢球",
+  "阀门",
+  "机械科技",
+  "玻璃制品",
+  "仪表制造",
+];
 function enterpriseName(): string {
   return `${pick(PLACES)}${pick(WORDS)}${pick(WORDS)}${pick(TRADES)}有限公司`;
 }
@@ -96,7 +125,8 @@ function disbursementData() {
       amount: amount(fen),
     });
   }
-  for (const group of groups) group.subtotal = amount(group.lines.reduce((sum, line) => sum + line.amount.amountFen, 0));
+  for (const group of groups)
+    group.subtotal = amount(group.lines.reduce((sum, line) => sum + line.amount.amountFen, 0));
   return {
     batchNumber: "BF-2022-001",
     roundName: ROUND,
@@ -120,7 +150,18 @@ const provider = { name: "山东捷瑞数字科技股份有限公司", creditCod
 const enterprise = { name: "山东联美弹簧科技股份有限公司", creditCode: creditCode() };
 
 function receiptData() {
-  const materials = ["M1 服务商营业执照复印件", "M2 被诊断企业营业执照复印件", "M3 现场诊断咨询会签到表", "M4 书面调研问卷复印件", "M5 现场调研照片（车间现场）", "M5 现场调研照片（诊断小组全部人员）", "M6 诊断合同", "M7 被诊断企业汇总表", "M8 诊断报告原件", "M9 真实性承诺书"];
+  const materials = [
+    "M1 服务商营业执照复印件",
+    "M2 被诊断企业营业执照复印件",
+    "M3 现场诊断咨询会签到表",
+    "M4 书面调研问卷复印件",
+    "M5 现场调研照片（车间现场）",
+    "M5 现场调研照片（诊断小组全部人员）",
+    "M6 诊断合同",
+    "M7 被诊断企业汇总表",
+    "M8 诊断报告原件",
+    "M9 真实性承诺书",
+  ];
   return {
     applicationNumber: "ZD2022-0001",
     roundName: ROUND,

@@ -27,13 +27,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+
 import pg from "pg";
+
 import { distinctHashes } from "../app/domain/similarity/fingerprint.ts";
 import { indexHashes, prepareReport } from "../app/domain/similarity/index.ts";
 import { normalizeReport } from "../app/domain/similarity/normalize.ts";
 import { FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
 import { indexAndVerify, signedHashes, storeFingerprints } from "../app/services/similarity-index.server.ts";
-import { openDatabase, type Db } from "../app/utils/db.server.ts";
+import { type Db, openDatabase } from "../app/utils/db.server.ts";
 import { mulberry32, type Rng } from "./similarity-corpus.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -44,8 +46,20 @@ const root = path.resolve(import.meta.dirname, "..");
 
 const vocabRng = mulberry32(7);
 const CJK = (rng: Rng) => String.fromCharCode(0x4e00 + Math.floor(rng() * 6000));
-const VOCAB = Array.from({ length: 6000 }, () => CJK(vocabRng) + CJK(vocabRng) + (vocabRng() < 0.3 ? CJK(vocabRng) : ""));
-const HEADINGS = ["一、企业基本情况", "二、生产工艺流程", "三、信息化现状", "四、存在的主要问题", "五、智能化改造方向", "六、投资估算", "七、预期效益", "八、实施计划"];
+const VOCAB = Array.from(
+  { length: 6000 },
+  () => CJK(vocabRng) + CJK(vocabRng) + (vocabRng() < 0.3 ? CJK(vocabRng) : ""),
+);
+const HEADINGS = [
+  "一、企业基本情况",
+  "二、生产工艺流程",
+  "三、信息化现状",
+  "四、存在的主要问题",
+  "五、智能化改造方向",
+  "六、投资估算",
+  "七、预期效益",
+  "八、实施计划",
+];
 const STOCK = [
   "企业应成立数字化转型工作专班，明确责任分工，建立定期调度机制。",
   "建议按照总体规划、分步实施、效益优先的原则推进智能化改造。",
@@ -88,7 +102,9 @@ function original(seed: number, chars: number): Report {
 function copyOf(source: Report, seed: number): Report {
   const rng = mulberry32(seed * 2246822519 + 1);
   const company = companyName(rng);
-  const paragraphs = source.paragraphs.map((p) => p.map((s) => (rng() < 0.2 ? sentence(rng, company) : s.split(source.company).join(company))));
+  const paragraphs = source.paragraphs.map((p) =>
+    p.map((s) => (rng() < 0.2 ? sentence(rng, company) : s.split(source.company).join(company))),
+  );
   for (let i = 0; i < paragraphs.length / 5; i++) {
     const a = Math.floor(rng() * paragraphs.length);
     const b = Math.floor(rng() * paragraphs.length);
@@ -167,12 +183,20 @@ const id = () => crypto.randomUUID();
 type Fixture = { rounds: string[]; organisations: string[]; userId: string };
 
 async function seed(prisma: Db, roundCount: number): Promise<Fixture> {
-  const user = await prisma.user.create({ data: { email: "bench@example.test", name: "bench", roles: ["staff"], passwordHash: "x" } });
+  const user = await prisma.user.create({
+    data: { email: "bench@example.test", name: "bench", roles: ["staff"], passwordHash: "x" },
+  });
   const rounds: string[] = [];
   for (let r = 0; r < roundCount; r++) {
     const year = 2022 + Math.floor(r / 2);
     const round = await prisma.round.create({
-      data: { name: `${year}年第${(r % 2) + 1}批`, code: `B${year}${r % 2}`, year, status: "closed", deadline: new Date(Date.UTC(year, 5 + (r % 2) * 5, 1)) },
+      data: {
+        name: `${year}年第${(r % 2) + 1}批`,
+        code: `B${year}${r % 2}`,
+        year,
+        status: "closed",
+        deadline: new Date(Date.UTC(year, 5 + (r % 2) * 5, 1)),
+      },
     });
     rounds.push(round.id);
   }
@@ -195,14 +219,28 @@ async function seed(prisma: Db, roundCount: number): Promise<Fixture> {
 const insertTimes = { rows: 0, texts: 0 };
 
 /** Application, file and report text rows for reports (status done); returns their seqs. */
-async function insertReports(prisma: Db, raw: pg.Client, fx: Fixture, rows: Array<{ key: string; round: string; text: string }>) {
+async function insertReports(
+  prisma: Db,
+  raw: pg.Client,
+  fx: Fixture,
+  rows: Array<{ key: string; round: string; text: string }>,
+) {
   const t = performance.now();
   const enterprises = rows.map(() => id());
   const files = rows.map(() => id());
   const applications = rows.map(() => id());
-  await prisma.roundEnterprise.createMany({ data: rows.map((r, i) => ({ id: enterprises[i] ?? "", roundId: r.round, seq: i, name: `企业${r.key}` })) });
+  await prisma.roundEnterprise.createMany({
+    data: rows.map((r, i) => ({ id: enterprises[i] ?? "", roundId: r.round, seq: i, name: `企业${r.key}` })),
+  });
   await prisma.storedFile.createMany({
-    data: rows.map((r, i) => ({ id: files[i] ?? "", key: `bench/${r.key}.pdf`, fileName: `${r.key}.pdf`, contentType: "application/pdf", size: r.text.length, sha256: "0" })),
+    data: rows.map((r, i) => ({
+      id: files[i] ?? "",
+      key: `bench/${r.key}.pdf`,
+      fileName: `${r.key}.pdf`,
+      contentType: "application/pdf",
+      size: r.text.length,
+      sha256: "0",
+    })),
   });
   await prisma.application.createMany({
     data: rows.map((r, i) => ({
@@ -224,7 +262,9 @@ async function insertReports(prisma: Db, raw: pg.Client, fx: Fixture, rows: Arra
   });
   insertTimes.rows += performance.now() - t;
   const tText = performance.now();
-  await prisma.applicationMaterial.createMany({ data: rows.map((_, i) => ({ applicationId: applications[i] ?? "", material: "M8", fileId: files[i] ?? "" })) });
+  await prisma.applicationMaterial.createMany({
+    data: rows.map((_, i) => ({ applicationId: applications[i] ?? "", material: "M8", fileId: files[i] ?? "" })),
+  });
   // The texts go straight through pg (a Prisma createMany of 200 texts of 60 KB is many times slower).
   const result = await raw.query<{ seq: number; fileId: string; applicationId: string }>(
     `INSERT INTO "ReportText" (id, "fileId", "applicationId", status, text, "contentLength", "claimedAt", "analysedAt")
@@ -247,9 +287,19 @@ async function insertReports(prisma: Db, raw: pg.Client, fx: Fixture, rows: Arra
 // One size
 // ---------------------------------------------------------------------------------------------------
 
-type Outcome = { n: number; p95: number; median: number; recall: number; precision: number; rssGrowth: number; dbMbPer1k: number; fpRowsPerReport: number };
+type Outcome = {
+  n: number;
+  p95: number;
+  median: number;
+  recall: number;
+  precision: number;
+  rssGrowth: number;
+  dbMbPer1k: number;
+  fpRowsPerReport: number;
+};
 
-const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 
 async function runSize(n: number, chars: number, checks: number): Promise<Outcome> {
   const database = `bench_scale_${process.pid}_${n}`;
@@ -267,11 +317,21 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
   let handle: Awaited<ReturnType<typeof openDatabase>> | null = null;
   let raw: pg.Client | null = null;
   try {
-    const migrated = spawnSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy", "--config", "prisma/prisma.config.ts"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: url.toString() },
-      encoding: "utf8",
-    });
+    const migrated = spawnSync(
+      process.execPath,
+      [
+        path.join(root, "node_modules/prisma/build/index.js"),
+        "migrate",
+        "deploy",
+        "--config",
+        "prisma/prisma.config.ts",
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: url.toString() },
+        encoding: "utf8",
+      },
+    );
     if (migrated.status !== 0) throw new Error(`migrate deploy failed: ${migrated.stderr}`);
     handle = await openDatabase({ url: url.toString(), dataDir });
     raw = new pg.Client({ connectionString: url.toString() });
@@ -293,12 +353,17 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
     let fingerprintMs = 0;
     for (let start = 0; start < n; start += BATCH) {
       const rows: Array<{ key: string; round: string; text: string }> = [];
-      for (let i = start; i < Math.min(n, start + BATCH); i++) rows.push({ key: `${n}-${i}`, round: fx.rounds[p.roundOf[i] ?? 0] ?? "", text: render(reportOf(p, i, chars)) });
+      for (let i = start; i < Math.min(n, start + BATCH); i++)
+        rows.push({ key: `${n}-${i}`, round: fx.rounds[p.roundOf[i] ?? 0] ?? "", text: render(reportOf(p, i, chars)) });
       const created = await insertReports(prisma, raw, fx, rows);
       let t = performance.now();
       const batch = rows.map((r, i) => {
         const prepared = prepareReport(r.text);
-        return { seq: created[i]?.seq ?? 0, hashes: signedHashes(indexHashes(prepared)), all: distinctHashes(prepared.fingerprints) };
+        return {
+          seq: created[i]?.seq ?? 0,
+          hashes: signedHashes(indexHashes(prepared)),
+          all: distinctHashes(prepared.fingerprints),
+        };
       });
       prepareMs += performance.now() - t;
       t = performance.now();
@@ -309,7 +374,9 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
       if ((start / BATCH) % 25 === 0) {
         const done = Math.min(n, start + BATCH);
         const elapsed = (performance.now() - t0) / 1000;
-        console.log(`  loaded ${done}/${n} in ${elapsed.toFixed(0)} s (≈ ${((elapsed / done) * (n - done)).toFixed(0)} s to go), RSS ${rssMb().toFixed(0)} MB`);
+        console.log(
+          `  loaded ${done}/${n} in ${elapsed.toFixed(0)} s (≈ ${((elapsed / done) * (n - done)).toFixed(0)} s to go), RSS ${rssMb().toFixed(0)} MB`,
+        );
       }
     }
     const loadSeconds = (performance.now() - t0) / 1000;
@@ -350,12 +417,21 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
       await prisma.reportText.update({ where: { fileId: row.fileId }, data: { status: "pending" } });
       const text = render(report);
       const t = performance.now();
-      const matches = await indexAndVerify(prisma, { seq: row.seq, fileId: row.fileId, applicationId: row.applicationId, text });
+      const matches = await indexAndVerify(prisma, {
+        seq: row.seq,
+        fileId: row.fileId,
+        applicationId: row.applicationId,
+        text,
+      });
       times.push(performance.now() - t);
       await prisma.reportText.update({ where: { fileId: row.fileId }, data: { status: "done" } });
       // Which loaded reports the flagged pairs name: look their keys up.
-      const others = matches.filter((m) => m.score >= FLAG_THRESHOLD).map((m) => (m.fileAId === row.fileId ? m.fileBId : m.fileAId));
-      const files = others.length ? await prisma.storedFile.findMany({ where: { id: { in: others } }, select: { id: true, key: true } }) : [];
+      const others = matches
+        .filter((m) => m.score >= FLAG_THRESHOLD)
+        .map((m) => (m.fileAId === row.fileId ? m.fileBId : m.fileAId));
+      const files = others.length
+        ? await prisma.storedFile.findMany({ where: { id: { in: others } }, select: { id: true, key: true } })
+        : [];
       const sourceKey = `bench/${n}-${source}.pdf`;
       if (isCopy) planted.add(sourceKey);
       for (const f of files) {
@@ -404,7 +480,9 @@ async function main() {
   const chars = arg("chars", 20_000);
   const checks = arg("checks", 100);
   const small = arg("small", 5_000);
-  console.log(`bench:similarity-scale: ${n} reports of about ${chars} characters (and ${small}), ${checks} checks, PostgreSQL at ${new URL(adminUrl()).host}`);
+  console.log(
+    `bench:similarity-scale: ${n} reports of about ${chars} characters (and ${small}), ${checks} checks, PostgreSQL at ${new URL(adminUrl()).host}`,
+  );
   const smallOutcome = small > 0 && small !== n ? await runSize(small, chars, checks) : null;
   const big = await runSize(n, chars, checks);
   const p95Small = smallOutcome ? smallOutcome.p95 : big.p95;

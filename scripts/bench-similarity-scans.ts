@@ -14,13 +14,14 @@
  * OCR against the text layer of the PDF the scan was made from (content characters, after cleaning).
  */
 import { performance } from "node:perf_hooks";
-import { normalizeReport } from "../app/domain/similarity/normalize.ts";
+
 import { SimilarityIndex } from "../app/domain/similarity/index.ts";
+import { normalizeReport } from "../app/domain/similarity/normalize.ts";
 import { FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
 import { OCR_DPI, ocrPdfPage } from "../app/services/ocr.server.ts";
 import { readReport } from "../app/services/report-text.server.ts";
 import { scanReport, typesetReport } from "./scan-corpus.ts";
-import { deriveCopy, makeOriginal, mulberry32, pairKey, truthShares, type Report } from "./similarity-corpus.ts";
+import { deriveCopy, makeOriginal, mulberry32, pairKey, type Report, truthShares } from "./similarity-corpus.ts";
 
 export type ScanBenchResult = {
   recall: number;
@@ -59,7 +60,9 @@ const content = (text: string) => normalizeReport(text).text.replace(/\n/g, "");
 
 type Doc = { name: string; report: Report; scanned: boolean; layout: number };
 
-export async function benchScans(options: { chars?: number; log?: (line: string) => void } = {}): Promise<ScanBenchResult> {
+export async function benchScans(
+  options: { chars?: number; log?: (line: string) => void } = {},
+): Promise<ScanBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const chars = options.chars ?? 450;
   const rng = mulberry32(20261130);
@@ -70,18 +73,33 @@ export async function benchScans(options: { chars?: number; log?: (line: string)
   const copyOf = (r: Report) => deriveCopy(rng, deriveCopy(rng, r, "names_swapped", pool), "replaced", pool);
   // 0: typed original, scanned copy
   const f0 = original(0);
-  docs.push({ name: "f0-original-typed", report: f0, scanned: false, layout: 0 }, { name: "f0-copy-scanned", report: copyOf(f0), scanned: true, layout: 1 });
+  docs.push(
+    { name: "f0-original-typed", report: f0, scanned: false, layout: 0 },
+    { name: "f0-copy-scanned", report: copyOf(f0), scanned: true, layout: 1 },
+  );
   // 1: scanned original, typed copy
   const f1 = original(1);
-  docs.push({ name: "f1-original-scanned", report: f1, scanned: true, layout: 2 }, { name: "f1-copy-typed", report: copyOf(f1), scanned: false, layout: 3 });
+  docs.push(
+    { name: "f1-original-scanned", report: f1, scanned: true, layout: 2 },
+    { name: "f1-copy-typed", report: copyOf(f1), scanned: false, layout: 3 },
+  );
   // 2: both scanned
   const f2 = original(2);
-  docs.push({ name: "f2-original-scanned", report: f2, scanned: true, layout: 3 }, { name: "f2-copy-scanned", report: deriveCopy(rng, f2, "reordered", pool), scanned: true, layout: 0 });
+  docs.push(
+    { name: "f2-original-scanned", report: f2, scanned: true, layout: 3 },
+    { name: "f2-copy-scanned", report: deriveCopy(rng, f2, "reordered", pool), scanned: true, layout: 0 },
+  );
   // 3: both typed, other layouts
   const f3 = original(3);
-  docs.push({ name: "f3-original-typed", report: f3, scanned: false, layout: 1 }, { name: "f3-copy-typed", report: deriveCopy(rng, f3, "mixed", pool), scanned: false, layout: 2 });
+  docs.push(
+    { name: "f3-original-typed", report: f3, scanned: false, layout: 1 },
+    { name: "f3-copy-typed", report: deriveCopy(rng, f3, "mixed", pool), scanned: false, layout: 2 },
+  );
   // 4, 5: distinct originals, scanned with the same seal: they share the seal, heading and section titles only
-  docs.push({ name: "f4-distinct-scanned", report: original(4), scanned: true, layout: 0 }, { name: "f5-distinct-scanned", report: original(5), scanned: true, layout: 2 });
+  docs.push(
+    { name: "f4-distinct-scanned", report: original(4), scanned: true, layout: 0 },
+    { name: "f5-distinct-scanned", report: original(5), scanned: true, layout: 2 },
+  );
 
   const index = new SimilarityIndex();
   let ocrPages = 0;
@@ -118,7 +136,9 @@ export async function benchScans(options: { chars?: number; log?: (line: string)
       reference += want.length;
       note = `, OCR confidence ${Math.round((read.ocrConfidence ?? 0) * 100)}%, CER ${((distance / Math.max(1, want.length)) * 100).toFixed(2)}%, seal text read: ${/公章|恒泰陶瓷有限公司/.test(read.text) ? "yes" : "no"}`;
     }
-    log(`  ${doc.name.padEnd(22)} ${read.method.padEnd(5)} ${read.pages} page(s), ${read.text.length} characters, ${((performance.now() - started) / 1000).toFixed(1)} s${note}`);
+    log(
+      `  ${doc.name.padEnd(22)} ${read.method.padEnd(5)} ${read.pages} page(s), ${read.text.length} characters, ${((performance.now() - started) / 1000).toFixed(1)} s${note}`,
+    );
   }
 
   const truth = truthShares(docs.map((d) => d.report));
@@ -138,7 +158,13 @@ export async function benchScans(options: { chars?: number; log?: (line: string)
         } else if (share < 0.3 && flagged.has(key)) falseFlags++;
       }
     }
-    return { recall: positives ? found / positives : 1, precision: found + falseFlags ? found / (found + falseFlags) : 1, positives, found, falseFlags };
+    return {
+      recall: positives ? found / positives : 1,
+      precision: found + falseFlags ? found / (found + falseFlags) : 1,
+      positives,
+      found,
+      falseFlags,
+    };
   };
   const all = tally(false);
   const scans = tally(true);
@@ -154,7 +180,9 @@ export async function benchScans(options: { chars?: number; log?: (line: string)
   for (const [key, share] of truth) {
     if (share < 0.5) continue;
     const [a, b] = key.split(":").map(Number);
-    log(`  copy pair ${docs[a ?? 0]?.name} / ${docs[b ?? 0]?.name}: share ${share.toFixed(2)}, ${flagged.has(key) ? `flagged at ${flagged.get(key)?.toFixed(3)}` : "MISSED"}`);
+    log(
+      `  copy pair ${docs[a ?? 0]?.name} / ${docs[b ?? 0]?.name}: share ${share.toFixed(2)}, ${flagged.has(key) ? `flagged at ${flagged.get(key)?.toFixed(3)}` : "MISSED"}`,
+    );
   }
   const perPage = ocrPages ? ocrSeconds / ocrPages : 0;
   const cpuPerPage = ocrPages ? ocrCpu / ocrPages : 0;
@@ -165,6 +193,17 @@ export async function benchScans(options: { chars?: number; log?: (line: string)
       `pairs with a scan: recall ${scans.recall.toFixed(3)} precision ${scans.precision.toFixed(3)} (${scans.positives} copies); ` +
       `distinct reports sharing only seal and headings flagged: ${distinctFlagged}`,
   );
-  log(`OCR: ${perPage.toFixed(1)} s per A4 page wall-clock (${cpuPerPage.toFixed(1)} CPU s per page, 1 thread), character error rate ${(cer * 100).toFixed(2)}% against the source PDF's text`);
-  return { recall: all.recall, precision: all.precision, scanRecall: scans.recall, scanPrecision: scans.precision, ocrSecondsPerPage: perPage, ocrCpuSecondsPerPage: cpuPerPage, cer, distinctFlagged };
+  log(
+    `OCR: ${perPage.toFixed(1)} s per A4 page wall-clock (${cpuPerPage.toFixed(1)} CPU s per page, 1 thread), character error rate ${(cer * 100).toFixed(2)}% against the source PDF's text`,
+  );
+  return {
+    recall: all.recall,
+    precision: all.precision,
+    scanRecall: scans.recall,
+    scanPrecision: scans.precision,
+    ocrSecondsPerPage: perPage,
+    ocrCpuSecondsPerPage: cpuPerPage,
+    cer,
+    distinctFlagged,
+  };
 }

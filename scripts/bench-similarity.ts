@@ -24,13 +24,14 @@
  * Last line: RESULT recall=<x> precision=<x> seconds_2000=<n> peak_mb=<n> speedup=<x>
  *            scan_recall=<x> scan_precision=<x> ocr_s_per_page=<n> ocr_cer=<x>
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { createHash } from "node:crypto";
-import { CANDIDATE_THRESHOLD, INDEX_SAMPLE, prepareReport, SimilarityIndex } from "../app/domain/similarity/index.ts";
+
 import type { ReportSketch } from "../app/domain/similarity/fingerprint.ts";
+import { CANDIDATE_THRESHOLD, INDEX_SAMPLE, prepareReport, SimilarityIndex } from "../app/domain/similarity/index.ts";
 import { compareSketches, FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
 import { benchScans } from "./bench-similarity-scans.ts";
 import { generateCorpus, pairKey, truthShares } from "./similarity-corpus.ts";
@@ -82,7 +83,8 @@ async function prepareAll(texts: string[], threads: number): Promise<ReportSketc
 
 function workerMain() {
   const data: unknown = workerData;
-  if (!data || typeof data !== "object" || !("texts" in data) || !Array.isArray(data.texts)) throw new Error("bad worker data");
+  if (!data || typeof data !== "object" || !("texts" in data) || !Array.isArray(data.texts))
+    throw new Error("bad worker data");
   const texts: unknown[] = data.texts;
   const BATCH = 50;
   for (let i = 0; i < texts.length; i += BATCH) {
@@ -93,7 +95,6 @@ function workerMain() {
       batch.push({ index: j, sketch });
     }
     parentPort?.postMessage(batch); // typed arrays are copied: small next to the text
-
   }
 }
 
@@ -121,7 +122,9 @@ async function main() {
   let t = performance.now();
   const corpus = generateCorpus(20221220, count, chars);
   const totalChars = corpus.texts.reduce((n, s) => n + s.length, 0);
-  console.log(`corpus: ${count} reports, ${(totalChars / count).toFixed(0)} characters on average, generated in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  console.log(
+    `corpus: ${count} reports, ${(totalChars / count).toFixed(0)} characters on average, generated in ${fmt((performance.now() - t) / 1000, 1)} s`,
+  );
   const byKind = new Map<string, number>();
   for (const r of corpus.reports) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
   console.log(`  ${[...byKind].map(([k, n]) => `${k} ${n}`).join(", ")}`);
@@ -145,7 +148,12 @@ async function main() {
 
   // The flagged pairs with their scores (4 decimals), as one digest: equal digests, equal results.
   const digest = createHash("sha256")
-    .update(pairs.map((p) => `${p.a}:${p.b}:${p.score.toFixed(4)}`).sort().join("\n"))
+    .update(
+      pairs
+        .map((p) => `${p.a}:${p.b}:${p.score.toFixed(4)}`)
+        .sort()
+        .join("\n"),
+    )
     .digest("hex")
     .slice(0, 16);
   const estimateOf = new Map(index.candidatePairs().map((c) => [`${c.a}:${c.b}`, c.estimate]));
@@ -169,13 +177,16 @@ async function main() {
     if (share >= 0.5) {
       positives++;
       const [a, b] = key.split(":").map(Number);
-      const kinds = [corpus.reports[a ?? 0]?.kind, corpus.reports[b ?? 0]?.kind].filter((k) => k !== "original").join("+") || "original";
+      const kinds =
+        [corpus.reports[a ?? 0]?.kind, corpus.reports[b ?? 0]?.kind].filter((k) => k !== "original").join("+") ||
+        "original";
       const tally = missedByKind.get(kinds) ?? [0, 0];
       tally[1]++;
       if (flagged.has(key)) truePositives++;
       else {
         tally[0]++;
-        if (missed.length < 5) missed.push(`${corpus.reports[a ?? 0]?.name} / ${corpus.reports[b ?? 0]?.name} share ${fmt(share, 2)}`);
+        if (missed.length < 5)
+          missed.push(`${corpus.reports[a ?? 0]?.name} / ${corpus.reports[b ?? 0]?.name} share ${fmt(share, 2)}`);
       }
       missedByKind.set(kinds, tally);
     } else if (share >= 0.3) {
@@ -193,13 +204,17 @@ async function main() {
       const ra = corpus.reports[a ?? 0];
       const rb = corpus.reports[b ?? 0];
       if (ra?.kind === "original" && rb?.kind === "original") originalPairsFlagged++;
-      if (falseExamples.length < 5) falseExamples.push(`${ra?.name} / ${rb?.name} score ${fmt(score, 2)} share ${fmt(share, 2)}`);
+      if (falseExamples.length < 5)
+        falseExamples.push(`${ra?.name} / ${rb?.name} score ${fmt(score, 2)} share ${fmt(share, 2)}`);
     }
   }
   const recall = positives ? truePositives / positives : 1;
   const precision = truePositives + falsePositives ? truePositives / (truePositives + falsePositives) : 1;
-  console.log(`quality at threshold ${FLAG_THRESHOLD}: ${positives} pairs share ≥ 50% of their text; found ${truePositives}, missed ${positives - truePositives}, false flags ${falsePositives}`);
-  for (const [kinds, [miss, total]] of [...missedByKind].sort()) console.log(`  ${kinds.padEnd(28)} recall ${fmt(1 - miss / total)} (${total} pairs)`);
+  console.log(
+    `quality at threshold ${FLAG_THRESHOLD}: ${positives} pairs share ≥ 50% of their text; found ${truePositives}, missed ${positives - truePositives}, false flags ${falsePositives}`,
+  );
+  for (const [kinds, [miss, total]] of [...missedByKind].sort())
+    console.log(`  ${kinds.padEnd(28)} recall ${fmt(1 - miss / total)} (${total} pairs)`);
   for (const m of missed) console.log(`  missed: ${m}`);
   for (const f of falseExamples) console.log(`  false flag: ${f}`);
   console.log(`  grey pairs (30–50% shared, not scored): ${greyTotal}, of which flagged ${greyFlagged}`);
@@ -209,15 +224,22 @@ async function main() {
   let maxDistinct = 0;
   for (const c of index.candidatePairs()) {
     const key = pairKey(Number(c.a), Number(c.b));
-    if ((truth.get(key) ?? 0) < 0.3 && !flagged.has(key)) maxDistinct = Math.max(maxDistinct, index.compare(c.a, c.b).score);
+    if ((truth.get(key) ?? 0) < 0.3 && !flagged.has(key))
+      maxDistinct = Math.max(maxDistinct, index.compare(c.a, c.b).score);
   }
   let minCopy = 1;
-  for (const p of pairs) if ((truth.get(pairKey(Number(p.a), Number(p.b))) ?? 0) >= 0.5) minCopy = Math.min(minCopy, p.score);
-  console.log(`  highest score of an unrelated candidate pair ${fmt(maxDistinct)}, lowest score of a found copy ${fmt(minCopy)}`);
+  for (const p of pairs)
+    if ((truth.get(pairKey(Number(p.a), Number(p.b))) ?? 0) >= 0.5) minCopy = Math.min(minCopy, p.score);
+  console.log(
+    `  highest score of an unrelated candidate pair ${fmt(maxDistinct)}, lowest score of a found copy ${fmt(minCopy)}`,
+  );
 
   // --- exhaustive pairwise comparison on a sample ---
   // The sample is whole families (the first originals with all their copies), so it holds copies too.
-  const sampleOrder = corpus.reports.map((r, i) => ({ family: r.family, i })).sort((x, y) => x.family - y.family || x.i - y.i).slice(0, sample);
+  const sampleOrder = corpus.reports
+    .map((r, i) => ({ family: r.family, i }))
+    .sort((x, y) => x.family - y.family || x.i - y.i)
+    .slice(0, sample);
   const sampleSketches = sampleOrder.map(({ i }) => sketches[i]).filter((s): s is ReportSketch => s !== undefined);
   const tEx = performance.now();
   const exhaustive = new Set<string>();
@@ -242,7 +264,9 @@ async function main() {
     `exhaustive on a sample of ${sample}: ${samplePairs} pairs in ${fmt(exSeconds, 2)} s (${fmt(perPair * 1e6, 1)} µs a pair, one thread); ` +
       `the index found ${agreed} of its ${exhaustive.size} pairs (and ${viaIndex.size - agreed} others)`,
   );
-  console.log(`exhaustive on all ${allPairs} pairs ≈ ${fmt(extrapolated, 0)} s: the index is ${fmt(speedup, 1)}× faster`);
+  console.log(
+    `exhaustive on all ${allPairs} pairs ≈ ${fmt(extrapolated, 0)} s: the index is ${fmt(speedup, 1)}× faster`,
+  );
   const peak = peakMb();
   console.log(`memory: peak RSS ${peak} MB (of which ${rssBefore} MB before indexing: the generated corpus)`);
   const scans = args.includes("--no-scans") ? null : await benchScans();

@@ -11,15 +11,17 @@
  * Last line: RESULT rss_start_mb=… rss_end_mb=… rss_slope_mb_per_min=… p99_ms=… errors=…
  * Goals: slope ≤ 1 MB/min after warm-up, 0 errors.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import pg from "pg";
+
 import { MATERIAL_IDS } from "../app/domain/materials.ts";
-import { openDatabase, type Db } from "../app/utils/db.server.ts";
+import { type Db, openDatabase } from "../app/utils/db.server.ts";
 import { hashPassword } from "../app/utils/password.server.ts";
 import { freePort, waitFor } from "./bench-support.ts";
 
@@ -54,12 +56,25 @@ async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> 
 /** Accounts, a round of applications (three of them drafts the providers keep uploading to), expert assignments. */
 async function seed(prisma: Db, password: string) {
   const passwordHash = await hashPassword(password);
-  const staff = await prisma.user.create({ data: { email: "soak-staff@example.test", name: "压力测试科员", roles: ["staff"], passwordHash } });
+  const staff = await prisma.user.create({
+    data: { email: "soak-staff@example.test", name: "压力测试科员", roles: ["staff"], passwordHash },
+  });
   const round = await prisma.round.create({
-    data: { name: "压力测试批次", code: "SOAK", year: 2026, status: "open", deadline: new Date(Date.now() + 10 * 24 * 3600_000), applicationSeq: APPLICATIONS },
+    data: {
+      name: "压力测试批次",
+      code: "SOAK",
+      year: 2026,
+      status: "open",
+      deadline: new Date(Date.now() + 10 * 24 * 3600_000),
+      applicationSeq: APPLICATIONS,
+    },
   });
   await prisma.roundEnterprise.createMany({
-    data: Array.from({ length: APPLICATIONS }, (_, i) => ({ roundId: round.id, seq: i + 1, name: `压力测试第${i + 1}制造有限公司` })),
+    data: Array.from({ length: APPLICATIONS }, (_, i) => ({
+      roundId: round.id,
+      seq: i + 1,
+      name: `压力测试第${i + 1}制造有限公司`,
+    })),
   });
   const enterprises = await prisma.roundEnterprise.findMany({ where: { roundId: round.id }, orderBy: { seq: "asc" } });
   const providers: { organisation: { id: string }; user: { id: string; email: string } }[] = [];
@@ -77,7 +92,13 @@ async function seed(prisma: Db, password: string) {
       },
     });
     const user = await prisma.user.create({
-      data: { email: `soak-provider-${i}@example.test`, name: `服务商${i + 1}`, roles: ["provider"], organisationId: organisation.id, passwordHash },
+      data: {
+        email: `soak-provider-${i}@example.test`,
+        name: `服务商${i + 1}`,
+        roles: ["provider"],
+        organisationId: organisation.id,
+        passwordHash,
+      },
     });
     providers.push({ organisation, user });
   }
@@ -98,7 +119,8 @@ async function seed(prisma: Db, password: string) {
   const applications = enterprises.map((enterprise, i) => {
     const provider = providers[i % PROVIDERS];
     if (!provider) throw new Error("no provider");
-    const status = i < PROVIDERS ? "draft" : i < PROVIDERS + EXPERTS ? "under_review" : i % 3 === 0 ? "accepted" : "submitted";
+    const status =
+      i < PROVIDERS ? "draft" : i < PROVIDERS + EXPERTS ? "under_review" : i % 3 === 0 ? "accepted" : "submitted";
     return {
       id: `soakapp${String(i).padStart(4, "0")}`,
       number: `SOAK-${String(i + 1).padStart(4, "0")}`,
@@ -119,14 +141,28 @@ async function seed(prisma: Db, password: string) {
   });
   await prisma.application.createMany({ data: applications });
   const files = applications.slice(PROVIDERS).flatMap((a) =>
-    MATERIAL_IDS.map((material) => ({ id: `${a.id}${material}`, key: `materials/${a.id}${material}`, fileName: `${material}.pdf`, contentType: "application/pdf", size: 1000, sha256: "0".repeat(64) })),
+    MATERIAL_IDS.map((material) => ({
+      id: `${a.id}${material}`,
+      key: `materials/${a.id}${material}`,
+      fileName: `${material}.pdf`,
+      contentType: "application/pdf",
+      size: 1000,
+      sha256: "0".repeat(64),
+    })),
   );
   await prisma.storedFile.createMany({ data: files });
-  await prisma.applicationMaterial.createMany({ data: files.map((f) => ({ applicationId: f.id.slice(0, 11), material: f.fileName.slice(0, 2), fileId: f.id })) });
+  await prisma.applicationMaterial.createMany({
+    data: files.map((f) => ({ applicationId: f.id.slice(0, 11), material: f.fileName.slice(0, 2), fileId: f.id })),
+  });
   const assignments = await Promise.all(
     experts.map((expert, i) =>
       prisma.expertAssignment.create({
-        data: { applicationId: applications[PROVIDERS + i]?.id ?? "", expertId: expert.id, assignedById: staff.id, noConflictConfirmedAt: new Date() },
+        data: {
+          applicationId: applications[PROVIDERS + i]?.id ?? "",
+          expertId: expert.id,
+          assignedById: staff.id,
+          noConflictConfirmedAt: new Date(),
+        },
       }),
     ),
   );
@@ -168,18 +204,29 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(root, "build/index.js"))) spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
+  if (!fs.existsSync(path.join(root, "build/index.js")))
+    spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
   const database = await makeDatabase();
   const password = crypto.randomBytes(12).toString("base64url");
   const dataDir = path.join(tmp, "data");
   fs.mkdirSync(dataDir, { recursive: true });
   console.log(`database: ${database.url ? "PostgreSQL (a fresh database)" : "embedded PGlite"}; ${SECONDS} s of load`);
   try {
-    const migrated = spawnSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy", "--config", "prisma/prisma.config.ts"], {
-      cwd: root,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url },
-      encoding: "utf8",
-    });
+    const migrated = spawnSync(
+      process.execPath,
+      [
+        path.join(root, "node_modules/prisma/build/index.js"),
+        "migrate",
+        "deploy",
+        "--config",
+        "prisma/prisma.config.ts",
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url },
+        encoding: "utf8",
+      },
+    );
     if (migrated.status !== 0) throw new Error(`migrate deploy failed:\n${migrated.stdout}\n${migrated.stderr}`);
     const handle = await openDatabase({ url: database.url || undefined, dataDir });
     const scene = await seed(handle.client, password);
@@ -222,13 +269,18 @@ async function main() {
     const latencies: number[] = [];
     const failures = new Map<string, number>();
     let stop = false;
-    const timed = async (label: string, request: () => Promise<Response>, ok: (status: number) => boolean = (s) => s >= 200 && s < 400) => {
+    const timed = async (
+      label: string,
+      request: () => Promise<Response>,
+      ok: (status: number) => boolean = (s) => s >= 200 && s < 400,
+    ) => {
       const start = performance.now();
       try {
         const response = await request();
         await response.arrayBuffer();
         latencies.push(performance.now() - start);
-        if (!ok(response.status)) failures.set(`${label} ${response.status}`, (failures.get(`${label} ${response.status}`) ?? 0) + 1);
+        if (!ok(response.status))
+          failures.set(`${label} ${response.status}`, (failures.get(`${label} ${response.status}`) ?? 0) + 1);
       } catch (error) {
         failures.set(`${label} ${error instanceof Error ? error.message : "error"}`, (failures.get(label) ?? 0) + 1);
       }
@@ -242,11 +294,18 @@ async function main() {
         await timed("upload", () =>
           fetch(`${base}/resources/applications/${provider.draftId}/materials?material=${material}`, {
             method: "POST",
-            headers: { Cookie: cookie, Origin: base, "Content-Type": "application/pdf", "X-File-Name": encodeURIComponent(`${material}.pdf`) },
+            headers: {
+              Cookie: cookie,
+              Origin: base,
+              "Content-Type": "application/pdf",
+              "X-File-Name": encodeURIComponent(`${material}.pdf`),
+            },
             body: new Uint8Array(pdfBytes()),
           }),
         );
-        await timed("provider page", () => fetch(`${base}/provider/applications/${provider.draftId}`, { headers: { Cookie: cookie } }));
+        await timed("provider page", () =>
+          fetch(`${base}/provider/applications/${provider.draftId}`, { headers: { Cookie: cookie } }),
+        );
         await pause();
       }
     };
@@ -306,7 +365,9 @@ async function main() {
     ];
     const reporter = setInterval(() => {
       const last = samples.at(-1);
-      console.log(`${Math.round((Date.now() - started) / 1000)} s: ${latencies.length} requests, rss ${last?.rss.toFixed(1)} MB, errors ${[...failures.values()].reduce((s, n) => s + n, 0)}`);
+      console.log(
+        `${Math.round((Date.now() - started) / 1000)} s: ${latencies.length} requests, rss ${last?.rss.toFixed(1)} MB, errors ${[...failures.values()].reduce((s, n) => s + n, 0)}`,
+      );
     }, 60_000);
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     stop = true;
@@ -323,23 +384,38 @@ async function main() {
       const seen = troughs.get(minute);
       if (!seen || sample.rss < seen.y) troughs.set(minute, { x: sample.t, y: sample.rss });
     }
-    const warm = troughs.size >= 3 ? [...troughs.values()] : samples.filter((s) => s.t >= SECONDS / 60 / 5).map((s) => ({ x: s.t, y: s.rss }));
+    const warm =
+      troughs.size >= 3
+        ? [...troughs.values()]
+        : samples.filter((s) => s.t >= SECONDS / 60 / 5).map((s) => ({ x: s.t, y: s.rss }));
     const sorted = [...latencies].sort((a, b) => a - b);
     const errors = [...failures.values()].reduce((s, n) => s + n, 0);
     const start = warm[0]?.y ?? samples[0]?.rss ?? 0;
     const end = samples.at(-1)?.rss ?? 0;
     const perMinute = slope(warm);
-    console.log(`\n${latencies.length} requests in ${SECONDS} s (${(latencies.length / SECONDS).toFixed(1)}/s): ${PROVIDERS} providers uploading, ${STAFF} staff browsing, ${EXPERTS} experts saving drafts`);
-    console.log(`latency p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms`);
-    console.log(`rss at start ${samples[0]?.rss.toFixed(1)} MB, after warm-up ${start.toFixed(1)} MB, at end ${end.toFixed(1)} MB`);
+    console.log(
+      `\n${latencies.length} requests in ${SECONDS} s (${(latencies.length / SECONDS).toFixed(1)}/s): ${PROVIDERS} providers uploading, ${STAFF} staff browsing, ${EXPERTS} experts saving drafts`,
+    );
+    console.log(
+      `latency p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms`,
+    );
+    console.log(
+      `rss at start ${samples[0]?.rss.toFixed(1)} MB, after warm-up ${start.toFixed(1)} MB, at end ${end.toFixed(1)} MB`,
+    );
     for (const [what, n] of failures) console.log(`  failed: ${what} × ${n}`);
-    console.log(`slope after warm-up ${perMinute.toFixed(2)} MB/min (goal ≤ 1: ${perMinute <= 1 ? "met" : "NOT met"}); errors ${errors} (goal 0: ${errors === 0 ? "met" : "NOT met"})`);
+    console.log(
+      `slope after warm-up ${perMinute.toFixed(2)} MB/min (goal ≤ 1: ${perMinute <= 1 ? "met" : "NOT met"}); errors ${errors} (goal 0: ${errors === 0 ? "met" : "NOT met"})`,
+    );
     console.log(
       `RESULT rss_start_mb=${start.toFixed(1)} rss_end_mb=${end.toFixed(1)} rss_slope_mb_per_min=${perMinute.toFixed(2)} p99_ms=${Math.round(percentile(sorted, 99))} errors=${errors}`,
     );
   } finally {
     for (const child of children) child.kill("SIGTERM");
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)))));
+    await Promise.all(
+      children.map(
+        (child) => new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null))),
+      ),
+    );
     await database.drop().catch((error: unknown) => console.error("could not drop the soak database:", error));
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -5,15 +5,17 @@
  * generate a receipt, a pledge and a 100-application summary table.
  * Last line: RESULT throughput_ratio=<x> rss_growth_mb=<n> receipt_ms=<n> pledge_ms=<n> summary100_ms=<n>
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+
 import { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+
 import { fenToYuanString } from "../app/domain/money.ts";
 import { isValidUscc } from "../app/domain/uscc.ts";
 import { buildPledge } from "../app/services/documents/pledge.server.ts";
@@ -61,7 +63,11 @@ async function main() {
   const s3Port = await freePort();
   const s3 = spawn(
     process.execPath,
-    ["--input-type=module", "-e", `import S3rver from "s3rver"; await new S3rver({ port: ${s3Port}, address: "127.0.0.1", directory: ${JSON.stringify(path.join(tmp, "s3"))}, silent: true }).run();`],
+    [
+      "--input-type=module",
+      "-e",
+      `import S3rver from "s3rver"; await new S3rver({ port: ${s3Port}, address: "127.0.0.1", directory: ${JSON.stringify(path.join(tmp, "s3"))}, silent: true }).run();`,
+    ],
     { cwd: root, stdio: "inherit" },
   );
   children.push(s3);
@@ -93,10 +99,18 @@ async function main() {
   const pid = portal.pid ?? 0;
 
   // A demo provider, logged in, with a draft application.
-  const account = fs.readFileSync(path.join(dataDir, "demo-accounts.txt"), "utf8").split("\n").find((l) => l.startsWith("provider\t"));
+  const account = fs
+    .readFileSync(path.join(dataDir, "demo-accounts.txt"), "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("provider\t"));
   const [, email = "", password = ""] = account?.split("\t") ?? [];
   const headers = { Origin: base, "Content-Type": "application/x-www-form-urlencoded" };
-  const login = await fetch(`${base}/login`, { method: "POST", redirect: "manual", headers, body: new URLSearchParams({ email, password }) });
+  const login = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers,
+    body: new URLSearchParams({ email, password }),
+  });
   const cookie = login.headers.get("set-cookie")?.split(";")[0] ?? "";
   const form = await (await fetch(`${base}/provider/applications/new`, { headers: { Cookie: cookie } })).text();
   const enterpriseId = /<option value="([a-z0-9]+)"/.exec(form)?.[1] ?? "";
@@ -118,7 +132,11 @@ async function main() {
   if (!applicationId) throw new Error(`could not create an application (${created.status})`);
 
   async function warmUp() {
-    const small = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(8 * 1024 * 1024, 0x20), Buffer.from("\n%%EOF\n")]);
+    const small = Buffer.concat([
+      Buffer.from("%PDF-1.7\n"),
+      Buffer.alloc(8 * 1024 * 1024, 0x20),
+      Buffer.from("\n%%EOF\n"),
+    ]);
     for (let i = 0; i < 2; i++) {
       const response = await fetch(`${base}/resources/applications/${applicationId}/materials?material=M8`, {
         method: "POST",
@@ -137,7 +155,15 @@ async function main() {
     const status = await new Promise<number>((resolve, reject) => {
       const request = http.request(
         `${base}/resources/applications/${applicationId}/materials?material=M8`,
-        { method: "POST", headers: { Cookie: cookie, Origin: base, "Content-Type": "application/pdf", "X-File-Name": encodeURIComponent("report.pdf") } },
+        {
+          method: "POST",
+          headers: {
+            Cookie: cookie,
+            Origin: base,
+            "Content-Type": "application/pdf",
+            "X-File-Name": encodeURIComponent("report.pdf"),
+          },
+        },
         (response) => {
           response.resume();
           response.on("end", () => resolve(response.statusCode ?? 0));
@@ -161,7 +187,10 @@ async function main() {
   });
   async function direct(i: number): Promise<number> {
     const start = performance.now();
-    await new Upload({ client, params: { Bucket: "bench", Key: `direct-${i}`, Body: Readable.from(body()), ContentType: "application/pdf" } }).done();
+    await new Upload({
+      client,
+      params: { Bucket: "bench", Key: `direct-${i}`, Body: Readable.from(body()), ContentType: "application/pdf" },
+    }).done();
     return SIZE / 1024 / 1024 / ((performance.now() - start) / 1000);
   }
 
@@ -178,10 +207,16 @@ async function main() {
   const directBest = Math.max(...directRuns);
   const growth = Math.max(...portalRuns.map((r) => r.growthMb));
   const ratio = portalBest / directBest;
-  console.log(`direct lib-storage upload: ${directRuns.map((r) => r.toFixed(1)).join(", ")} MB/s (best ${directBest.toFixed(1)})`);
-  console.log(`through the portal:        ${portalRuns.map((r) => r.mbps.toFixed(1)).join(", ")} MB/s (best ${portalBest.toFixed(1)})`);
+  console.log(
+    `direct lib-storage upload: ${directRuns.map((r) => r.toFixed(1)).join(", ")} MB/s (best ${directBest.toFixed(1)})`,
+  );
+  console.log(
+    `through the portal:        ${portalRuns.map((r) => r.mbps.toFixed(1)).join(", ")} MB/s (best ${portalBest.toFixed(1)})`,
+  );
   console.log(`throughput ratio ${ratio.toFixed(2)} (goal ≥ 0.70: ${ratio >= 0.7 ? "met" : "NOT met"})`);
-  console.log(`server RSS growth during upload: ${growth.toFixed(1)} MB (goal < 64 MB: ${growth < 64 ? "met" : "NOT met"})`);
+  console.log(
+    `server RSS growth during upload: ${growth.toFixed(1)} MB (goal < 64 MB: ${growth < 64 ? "met" : "NOT met"})`,
+  );
 
   // Documents, warm: one run to warm up, then the median of five.
   const party = { name: "中国联合网络通信有限公司淄博分公司", creditCode: code("91370303MA3BENCH1") };
@@ -204,10 +239,22 @@ async function main() {
       provider: party,
       enterprise,
       submittedAt: "2026-11-23 10:00:00（北京时间）",
-      files: Array.from({ length: 10 }, (_, i) => ({ material: `M${(i % 9) + 1}`, fileName: `材料${i + 1}.pdf`, sha256: sha })),
+      files: Array.from({ length: 10 }, (_, i) => ({
+        material: `M${(i % 9) + 1}`,
+        fileName: `材料${i + 1}.pdf`,
+        sha256: sha,
+      })),
     }),
   );
-  const pledgeMs = await timeIt(() => buildPledge({ roundName: "智能化改造咨询诊断补助", provider: party, enterprise, reportTitle: "智能化改造诊断报告", applicationNumber: "YS-0001" }));
+  const pledgeMs = await timeIt(() =>
+    buildPledge({
+      roundName: "智能化改造咨询诊断补助",
+      provider: party,
+      enterprise,
+      reportTitle: "智能化改造诊断报告",
+      applicationNumber: "YS-0001",
+    }),
+  );
   const applications = Array.from({ length: 100 }, (_, i) => ({
     enterpriseName: `淄博第${i + 1}号制造有限公司`,
     enterpriseCreditCode: enterprise.creditCode,
@@ -224,7 +271,9 @@ async function main() {
       totalContractAmount: { amountFen: 100_000_000, amountText: fenToYuanString(100_000_000) },
     }),
   );
-  console.log(`receipt ${receiptMs} ms, pledge ${pledgeMs} ms (goal < 300 ms); summary of 100 ${summaryMs} ms (goal < 1000 ms)`);
+  console.log(
+    `receipt ${receiptMs} ms, pledge ${pledgeMs} ms (goal < 300 ms); summary of 100 ${summaryMs} ms (goal < 1000 ms)`,
+  );
   console.log(
     `RESULT throughput_ratio=${ratio.toFixed(2)} rss_growth_mb=${Math.round(growth)} receipt_ms=${receiptMs} pledge_ms=${pledgeMs} summary100_ms=${summaryMs}`,
   );

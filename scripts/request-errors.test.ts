@@ -3,8 +3,10 @@
  * scripts/server.ts wires it: Chinese pages with 400/415/500, no stack trace, no server path.
  */
 import type { AddressInfo } from "node:net";
+
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { portalErrorHandler, refuseNonFormBodies } from "./request-errors.ts";
 
 let base = "";
@@ -51,7 +53,11 @@ describe("requests the portal cannot serve", () => {
     ["application/xml", "<login><email>a@b.c</email></login>"],
     ["text/plain", "email=a@b.c"],
   ])("a %s body sent to a page is refused with 415 and a Chinese message", async (type, body) => {
-    const response = await fetch(`${base}/login`, { method: "POST", headers: { "Content-Type": type, Accept: "text/html" }, body });
+    const response = await fetch(`${base}/login`, {
+      method: "POST",
+      headers: { "Content-Type": type, Accept: "text/html" },
+      body,
+    });
     expect(response.status).toBe(415);
     const text = await response.text();
     expectPortalPage(text);
@@ -82,7 +88,10 @@ describe("requests the portal cannot serve", () => {
     const text = await fetch(`${base}/boom`, { headers: { Accept: "application/json" } });
     expect(text.status).toBe(500);
     expect(await text.text()).toBe("系统出现错误，请稍后再试；如问题持续，请联系区工信局。");
-    expect(logged.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining("/data/secret"), expect.stringContaining("/data/secret")]);
+    expect(logged.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringContaining("/data/secret"),
+      expect.stringContaining("/data/secret"),
+    ]);
     logged.mockClear();
   });
 });

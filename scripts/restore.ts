@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { restoreBackup } from "../app/services/backup.server.ts";
 import { objectStore, S3Store } from "../app/services/storage.server.ts";
 import { acquireDataFolderLock, databaseTarget } from "../app/utils/database-adapter.server.ts";
@@ -32,8 +33,15 @@ try {
   if (!migrated.ok) throw new Error(`数据库迁移失败 / migration failed:\n${migrated.output}`);
   const store = objectStore();
   if (store instanceof S3Store) await store.ensureBucket();
-  const manifest = await restoreBackup({ prisma: await db(), store, file: path.resolve(file), log: (l) => console.log(l) });
-  console.log(`恢复完成：${Object.keys(manifest.tables).length} 张表，${manifest.files.length} 个文件（备份时间 ${manifest.createdAt}）`);
+  const manifest = await restoreBackup({
+    prisma: await db(),
+    store,
+    file: path.resolve(file),
+    log: (l) => console.log(l),
+  });
+  console.log(
+    `恢复完成：${Object.keys(manifest.tables).length} 张表，${manifest.files.length} 个文件（备份时间 ${manifest.createdAt}）`,
+  );
   await closeDatabase();
 } catch (error) {
   console.error("恢复失败：", error instanceof Error ? error.message : error);

@@ -8,18 +8,23 @@
  *   slight angle, speckled with noise, stamped with a red seal (the enterprise's name around a circle,
  *   a star, 公章), JPEG-compressed and put back into a PDF with no text layer at all.
  */
-import { createCanvas, GlobalFonts, loadImage } from "@napi-rs/canvas";
 import { createRequire } from "node:module";
+
+import { createCanvas, GlobalFonts, loadImage } from "@napi-rs/canvas";
 import { PDFDocument } from "pdf-lib";
-import { renderDocument, type Block } from "../app/services/pdf.server.ts";
+
 import { openPdf, renderPage } from "../app/services/ocr.server.ts";
+import { type Block, renderDocument } from "../app/services/pdf.server.ts";
 import { mulberry32 } from "./similarity-corpus.ts";
 
 const require = createRequire(import.meta.url);
 let fontRegistered = false;
 function sealFont(): string {
   if (!fontRegistered) {
-    GlobalFonts.registerFromPath(require.resolve("@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf"), "SealSC");
+    GlobalFonts.registerFromPath(
+      require.resolve("@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf"),
+      "SealSC",
+    );
     fontRegistered = true;
   }
   return "SealSC";
@@ -34,10 +39,25 @@ export async function typesetReport(text: string, variant: number): Promise<Uint
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "") continue;
-    if (HEADING.test(line) && line.length < 30) blocks.push(variant % 2 === 0 ? { type: "heading", text: line } : { type: "paragraph", text: line, size, bold: true });
-    else blocks.push({ type: "paragraph", text: line, size, indent: variant !== 3, align: variant === 2 ? "left" : undefined });
+    if (HEADING.test(line) && line.length < 30)
+      blocks.push(
+        variant % 2 === 0 ? { type: "heading", text: line } : { type: "paragraph", text: line, size, bold: true },
+      );
+    else
+      blocks.push({
+        type: "paragraph",
+        text: line,
+        size,
+        indent: variant !== 3,
+        align: variant === 2 ? "left" : undefined,
+      });
   }
-  return renderDocument({ title: "诊断报告", runningHeader: variant % 2 === 1 ? "智能化改造数字化转型诊断报告" : undefined, pageNumbers: variant !== 2, blocks });
+  return renderDocument({
+    title: "诊断报告",
+    runningHeader: variant % 2 === 1 ? "智能化改造数字化转型诊断报告" : undefined,
+    pageNumbers: variant !== 2,
+    blocks,
+  });
 }
 
 export type ScanOptions = {
@@ -71,7 +91,15 @@ export async function scanReport(pdfBytes: Uint8Array, options: ScanOptions): Pr
       ctx.rotate(angle);
       ctx.drawImage(image, -image.width / 2 + (rng() - 0.5) * 12, -image.height / 2 + (rng() - 0.5) * 12);
       ctx.restore();
-      if (options.seal) drawSeal(ctx, options.seal, canvas.width * (0.62 + rng() * 0.12), canvas.height * (0.72 + rng() * 0.12), dpi, rng());
+      if (options.seal)
+        drawSeal(
+          ctx,
+          options.seal,
+          canvas.width * (0.62 + rng() * 0.12),
+          canvas.height * (0.72 + rng() * 0.12),
+          dpi,
+          rng(),
+        );
       const data = ctx.getImageData(0, 0, canvas.width, canvas.height);
       const share = options.noise ?? 0.004;
       const speckles = Math.round(canvas.width * canvas.height * share);

@@ -7,29 +7,31 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { seed } from "../seeds/seed.server.ts";
-import { loadDemoScenario } from "../seeds/demo-scenario.server.ts";
+
+import { startHousekeeping } from "../app/services/housekeeping.server.ts";
 import { startMailWorker } from "../app/services/mail.server.ts";
 import { startOcrWorker } from "../app/services/ocr.server.ts";
 import { startSimilarityWorker } from "../app/services/similarity.server.ts";
-import { inRequestScope } from "../app/utils/request-scope.server.ts";
 import { objectStore, S3Store } from "../app/services/storage.server.ts";
 import { now } from "../app/utils/clock.server.ts";
+import { checkSameOrigin } from "../app/utils/csrf.server.ts";
 import { acquireDataFolderLock, databaseTarget, DataFolderLockedError } from "../app/utils/database-adapter.server.ts";
+import { grantRuntimeRole, roleOf } from "../app/utils/database-roles.server.ts";
 import { closeDatabase, db } from "../app/utils/db.server.ts";
 import { ConfigError, env } from "../app/utils/env.server.ts";
-import { checkSameOrigin } from "../app/utils/csrf.server.ts";
-import { requestLog } from "../app/utils/request-log.server.ts";
 import { healthRoutes } from "../app/utils/health.server.ts";
-import { continueCheck, uploadLimit } from "../app/utils/upload-limit.server.ts";
-import { startHousekeeping } from "../app/services/housekeeping.server.ts";
 import { pendingMigrations, withMigrationLock } from "../app/utils/migrations.server.ts";
-import { portalErrorHandler, refuseNonFormBodies } from "./request-errors.ts";
-import { grantRuntimeRole, roleOf } from "../app/utils/database-roles.server.ts";
+import { requestLog } from "../app/utils/request-log.server.ts";
+import { inRequestScope } from "../app/utils/request-scope.server.ts";
 import { baseSecurityHeaders, dropUntrustedForwardedHeaders } from "../app/utils/security-headers.server.ts";
+import { continueCheck, uploadLimit } from "../app/utils/upload-limit.server.ts";
+import { loadDemoScenario } from "../seeds/demo-scenario.server.ts";
+import { seed } from "../seeds/seed.server.ts";
+import { portalErrorHandler, refuseNonFormBodies } from "./request-errors.ts";
 
 // Times are Asia/Shanghai on the server, whatever the machine's zone (the holiday calendar package also
 // computes wrongly west of UTC).
@@ -82,9 +84,15 @@ async function main() {
   const prepare = async () => {
     await migrate();
     // R-LOG-1: migrations ran as the owner; the portal's own role may only read and append the audit record.
-    if (config.MIGRATION_DATABASE_URL && config.DATABASE_URL) await grantRuntimeRole(config.MIGRATION_DATABASE_URL, roleOf(config.DATABASE_URL));
+    if (config.MIGRATION_DATABASE_URL && config.DATABASE_URL)
+      await grantRuntimeRole(config.MIGRATION_DATABASE_URL, roleOf(config.DATABASE_URL));
     const prisma = await db();
-    const seeded = await seed(prisma, { demo: config.demo, dataDir: config.DATA_DIR, now: now(), log: (l) => console.log(l) });
+    const seeded = await seed(prisma, {
+      demo: config.demo,
+      dataDir: config.DATA_DIR,
+      now: now(),
+      log: (l) => console.log(l),
+    });
     for (const name of seeded.created) console.log(`已载入：${name}`);
     if (config.demo) await loadDemoScenario(prisma, { log: (l) => console.log(l) });
   };
@@ -128,7 +136,10 @@ async function main() {
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.use(healthRoutes({ root, draining: () => stopping }));
-  const handleRequest = createRequestHandler({ build, mode: config.NODE_ENV === "production" ? "production" : "development" });
+  const handleRequest = createRequestHandler({
+    build,
+    mode: config.NODE_ENV === "production" ? "production" : "development",
+  });
   // Each request in its own scope, so that a page's loaders share what they look up (the session user).
   app.all("*", (req, res, next) => inRequestScope(() => handleRequest(req, res, next)));
   app.use(portalErrorHandler);

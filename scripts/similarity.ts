@@ -13,9 +13,10 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+
 import { SimilarityIndex } from "../app/domain/similarity/index.ts";
 import { FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
-import { ocrPdfPage, OCR_DPI } from "../app/services/ocr.server.ts";
+import { OCR_DPI, ocrPdfPage } from "../app/services/ocr.server.ts";
 import { readReport } from "../app/services/report-text.server.ts";
 
 function usage(message?: string): never {
@@ -33,7 +34,8 @@ async function main() {
     const arg = args[i];
     if (arg === "--threshold") {
       threshold = Number(args[++i]);
-      if (!Number.isFinite(threshold) || threshold <= 0 || threshold > 1) usage("--threshold must be a number in (0, 1]");
+      if (!Number.isFinite(threshold) || threshold <= 0 || threshold > 1)
+        usage("--threshold must be a number in (0, 1]");
     } else if (arg === "--all") {
       // every file is reported on stderr anyway (kept for old scripts)
     } else if (arg === "--no-ocr") ocr = false;
@@ -85,9 +87,12 @@ async function main() {
     console.error(`${name}: ${how}; ${result.text.length} characters, ${result.pages} page(s)`);
   }
   const pairs = index.findPairs(threshold);
-  for (const pair of pairs) console.log(JSON.stringify({ a: pair.a, b: pair.b, score: Math.round(pair.score * 1000) / 1000 }));
+  for (const pair of pairs)
+    console.log(JSON.stringify({ a: pair.a, b: pair.b, score: Math.round(pair.score * 1000) / 1000 }));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  console.error(`${files.length} files, ${index.reportCount} with text (${scans} read by OCR), ${unreadable} without; ${pairs.length} pairs at or above ${threshold} (${seconds} s)`);
+  console.error(
+    `${files.length} files, ${index.reportCount} with text (${scans} read by OCR), ${unreadable} without; ${pairs.length} pairs at or above ${threshold} (${seconds} s)`,
+  );
 }
 
 await main();

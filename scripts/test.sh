@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: unit, database (PGlite and PostgreSQL), storage (folder and S3), mail (SMTP) and browser
+# `npm test`: types, lint and format, migrations against the schema, unit, database (PGlite and PostgreSQL), storage (folder and S3), mail (SMTP) and browser
 # tests. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ source scripts/test-postgres.sh
 export DATABASE_URL=""
 npx prisma generate --config prisma/prisma.config.ts >/dev/null
 npx tsc --noEmit
+npm run -s lint
+npx prettier --check --log-level warn .
 bash scripts/migrations.sh check
 NODE_ENV=production npx remix build >/dev/null
 npx vitest run --config tests/vitest.config.ts

@@ -18,20 +18,27 @@
  * Idempotent: runs once, while the demo round has no application.
  */
 import sharp from "sharp";
+
 import { transition } from "../app/domain/application-status.ts";
 import { MATERIAL_IDS, type MaterialId } from "../app/domain/materials.ts";
 import type { ReviewInput } from "../app/domain/scoring.ts";
 import { shanghaiDate } from "../app/domain/shanghai-time.ts";
 import { isValidUscc } from "../app/domain/uscc.ts";
+import {
+  attachMaterial,
+  createApplication,
+  getOwnApplication,
+  type ProviderScope,
+  submitApplication,
+} from "../app/models/application.server.ts";
 import { receiptPdf } from "../app/models/application-documents.server.ts";
-import { attachMaterial, createApplication, getOwnApplication, submitApplication, type ProviderScope } from "../app/models/application.server.ts";
 import { addAssignment, saveAssignmentSettings } from "../app/models/assignment.server.ts";
 import { recordAudit } from "../app/models/audit.server.ts";
 import { declareConflicts } from "../app/models/expert.server.ts";
 import { decideFormalReview } from "../app/models/formal-review.server.ts";
 import { approveBatch, markBatchPaid, prepareBatch, saveNoticeSettings } from "../app/models/payout.server.ts";
-import { confirmResults } from "../app/models/review-result.server.ts";
 import { confirmNoConflict, saveReview } from "../app/models/review.server.ts";
+import { confirmResults } from "../app/models/review-result.server.ts";
 import { saveUpload } from "../app/models/stored-file.server.ts";
 import { renderDocument } from "../app/services/pdf.server.ts";
 import { drainSimilarity } from "../app/services/similarity.server.ts";
@@ -115,11 +122,17 @@ async function photo(seed: number): Promise<Buffer> {
       const u = (x / w) * 480;
       const v = (y / h) * 360;
       const shift = blocks[Math.floor((y / h) * 6) * 8 + Math.floor((x / w) * 8)] ?? 0;
-      const wave = [128 + 100 * Math.sin(u / a + v / (b + 9) + s), 128 + 100 * Math.cos(u / (b + 3) - v / a), 128 + 100 * Math.sin((u + v) / (a + b) + s * 0.7)];
+      const wave = [
+        128 + 100 * Math.sin(u / a + v / (b + 9) + s),
+        128 + 100 * Math.cos(u / (b + 3) - v / a),
+        128 + 100 * Math.sin((u + v) / (a + b) + s * 0.7),
+      ];
       for (let c = 0; c < 3; c++) raw[i + c] = Math.max(0, Math.min(255, (wave[c] ?? 0) * 0.25 + 96 + shift));
     }
   }
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
 
 async function reportPdf(text: string): Promise<Uint8Array> {
@@ -147,18 +160,29 @@ function review(total: "good" | "low", options: { veto?: string } = {}): ReviewI
   };
 }
 
-export async function loadDemoScenario(prisma: Db, options: { log?: (line: string) => void } = {}): Promise<{ loaded: boolean }> {
+export async function loadDemoScenario(
+  prisma: Db,
+  options: { log?: (line: string) => void } = {},
+): Promise<{ loaded: boolean }> {
   const log = options.log ?? (() => {});
-  const round = await prisma.round.findUnique({ where: { name: DEMO_ROUND_NAME }, select: { id: true, _count: { select: { applications: true } } } });
+  const round = await prisma.round.findUnique({
+    where: { name: DEMO_ROUND_NAME },
+    select: { id: true, _count: { select: { applications: true } } },
+  });
   if (!round || round._count.applications > 0) return { loaded: false };
   const started = Date.now();
   const outboxBefore = new Set((await prisma.outboxMessage.findMany({ select: { id: true } })).map((m) => m.id));
 
-  const user = (email: string) => prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true, name: true, roles: true, email: true, organisationId: true } });
+  const user = (email: string) =>
+    prisma.user.findUniqueOrThrow({
+      where: { email },
+      select: { id: true, name: true, roles: true, email: true, organisationId: true },
+    });
   const [staff, approver, expert, provider] = await Promise.all(
     ["staff@demo.local", "approver@demo.local", "expert@demo.local", "provider@demo.local"].map(user),
   );
-  if (!staff || !approver || !expert || !provider?.organisationId) throw new Error("demo scenario: the demo accounts are missing");
+  if (!staff || !approver || !expert || !provider?.organisationId)
+    throw new Error("demo scenario: the demo accounts are missing");
 
   // The second demo organisation (the second provider of the round's list) and two more experts.
   const secondName = seedLists().providers[1]?.name ?? "演示第二服务商";
@@ -177,28 +201,49 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
     },
   });
   const second = await prisma.user.create({
-    data: { email: DEMO_SCENARIO.secondProvider.email, name: DEMO_SCENARIO.secondProvider.name, roles: ["provider"], organisationId: secondOrg.id, isDemo: true },
+    data: {
+      email: DEMO_SCENARIO.secondProvider.email,
+      name: DEMO_SCENARIO.secondProvider.name,
+      roles: ["provider"],
+      organisationId: secondOrg.id,
+      isDemo: true,
+    },
   });
   const experts = [expert];
   for (const e of DEMO_SCENARIO.experts) {
     const created = await prisma.user.create({
-      data: { email: e.email, name: e.name, roles: ["expert"], isDemo: true, expertProfile: { create: { field: "智能制造", organisationName: e.organisationName } } },
+      data: {
+        email: e.email,
+        name: e.name,
+        roles: ["expert"],
+        isDemo: true,
+        expertProfile: { create: { field: "智能制造", organisationName: e.organisationName } },
+      },
       select: { id: true, name: true, roles: true, email: true, organisationId: true },
     });
     experts.push(created);
   }
   // R-REV-5: every expert declares its conflicts (none) before reviewing.
   for (const e of experts) await declareConflicts(e, []);
-  await saveAssignmentSettings(staff, round.id, { reviewsPerApplication: 3, reviewDeadline: new Date(now().getTime() + 21 * DAY) });
+  await saveAssignmentSettings(staff, round.id, {
+    reviewsPerApplication: 3,
+    reviewDeadline: new Date(now().getTime() + 21 * DAY),
+  });
 
   const scopes: Record<"first" | "second", ProviderScope> = {
     first: { userId: provider.id, userName: provider.name, organisationId: provider.organisationId },
     second: { userId: second.id, userName: second.name, organisationId: secondOrg.id },
   };
-  const enterprises = await prisma.roundEnterprise.findMany({ where: { roundId: round.id, seq: { gte: 30 } }, orderBy: { seq: "asc" } });
+  const enterprises = await prisma.roundEnterprise.findMany({
+    where: { roundId: round.id, seq: { gte: 30 } },
+    orderBy: { seq: "asc" },
+  });
   const today = shanghaiDate(now());
   const daysAgo = (n: number) => shanghaiDate(new Date(now().getTime() - n * DAY));
-  const material = await renderDocument({ title: "申报材料", blocks: [{ type: "paragraph", text: "演示用申报材料（复印件已加盖公章）。" }] });
+  const material = await renderDocument({
+    title: "申报材料",
+    blocks: [{ type: "paragraph", text: "演示用申报材料（复印件已加盖公章）。" }],
+  });
 
   // Reports: an original per application; the vetoed one is a copy of the one under review.
   const texts = new Map<Status, string>();
@@ -239,7 +284,14 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
       const scope = p.second ? scopes.second : scopes.first;
       const created = { id: ids.get(p.status) ?? "" };
       const upload = async (m: MaterialId, fileName: string, bytes: Uint8Array, tag: "workshop" | "team" | null) => {
-        const file = await saveUpload({ body: (async function* () { yield bytes; })(), fileName, purpose: "materials", uploadedById: scope.userId });
+        const file = await saveUpload({
+          body: (async function* () {
+            yield bytes;
+          })(),
+          fileName,
+          purpose: "materials",
+          uploadedById: scope.userId,
+        });
         await attachMaterial(scope, created.id, m, file.id, tag);
       };
       const source = COPY_OF[p.status];
@@ -261,11 +313,26 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
       const own = await getOwnApplication(scope, created.id);
       if (!own) throw new Error("demo scenario: application not found");
       const at = now();
-      const receipt = await storeUpload({ body: [await receiptPdf(own, at)], fileName: `提交回执-${own.number}.pdf`, purpose: "receipts", accepted: ["application/pdf"] });
-      must("submit", await submitApplication(scope, created.id, { attested: true, at, receipt, mailTo: provider.email, mailText: "演示数据" }));
+      const receipt = await storeUpload({
+        body: [await receiptPdf(own, at)],
+        fileName: `提交回执-${own.number}.pdf`,
+        purpose: "receipts",
+        accepted: ["application/pdf"],
+      });
+      must(
+        "submit",
+        await submitApplication(scope, created.id, {
+          attested: true,
+          at,
+          receipt,
+          mailTo: provider.email,
+          mailText: "演示数据",
+        }),
+      );
       if (p.status === "submitted") return;
 
-      const version = async () => (await prisma.application.findUniqueOrThrow({ where: { id: created.id }, select: { version: true } })).version;
+      const version = async () =>
+        (await prisma.application.findUniqueOrThrow({ where: { id: created.id }, select: { version: true } })).version;
       const allAccepted = MATERIAL_IDS.map((m) => ({ material: m, verdict: "accepted" as const, reason: null }));
       if (p.status === "returned") {
         must(
@@ -273,7 +340,11 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
           await decideFormalReview(staff, created.id, {
             decision: "return",
             version: await version(),
-            verdicts: allAccepted.map((v) => (v.material === "M3" ? { material: "M3", verdict: "rejected" as const, reason: "签到表缺少被诊断企业参会人员签名" } : v)),
+            verdicts: allAccepted.map((v) =>
+              v.material === "M3"
+                ? { material: "M3", verdict: "rejected" as const, reason: "签到表缺少被诊断企业参会人员签名" }
+                : v,
+            ),
             dueOn: shanghaiDate(new Date(now().getTime() + 10 * DAY)),
             note: null,
           }),
@@ -281,15 +352,32 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
         return;
       }
       if (p.status === "refused") {
-        must("refuse", await decideFormalReview(staff, created.id, { decision: "refuse", version: await version(), reason: "诊断合同签订日期早于本批次申报通知发布日期，不符合申报条件" }));
+        must(
+          "refuse",
+          await decideFormalReview(staff, created.id, {
+            decision: "refuse",
+            version: await version(),
+            reason: "诊断合同签订日期早于本批次申报通知发布日期，不符合申报条件",
+          }),
+        );
         return;
       }
-      must("accept", await decideFormalReview(staff, created.id, { decision: "accept", version: await version(), verdicts: allAccepted }));
+      must(
+        "accept",
+        await decideFormalReview(staff, created.id, {
+          decision: "accept",
+          version: await version(),
+          verdicts: allAccepted,
+        }),
+      );
       if (p.status === "accepted") return;
 
       // R-REV-5: three experts each. Under review: the demo expert's review is a draft, the third has not begun.
       for (const e of experts) must("assign", await addAssignment(staff, created.id, e.id));
-      const assignments = await prisma.expertAssignment.findMany({ where: { applicationId: created.id }, select: { id: true, expertId: true } });
+      const assignments = await prisma.expertAssignment.findMany({
+        where: { applicationId: created.id },
+        select: { id: true, expertId: true },
+      });
       for (const [n, e] of experts.entries()) {
         const assignment = assignments.find((a) => a.expertId === e.id);
         if (!assignment) throw new Error("demo scenario: assignment missing");
@@ -299,7 +387,9 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
         const vetoed = ids.get("under_review") ?? "";
         const input: ReviewInput =
           p.status === "failed_veto" && n === 1
-            ? review("good", { veto: `报告正文与申报 ${(await prisma.application.findUniqueOrThrow({ where: { id: vetoed }, select: { number: true } })).number} 的诊断报告大段雷同，车间照片相同` })
+            ? review("good", {
+                veto: `报告正文与申报 ${(await prisma.application.findUniqueOrThrow({ where: { id: vetoed }, select: { number: true } })).number} 的诊断报告大段雷同，车间照片相同`,
+              })
             : review(p.status === "failed_score" ? "low" : "good");
         must("review", await saveReview(e, assignment.id, { input, version: 0, mode }));
       }
@@ -309,8 +399,18 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
         const moved = transition("under_review", "complete_reviews");
         if (!moved.ok) throw new Error(moved.message);
         await prisma.$transaction(async (tx) => {
-          await tx.application.update({ where: { id: created.id }, data: { status: moved.to, version: { increment: 1 } } });
-          await recordAudit(tx, { actor: staff, action: "application.complete_reviews", entityType: "application", entityId: created.id, before: { status: "under_review" }, after: { status: moved.to } });
+          await tx.application.update({
+            where: { id: created.id },
+            data: { status: moved.to, version: { increment: 1 } },
+          });
+          await recordAudit(tx, {
+            actor: staff,
+            action: "application.complete_reviews",
+            entityType: "application",
+            entityId: created.id,
+            before: { status: "under_review" },
+            after: { status: moved.to },
+          });
         });
       }
     }),
@@ -318,20 +418,38 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
 
   // R-REV-4: staff confirm the results of the passed and failed ones (not the one left at 评审完成).
   const confirmed: Status[] = ["passed", "failed_score", "failed_veto", "in_batch", "approved", "paid"];
-  must("confirm results", await confirmResults(staff, round.id, { all: false, applicationIds: confirmed.map((s) => ids.get(s) ?? "") }));
+  must(
+    "confirm results",
+    await confirmResults(staff, round.id, { all: false, applicationIds: confirmed.map((s) => ids.get(s) ?? "") }),
+  );
 
   // R-PAY-3: three batches: paid, approved, prepared.
   const batch = async (status: Status) => {
-    const prepared = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [ids.get(status) ?? ""] } });
+    const prepared = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [ids.get(status) ?? ""] },
+    });
     must("prepare batch", prepared);
     return prepared;
   };
-  const batchVersion = async (id: string) => (await prisma.payoutBatch.findUniqueOrThrow({ where: { id }, select: { version: true } })).version;
+  const batchVersion = async (id: string) =>
+    (await prisma.payoutBatch.findUniqueOrThrow({ where: { id }, select: { version: true } })).version;
   const paid = await batch("paid");
   must("approve", await approveBatch(approver, { batchId: paid.batchId, version: await batchVersion(paid.batchId) }));
-  must("mark paid", await markBatchPaid(staff, { batchId: paid.batchId, version: await batchVersion(paid.batchId), paidOn: today, voucherRef: "演示凭证-0001" }));
+  must(
+    "mark paid",
+    await markBatchPaid(staff, {
+      batchId: paid.batchId,
+      version: await batchVersion(paid.batchId),
+      paidOn: today,
+      voucherRef: "演示凭证-0001",
+    }),
+  );
   const approved = await batch("approved");
-  must("approve", await approveBatch(approver, { batchId: approved.batchId, version: await batchVersion(approved.batchId) }));
+  must(
+    "approve",
+    await approveBatch(approver, { batchId: approved.batchId, version: await batchVersion(approved.batchId) }),
+  );
   await batch("in_batch");
 
   // The public notice of the passed applications: open since yesterday, for seven days.
@@ -347,7 +465,10 @@ export async function loadDemoScenario(prisma: Db, options: { log?: (line: strin
   // R-REV-3: the copy check over the submitted reports and photos (flags the copied pair).
   await drainSimilarity(prisma);
   // The scenario's mail is never sent.
-  await prisma.outboxMessage.updateMany({ where: { id: { notIn: [...outboxBefore] }, status: "pending" }, data: { status: "skipped", lastError: "演示数据，不发送" } });
+  await prisma.outboxMessage.updateMany({
+    where: { id: { notIn: [...outboxBefore] }, status: "pending" },
+    data: { status: "skipped", lastError: "演示数据，不发送" },
+  });
   log(`演示场景已载入：${PLAN.length} 份申报（${Date.now() - started} ms）`);
   return { loaded: true };
 }

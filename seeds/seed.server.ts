@@ -7,14 +7,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { parseEnterpriseList, parseProviderList } from "../app/domain/round-lists.ts";
 import { endOfShanghaiDay, parseShanghaiDateTime, shanghaiDate } from "../app/domain/shanghai-time.ts";
 import { isValidUscc } from "../app/domain/uscc.ts";
 import type { Role } from "../app/generated/prisma/enums.ts";
-import type { Db } from "../app/utils/db.server.ts";
 import { recordAudit } from "../app/models/audit.server.ts";
 import { replaceEnterpriseList, replaceProviderList } from "../app/models/round.server.ts";
 import { parseCsv } from "../app/services/spreadsheet.server.ts";
+import type { Db } from "../app/utils/db.server.ts";
 import { hashPassword, randomPassword } from "../app/utils/password.server.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,7 +43,14 @@ export function seedLists() {
 
 async function ensureRound(
   prisma: Db,
-  data: { name: string; code: string; year: number; deadline: Date; disbursementDeadline: Date | null; isDemo: boolean },
+  data: {
+    name: string;
+    code: string;
+    year: number;
+    deadline: Date;
+    disbursementDeadline: Date | null;
+    isDemo: boolean;
+  },
   status: "open" | "closed",
 ): Promise<{ id: string; created: boolean }> {
   const existing = await prisma.round.findUnique({ where: { name: data.name }, select: { id: true } });
@@ -50,8 +58,16 @@ async function ensureRound(
   const lists = seedLists();
   const id = await prisma.$transaction(async (tx) => {
     // The 2022 round and the demo round require the paper copies before 受理 (README decision "Paper copies").
-    const round = await tx.round.create({ data: { ...data, status, budgetFen: lists.enterprises.length * 1_000_000, paperCopiesRequired: true } });
-    await recordAudit(tx, { actor: null, action: "seed.load", entityType: "round", entityId: round.id, after: { name: data.name } });
+    const round = await tx.round.create({
+      data: { ...data, status, budgetFen: lists.enterprises.length * 1_000_000, paperCopiesRequired: true },
+    });
+    await recordAudit(tx, {
+      actor: null,
+      action: "seed.load",
+      entityType: "round",
+      entityId: round.id,
+      after: { name: data.name },
+    });
     await replaceEnterpriseList(tx, null, round.id, lists.enterprises);
     await replaceProviderList(tx, null, round.id, lists.providers);
     return round.id;
@@ -129,24 +145,37 @@ export async function seed(
         organisationId = org.id;
       }
       const user = await tx.user.create({
-        data: { email: account.email, name: account.name, roles: account.roles, passwordHash, organisationId, isDemo: true },
+        data: {
+          email: account.email,
+          name: account.name,
+          roles: account.roles,
+          passwordHash,
+          organisationId,
+          isDemo: true,
+        },
       });
       // The demo expert's pool entry; it still declares its own conflicts at first login (R-REV-5).
       if (account.role === "expert") {
-        await tx.expertProfile.create({ data: { userId: user.id, field: "智能制造", organisationName: "演示-高校智能制造研究院" } });
+        await tx.expertProfile.create({
+          data: { userId: user.id, field: "智能制造", organisationName: "演示-高校智能制造研究院" },
+        });
       }
-      await recordAudit(tx, { actor: null, action: "user.create", entityType: "user", entityId: user.id, after: { email: user.email, roles: user.roles, demo: true } });
+      await recordAudit(tx, {
+        actor: null,
+        action: "user.create",
+        entityType: "user",
+        entityId: user.id,
+        after: { email: user.email, roles: user.roles, demo: true },
+      });
     });
     demoPasswords.push({ email: account.email, password, role: account.role });
   }
   if (demoPasswords.length > 0) {
     const file = path.resolve(options.dataDir, "demo-accounts.txt");
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.appendFileSync(
-      file,
-      demoPasswords.map((a) => `${a.role}\t${a.email}\t${a.password}`).join("\n") + "\n",
-      { mode: 0o600 },
-    );
+    fs.appendFileSync(file, demoPasswords.map((a) => `${a.role}\t${a.email}\t${a.password}`).join("\n") + "\n", {
+      mode: 0o600,
+    });
     log(`演示账号（仅此一次显示，亦保存在 ${file}）：`);
     for (const a of demoPasswords) log(`  ${a.role.padEnd(8)} ${a.email.padEnd(22)} ${a.password}`);
   }

@@ -3,9 +3,21 @@
  * score and the reasons — never who reviewed it. Feed it `providerResult(...)` of
  * app/models/review-result.server.ts (null until staff confirm the result).
  */
-export type ApplicationResultView = { passed: boolean; vetoed: boolean; finalScore: string; reasons: string[]; confirmedAt: string };
+export type ApplicationResultView = {
+  passed: boolean;
+  vetoed: boolean;
+  finalScore: string;
+  reasons: string[];
+  confirmedAt: string;
+};
 
-export function ApplicationResult({ result, compact = false }: { result: ApplicationResultView | null; compact?: boolean }) {
+export function ApplicationResult({
+  result,
+  compact = false,
+}: {
+  result: ApplicationResultView | null;
+  compact?: boolean;
+}) {
   if (!result) {
     return compact ? null : (
       <p className="small muted" data-testid="application-result">
@@ -13,7 +25,11 @@ export function ApplicationResult({ result, compact = false }: { result: Applica
       </p>
     );
   }
-  const badge = result.passed ? <span className="badge badge--verified">合格</span> : <span className="badge badge--refused">不合格</span>;
+  const badge = result.passed ? (
+    <span className="badge badge--verified">合格</span>
+  ) : (
+    <span className="badge badge--refused">不合格</span>
+  );
   // R-REV-3: a vetoed report's score means nothing to the provider: the veto is the result.
   const score = result.vetoed ? (
     <strong data-testid="vetoed">一票否决</strong>
@@ -35,9 +51,13 @@ export function ApplicationResult({ result, compact = false }: { result: Applica
     );
   }
   return (
-    <section className={`notice ${result.passed ? "notice--success" : "notice--error"}`} data-testid="application-result">
+    <section
+      className={`notice ${result.passed ? "notice--success" : "notice--error"}`}
+      data-testid="application-result"
+    >
       <strong>评审结果：</strong>
-      {badge} {score}<span className="small muted">（{result.confirmedAt} 确认）</span>
+      {badge} {score}
+      <span className="small muted">（{result.confirmedAt} 确认）</span>
       {result.reasons.length ? (
         <ul style={{ margin: "0.5rem 0 0" }}>
           {result.reasons.map((reason) => (

@@ -1,5 +1,6 @@
-import { getInputProps, type FieldMetadata } from "@conform-to/react";
+import { type FieldMetadata, getInputProps } from "@conform-to/react";
 import { useState } from "react";
+
 import { DueDateNotice } from "./due-date.tsx";
 import { Field } from "./forms.tsx";
 
@@ -31,7 +32,10 @@ export function ContractFields({
         />
         <Field
           label="诊断完成日期"
-          inputProps={{ ...getInputProps(completedOn, { type: "date" }), onChange: (e) => setCompleted(e.target.value) }}
+          inputProps={{
+            ...getInputProps(completedOn, { type: "date" }),
+            onChange: (e) => setCompleted(e.target.value),
+          }}
           errors={completedOn.errors}
         />
       </div>

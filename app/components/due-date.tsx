@@ -1,5 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect } from "react";
+
 import type { CompletionCheck } from "~/domain/workdays.ts";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -18,12 +19,20 @@ export function DueDateNotice({ signedOn, completedOn }: { signedOn: string; com
   }, [ready, signedOn, completedOn, load]);
   const check = fetcher.data;
   if (!ready || !check) {
-    return <p className="field-hint">填写合同签订日期和诊断完成日期后，将按法定节假日及调休计算 20 个工作日的到期日。</p>;
+    return (
+      <p className="field-hint">填写合同签订日期和诊断完成日期后，将按法定节假日及调休计算 20 个工作日的到期日。</p>
+    );
   }
-  if (!check.ok) return <p className="notice notice--warning" data-testid="due-date">{check.message}</p>;
+  if (!check.ok)
+    return (
+      <p className="notice notice--warning" data-testid="due-date">
+        {check.message}
+      </p>
+    );
   return (
     <p className={`notice ${check.late ? "notice--warning" : "notice--info"}`} data-testid="due-date">
-      应于 {check.dueDate} 前完成诊断（合同签订之日起 20 个工作日）。{check.late ? "诊断完成日期晚于到期日，将提示工作人员和评审专家。" : ""}
+      应于 {check.dueDate} 前完成诊断（合同签订之日起 20 个工作日）。
+      {check.late ? "诊断完成日期晚于到期日，将提示工作人员和评审专家。" : ""}
     </p>
   );
 }

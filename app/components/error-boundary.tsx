@@ -1,5 +1,6 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import { useContext, useEffect, useState } from "react";
+
 import { ERROR_REFERENCE_COOKIE, readErrorReference, ServerRequestIdContext } from "~/utils/error-reference.ts";
 
 const MESSAGES: Record<number, string> = {
@@ -20,7 +21,9 @@ const MESSAGES: Record<number, string> = {
  */
 function useErrorReference(): string | undefined {
   const onServer = useContext(ServerRequestIdContext);
-  const [reference] = useState(() => onServer ?? (typeof document === "undefined" ? undefined : readErrorReference(document.cookie)));
+  const [reference] = useState(
+    () => onServer ?? (typeof document === "undefined" ? undefined : readErrorReference(document.cookie)),
+  );
   useEffect(() => {
     document.cookie = `${ERROR_REFERENCE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`;
   }, []);

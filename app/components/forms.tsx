@@ -85,7 +85,13 @@ export function CheckboxField({
   const errorId = errors?.length ? `${id}-error` : undefined;
   return (
     <div className="field field--checkbox">
-      <input type="checkbox" id={id} aria-invalid={errorId ? true : undefined} aria-describedby={errorId} {...inputProps} />
+      <input
+        type="checkbox"
+        id={id}
+        aria-invalid={errorId ? true : undefined}
+        aria-describedby={errorId}
+        {...inputProps}
+      />
       <label htmlFor={id}>{label}</label>
       <ErrorList id={errorId} errors={errors} />
     </div>
@@ -121,7 +127,13 @@ export function SelectField({
   );
 }
 
-export function FormMessage({ message, tone = "error" }: { message?: string | null; tone?: "error" | "success" | "info" }) {
+export function FormMessage({
+  message,
+  tone = "error",
+}: {
+  message?: string | null;
+  tone?: "error" | "success" | "info";
+}) {
   if (!message) return null;
   return (
     <p className={`notice notice--${tone}`} role={tone === "error" ? "alert" : "status"}>

@@ -6,6 +6,7 @@
  */
 import { Form, useRevalidator } from "@remix-run/react";
 import { useRef, useState } from "react";
+
 import { PHOTO_TAGS, type PhotoTag } from "~/domain/materials.ts";
 
 export type MaterialFileView = {
@@ -20,7 +21,11 @@ export type MaterialFileView = {
 
 type Upload = { key: string; name: string; loaded: number; total: number; error: string | null; done: boolean };
 
-function sendFile(url: string, file: File, onProgress: (loaded: number) => void): Promise<{ ok: boolean; error?: string }> {
+function sendFile(
+  url: string,
+  file: File,
+  onProgress: (loaded: number) => void,
+): Promise<{ ok: boolean; error?: string }> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
@@ -32,7 +37,9 @@ function sendFile(url: string, file: File, onProgress: (loaded: number) => void)
         const body: unknown = JSON.parse(xhr.responseText);
         const ok = typeof body === "object" && body !== null && Reflect.get(body, "ok") === true;
         const error = typeof body === "object" && body !== null ? Reflect.get(body, "error") : undefined;
-        resolve(ok ? { ok: true } : { ok: false, error: typeof error === "string" ? error : `上传失败（${xhr.status}）` });
+        resolve(
+          ok ? { ok: true } : { ok: false, error: typeof error === "string" ? error : `上传失败（${xhr.status}）` },
+        );
       } catch {
         resolve({ ok: false, error: xhr.status === 413 ? "文件过大。" : `上传失败（${xhr.status}），请重试。` });
       }
@@ -42,7 +49,8 @@ function sendFile(url: string, file: File, onProgress: (loaded: number) => void)
   });
 }
 
-const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+const sizeText = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 export function MaterialUploader({
   applicationId,
@@ -72,7 +80,14 @@ export function MaterialUploader({
 
   async function start(chosen: File[]) {
     const list = multiple ? chosen : chosen.slice(0, 1);
-    const batch = list.map((file, i) => ({ key: `${Date.now()}-${i}-${file.name}`, name: file.name, loaded: 0, total: file.size, error: null, done: false }));
+    const batch = list.map((file, i) => ({
+      key: `${Date.now()}-${i}-${file.name}`,
+      name: file.name,
+      loaded: 0,
+      total: file.size,
+      error: null,
+      done: false,
+    }));
     setUploads((current) => [...current.filter((u) => !u.done || u.error), ...batch]);
     await Promise.all(
       list.map(async (file, i) => {
@@ -83,7 +98,16 @@ export function MaterialUploader({
         );
         // A refused file's bar goes back to empty: nothing of it was kept.
         setUploads((current) =>
-          current.map((u) => (u.key === key ? { ...u, loaded: result.ok ? u.total : 0, done: true, error: result.ok ? null : (result.error ?? "上传失败") } : u)),
+          current.map((u) =>
+            u.key === key
+              ? {
+                  ...u,
+                  loaded: result.ok ? u.total : 0,
+                  done: true,
+                  error: result.ok ? null : (result.error ?? "上传失败"),
+                }
+              : u,
+          ),
         );
       }),
     );
@@ -107,7 +131,11 @@ export function MaterialUploader({
               </a>{" "}
               <span className="muted small">{sizeText(f.size)}</span>
               {f.contentType === "application/pdf" ? (
-                <button type="button" className="link-button small" onClick={() => setPreviewId(previewId === f.id ? null : f.id)}>
+                <button
+                  type="button"
+                  className="link-button small"
+                  onClick={() => setPreviewId(previewId === f.id ? null : f.id)}
+                >
                   {previewId === f.id ? "收起预览" : "预览"}
                 </button>
               ) : null}
@@ -197,7 +225,12 @@ export function MaterialUploader({
           {isPhotos ? (
             <label className="small">
               照片类别{" "}
-              <select value={tag} onChange={(e) => setTag(e.target.value === "team" ? "team" : e.target.value === "other" ? "other" : "workshop")}>
+              <select
+                value={tag}
+                onChange={(e) =>
+                  setTag(e.target.value === "team" ? "team" : e.target.value === "other" ? "other" : "workshop")
+                }
+              >
                 {Object.entries(PHOTO_TAGS).map(([value, label]) => (
                   <option key={value} value={value}>
                     {label}

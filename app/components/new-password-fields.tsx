@@ -1,8 +1,15 @@
-import { getInputProps, type FieldMetadata } from "@conform-to/react";
+import { type FieldMetadata, getInputProps } from "@conform-to/react";
+
 import { Field } from "./forms.tsx";
 
 /** The password and its confirmation, for registration and invitations. */
-export function NewPasswordFields({ password, confirm }: { password: FieldMetadata<string>; confirm: FieldMetadata<string> }) {
+export function NewPasswordFields({
+  password,
+  confirm,
+}: {
+  password: FieldMetadata<string>;
+  confirm: FieldMetadata<string>;
+}) {
   return (
     <div className="field-row">
       <Field

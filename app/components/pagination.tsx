@@ -1,7 +1,17 @@
 /** Previous / next links of a paged list, with "page n of m" and, when given, the total. Nothing for one page. */
 import { Link } from "@remix-run/react";
 
-export function Pagination({ page, pages, total, href }: { page: number; pages: number; total?: string; href: (page: number) => string }) {
+export function Pagination({
+  page,
+  pages,
+  total,
+  href,
+}: {
+  page: number;
+  pages: number;
+  total?: string;
+  href: (page: number) => string;
+}) {
   if (pages <= 1) return null;
   const current = Math.min(page, pages);
   return (

@@ -13,7 +13,11 @@ export type PayoutBlockerRow = {
 
 function describe(row: PayoutBlockerRow): string {
   return row.blockers
-    .map((b) => (b === "reviews_missing" && row.reviewsMissing > 0 ? `${PAYOUT_BLOCKERS[b]}（缺 ${row.reviewsMissing} 份）` : PAYOUT_BLOCKERS[b]))
+    .map((b) =>
+      b === "reviews_missing" && row.reviewsMissing > 0
+        ? `${PAYOUT_BLOCKERS[b]}（缺 ${row.reviewsMissing} 份）`
+        : PAYOUT_BLOCKERS[b],
+    )
     .join("；");
 }
 

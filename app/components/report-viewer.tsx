@@ -8,6 +8,7 @@
  * Content-Security-Policy (script-src 'self', worker-src 'self') allows them.
  */
 import { useEffect, useRef, useState } from "react";
+
 import type { PassageHighlight } from "~/domain/similarity/report-layout.ts";
 
 type PdfJs = typeof import("pdfjs-dist");
@@ -99,7 +100,15 @@ export function ReportViewer({
   }, [focus, pages.length]);
 
   return (
-    <div className="report-viewer" ref={container} data-testid={testId} data-state={state} aria-busy={state === "loading"} role="document" aria-label={title}>
+    <div
+      className="report-viewer"
+      ref={container}
+      data-testid={testId}
+      data-state={state}
+      aria-busy={state === "loading"}
+      role="document"
+      aria-label={title}
+    >
       {state === "failed" ? (
         <p className="notice notice--warning">
           无法在页面中显示该文件，请
@@ -111,7 +120,12 @@ export function ReportViewer({
       ) : null}
       {state === "loading" && pages.length === 0 ? <p className="muted small">正在载入……</p> : null}
       {pages.map((page, i) => (
-        <div key={i} className="report-viewer__page" style={{ aspectRatio: `${page.width} / ${page.height}` }} data-page={i + 1}>
+        <div
+          key={i}
+          className="report-viewer__page"
+          style={{ aspectRatio: `${page.width} / ${page.height}` }}
+          data-page={i + 1}
+        >
           <canvas
             ref={(el) => {
               canvases.current[i] = el;
@@ -128,7 +142,12 @@ export function ReportViewer({
                 data-passage={h.id}
                 data-testid="report-highlight"
                 title="与其他报告相同的段落"
-                style={{ left: `${h.box.x * 100}%`, top: `${h.box.y * 100}%`, width: `${h.box.w * 100}%`, height: `${h.box.h * 100}%` }}
+                style={{
+                  left: `${h.box.x * 100}%`,
+                  top: `${h.box.y * 100}%`,
+                  width: `${h.box.w * 100}%`,
+                  height: `${h.box.h * 100}%`,
+                }}
               />
             ))}
           <span className="report-viewer__page-number">

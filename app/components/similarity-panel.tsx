@@ -8,15 +8,16 @@
  * which fills its `#veto-evidence` and ticks the veto). Without it the panel only shows.
  */
 import { useState } from "react";
+
 import {
+  type ApplicationSimilarityView,
   citeEvidence,
+  type Excerpt,
   formatPercent,
   ocrNotice,
-  REPORT_STATE_LABELS,
-  type ApplicationSimilarityView,
-  type Excerpt,
   type PhotoMatchView,
   type PhotoView,
+  REPORT_STATE_LABELS,
   type ReportMatchView,
 } from "~/domain/similarity/evidence.ts";
 import { PHOTO_DATE_FLAG_LABELS } from "~/domain/similarity/photo.ts";
@@ -33,9 +34,20 @@ export function similarityComparisonUrl(matchId: string): string {
 }
 
 const styles = {
-  match: { border: "1px solid var(--gray-100)", borderRadius: "var(--radius)", padding: "0.75rem", marginBottom: "0.75rem" },
+  match: {
+    border: "1px solid var(--gray-100)",
+    borderRadius: "var(--radius)",
+    padding: "0.75rem",
+    marginBottom: "0.75rem",
+  },
   matchFlagged: { borderColor: "var(--red)" },
-  head: { display: "flex", gap: "0.75rem", alignItems: "baseline", flexWrap: "wrap" as const, justifyContent: "space-between" },
+  head: {
+    display: "flex",
+    gap: "0.75rem",
+    alignItems: "baseline",
+    flexWrap: "wrap" as const,
+    justifyContent: "space-between",
+  },
   passages: { width: "100%", tableLayout: "fixed" as const },
   passageCell: { whiteSpace: "pre-wrap" as const, lineHeight: 1.7, fontSize: "0.9rem" },
   mark: { background: "#ffe58f", padding: "0 1px" },
@@ -49,16 +61,34 @@ function Passage({ excerpt, label }: { excerpt: Excerpt; label: string }) {
   return (
     <span aria-label={label}>
       {/* The report's own words (translate="no": the provider's text, not the portal's). */}
-      {excerpt.before ? <span className="muted" translate="no">…{excerpt.before}</span> : null}
+      {excerpt.before ? (
+        <span className="muted" translate="no">
+          …{excerpt.before}
+        </span>
+      ) : null}
       <mark style={styles.mark} data-testid="shared-passage" translate="no">
         {excerpt.match}
       </mark>
-      {excerpt.truncated ? <span className="muted">……（段落较长，已截断）</span> : excerpt.after ? <span className="muted" translate="no">{excerpt.after}…</span> : null}
+      {excerpt.truncated ? (
+        <span className="muted">……（段落较长，已截断）</span>
+      ) : excerpt.after ? (
+        <span className="muted" translate="no">
+          {excerpt.after}…
+        </span>
+      ) : null}
     </span>
   );
 }
 
-function CiteButton({ onCite, evidence, label }: { onCite: (evidence: string) => void; evidence: string; label: string }) {
+function CiteButton({
+  onCite,
+  evidence,
+  label,
+}: {
+  onCite: (evidence: string) => void;
+  evidence: string;
+  label: string;
+}) {
   const [cited, setCited] = useState(false);
   return (
     <button
@@ -102,7 +132,11 @@ function ReportMatch({
   forStaff: boolean;
 }) {
   return (
-    <article style={{ ...styles.match, ...(match.flagged ? styles.matchFlagged : {}) }} data-testid="report-match" aria-label={`与 ${match.other.number} 的报告比对`}>
+    <article
+      style={{ ...styles.match, ...(match.flagged ? styles.matchFlagged : {}) }}
+      data-testid="report-match"
+      aria-label={`与 ${match.other.number} 的报告比对`}
+    >
       <div style={styles.head}>
         <div>
           <OtherLabel other={match.other} roundName={match.otherRoundName} />{" "}
@@ -112,7 +146,13 @@ function ReportMatch({
           </span>
         </div>
         <div className="actions" style={{ margin: 0 }}>
-          {onCite ? <CiteButton onCite={onCite} evidence={citeEvidence(match)} label={`引用与 ${match.other.number} 的雷同为否决依据`} /> : null}
+          {onCite ? (
+            <CiteButton
+              onCite={onCite}
+              evidence={citeEvidence(match)}
+              label={`引用与 ${match.other.number} 的雷同为否决依据`}
+            />
+          ) : null}
           {forStaff ? (
             <a className="button button--secondary button--small" href={similarityComparisonUrl(match.matchId)}>
               全文对照
@@ -121,8 +161,10 @@ function ReportMatch({
         </div>
       </div>
       <p className="small muted">
-        本报告 {formatPercent(match.coverageMine)} 的内容见于对方报告，对方报告 {formatPercent(match.coverageTheirs)} 的内容见于本报告；共 {match.passageCount} 处相同段落
-        {match.passages.length < match.passageCount ? `，以下为最长的 ${match.passages.length} 处` : ""}（高亮部分相同）。
+        本报告 {formatPercent(match.coverageMine)} 的内容见于对方报告，对方报告 {formatPercent(match.coverageTheirs)}{" "}
+        的内容见于本报告；共 {match.passageCount} 处相同段落
+        {match.passages.length < match.passageCount ? `，以下为最长的 ${match.passages.length} 处` : ""}
+        （高亮部分相同）。
       </p>
       <div className="table-wrap" tabIndex={0}>
         <table className="table" style={styles.passages}>
@@ -140,7 +182,11 @@ function ReportMatch({
                   {onLocate ? (
                     <>
                       {" "}
-                      <button type="button" className="link-button small" onClick={() => onLocate(passageId(match.matchId, i))}>
+                      <button
+                        type="button"
+                        className="link-button small"
+                        onClick={() => onLocate(passageId(match.matchId, i))}
+                      >
                         在报告中查看
                       </button>
                     </>
@@ -158,7 +204,13 @@ function ReportMatch({
   );
 }
 
-function ExifFacts({ photo, period }: { photo: PhotoView; period: { contractSignedOn: string; diagnosisCompletedOn: string } | null }) {
+function ExifFacts({
+  photo,
+  period,
+}: {
+  photo: PhotoView;
+  period: { contractSignedOn: string; diagnosisCompletedOn: string } | null;
+}) {
   return (
     <div className="small">
       <div>
@@ -186,15 +238,34 @@ function ExifFacts({ photo, period }: { photo: PhotoView; period: { contractSign
   );
 }
 
-function PhotoMatch({ match, onCite, forStaff }: { match: PhotoMatchView; onCite?: (evidence: string) => void; forStaff: boolean }) {
+function PhotoMatch({
+  match,
+  onCite,
+  forStaff,
+}: {
+  match: PhotoMatchView;
+  onCite?: (evidence: string) => void;
+  forStaff: boolean;
+}) {
   return (
-    <article style={{ ...styles.match, ...styles.matchFlagged }} data-testid="photo-match" aria-label={`与 ${match.other.number} 的照片比对`}>
+    <article
+      style={{ ...styles.match, ...styles.matchFlagged }}
+      data-testid="photo-match"
+      aria-label={`与 ${match.other.number} 的照片比对`}
+    >
       <div style={styles.head}>
         <div>
-          <OtherLabel other={match.other} /> <span className="badge badge--bad">同一照片 · 相似度 {formatPercent(match.score)}</span>
+          <OtherLabel other={match.other} />{" "}
+          <span className="badge badge--bad">同一照片 · 相似度 {formatPercent(match.score)}</span>
         </div>
         <div className="actions" style={{ margin: 0 }}>
-          {onCite ? <CiteButton onCite={onCite} evidence={citeEvidence(match)} label={`引用与 ${match.other.number} 的照片重复为否决依据`} /> : null}
+          {onCite ? (
+            <CiteButton
+              onCite={onCite}
+              evidence={citeEvidence(match)}
+              label={`引用与 ${match.other.number} 的照片重复为否决依据`}
+            />
+          ) : null}
           {forStaff ? (
             <a className="button button--secondary button--small" href={similarityComparisonUrl(match.matchId)}>
               对照查看
@@ -204,14 +275,24 @@ function PhotoMatch({ match, onCite, forStaff }: { match: PhotoMatchView; onCite
       </div>
       <div style={styles.pair}>
         <figure style={styles.figure}>
-          <img style={styles.img} src={similarityPhotoUrl(match.mine.fileId)} alt={`本申报照片 ${match.mine.fileName}`} loading="lazy" />
+          <img
+            style={styles.img}
+            src={similarityPhotoUrl(match.mine.fileId)}
+            alt={`本申报照片 ${match.mine.fileName}`}
+            loading="lazy"
+          />
           <figcaption>
             <div>本申报：{match.mine.fileName}</div>
             <ExifFacts photo={match.mine} period={null} />
           </figcaption>
         </figure>
         <figure style={styles.figure}>
-          <img style={styles.img} src={similarityPhotoUrl(match.theirs.fileId)} alt={`申报编号 ${match.other.number} 的照片 ${match.theirs.fileName}`} loading="lazy" />
+          <img
+            style={styles.img}
+            src={similarityPhotoUrl(match.theirs.fileId)}
+            alt={`申报编号 ${match.other.number} 的照片 ${match.theirs.fileName}`}
+            loading="lazy"
+          />
           <figcaption>
             <div>
               申报编号 {match.other.number}：{match.theirs.fileName}
@@ -235,13 +316,17 @@ export function SimilarityPanel({
 }) {
   const { report, forStaff } = similarity;
   const flaggedReports = similarity.reportMatches.filter((m) => m.flagged).length;
-  const period = { contractSignedOn: similarity.contractSignedOn, diagnosisCompletedOn: similarity.diagnosisCompletedOn };
+  const period = {
+    contractSignedOn: similarity.contractSignedOn,
+    diagnosisCompletedOn: similarity.diagnosisCompletedOn,
+  };
   const datedFlags = similarity.photos.filter((p) => p.dateFlag).length;
   return (
     <section className="card" aria-labelledby="similarity-title" data-testid="similarity-panel">
       <h2 id="similarity-title">雷同检查</h2>
       <p className="small muted">
-        系统将本申报的诊断报告与本批次及往期所有报告比对，并比对现场照片。明显雷同、抄袭的，不予通过（一票否决），请以下列证据为依据。当前标记阈值：相似度 ≥ {formatPercent(similarity.threshold)}。
+        系统将本申报的诊断报告与本批次及往期所有报告比对，并比对现场照片。明显雷同、抄袭的，不予通过（一票否决），请以下列证据为依据。当前标记阈值：相似度
+        ≥ {formatPercent(similarity.threshold)}。
       </p>
 
       <h3>诊断报告</h3>
@@ -280,7 +365,9 @@ export function SimilarityPanel({
 
       <h3>现场照片</h3>
       {similarity.photoMatches.length > 0 ? (
-        similarity.photoMatches.map((match) => <PhotoMatch key={match.matchId} match={match} onCite={onCite} forStaff={forStaff} />)
+        similarity.photoMatches.map((match) => (
+          <PhotoMatch key={match.matchId} match={match} onCite={onCite} forStaff={forStaff} />
+        ))
       ) : (
         <p className="small muted">未发现与其他申报重复的现场照片。</p>
       )}
@@ -288,12 +375,20 @@ export function SimilarityPanel({
         <>
           <p className="small">
             拍摄时间与申报的诊断期间（{period.contractSignedOn} 至 {period.diagnosisCompletedOn}）对照
-            {datedFlags > 0 ? <span className="badge badge--bad">{datedFlags} 张照片拍摄时间不在诊断期间内</span> : null}：
+            {datedFlags > 0 ? (
+              <span className="badge badge--bad">{datedFlags} 张照片拍摄时间不在诊断期间内</span>
+            ) : null}
+            ：
           </p>
           <div style={styles.photos}>
             {similarity.photos.map((photo) => (
               <figure key={photo.fileId} style={styles.figure} data-testid="site-photo">
-                <img style={styles.img} src={similarityPhotoUrl(photo.fileId)} alt={`现场照片 ${photo.fileName}`} loading="lazy" />
+                <img
+                  style={styles.img}
+                  src={similarityPhotoUrl(photo.fileId)}
+                  alt={`现场照片 ${photo.fileName}`}
+                  loading="lazy"
+                />
                 <figcaption>
                   <div>{photo.fileName}</div>
                   <ExifFacts photo={photo} period={null} />

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import {
   applicationListSearch,
   isSupplementOverdue,
@@ -11,11 +12,24 @@ const parse = (query: string) => parseApplicationListQuery(new URLSearchParams(q
 
 describe("application list query", () => {
   it("has defaults for an empty query", () => {
-    expect(parse("")).toEqual({ round: undefined, q: "", status: undefined, provider: undefined, flag: [], sort: "number", dir: "asc", page: 1 });
+    expect(parse("")).toEqual({
+      round: undefined,
+      q: "",
+      status: undefined,
+      provider: undefined,
+      flag: [],
+      sort: "number",
+      dir: "asc",
+      page: 1,
+    });
   });
 
   it("reads every parameter, flags for R-DATE-2 (late) and R-MAT-2 (incomplete) included", () => {
-    expect(parse("round=r1&q=%20联美%20&status=returned&provider=o1&flag=late&flag=incomplete&sort=enterprise&dir=desc&page=3")).toEqual({
+    expect(
+      parse(
+        "round=r1&q=%20联美%20&status=returned&provider=o1&flag=late&flag=incomplete&sort=enterprise&dir=desc&page=3",
+      ),
+    ).toEqual({
       round: "r1",
       q: "联美",
       status: "returned",
@@ -67,9 +81,15 @@ describe("pagination", () => {
 describe("supplement overdue (补正逾期, R-MAT-2 supplement loop)", () => {
   const at = new Date("2026-11-23T02:00:00Z");
   it("is overdue only when returned and the due instant has passed", () => {
-    expect(isSupplementOverdue({ status: "returned", supplementDueAt: new Date("2026-11-23T01:59:59Z") }, at)).toBe(true);
-    expect(isSupplementOverdue({ status: "returned", supplementDueAt: new Date("2026-11-23T02:00:00Z") }, at)).toBe(false);
+    expect(isSupplementOverdue({ status: "returned", supplementDueAt: new Date("2026-11-23T01:59:59Z") }, at)).toBe(
+      true,
+    );
+    expect(isSupplementOverdue({ status: "returned", supplementDueAt: new Date("2026-11-23T02:00:00Z") }, at)).toBe(
+      false,
+    );
     expect(isSupplementOverdue({ status: "returned", supplementDueAt: null }, at)).toBe(false);
-    expect(isSupplementOverdue({ status: "submitted", supplementDueAt: new Date("2026-11-01T00:00:00Z") }, at)).toBe(false);
+    expect(isSupplementOverdue({ status: "submitted", supplementDueAt: new Date("2026-11-01T00:00:00Z") }, at)).toBe(
+      false,
+    );
   });
 });

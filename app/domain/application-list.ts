@@ -4,6 +4,7 @@
  * erroring: a hand-edited or stale link still shows a list.
  */
 import { z } from "zod";
+
 import { APPLICATION_STATUSES, type ApplicationStatus } from "./application-status.ts";
 
 export const PAGE_SIZE = 50;
@@ -89,7 +90,10 @@ export function applicationListSearch(query: ApplicationListQuery, change: Parti
 }
 
 /** Clicking a column header: the same column flips its direction, another column starts ascending. */
-export function sortChange(query: ApplicationListQuery, key: SortKey): Pick<ApplicationListQuery, "sort" | "dir" | "page"> {
+export function sortChange(
+  query: ApplicationListQuery,
+  key: SortKey,
+): Pick<ApplicationListQuery, "sort" | "dir" | "page"> {
   const dir: SortDirection = query.sort === key && query.dir === "asc" ? "desc" : "asc";
   return { sort: key, dir, page: 1 };
 }
@@ -102,6 +106,13 @@ export function pagination(total: number, requestedPage: number, pageSize = PAGE
 }
 
 /** 补正逾期: returned for supplement and the due instant has passed (server clock). */
-export function isSupplementOverdue(application: { status: ApplicationStatus; supplementDueAt: Date | null }, now: Date): boolean {
-  return application.status === "returned" && application.supplementDueAt !== null && application.supplementDueAt.getTime() < now.getTime();
+export function isSupplementOverdue(
+  application: { status: ApplicationStatus; supplementDueAt: Date | null },
+  now: Date,
+): boolean {
+  return (
+    application.status === "returned" &&
+    application.supplementDueAt !== null &&
+    application.supplementDueAt.getTime() < now.getTime()
+  );
 }

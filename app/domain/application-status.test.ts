@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
+
 import {
+  allowedEvents,
   APPLICATION_EVENTS,
   APPLICATION_STATUSES,
-  allowedEvents,
+  type ApplicationEvent,
+  type ApplicationStatus,
   isApplicationEvent,
   isApplicationStatus,
   isFinal,
   providerCanEdit,
   transition,
-  type ApplicationEvent,
-  type ApplicationStatus,
 } from "./application-status.ts";
 
 /** Every allowed transition, written out independently of the table it checks. */

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+
 import {
   assignExperts,
-  checkManualAssignment,
   type Assignment,
   type AssignmentApplication,
   type AssignmentExpert,
   type AssignmentPlan,
+  checkManualAssignment,
 } from "./assignment.ts";
 
 /** mulberry32: a tiny seeded PRNG, so generated cases are the same on every run. */
@@ -277,7 +278,11 @@ describe("assignExperts", () => {
   it("R-REV-5 is deterministic whatever the input order", () => {
     const c = generate(42, 200, 12, 20, 0.1);
     const plan = assignExperts(c);
-    const shuffled = assignExperts({ ...c, applications: [...c.applications].reverse(), experts: [...c.experts].reverse() });
+    const shuffled = assignExperts({
+      ...c,
+      applications: [...c.applications].reverse(),
+      experts: [...c.experts].reverse(),
+    });
     expect(shuffled).toEqual(plan);
   });
 
@@ -297,7 +302,13 @@ describe("assignExperts on many generated pools (heavy conflicts, existing work)
   it("R-REV-5 500 seeded cases: conflicts honoured, k or a reported shortage, no expert 2 above one that could take its work, rerun adds nothing", () => {
     for (let seed = 1000; seed < 1500; seed++) {
       const random = prng(seed);
-      const c = generate(seed, 1 + Math.floor(random() * 40), 1 + Math.floor(random() * 9), 1 + Math.floor(random() * 6), random() * 0.6);
+      const c = generate(
+        seed,
+        1 + Math.floor(random() * 40),
+        1 + Math.floor(random() * 9),
+        1 + Math.floor(random() * 6),
+        random() * 0.6,
+      );
       for (const e of c.experts) {
         if (random() < 0.3) c.existing.push({ applicationId: `other-round-${seed}`, expertId: e.id });
       }
@@ -312,7 +323,9 @@ describe("assignExperts on many generated pools (heavy conflicts, existing work)
         for (const v of c.experts) {
           if (!app || (load.get(v.id) ?? 0) > (load.get(a.expertId) ?? 0) - 2) continue;
           const onIt = plan.assignments.some((x) => x.applicationId === app.id && x.expertId === v.id);
-          expect(onIt || isConflicted(v, app), `seed ${seed}: ${v.id} could take ${app.id} from ${a.expertId}`).toBe(true);
+          expect(onIt || isConflicted(v, app), `seed ${seed}: ${v.id} could take ${app.id} from ${a.expertId}`).toBe(
+            true,
+          );
         }
       }
       // Idempotent: the plan's assignments as the existing ones, a second run adds nothing.

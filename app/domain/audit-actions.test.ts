@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { AUDIT_ACTION_LABELS } from "./audit-actions.ts";
 
 /** Every `action: "entity.verb"` literal in the server code and seeds. */
@@ -13,7 +15,9 @@ function writtenActions(): Set<string> {
       if (statSync(path).isDirectory()) walk(path);
       else if (/\.server\.ts$/.test(name)) {
         const source = readFileSync(path, "utf8");
-        for (const m of source.matchAll(/"((?:organisation|user|round|seed|application|material|expert|assignment|review|payout_batch|mail)\.[a-z_]+)"/g)) {
+        for (const m of source.matchAll(
+          /"((?:organisation|user|round|seed|application|material|expert|assignment|review|payout_batch|mail)\.[a-z_]+)"/g,
+        )) {
           found.add(m[1]!);
         }
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { AUDIT_ACTION_LABELS } from "./audit-actions.ts";
 import { auditEntityLabel, auditIds, auditPairs, auditText } from "./audit-view.ts";
 
@@ -11,7 +12,17 @@ const names = new Map([
 describe("audit entries as people read them (R-LOG-1)", () => {
   it("shows Chinese field names, statuses in words, Beijing time and yuan", () => {
     expect(
-      auditPairs({ status: "submitted", cycle: 2, submittedAt: "2022-12-19T08:13:27.000Z", contractAmountFen: 999_999, registeredInZhangdian: true }, names, "application"),
+      auditPairs(
+        {
+          status: "submitted",
+          cycle: 2,
+          submittedAt: "2022-12-19T08:13:27.000Z",
+          contractAmountFen: 999_999,
+          registeredInZhangdian: true,
+        },
+        names,
+        "application",
+      ),
     ).toEqual([
       { label: "状态", value: "已提交" },
       { label: "审查轮次", value: "2" },
@@ -27,10 +38,15 @@ describe("audit entries as people read them (R-LOG-1)", () => {
     );
     expect(auditEntityLabel({ entityType: "application", entityId: "cl_app_1" }, names)).toBe("申报 T2022-0003");
     // A withdrawn draft is gone from the database: its own snapshot names it.
-    expect(auditEntityLabel({ entityType: "application", entityId: "cl_gone", before: { number: "T2022-0009", status: "draft" } }, names)).toBe(
-      "申报 T2022-0009",
+    expect(
+      auditEntityLabel(
+        { entityType: "application", entityId: "cl_gone", before: { number: "T2022-0009", status: "draft" } },
+        names,
+      ),
+    ).toBe("申报 T2022-0009");
+    expect(auditEntityLabel({ entityType: "organisation", entityId: "cl_org_1" }, names)).toBe(
+      "服务商 淄博德信科技有限公司",
     );
-    expect(auditEntityLabel({ entityType: "organisation", entityId: "cl_org_1" }, names)).toBe("服务商 淄博德信科技有限公司");
   });
 
   it("reads statuses by the kind of record, and lists of materials as lines", () => {
@@ -38,7 +54,11 @@ describe("audit entries as people read them (R-LOG-1)", () => {
     expect(auditText({ status: "draft" }, names, "application")).toBe("状态：草稿");
     expect(auditText({ status: "released" }, names, "application")).toBe("状态：已撤回（企业已释放）");
     expect(
-      auditText({ replaced: [{ material: "M8", fileName: "报告.pdf", sha256: "ab".repeat(32) }] }, names, "application"),
+      auditText(
+        { replaced: [{ material: "M8", fileName: "报告.pdf", sha256: "ab".repeat(32) }] },
+        names,
+        "application",
+      ),
     ).toBe("更换的材料：材料：M8 诊断报告原件，文件名：报告.pdf，SHA-256 摘要：abababababab…");
     expect(auditText({ roles: ["expert", "staff"] }, names)).toBe("角色：评审专家、工信局工作人员");
   });
@@ -47,7 +67,17 @@ describe("audit entries as people read them (R-LOG-1)", () => {
     const samples: Record<string, unknown>[] = [
       { status: "verified", registeredInZhangdian: true },
       { reviewsPerApplication: 3, reviewDeadline: "2022-12-30T09:00:59.000Z" },
-      { name: "2023年第一批", code: "2023", year: 2023, deadline: "2023-06-30T09:59:59.000Z", disbursementDeadline: null, perEnterpriseCapFen: 1_000_000, passMark: 60, budgetFen: null, status: "open" },
+      {
+        name: "2023年第一批",
+        code: "2023",
+        year: 2023,
+        deadline: "2023-06-30T09:59:59.000Z",
+        disbursementDeadline: null,
+        perEnterpriseCapFen: 1_000_000,
+        passMark: 60,
+        budgetFen: null,
+        status: "open",
+      },
       { number: "T2022-0003", enterprise: "某企业", contractAmountFen: 1_200_000 },
     ];
     for (const sample of samples) {
@@ -58,8 +88,12 @@ describe("audit entries as people read them (R-LOG-1)", () => {
   });
 
   it("collects the ids an entry refers to, for the caller to look up", () => {
-    expect(auditIds({ entityId: "cl_app_1", before: { expertId: "cl_user_1" }, after: { fileIds: ["f1", "f2"], lines: [{ applicationId: "a2" }] } }).sort()).toEqual(
-      ["a2", "cl_app_1", "cl_user_1", "f1", "f2"].sort(),
-    );
+    expect(
+      auditIds({
+        entityId: "cl_app_1",
+        before: { expertId: "cl_user_1" },
+        after: { fileIds: ["f1", "f2"], lines: [{ applicationId: "a2" }] },
+      }).sort(),
+    ).toEqual(["a2", "cl_app_1", "cl_user_1", "f1", "f2"].sort());
   });
 });

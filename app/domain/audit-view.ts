@@ -163,7 +163,9 @@ function formatValue(key: string, value: unknown, names: AuditNames, entityType:
     if (value.length === 0) return "无";
     const objects = value.every((item) => typeof item === "object" && item !== null && !Array.isArray(item));
     const itemKey = key.replace(/Ids$/, "Id");
-    return value.map((item) => (objects ? describe(item, names, entityType) : formatValue(itemKey, item, names, entityType))).join(objects ? "；" : "、");
+    return value
+      .map((item) => (objects ? describe(item, names, entityType) : formatValue(itemKey, item, names, entityType)))
+      .join(objects ? "；" : "、");
   }
   if (typeof value === "object") return describe(value, names, entityType);
   return String(value);
@@ -178,8 +180,12 @@ function describe(value: object, names: AuditNames, entityType: string): string 
 /** The before or after of an entry as Chinese label: value pairs (a value that is not an object is one pair, 内容). */
 export function auditPairs(value: unknown, names: AuditNames, entityType = ""): AuditPair[] {
   if (value === null || value === undefined) return [];
-  if (typeof value !== "object" || Array.isArray(value)) return [{ label: "内容", value: formatValue("", value, names, entityType) }];
-  return Object.entries(value).map(([key, inner]) => ({ label: labelOf(key), value: formatValue(key, inner, names, entityType) }));
+  if (typeof value !== "object" || Array.isArray(value))
+    return [{ label: "内容", value: formatValue("", value, names, entityType) }];
+  return Object.entries(value).map(([key, inner]) => ({
+    label: labelOf(key),
+    value: formatValue(key, inner, names, entityType),
+  }));
 }
 
 /** The same, on one line ("状态：已提交，审查轮次：2"), for a table cell or a mail. */
@@ -203,10 +209,14 @@ export const AUDIT_ENTITY_LABELS: Readonly<Record<string, string>> = {
  * What an entry is about, as people name it: "申报 T2022-0003". A record deleted since (a withdrawn
  * draft) is named from the entry's own snapshot when it has one.
  */
-export function auditEntityLabel(entry: { entityType: string; entityId: string; before?: unknown; after?: unknown }, names: AuditNames): string {
+export function auditEntityLabel(
+  entry: { entityType: string; entityId: string; before?: unknown; after?: unknown },
+  names: AuditNames,
+): string {
   const kind = AUDIT_ENTITY_LABELS[entry.entityType] ?? "记录";
   const snapshot = [entry.before, entry.after].find(
-    (v): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && typeof Reflect.get(v, "number") === "string",
+    (v): v is Record<string, unknown> =>
+      typeof v === "object" && v !== null && !Array.isArray(v) && typeof Reflect.get(v, "number") === "string",
   );
   const name = names.get(entry.entityId) ?? (snapshot ? String(snapshot.number) : null);
   return name ? `${kind} ${name}` : `${kind}（记录已删除）`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { conflictedPartyIds, conflictHits, normalisePartyName } from "./conflicts.ts";
 
 describe("R-REV-5 conflicts by name", () => {
@@ -24,7 +25,7 @@ describe("R-REV-5 conflicts by name", () => {
           { id: "ent-1", name: "淄博乙(机械)有限公司" },
           { id: "ent-2", name: "淄博丙有限公司" },
         ],
-      }
+      },
     );
     // The enterprise conflict does not make org-2 (a provider of the same name) conflicted, and vice versa.
     expect(ids.sort()).toEqual(["ent-1", "org-1"]);

@@ -29,7 +29,7 @@ export type NamedParty = { id: string; name: string };
  */
 export function conflictedPartyIds(
   conflicts: readonly NamedConflict[],
-  parties: { providers: readonly NamedParty[]; enterprises: readonly NamedParty[] }
+  parties: { providers: readonly NamedParty[]; enterprises: readonly NamedParty[] },
 ): string[] {
   const names = {
     provider: new Set(conflicts.filter((c) => c.kind === "provider").map((c) => normalisePartyName(c.partyName))),
@@ -42,7 +42,10 @@ export function conflictedPartyIds(
 }
 
 /** R-REV-5: whether a conflict names the provider or the enterprise of an application. */
-export function conflictHits(conflict: NamedConflict, application: { providerName: string; enterpriseName: string }): boolean {
+export function conflictHits(
+  conflict: NamedConflict,
+  application: { providerName: string; enterpriseName: string },
+): boolean {
   const name = normalisePartyName(conflict.partyName);
   return conflict.kind === "provider"
     ? normalisePartyName(application.providerName) === name

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { clearanceReasonError, copyFlagBlocks, copyFlagMessage } from "./copy-gate.ts";
 
 describe("copyFlagBlocks (R-REV-3)", () => {

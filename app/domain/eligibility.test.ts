@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
+
 import { filingRefusal, suspensionReasonError } from "./eligibility.ts";
 
-const base = { roundName: "2022年智能化改造咨询诊断", organisationName: "淄博某科技有限公司", onRoundList: true, suspendedReason: null };
+const base = {
+  roundName: "2022年智能化改造咨询诊断",
+  organisationName: "淄博某科技有限公司",
+  onRoundList: true,
+  suspendedReason: null,
+};
 
 describe("filingRefusal", () => {
   it("R-ELIG-1 a provider on this round's list may file", () => {

@@ -6,7 +6,16 @@
 import type { ApplicationStatus } from "./application-status.ts";
 
 /** R-ELIG-2: applications still on their way to a decision or a payment: the ones a suspension flags. */
-export const PENDING_STATUSES: readonly ApplicationStatus[] = ["draft", "submitted", "returned", "accepted", "under_review", "reviewed", "passed", "in_batch"];
+export const PENDING_STATUSES: readonly ApplicationStatus[] = [
+  "draft",
+  "submitted",
+  "returned",
+  "accepted",
+  "under_review",
+  "reviewed",
+  "passed",
+  "in_batch",
+];
 
 export type FilingStanding = {
   roundName: string;

@@ -5,16 +5,19 @@
  * accept (受理), return for supplement (退回补正, one itemised notice: 一次性告知) or refuse (不予受理).
  * The provider may then replace only the rejected materials and resubmit before the deadline.
  */
-import { diagnosisDueDate } from "./workdays.ts";
+import { type MaterialId, MATERIALS } from "./materials.ts";
 import { endOfShanghaiDay, isBeforeDeadline } from "./shanghai-time.ts";
-import { MATERIALS, type MaterialId } from "./materials.ts";
+import { diagnosisDueDate } from "./workdays.ts";
 
 export type MaterialVerdict = "accepted" | "rejected";
 
 /** Reasons staff pick with one click (R-MAT-1: a copy without the enterprise's seal is rejected). */
 export const QUICK_REJECTION_REASONS = ["缺少公章", "无法辨认", "文件错误"] as const;
 
-export const VERDICT_LABELS = { accepted: "合格", rejected: "不合格" } as const satisfies Record<MaterialVerdict, string>;
+export const VERDICT_LABELS = { accepted: "合格", rejected: "不合格" } as const satisfies Record<
+  MaterialVerdict,
+  string
+>;
 
 /** Working days the provider gets to supplement, unless staff choose another deadline. */
 export const SUPPLEMENT_WORKDAYS = 5;
@@ -31,7 +34,10 @@ export type DecisionError = {
 };
 export type Check<T = null> = { ok: true; value: T } | { ok: false; error: DecisionError };
 
-const fail = (field: DecisionError["field"], message: string): { ok: false; error: DecisionError } => ({ ok: false, error: { field, message } });
+const fail = (field: DecisionError["field"], message: string): { ok: false; error: DecisionError } => ({
+  ok: false,
+  error: { field, message },
+});
 const label = (material: MaterialId) => `${material} ${MATERIALS[material].name}`;
 
 /** The default supplement deadline: the end (Beijing time) of the 5th working day after `today`. */
@@ -84,14 +90,23 @@ export function noticeError(
   for (const item of items) {
     if (item.material === "general") continue;
     if (context.acceptedEarlier.includes(item.material)) {
-      return { field: "material", material: item.material, message: `${label(item.material)}在之前的审查中已合格，按一次性告知要求不能再次要求补正` };
+      return {
+        field: "material",
+        material: item.material,
+        message: `${label(item.material)}在之前的审查中已合格，按一次性告知要求不能再次要求补正`,
+      };
     }
     if (!context.rejectedNow.includes(item.material)) {
-      return { field: "material", material: item.material, message: `${label(item.material)}本次未被判为不合格，不能列入补正通知` };
+      return {
+        field: "material",
+        material: item.material,
+        message: `${label(item.material)}本次未被判为不合格，不能列入补正通知`,
+      };
     }
   }
   const missing = context.rejectedNow.find((m) => !items.some((item) => item.material === m));
-  if (missing) return { field: "material", material: missing, message: `补正通知须一次列明全部不合格材料，缺少${label(missing)}` };
+  if (missing)
+    return { field: "material", material: missing, message: `补正通知须一次列明全部不合格材料，缺少${label(missing)}` };
   return null;
 }
 
@@ -101,15 +116,31 @@ function missingVerdicts(present: readonly MaterialId[], verdicts: readonly Verd
 }
 
 /** 受理: only when every material still to judge has been accepted. */
-export function checkAccept(present: readonly MaterialId[], verdicts: readonly Verdict[], acceptedEarlier: readonly MaterialId[] = []): Check {
+export function checkAccept(
+  present: readonly MaterialId[],
+  verdicts: readonly Verdict[],
+  acceptedEarlier: readonly MaterialId[] = [],
+): Check {
   for (const v of verdicts) {
     const error = verdictError({ ...v, acceptedInEarlierCycle: acceptedEarlier.includes(v.material) });
     if (error?.field === "material") return { ok: false, error };
   }
   const missing = missingVerdicts(present, verdicts);
-  if (missing.length > 0) return { ok: false, error: { field: "verdicts", unjudged: missing, message: `还有材料未审查：${missing.join("、")}。请逐项给出审查意见后再作决定` } };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      error: {
+        field: "verdicts",
+        unjudged: missing,
+        message: `还有材料未审查：${missing.join("、")}。请逐项给出审查意见后再作决定`,
+      },
+    };
   const rejected = verdicts.filter((v) => v.verdict === "rejected" && present.includes(v.material));
-  if (rejected.length > 0) return fail("verdicts", `有材料不合格（${rejected.map((v) => v.material).join("、")}），不能受理；请退回补正或不予受理`);
+  if (rejected.length > 0)
+    return fail(
+      "verdicts",
+      `有材料不合格（${rejected.map((v) => v.material).join("、")}），不能受理；请退回补正或不予受理`,
+    );
   return { ok: true, value: null };
 }
 
@@ -133,7 +164,14 @@ export function checkReturn(input: {
   }
   const missing = missingVerdicts(input.present, input.verdicts);
   if (missing.length > 0) {
-    return { ok: false, error: { field: "verdicts", unjudged: missing, message: `还有材料未审查：${missing.join("、")}。一次性告知要求退回前逐项审查全部材料` } };
+    return {
+      ok: false,
+      error: {
+        field: "verdicts",
+        unjudged: missing,
+        message: `还有材料未审查：${missing.join("、")}。一次性告知要求退回前逐项审查全部材料`,
+      },
+    };
   }
   const rejected = input.verdicts.filter((v) => v.verdict === "rejected" && input.present.includes(v.material));
   if (rejected.length === 0) return fail("verdicts", "没有不合格的材料，不能退回补正；材料全部合格请受理");
@@ -155,7 +193,10 @@ export function checkRefuse(reason: string | null | undefined): Check<string> {
 }
 
 /** The materials a provider may change: in `returned` status only the rejected ones; in a draft all. */
-export function replaceableMaterials(status: string, rejected: readonly MaterialId[]): readonly MaterialId[] | "all" | "none" {
+export function replaceableMaterials(
+  status: string,
+  rejected: readonly MaterialId[],
+): readonly MaterialId[] | "all" | "none" {
   if (status === "draft") return "all";
   if (status === "returned") return rejected;
   return "none";
@@ -178,7 +219,8 @@ export function checkResubmit(input: {
   rejected: readonly MaterialId[];
   replaced: readonly MaterialId[];
 }): Check {
-  if (!isBeforeDeadline(input.now, input.dueAt)) return fail("dueAt", "已过补正截止时间，不能再提交补正材料，请联系区工信局");
+  if (!isBeforeDeadline(input.now, input.dueAt))
+    return fail("dueAt", "已过补正截止时间，不能再提交补正材料，请联系区工信局");
   const pending = input.rejected.filter((m) => !input.replaced.includes(m));
   if (pending.length > 0) return fail("material", `以下材料尚未更换：${pending.map(label).join("、")}`);
   return { ok: true, value: null };

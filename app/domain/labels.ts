@@ -22,7 +22,6 @@ export const ORGANISATION_STATUS_LABELS = {
   refused: "未通过",
 } as const satisfies Record<string, string>;
 
-
 /** How demo rounds are marked wherever rounds are listed. */
 export const DEMO_ROUND_MARK = "【演示】";
 

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
+
 import {
-  MATERIAL_IDS,
-  MATERIALS,
   acceptsType,
   checklist,
   isComplete,
   isMaterialId,
   isPhotoTag,
-  typeError,
+  MATERIAL_IDS,
   type MaterialFile,
   type MaterialId,
+  MATERIALS,
+  typeError,
 } from "./materials.ts";
 
 /** A complete set: one file for each material, M5 with one workshop and one team photo. */
@@ -84,7 +85,9 @@ describe("checklist", () => {
   it("R-MAT-2 refuses a single workshop photo", () => {
     const files: MaterialFile[] = [...without("M5"), { material: "M5", photoTag: "workshop" }];
     expect(isComplete(files)).toBe(false);
-    expect(item(files, "M5")?.reason).toBe("现场调研照片至少需要 2 张（已上传 1 张）；缺少标注为“诊断小组全部人员”的照片");
+    expect(item(files, "M5")?.reason).toBe(
+      "现场调研照片至少需要 2 张（已上传 1 张）；缺少标注为“诊断小组全部人员”的照片",
+    );
   });
 
   it("R-MAT-2 refuses two photos without a team photo", () => {
@@ -93,7 +96,11 @@ describe("checklist", () => {
       { material: "M5", photoTag: "workshop" },
       { material: "M5", photoTag: "other" },
     ];
-    expect(item(files, "M5")).toMatchObject({ present: true, complete: false, reason: "缺少标注为“诊断小组全部人员”的照片" });
+    expect(item(files, "M5")).toMatchObject({
+      present: true,
+      complete: false,
+      reason: "缺少标注为“诊断小组全部人员”的照片",
+    });
   });
 
   it("R-MAT-2 refuses photos without a workshop photo, untagged photos counting for neither", () => {
@@ -117,7 +124,11 @@ describe("checklist", () => {
   });
 
   it("R-MAT-2 ignores photo tags on materials other than M5", () => {
-    const files: MaterialFile[] = [...without("M5"), { material: "M2", photoTag: "workshop" }, { material: "M5", photoTag: "team" }];
+    const files: MaterialFile[] = [
+      ...without("M5"),
+      { material: "M2", photoTag: "workshop" },
+      { material: "M5", photoTag: "team" },
+    ];
     expect(isComplete(files)).toBe(false);
     expect(item(files, "M5")?.reason).toBe("现场调研照片至少需要 2 张（已上传 1 张）；缺少标注为“车间现场”的照片");
   });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { AMOUNT_COLUMN_MAX_FEN, capitalYuan, MAX_AMOUNT_FEN, fenToYuanString, formatFen, parseYuanToFen, payoutFen, sumFen } from "./money.ts";
+
+import {
+  AMOUNT_COLUMN_MAX_FEN,
+  capitalYuan,
+  fenToYuanString,
+  formatFen,
+  MAX_AMOUNT_FEN,
+  parseYuanToFen,
+  payoutFen,
+  sumFen,
+} from "./money.ts";
 
 describe("parseYuanToFen", () => {
   it("R-PAY-1 parses yuan strings digit by digit into integer fen", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { paperCopiesAcceptError, paperCopiesLate } from "./paper-copies.ts";
 
 describe("paper copies (R-MAT-3)", () => {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
+
 import { groupAccountNumber, maskAccountNumber, normaliseAccountNumber, payeeState, samePayee } from "./payee.ts";
 
 describe("normaliseAccountNumber", () => {
   it("R-PAY-3 keeps the digits of an account written in groups", () => {
-    expect(normaliseAccountNumber("1603 0012 0920 0123 456")).toEqual({ ok: true, accountNumber: "1603001209200123456" });
+    expect(normaliseAccountNumber("1603 0012 0920 0123 456")).toEqual({
+      ok: true,
+      accountNumber: "1603001209200123456",
+    });
     expect(normaliseAccountNumber("3700-1234-5678")).toEqual({ ok: true, accountNumber: "370012345678" });
   });
 

@@ -56,5 +56,9 @@ export const PAYEE_STATES = {
 /** Whether two accounts are the same (the name and bank compared without surrounding spaces). */
 export function samePayee(a: PayeeAccount | null, b: PayeeAccount | null): boolean {
   if (!a || !b) return a === b;
-  return a.accountName.trim() === b.accountName.trim() && a.bankName.trim() === b.bankName.trim() && a.accountNumber === b.accountNumber;
+  return (
+    a.accountName.trim() === b.accountName.trim() &&
+    a.bankName.trim() === b.bankName.trim() &&
+    a.accountNumber === b.accountNumber
+  );
 }

@@ -1,26 +1,51 @@
 import { describe, expect, it } from "vitest";
+
 import {
-  batchTotals,
-  canonicalBatchContent,
-  checkMakerChecker,
-  eligibleForBatch,
-  budgetWarning,
-  checkNoticeWindow,
-  noticeState,
-  payoutBlockersOf,
-  noticeClearance,
-  checkNoticeCleared,
-  paymentHold,
-  checkPaidOn,
   type BatchCandidate,
   type BatchLine,
+  batchTotals,
+  budgetWarning,
+  canonicalBatchContent,
+  checkMakerChecker,
+  checkNoticeCleared,
+  checkNoticeWindow,
+  checkPaidOn,
+  eligibleForBatch,
+  noticeClearance,
+  noticeState,
+  paymentHold,
+  payoutBlockersOf,
 } from "./payout.ts";
 
 const LINES: BatchLine[] = [
-  { applicationId: "a3", applicationNo: "ZD2022-003", providerName: "浪潮工业互联网股份有限公司", enterpriseName: "山东元星电子有限公司", amountFen: 1_000_000 },
-  { applicationId: "a1", applicationNo: "ZD2022-001", providerName: "山东万群信息技术有限公司", enterpriseName: "淄博美林电子有限公司", amountFen: 800_050 },
-  { applicationId: "a4", applicationNo: "ZD2022-004", providerName: "山东万群信息技术有限公司", enterpriseName: "山东汇能电气有限公司", amountFen: 1_000_000 },
-  { applicationId: "a2", applicationNo: "ZD2022-002", providerName: "浪潮工业互联网股份有限公司", enterpriseName: "山东俊风家具有限公司", amountFen: 999_999 },
+  {
+    applicationId: "a3",
+    applicationNo: "ZD2022-003",
+    providerName: "浪潮工业互联网股份有限公司",
+    enterpriseName: "山东元星电子有限公司",
+    amountFen: 1_000_000,
+  },
+  {
+    applicationId: "a1",
+    applicationNo: "ZD2022-001",
+    providerName: "山东万群信息技术有限公司",
+    enterpriseName: "淄博美林电子有限公司",
+    amountFen: 800_050,
+  },
+  {
+    applicationId: "a4",
+    applicationNo: "ZD2022-004",
+    providerName: "山东万群信息技术有限公司",
+    enterpriseName: "山东汇能电气有限公司",
+    amountFen: 1_000_000,
+  },
+  {
+    applicationId: "a2",
+    applicationNo: "ZD2022-002",
+    providerName: "浪潮工业互联网股份有限公司",
+    enterpriseName: "山东俊风家具有限公司",
+    amountFen: 999_999,
+  },
 ];
 
 const BATCH = { batchNo: "PB2023-01", roundId: "round-2022", references: { approvalNo: "张工信〔2023〕5号" } };
@@ -121,21 +146,33 @@ describe("checkMakerChecker", () => {
   });
 
   it("R-PAY-3 nobody approves a batch prepared by an account they created or invited", () => {
-    expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"], preparerCreatedBy: "u2" })).toMatchObject({
+    expect(
+      checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"], preparerCreatedBy: "u2" }),
+    ).toMatchObject({
       ok: false,
       message: expect.stringContaining("您创建或邀请"),
     });
   });
 
   it("R-PAY-3 nobody approves a batch prepared by the account that created or invited them", () => {
-    expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"], approverCreatedBy: "u1" })).toMatchObject({
+    expect(
+      checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"], approverCreatedBy: "u1" }),
+    ).toMatchObject({
       ok: false,
       message: expect.stringContaining("编制人创建或邀请"),
     });
   });
 
   it("R-PAY-3 another officer with the approver role may approve", () => {
-    expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"], preparerCreatedBy: "u3", approverCreatedBy: "u3" })).toEqual({ ok: true });
+    expect(
+      checkMakerChecker({
+        preparedBy: "u1",
+        approver: "u2",
+        approverRoles: ["approver"],
+        preparerCreatedBy: "u3",
+        approverCreatedBy: "u3",
+      }),
+    ).toEqual({ ok: true });
     expect(checkMakerChecker({ preparedBy: "u1", approver: "u2", approverRoles: ["approver"] })).toEqual({ ok: true });
   });
 });
@@ -185,10 +222,18 @@ describe("payoutBlockersOf", () => {
       "result_unconfirmed",
       "batch_not_prepared",
     ]);
-    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: null })).toEqual(["batch_not_prepared"]);
-    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "returned" })).toEqual(["batch_not_prepared"]);
-    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "prepared" })).toEqual(["not_approved"]);
-    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "approved" })).toEqual(["not_paid"]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: null })).toEqual([
+      "batch_not_prepared",
+    ]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "returned" })).toEqual([
+      "batch_not_prepared",
+    ]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "prepared" })).toEqual([
+      "not_approved",
+    ]);
+    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "approved" })).toEqual([
+      "not_paid",
+    ]);
     expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "paid" })).toEqual([]);
   });
 });
@@ -223,7 +268,12 @@ describe("budgetWarning", () => {
 
 describe("batch digest stability", () => {
   it("R-PAY-3 the canonical content of a fixed batch never changes (digest input pinned)", () => {
-    const content = canonicalBatchContent({ batchNo: "2022-BF001", roundId: "r1", lines: LINES.slice(0, 2), format: "payout-batch/v1" });
+    const content = canonicalBatchContent({
+      batchNo: "2022-BF001",
+      roundId: "r1",
+      lines: LINES.slice(0, 2),
+      format: "payout-batch/v1",
+    });
     expect(content).toBe(
       '{"format":"payout-batch/v1","batchNo":"2022-BF001","roundId":"r1","count":2,"totalFen":1800050,"lines":[' +
         '{"applicationNo":"ZD2022-001","applicationId":"a1","providerName":"山东万群信息技术有限公司","enterpriseName":"淄博美林电子有限公司","amountFen":800050},' +
@@ -234,13 +284,21 @@ describe("batch digest stability", () => {
 });
 
 describe("payout-batch/v2: the payee account is in the digest", () => {
-  const payee = { accountName: "山东万群信息技术有限公司", bankName: "中国工商银行淄博张店支行", accountNumber: "1603001209200123456" };
+  const payee = {
+    accountName: "山东万群信息技术有限公司",
+    bankName: "中国工商银行淄博张店支行",
+    accountNumber: "1603001209200123456",
+  };
   const withPayee = LINES.map((l) => ({ ...l, payee }));
 
   it("R-PAY-3 a change of bank details changes the canonical content", () => {
     const base = canonicalBatchContent({ ...BATCH, lines: withPayee });
-    expect(base).toContain('"payee":{"accountName":"山东万群信息技术有限公司","bankName":"中国工商银行淄博张店支行","accountNumber":"1603001209200123456"}');
-    const changed = withPayee.map((l, i) => (i === 0 ? { ...l, payee: { ...payee, accountNumber: "1603001209200999999" } } : l));
+    expect(base).toContain(
+      '"payee":{"accountName":"山东万群信息技术有限公司","bankName":"中国工商银行淄博张店支行","accountNumber":"1603001209200123456"}',
+    );
+    const changed = withPayee.map((l, i) =>
+      i === 0 ? { ...l, payee: { ...payee, accountNumber: "1603001209200999999" } } : l,
+    );
     expect(canonicalBatchContent({ ...BATCH, lines: changed })).not.toBe(base);
     expect(canonicalBatchContent({ ...BATCH, lines: LINES })).toContain('"payee":null');
   });
@@ -272,27 +330,67 @@ describe("notice before payment (审核通过后公示)", () => {
   it("R-PAY-3 an open or upheld objection, a missing or unverified payee account hold payment", () => {
     const none = { open: 0, upheld: 0 };
     expect(paymentHold({ objections: none, payee: "verified" })).toEqual({ ok: true });
-    expect(paymentHold({ objections: { open: 1, upheld: 0 }, payee: "verified" })).toEqual({ ok: false, message: "该申报有公示异议尚未处理，暂不能拨付" });
-    expect(paymentHold({ objections: { open: 0, upheld: 1 }, payee: "verified" })).toEqual({ ok: false, message: "该申报公示异议成立，不予拨付" });
-    expect(paymentHold({ objections: none, payee: "pending" })).toEqual({ ok: false, message: "服务商收款账户尚待工信局核验，暂不能拨付" });
-    expect(paymentHold({ objections: none, payee: "missing" })).toEqual({ ok: false, message: "服务商未登记收款账户，暂不能拨付" });
+    expect(paymentHold({ objections: { open: 1, upheld: 0 }, payee: "verified" })).toEqual({
+      ok: false,
+      message: "该申报有公示异议尚未处理，暂不能拨付",
+    });
+    expect(paymentHold({ objections: { open: 0, upheld: 1 }, payee: "verified" })).toEqual({
+      ok: false,
+      message: "该申报公示异议成立，不予拨付",
+    });
+    expect(paymentHold({ objections: none, payee: "pending" })).toEqual({
+      ok: false,
+      message: "服务商收款账户尚待工信局核验，暂不能拨付",
+    });
+    expect(paymentHold({ objections: none, payee: "missing" })).toEqual({
+      ok: false,
+      message: "服务商未登记收款账户，暂不能拨付",
+    });
   });
 
   it("R-PAY-3 lists the notice, the objections and the account among the blockers", () => {
     expect(
-      payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: null, notice: "pending", objections: { open: 1, upheld: 0 }, payee: "pending" }),
+      payoutBlockersOf({
+        reviewsMissing: 0,
+        resultConfirmed: true,
+        batchStatus: null,
+        notice: "pending",
+        objections: { open: 1, upheld: 0 },
+        payee: "pending",
+      }),
     ).toEqual(["notice_pending", "objection_open", "payee_pending", "batch_not_prepared"]);
-    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "prepared", notice: "cleared", objections: { open: 0, upheld: 0 }, payee: "verified" })).toEqual([
-      "not_approved",
-    ]);
-    expect(payoutBlockersOf({ reviewsMissing: 0, resultConfirmed: true, batchStatus: "paid", notice: "cleared", payee: "pending" })).toEqual([]);
+    expect(
+      payoutBlockersOf({
+        reviewsMissing: 0,
+        resultConfirmed: true,
+        batchStatus: "prepared",
+        notice: "cleared",
+        objections: { open: 0, upheld: 0 },
+        payee: "verified",
+      }),
+    ).toEqual(["not_approved"]);
+    expect(
+      payoutBlockersOf({
+        reviewsMissing: 0,
+        resultConfirmed: true,
+        batchStatus: "paid",
+        notice: "cleared",
+        payee: "pending",
+      }),
+    ).toEqual([]);
   });
 });
 
 describe("checkPaidOn", () => {
   it("R-PAY-3 a batch is paid on or after the day it was approved, never in the future", () => {
     expect(checkPaidOn("2022-12-28", "2022-12-28", "2022-12-30")).toEqual({ ok: true });
-    expect(checkPaidOn("2022-12-27", "2022-12-28", "2022-12-30")).toEqual({ ok: false, message: "拨付日期不能早于审批日期（2022-12-28）" });
-    expect(checkPaidOn("2022-12-31", "2022-12-28", "2022-12-30")).toEqual({ ok: false, message: "拨付日期不能晚于今天" });
+    expect(checkPaidOn("2022-12-27", "2022-12-28", "2022-12-30")).toEqual({
+      ok: false,
+      message: "拨付日期不能早于审批日期（2022-12-28）",
+    });
+    expect(checkPaidOn("2022-12-31", "2022-12-28", "2022-12-30")).toEqual({
+      ok: false,
+      message: "拨付日期不能晚于今天",
+    });
   });
 });

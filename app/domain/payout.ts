@@ -123,7 +123,11 @@ export function canonicalBatchContent({
     ...(format === "payout-batch/v2"
       ? {
           payee: line.payee
-            ? { accountName: line.payee.accountName, bankName: line.payee.bankName, accountNumber: line.payee.accountNumber }
+            ? {
+                accountName: line.payee.accountName,
+                bankName: line.payee.bankName,
+                accountNumber: line.payee.accountNumber,
+              }
             : null,
         }
       : {}),
@@ -166,7 +170,8 @@ export function checkMakerChecker({
   approverCreatedBy?: string | null;
 }): Check {
   if (preparedBy === approver) return { ok: false, message: "不能审批自己编制的拨付批次，须由其他人员审批" };
-  if (!approverRoles.includes(APPROVER_ROLE)) return { ok: false, message: "您没有审批拨付批次的权限（需分管领导审批角色）" };
+  if (!approverRoles.includes(APPROVER_ROLE))
+    return { ok: false, message: "您没有审批拨付批次的权限（需分管领导审批角色）" };
   if (preparerCreatedBy === approver) {
     return { ok: false, message: "编制该批次的账号是您创建或邀请的，不能由您审批，须由其他审批人员审批" };
   }
@@ -287,7 +292,8 @@ export function noticeClearance(window: NoticeWindow, resultConfirmedAt: Date | 
 /** R-PAY-3: a batch is approved only for applications whose notice is over (审核通过后公示). */
 export function checkNoticeCleared(clearance: NoticeClearance): Check {
   if (clearance === "pending") return { ok: false, message: "公示期尚未结束（或尚未公示），公示期满后方可审批拨付" };
-  if (clearance === "missed") return { ok: false, message: "该申报的评审结果在公示开始后才确认，未经完整公示，须重新公示后方可拨付" };
+  if (clearance === "missed")
+    return { ok: false, message: "该申报的评审结果在公示开始后才确认，未经完整公示，须重新公示后方可拨付" };
   return { ok: true };
 }
 
@@ -315,7 +321,8 @@ export function paymentHold(input: { objections: ObjectionCounts; payee: PayeeSt
 export function checkNoticeWindow(window: NoticeWindow): Check {
   if (!window.opensAt && !window.closesAt) return { ok: true };
   if (!window.opensAt || !window.closesAt) return { ok: false, message: "公示开始和结束时间须同时填写" };
-  if (window.closesAt.getTime() <= window.opensAt.getTime()) return { ok: false, message: "公示结束时间须晚于开始时间" };
+  if (window.closesAt.getTime() <= window.opensAt.getTime())
+    return { ok: false, message: "公示结束时间须晚于开始时间" };
   return { ok: true };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { checkRoleGrant, checkRoleSet } from "./roles.ts";
 
 describe("checkRoleSet (R-PAY-3 separation of duties)", () => {
@@ -24,11 +25,15 @@ describe("checkRoleGrant (R-PAY-3)", () => {
   });
 
   it("R-PAY-3 approvers grant no role", () => {
-    expect(checkRoleGrant({ actorRoles: ["approver"], actorId: "a", targetId: null, roles: ["expert"] }).ok).toBe(false);
+    expect(checkRoleGrant({ actorRoles: ["approver"], actorId: "a", targetId: null, roles: ["expert"] }).ok).toBe(
+      false,
+    );
   });
 
   it("R-PAY-3 an administrator grants roles, never to itself", () => {
     expect(checkRoleGrant({ actorRoles: ["admin"], actorId: "a", targetId: null, roles: ["approver"] }).ok).toBe(true);
-    expect(checkRoleGrant({ actorRoles: ["admin"], actorId: "a", targetId: "a", roles: ["admin", "expert"] }).ok).toBe(false);
+    expect(checkRoleGrant({ actorRoles: ["admin"], actorId: "a", targetId: "a", roles: ["admin", "expert"] }).ok).toBe(
+      false,
+    );
   });
 });

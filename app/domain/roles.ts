@@ -28,10 +28,21 @@ export function checkRoleSet(roles: readonly string[]): RoleCheck {
  * R-PAY-3: who may grant a role. Only an administrator grants roles; staff may invite experts into the
  * expert pool (the expert role only). Nobody changes their own roles.
  */
-export function checkRoleGrant(input: { actorRoles: readonly string[]; actorId: string; targetId: string | null; roles: readonly string[] }): RoleCheck {
-  if (input.targetId !== null && input.targetId === input.actorId) return { ok: false, message: "不能修改自己的角色，请由其他系统管理员操作" };
+export function checkRoleGrant(input: {
+  actorRoles: readonly string[];
+  actorId: string;
+  targetId: string | null;
+  roles: readonly string[];
+}): RoleCheck {
+  if (input.targetId !== null && input.targetId === input.actorId)
+    return { ok: false, message: "不能修改自己的角色，请由其他系统管理员操作" };
   if (input.actorRoles.includes("admin")) return checkRoleSet(input.roles);
-  if (input.actorRoles.includes("staff") && input.targetId === null && input.roles.length === 1 && input.roles[0] === "expert") {
+  if (
+    input.actorRoles.includes("staff") &&
+    input.targetId === null &&
+    input.roles.length === 1 &&
+    input.roles[0] === "expert"
+  ) {
     return { ok: true };
   }
   return { ok: false, message: "只有系统管理员可以授予角色" };

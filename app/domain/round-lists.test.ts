@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { parseEnterpriseList, parseProviderList } from "./round-lists.ts";
 
 describe("round lists", () => {
@@ -37,8 +38,14 @@ describe("round lists", () => {
   });
 
   it("R-ELIG-3 names the missing header", () => {
-    const result = parseEnterpriseList([["编号", "名称"], ["1", "甲"]]);
-    expect(result).toEqual({ ok: false, errors: [{ row: 1, message: "未找到表头：第一行应包含“序号”和“企业名称”两列" }] });
+    const result = parseEnterpriseList([
+      ["编号", "名称"],
+      ["1", "甲"],
+    ]);
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ row: 1, message: "未找到表头：第一行应包含“序号”和“企业名称”两列" }],
+    });
   });
 
   it("R-ELIG-1 reads the provider list with contacts and checks phone numbers", () => {

@@ -32,7 +32,14 @@ function parseSeq(raw: string, rowNumber: number, errors: RowError[]): number | 
 function parseList<T extends { seq: number; name: string }>(
   rows: string[][],
   nameColumn: string,
-  build: (cells: string[], columns: Map<string, number>, seq: number, name: string, rowNumber: number, errors: RowError[]) => T,
+  build: (
+    cells: string[],
+    columns: Map<string, number>,
+    seq: number,
+    name: string,
+    rowNumber: number,
+    errors: RowError[],
+  ) => T,
 ): ListResult<T> {
   const header = findHeader(rows, ["序号", nameColumn]);
   if (!header) {
@@ -66,7 +73,8 @@ function parseList<T extends { seq: number; name: string }>(
     seenSeqs.set(seq, rowNumber);
     entries.push(build(cells, header.columns, seq, name, rowNumber, errors));
   }
-  if (entries.length === 0 && errors.length === 0) errors.push({ row: header.index + 2, message: "名单中没有任何数据行" });
+  if (entries.length === 0 && errors.length === 0)
+    errors.push({ row: header.index + 2, message: "名单中没有任何数据行" });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, entries: entries.sort((a, b) => a.seq - b.seq) };
 }
 

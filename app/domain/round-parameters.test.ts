@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { lockedParameterChanges } from "./round-parameters.ts";
 
 const plan = { passMark: 60, perEnterpriseCapFen: 1_000_000 };

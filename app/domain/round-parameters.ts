@@ -20,7 +20,8 @@ export function lockedParameterChanges(
   locked: boolean,
 ): { parameter: LockedParameter; message: string }[] {
   if (!locked) return [];
-  return LOCKED_PARAMETERS
-    .filter((parameter) => before[parameter] !== after[parameter])
-    .map((parameter) => ({ parameter, message: `${LOCKED_PARAMETER_LABELS[parameter]}不能修改：${PARAMETERS_LOCKED_REASON}` }));
+  return LOCKED_PARAMETERS.filter((parameter) => before[parameter] !== after[parameter]).map((parameter) => ({
+    parameter,
+    message: `${LOCKED_PARAMETER_LABELS[parameter]}不能修改：${PARAMETERS_LOCKED_REASON}`,
+  }));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import {
   RUBRIC_DEDUCTION,
   RUBRIC_DEDUCTION_OR_VETO_HEADING,
@@ -25,7 +26,8 @@ const SOURCE = {
     heading: "项目测算 (30 分)",
     cell: "1、智能化改造项目初步预算； 2、智能化改造项目建设期； 3、智能化改造初步测算改造后的经济效益。",
   },
-  deductionOrVeto: "1、报告借机推销自身产品和解决方案，存在误导企业的，扣 20 分； 2、报告存在明显雷同、抄袭的，不予通过。",
+  deductionOrVeto:
+    "1、报告借机推销自身产品和解决方案，存在误导企业的，扣 20 分； 2、报告存在明显雷同、抄袭的，不予通过。",
 };
 
 /** Numbered lines joined back the way the gazette prints them in one cell. */

@@ -47,11 +47,7 @@ export const RUBRIC_SECTIONS: Readonly<Record<RubricSectionKey, RubricSection>> 
     key: "estimates",
     name: "项目测算",
     max: 30,
-    criteria: [
-      "智能化改造项目初步预算；",
-      "智能化改造项目建设期；",
-      "智能化改造初步测算改造后的经济效益。",
-    ],
+    criteria: ["智能化改造项目初步预算；", "智能化改造项目建设期；", "智能化改造初步测算改造后的经济效益。"],
   },
 };
 

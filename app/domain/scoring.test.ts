@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
+
 import {
   decideApplication,
   expertTotal,
   fromStoredReview,
   isVetoed,
   providerReasons,
+  type Review,
+  type ReviewInput,
   runningTotal,
   toStoredReview,
   validateReview,
-  type Review,
-  type ReviewInput,
 } from "./scoring.ts";
 
 /** A complete review whose section scores add up to `total` (split 30/40/30 as far as it goes). */
@@ -145,8 +146,14 @@ describe("validateReview", () => {
       ok: false,
       errors: { materialsNote: ["请注明缺少或不符合要求的材料"] },
     });
-    const noted = validateReview({ ...complete, materialsComplete: false, materialsNote: "缺少签到表" }, { allowHalfPoints: false });
-    expect(noted).toEqual({ ok: true, review: { ...review(80), materialsComplete: false, materialsNote: "缺少签到表" } });
+    const noted = validateReview(
+      { ...complete, materialsComplete: false, materialsNote: "缺少签到表" },
+      { allowHalfPoints: false },
+    );
+    expect(noted).toEqual({
+      ok: true,
+      review: { ...review(80), materialsComplete: false, materialsNote: "缺少签到表" },
+    });
   });
 });
 
@@ -255,14 +262,27 @@ describe("decideApplication", () => {
 
 describe("stored reviews", () => {
   it("R-REV-1 stores scores as integer half points and reads them back", () => {
-    const input: ReviewInput = { ...review(80), sections: { ...review(80).sections, basics: { score: 20.5, comment: " 好 " } } };
+    const input: ReviewInput = {
+      ...review(80),
+      sections: { ...review(80).sections, basics: { score: 20.5, comment: " 好 " } },
+    };
     const stored = toStoredReview(input);
-    expect(stored).toMatchObject({ basicsHalfPoints: 41, basicsComment: "好", recommendationsHalfPoints: 80, estimatesHalfPoints: 20 });
+    expect(stored).toMatchObject({
+      basicsHalfPoints: 41,
+      basicsComment: "好",
+      recommendationsHalfPoints: 80,
+      estimatesHalfPoints: 20,
+    });
     expect(fromStoredReview(stored).sections?.basics).toEqual({ score: 20.5, comment: "好" });
   });
 
   it("R-REV-1 an empty draft stores nulls", () => {
-    expect(toStoredReview({})).toMatchObject({ materialsComplete: null, basicsHalfPoints: null, deduction: false, veto: false });
+    expect(toStoredReview({})).toMatchObject({
+      materialsComplete: null,
+      basicsHalfPoints: null,
+      deduction: false,
+      veto: false,
+    });
   });
 });
 

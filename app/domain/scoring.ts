@@ -85,7 +85,8 @@ export function validateReview(input: ReviewInput, options: ValidateReviewOption
     const { name } = RUBRIC_SECTIONS[key];
     const score = input.sections?.[key]?.score;
     const comment = text(input.sections?.[key]?.comment);
-    const error = score == null ? (submit ? `请为“${name}”打分` : null) : scoreError(key, score, options.allowHalfPoints);
+    const error =
+      score == null ? (submit ? `请为“${name}”打分` : null) : scoreError(key, score, options.allowHalfPoints);
     if (error) errors[`sections.${key}.score`] = [error];
     if (submit && comment === "") errors[`sections.${key}.comment`] = [`请填写“${name}”的评语`];
     if (score != null && !error) sections[key] = { score, comment };
@@ -260,7 +261,10 @@ export function toStoredReview(input: ReviewInput): StoredReview {
 
 /** The stored review as a form input (scores back in points). */
 export function fromStoredReview(stored: StoredReview): ReviewInput {
-  const section = (halves: number | null, comment: string | null) => ({ score: halves == null ? null : halves / 2, comment: comment ?? "" });
+  const section = (halves: number | null, comment: string | null) => ({
+    score: halves == null ? null : halves / 2,
+    comment: comment ?? "",
+  });
   return {
     materialsComplete: stored.materialsComplete,
     materialsNote: stored.materialsNote ?? "",
@@ -306,9 +310,18 @@ export function isVetoed(reasons: readonly string[]): boolean {
  */
 export function providerReasons(reviews: readonly Review[], decision: Decision, passMark: number): string[] {
   const reasons: string[] = [];
-  const notes = [...new Set(reviews.filter((r) => !r.materialsComplete).map((r) => text(r.materialsNote)).filter((n) => n !== ""))];
+  const notes = [
+    ...new Set(
+      reviews
+        .filter((r) => !r.materialsComplete)
+        .map((r) => text(r.materialsNote))
+        .filter((n) => n !== ""),
+    ),
+  ];
   if (reviews.some((r) => !r.materialsComplete)) {
-    reasons.push(`${DECISION_REASONS.materials}（缺少 1 项即列为不合格）${notes.length ? `：${notes.join("；")}` : ""}`);
+    reasons.push(
+      `${DECISION_REASONS.materials}（缺少 1 项即列为不合格）${notes.length ? `：${notes.join("；")}` : ""}`,
+    );
   }
   if (reviews.some((r) => r.veto)) reasons.push(`${DECISION_REASONS.veto}：报告存在明显雷同、抄袭，不予通过`);
   const deductions = reviews.filter((r) => r.deduction);

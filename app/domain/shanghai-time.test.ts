@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
+
 import {
-  parseShanghaiMinute,
   countdown,
   endOfShanghaiDay,
   formatShanghai,
   isBeforeDeadline,
   parseCalendarDate,
   parseShanghaiDateTime,
+  parseShanghaiMinute,
   shanghaiDate,
   startOfShanghaiDay,
   tryParseShanghaiDateTime,
@@ -28,7 +29,13 @@ describe("Shanghai time", () => {
   });
 
   it("R-DATE-1 refuses malformed and impossible date-times", () => {
-    for (const input of ["2022-12-20", "2022-02-30 10:00", "2022-12-20 24:00", "2022-12-20 23:60", "20/12/2022 10:00"]) {
+    for (const input of [
+      "2022-12-20",
+      "2022-02-30 10:00",
+      "2022-12-20 24:00",
+      "2022-12-20 23:60",
+      "20/12/2022 10:00",
+    ]) {
       expect(tryParseShanghaiDateTime(input), input).toBeNull();
     }
     expect(() => parseShanghaiDateTime("2022-13-01 00:00")).toThrow(RangeError);

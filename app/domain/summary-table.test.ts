@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { addedSince, checkCode, idsFromJson, staleMessage, summaryKey } from "./summary-table.ts";
 
 describe("M7 summary table (R-MAT-2)", () => {

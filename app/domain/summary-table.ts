@@ -17,7 +17,12 @@ export function addedSince(generatedFrom: readonly string[], current: readonly s
 
 /** The check code printed on the table: the digest's first 16 hex digits in groups of four. */
 export function checkCode(digest: string): string {
-  return (digest.slice(0, 16).toUpperCase().match(/.{1,4}/g) ?? []).join("-");
+  return (
+    digest
+      .slice(0, 16)
+      .toUpperCase()
+      .match(/.{1,4}/g) ?? []
+  ).join("-");
 }
 
 /** The Chinese refusal when the table is stale, naming the applications it lacks. */

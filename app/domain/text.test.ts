@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { halfWidthAlphanumerics, hostileCharacterProblem, stripInvisibleCharacters } from "./text.ts";
 
 describe("hostileCharacterProblem", () => {

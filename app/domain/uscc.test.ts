@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { isValidUscc, usccCheckCharacter, validateUscc } from "./uscc.ts";
 
 /** Published codes of real organisations (business licences, annual reports, EV certificates). */

@@ -1,5 +1,6 @@
 import chineseDays from "chinese-days";
 import { afterEach, describe, expect, it } from "vitest";
+
 import { completionCheck, diagnosisDueDate, isCalendarYearCovered } from "./workdays.ts";
 
 const { isWorkday } = chineseDays;

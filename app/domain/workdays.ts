@@ -12,7 +12,8 @@
  * entry offers no named exports.
  */
 import chineseDays from "chinese-days";
-import { parseCalendarDate, type CalendarDate } from "./shanghai-time.ts";
+
+import { type CalendarDate, parseCalendarDate } from "./shanghai-time.ts";
 
 const { findWorkday, getHolidaysInRange } = chineseDays;
 
@@ -21,8 +22,7 @@ export const DIAGNOSIS_WORKDAYS = 20;
 
 export type DueDateResult = { ok: true; dueDate: string } | { ok: false; message: string };
 export type CompletionCheck =
-  | { ok: true; dueDate: string; late: boolean; message: string }
-  | { ok: false; message: string };
+  { ok: true; dueDate: string; late: boolean; message: string } | { ok: false; message: string };
 
 const localMidnight = (date: CalendarDate) => new Date(date.year, date.month - 1, date.day);
 

@@ -2,13 +2,14 @@
  * The documents the portal generates for an application: the authenticity pledge (M9), the provider's
  * summary table (M7) and the submission receipt (提交回执). Data comes from the provider's own records.
  */
-import { MATERIALS, isMaterialId } from "~/domain/materials.ts";
+import { isMaterialId, MATERIALS } from "~/domain/materials.ts";
 import { fenToYuanString, sumFen } from "~/domain/money.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { buildPledge } from "~/services/documents/pledge.server.ts";
 import { buildReceipt } from "~/services/documents/receipt.server.ts";
 import { buildSummaryTable } from "~/services/documents/summary-table.server.ts";
 import { db } from "~/utils/db.server.ts";
+
 import type { OwnApplication, ProviderScope } from "./application.server.ts";
 import { recordSummaryGeneration } from "./summary-table.server.ts";
 

@@ -3,17 +3,29 @@
  * filters, sorting and pages. Everything is counted and paged in the database, each page in as few
  * queries as possible, so a round of 2,000 applications stays fast (npm run bench:desk).
  */
+import {
+  type ApplicationFlag,
+  type ApplicationListQuery,
+  isSupplementOverdue,
+  pagination,
+  type SortKey,
+} from "~/domain/application-list.ts";
 import { APPLICATION_STATUSES, type ApplicationStatus } from "~/domain/application-status.ts";
 import { PENDING_STATUSES } from "~/domain/eligibility.ts";
-import { isSupplementOverdue, pagination, type ApplicationFlag, type ApplicationListQuery, type SortKey } from "~/domain/application-list.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
 import { formatShanghai, shanghaiDate, startOfShanghaiDay } from "~/domain/shanghai-time.ts";
 import { currentRound } from "~/models/round.server.ts";
-import { writeXlsx, type Column } from "~/services/spreadsheet.server.ts";
+import { type Column, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, Prisma } from "~/utils/db.server.ts";
 
-export type DeskRound = { id: string; name: string; isDemo: boolean; deadline: Date; disbursementDeadline: Date | null };
+export type DeskRound = {
+  id: string;
+  name: string;
+  isDemo: boolean;
+  deadline: Date;
+  disbursementDeadline: Date | null;
+};
 
 /**
  * The round asked for by id, else the current round; null when there is none. The desk's pages are
@@ -23,15 +35,29 @@ export type DeskRound = { id: string; name: string; isDemo: boolean; deadline: D
 export async function chooseRound(roundId: string | undefined): Promise<DeskRound | null> {
   const prisma = await db();
   if (roundId) {
-    const [row] = await prisma.$queryRaw<{ id: string; name: string; isDemo: boolean; deadline: Date; disbursementDeadline: Date | null }[]>`
+    const [row] = await prisma.$queryRaw<
+      { id: string; name: string; isDemo: boolean; deadline: Date; disbursementDeadline: Date | null }[]
+    >`
       SELECT "id", "name", "isDemo", "deadline", "disbursementDeadline" FROM "Round" WHERE "id" = ${roundId}`;
     if (row) {
       const disbursement = row.disbursementDeadline;
-      return { ...row, deadline: new Date(row.deadline), disbursementDeadline: disbursement === null ? null : new Date(disbursement) };
+      return {
+        ...row,
+        deadline: new Date(row.deadline),
+        disbursementDeadline: disbursement === null ? null : new Date(disbursement),
+      };
     }
   }
   const current = await currentRound();
-  return current && { id: current.id, name: current.name, isDemo: current.isDemo, deadline: current.deadline, disbursementDeadline: current.disbursementDeadline };
+  return (
+    current && {
+      id: current.id,
+      name: current.name,
+      isDemo: current.isDemo,
+      deadline: current.deadline,
+      disbursementDeadline: current.disbursementDeadline,
+    }
+  );
 }
 
 /** Rounds for the round picker, newest first. */
@@ -59,7 +85,9 @@ export async function deskCounts() {
  */
 export async function claimAttempts(roundId: string) {
   const prisma = await db();
-  const rows = await prisma.$queryRaw<{ id: string; at: Date; enterprise: string; attemptedBy: string; filedBy: string | null }[]>`
+  const rows = await prisma.$queryRaw<
+    { id: string; at: Date; enterprise: string; attemptedBy: string; filedBy: string | null }[]
+  >`
     SELECT c."id", c."at", e."name" AS "enterprise", o."name" AS "attemptedBy",
       (SELECT string_agg(fo."name" || '（' || fa."number" || '）', '、' ORDER BY fa."number")
          FROM "Application" fa JOIN "Organisation" fo ON fo."id" = fa."organisationId"
@@ -170,7 +198,12 @@ type Row = {
 };
 
 /** One query: the matching applications with their enterprise and provider names, in the list's order. */
-async function selectRows(roundId: string, query: ApplicationListQuery, at: Date, page?: { skip: number; take: number }) {
+async function selectRows(
+  roundId: string,
+  query: ApplicationListQuery,
+  at: Date,
+  page?: { skip: number; take: number },
+) {
   const prisma = await db();
   const limit = page ? Prisma.sql`LIMIT ${page.take} OFFSET ${page.skip}` : Prisma.empty;
   const needsNames = Boolean(query.q) || query.sort === "enterprise" || query.sort === "provider";
@@ -308,7 +341,9 @@ export async function roundDashboard(roundId: string) {
   const prisma = await db();
   const at = now();
   const today = shanghaiDate(at);
-  const groups = await prisma.$queryRaw<{ providerId: string; providerName: string; status: ApplicationStatus; count: number; submittedToday: number }[]>`
+  const groups = await prisma.$queryRaw<
+    { providerId: string; providerName: string; status: ApplicationStatus; count: number; submittedToday: number }[]
+  >`
     SELECT o."id" AS "providerId", o."name" AS "providerName", a."status"::text AS "status", count(*)::int AS "count",
       (count(*) FILTER (WHERE a."submittedAt" >= ${startOfShanghaiDay(today)} AND a."submittedAt" <= ${at}))::int AS "submittedToday"
     FROM "Application" a JOIN "Organisation" o ON o."id" = a."organisationId"
@@ -321,7 +356,13 @@ export async function roundDashboard(roundId: string) {
   }));
   const byProvider = new Map<string, { id: string; name: string; total: number; submitted: number; drafts: number }>();
   for (const g of groups) {
-    const provider = byProvider.get(g.providerId) ?? { id: g.providerId, name: g.providerName, total: 0, submitted: 0, drafts: 0 };
+    const provider = byProvider.get(g.providerId) ?? {
+      id: g.providerId,
+      name: g.providerName,
+      total: 0,
+      submitted: 0,
+      drafts: 0,
+    };
     provider.total += g.count;
     if (g.status === "draft") provider.drafts += g.count;
     else provider.submitted += g.count;

@@ -3,18 +3,30 @@
  * provider's organisation, so a forgotten check cannot leak another organisation's data. State changes
  * write their audit entry (and mail) in the same transaction.
  */
-import { APPLICATION_STATUSES, providerCanEdit, transition, type ApplicationStatus } from "~/domain/application-status.ts";
-import { checklist, isComplete, isMaterialId, MATERIALS, type MaterialId, type PhotoTag } from "~/domain/materials.ts";
-import { completionCheck } from "~/domain/workdays.ts";
-import { checkResubmit, mayChangeMaterial, noticeItemsFrom, noticeMaterials, type NoticeItem } from "~/domain/formal-review.ts";
-import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
+import {
+  APPLICATION_STATUSES,
+  type ApplicationStatus,
+  providerCanEdit,
+  transition,
+} from "~/domain/application-status.ts";
 import { filingRefusal } from "~/domain/eligibility.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import {
+  checkResubmit,
+  mayChangeMaterial,
+  type NoticeItem,
+  noticeItemsFrom,
+  noticeMaterials,
+} from "~/domain/formal-review.ts";
+import { checklist, isComplete, isMaterialId, type MaterialId, MATERIALS, type PhotoTag } from "~/domain/materials.ts";
+import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
+import { completionCheck } from "~/domain/workdays.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation } from "~/utils/db.server.ts";
-import { summaryTableProblem } from "./summary-table.server.ts";
 import { env } from "~/utils/env.server.ts";
+
+import { summaryTableProblem } from "./summary-table.server.ts";
 
 export type ProviderScope = { userId: string; userName: string; organisationId: string };
 
@@ -28,7 +40,9 @@ export type ApplicationData = {
 
 function dueDateFields(data: Pick<ApplicationData, "contractSignedOn" | "diagnosisCompletedOn">) {
   const check = completionCheck(data.contractSignedOn, data.diagnosisCompletedOn);
-  return check.ok ? { diagnosisDueOn: check.dueDate, completionLate: check.late } : { diagnosisDueOn: null, completionLate: false };
+  return check.ok
+    ? { diagnosisDueOn: check.dueDate, completionLate: check.late }
+    : { diagnosisDueOn: null, completionLate: false };
 }
 
 /** The enterprises of a round for the picker, with who has already filed for each (R-ELIG-4). */
@@ -37,7 +51,12 @@ export async function enterprisesForPicker(roundId: string, organisationId: stri
   const enterprises = await prisma.roundEnterprise.findMany({
     where: { roundId },
     orderBy: { seq: "asc" },
-    select: { id: true, seq: true, name: true, applications: { select: { organisationId: true, enterpriseUscc: true } } },
+    select: {
+      id: true,
+      seq: true,
+      name: true,
+      applications: { select: { organisationId: true, enterpriseUscc: true } },
+    },
   });
   return enterprises.map((e) => ({
     id: e.id,
@@ -55,7 +74,10 @@ export async function enterprisesForPicker(roundId: string, organisationId: stri
 export async function filingRefusalFor(organisationId: string, roundId: string): Promise<string | null> {
   const prisma = await db();
   const [organisation, round] = await Promise.all([
-    prisma.organisation.findUnique({ where: { id: organisationId }, select: { name: true, suspendedAt: true, suspendedReason: true } }),
+    prisma.organisation.findUnique({
+      where: { id: organisationId },
+      select: { name: true, suspendedAt: true, suspendedReason: true },
+    }),
     prisma.round.findUnique({ where: { id: roundId }, select: { name: true } }),
   ]);
   if (!organisation || !round) return "服务商或批次不存在。";
@@ -69,9 +91,11 @@ export async function filingRefusalFor(organisationId: string, roundId: string):
 }
 
 /** M7 is filed once per provider and round, on the summary page, never per application. */
-export const SUMMARY_TABLE_ELSEWHERE = "被诊断企业汇总表（M7）每个服务商每批次只需一份：请在“汇总表（M7）”页面下载、签字盖章后上传，系统会计入本批次的每份申报。";
+export const SUMMARY_TABLE_ELSEWHERE =
+  "被诊断企业汇总表（M7）每个服务商每批次只需一份：请在“汇总表（M7）”页面下载、签字盖章后上传，系统会计入本批次的每份申报。";
 
-export type CreateResult = { ok: true; id: string } | { ok: false; field: "enterpriseId" | "enterpriseUscc"; message: string };
+export type CreateResult =
+  { ok: true; id: string } | { ok: false; field: "enterpriseId" | "enterpriseUscc"; message: string };
 
 /** R-ELIG-3, R-ELIG-4: a draft for an enterprise of the round's list that no one has filed for yet. */
 export async function createApplication(
@@ -92,7 +116,12 @@ export async function createApplication(
   const refuse = async (): Promise<CreateResult> => {
     await prisma.$transaction(async (tx) => {
       await tx.enterpriseClaimAttempt.create({
-        data: { roundId: input.roundId, enterpriseId: input.enterpriseId, organisationId: scope.organisationId, at: now() },
+        data: {
+          roundId: input.roundId,
+          enterpriseId: input.enterpriseId,
+          organisationId: scope.organisationId,
+          at: now(),
+        },
       });
       await recordAudit(tx, {
         actor: { id: scope.userId, name: scope.userName },
@@ -117,7 +146,8 @@ export async function createApplication(
     where: { roundId: input.roundId, enterpriseUscc: input.enterpriseUscc },
     select: { id: true },
   });
-  if (clash) return { ok: false, field: "enterpriseUscc", message: "该统一社会信用代码已用于本批次的另一份申报，请核对。" };
+  if (clash)
+    return { ok: false, field: "enterpriseUscc", message: "该统一社会信用代码已用于本批次的另一份申报，请核对。" };
   try {
     const id = await prisma.$transaction(async (tx) => {
       const round = await tx.round.update({
@@ -164,7 +194,9 @@ const applicationInclude = {
   materials: {
     where: { removedAt: null },
     orderBy: { createdAt: "asc" as const },
-    include: { file: { select: { id: true, fileName: true, contentType: true, size: true, sha256: true, createdAt: true } } },
+    include: {
+      file: { select: { id: true, fileName: true, contentType: true, size: true, sha256: true, createdAt: true } },
+    },
   },
   supplementNotices: { orderBy: { cycle: "asc" as const } },
 } as const;
@@ -172,14 +204,19 @@ const applicationInclude = {
 /** The provider's own application, or null (also when it belongs to another organisation). */
 export async function getOwnApplication(scope: ProviderScope, id: string) {
   const prisma = await db();
-  return prisma.application.findFirst({ where: { id, organisationId: scope.organisationId }, include: applicationInclude });
+  return prisma.application.findFirst({
+    where: { id, organisationId: scope.organisationId },
+    include: applicationInclude,
+  });
 }
 
 export type OwnApplication = NonNullable<Awaited<ReturnType<typeof getOwnApplication>>>;
 
 export function materialChecklist(application: { materials: { material: string; photoTag: PhotoTag | null }[] }) {
   return checklist(
-    application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])),
+    application.materials.flatMap((m) =>
+      isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [],
+    ),
   );
 }
 
@@ -214,15 +251,31 @@ export async function listOwnApplications(scope: ProviderScope, roundId: string)
 
 export class NotEditableError extends Error {}
 
-export type OpenSupplement = { cycle: number; items: NoticeItem[]; materials: MaterialId[]; dueAt: Date; issuedAt: Date };
+export type OpenSupplement = {
+  cycle: number;
+  items: NoticeItem[];
+  materials: MaterialId[];
+  dueAt: Date;
+  issuedAt: Date;
+};
 
 /** 补正: the notice of the current cycle while the application is returned, or null. */
-export function openSupplement(application: Pick<OwnApplication, "status" | "reviewCycle" | "supplementNotices">): OpenSupplement | null {
+export function openSupplement(
+  application: Pick<OwnApplication, "status" | "reviewCycle" | "supplementNotices">,
+): OpenSupplement | null {
   if (application.status !== "returned") return null;
-  const notice = application.supplementNotices.find((n) => n.cycle === application.reviewCycle && n.resubmittedAt === null);
+  const notice = application.supplementNotices.find(
+    (n) => n.cycle === application.reviewCycle && n.resubmittedAt === null,
+  );
   if (!notice) return null;
   const items = noticeItemsFrom(notice.items);
-  return { cycle: notice.cycle, items, materials: noticeMaterials(items), dueAt: notice.dueAt, issuedAt: notice.issuedAt };
+  return {
+    cycle: notice.cycle,
+    items,
+    materials: noticeMaterials(items),
+    dueAt: notice.dueAt,
+    issuedAt: notice.issuedAt,
+  };
 }
 
 async function requireEditable(scope: ProviderScope, id: string) {
@@ -250,7 +303,9 @@ export async function requireMaterialChangeable(scope: ProviderScope, id: string
     );
   }
   if (!isBeforeDeadline(now(), supplement.dueAt)) {
-    throw new NotEditableError(`已过补正截止时间（${formatShanghai(supplement.dueAt)}，北京时间），不能再更换材料，请联系区工信局。`);
+    throw new NotEditableError(
+      `已过补正截止时间（${formatShanghai(supplement.dueAt)}，北京时间），不能再更换材料，请联系区工信局。`,
+    );
   }
   return application;
 }
@@ -292,12 +347,24 @@ export async function attachMaterial(
   return prisma.$transaction(async (tx) => {
     const replaced = MATERIALS[material].multiple
       ? []
-      : await tx.applicationMaterial.findMany({ where: { applicationId: id, material, removedAt: null }, select: { id: true, fileId: true } });
+      : await tx.applicationMaterial.findMany({
+          where: { applicationId: id, material, removedAt: null },
+          select: { id: true, fileId: true },
+        });
     if (replaced.length > 0) {
-      await tx.applicationMaterial.updateMany({ where: { id: { in: replaced.map((r) => r.id) } }, data: { removedAt: now() } });
+      await tx.applicationMaterial.updateMany({
+        where: { id: { in: replaced.map((r) => r.id) } },
+        data: { removedAt: now() },
+      });
     }
     const row = await tx.applicationMaterial.create({
-      data: { applicationId: id, material, fileId, photoTag: material === "M5" ? (photoTag ?? "other") : null, createdAt: now() },
+      data: {
+        applicationId: id,
+        material,
+        fileId,
+        photoTag: material === "M5" ? (photoTag ?? "other") : null,
+        createdAt: now(),
+      },
       include: { file: true },
     });
     await recordAudit(tx, {
@@ -314,12 +381,17 @@ export async function attachMaterial(
 
 export async function removeMaterial(scope: ProviderScope, id: string, materialRowId: string) {
   const prisma = await db();
-  const target = await prisma.applicationMaterial.findFirst({ where: { id: materialRowId, applicationId: id, application: { organisationId: scope.organisationId } } });
+  const target = await prisma.applicationMaterial.findFirst({
+    where: { id: materialRowId, applicationId: id, application: { organisationId: scope.organisationId } },
+  });
   if (!target) return;
   if (target.material === "M7") throw new NotEditableError(SUMMARY_TABLE_ELSEWHERE);
   await requireMaterialChangeable(scope, id, target.material);
   await prisma.$transaction(async (tx) => {
-    const row = await tx.applicationMaterial.findFirst({ where: { id: materialRowId, applicationId: id, removedAt: null }, include: { file: true } });
+    const row = await tx.applicationMaterial.findFirst({
+      where: { id: materialRowId, applicationId: id, removedAt: null },
+      include: { file: true },
+    });
     if (!row) return;
     await tx.applicationMaterial.update({ where: { id: row.id }, data: { removedAt: now() } });
     await recordAudit(tx, {
@@ -338,7 +410,13 @@ export async function tagPhoto(scope: ProviderScope, id: string, materialRowId: 
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
     const row = await tx.applicationMaterial.findFirst({
-      where: { id: materialRowId, applicationId: id, material: "M5", removedAt: null, application: { organisationId: scope.organisationId } },
+      where: {
+        id: materialRowId,
+        applicationId: id,
+        material: "M5",
+        removedAt: null,
+        application: { organisationId: scope.organisationId },
+      },
       include: { file: { select: { fileName: true } } },
     });
     if (!row || row.photoTag === photoTag) return;
@@ -354,9 +432,7 @@ export async function tagPhoto(scope: ProviderScope, id: string, materialRowId: 
   });
 }
 
-export type SubmitOutcome =
-  | { ok: true; submittedAt: Date }
-  | { ok: false; field?: "attestation"; message: string };
+export type SubmitOutcome = { ok: true; submittedAt: Date } | { ok: false; field?: "attestation"; message: string };
 
 /**
  * R-MAT-1, R-MAT-2, R-DATE-1: submission needs every material, the seal attestation and the server's
@@ -366,16 +442,31 @@ export type SubmitOutcome =
 export async function submitApplication(
   scope: ProviderScope,
   id: string,
-  input: { attested: boolean; at: Date; receipt: { key: string; fileName: string; size: number; sha256: string }; mailTo: string; mailText: string },
+  input: {
+    attested: boolean;
+    at: Date;
+    receipt: { key: string; fileName: string; size: number; sha256: string };
+    mailTo: string;
+    mailText: string;
+  },
 ): Promise<SubmitOutcome> {
   const application = await getOwnApplication(scope, id);
   if (!application) return { ok: false, message: "申报不存在。" };
   const moved = transition(application.status, "submit");
   if (!moved.ok) return { ok: false, message: moved.message };
   if (!isBeforeDeadline(input.at, application.round.deadline)) {
-    return { ok: false, message: `已过申报截止时间（${formatShanghai(application.round.deadline, true)}，北京时间），逾期不予受理。草稿已保留。` };
+    return {
+      ok: false,
+      message: `已过申报截止时间（${formatShanghai(application.round.deadline, true)}，北京时间），逾期不予受理。草稿已保留。`,
+    };
   }
-  if (!isComplete(application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])))) {
+  if (
+    !isComplete(
+      application.materials.flatMap((m) =>
+        isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [],
+      ),
+    )
+  ) {
     return { ok: false, message: "材料不齐全，不能提交。请按清单补齐后再提交。" };
   }
   if (!input.attested) return { ok: false, field: "attestation", message: "请确认所有复印件材料均已加盖企业公章。" };
@@ -386,11 +477,25 @@ export async function submitApplication(
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const receipt = await tx.storedFile.create({
-      data: { key: input.receipt.key, fileName: input.receipt.fileName, contentType: "application/pdf", size: input.receipt.size, sha256: input.receipt.sha256, uploadedById: scope.userId, createdAt: input.at },
+      data: {
+        key: input.receipt.key,
+        fileName: input.receipt.fileName,
+        contentType: "application/pdf",
+        size: input.receipt.size,
+        sha256: input.receipt.sha256,
+        uploadedById: scope.userId,
+        createdAt: input.at,
+      },
     });
     const updated = await tx.application.updateMany({
       where: { id, organisationId: scope.organisationId, status: application.status, version: application.version },
-      data: { status: moved.to, version: { increment: 1 }, submittedAt: input.at, sealAttestedAt: input.at, receiptFileId: receipt.id },
+      data: {
+        status: moved.to,
+        version: { increment: 1 },
+        submittedAt: input.at,
+        sealAttestedAt: input.at,
+        receiptFileId: receipt.id,
+      },
     });
     if (updated.count !== 1) return { ok: false as const, message: "申报已在其他窗口提交或修改，请刷新页面。" };
     await recordAudit(tx, {
@@ -402,14 +507,20 @@ export async function submitApplication(
       after: {
         status: moved.to,
         submittedAt: input.at.toISOString(),
-        materials: application.materials.map((m) => ({ material: m.material, fileName: m.file.fileName, sha256: m.file.sha256 })),
+        materials: application.materials.map((m) => ({
+          material: m.material,
+          fileName: m.file.fileName,
+          sha256: m.file.sha256,
+        })),
       },
     });
     await enqueueMail(tx, {
       to: input.mailTo,
       subject: `【申报平台】提交回执 ${application.number}（${application.enterprise.name}）`,
       text: input.mailText,
-      attachments: [{ filename: input.receipt.fileName, storageKey: input.receipt.key, contentType: "application/pdf" }],
+      attachments: [
+        { filename: input.receipt.fileName, storageKey: input.receipt.key, contentType: "application/pdf" },
+      ],
     });
     return { ok: true as const, submittedAt: input.at };
   });
@@ -420,7 +531,10 @@ export async function submitApplication(
  * names replaced by a new file and the set complete again (R-MAT-2). Ends the review cycle; the notice
  * keeps when it was answered, so every round trip stays in the history.
  */
-export async function resubmitApplication(scope: ProviderScope, id: string): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function resubmitApplication(
+  scope: ProviderScope,
+  id: string,
+): Promise<{ ok: true } | { ok: false; message: string }> {
   const application = await getOwnApplication(scope, id);
   if (!application) return { ok: false, message: "申报不存在。" };
   const moved = transition(application.status, "resubmit");
@@ -428,10 +542,18 @@ export async function resubmitApplication(scope: ProviderScope, id: string): Pro
   const supplement = openSupplement(application);
   if (!supplement) return { ok: false, message: "未找到补正通知，请联系区工信局。" };
   const at = now();
-  const replaced = supplement.materials.filter((m) => application.materials.some((row) => row.material === m && row.createdAt > supplement.issuedAt));
+  const replaced = supplement.materials.filter((m) =>
+    application.materials.some((row) => row.material === m && row.createdAt > supplement.issuedAt),
+  );
   const check = checkResubmit({ now: at, dueAt: supplement.dueAt, rejected: supplement.materials, replaced });
   if (!check.ok) return { ok: false, message: check.error.message };
-  if (!isComplete(application.materials.flatMap((m) => (isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [])))) {
+  if (
+    !isComplete(
+      application.materials.flatMap((m) =>
+        isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [],
+      ),
+    )
+  ) {
     return { ok: false, message: "材料不齐全，不能提交。请按清单补齐后再提交。" };
   }
   const refusal = await filingRefusalFor(scope.organisationId, application.roundId);
@@ -444,10 +566,19 @@ export async function resubmitApplication(scope: ProviderScope, id: string): Pro
   return prisma.$transaction(async (tx) => {
     const updated = await tx.application.updateMany({
       where: { id, organisationId: scope.organisationId, status: application.status, version: application.version },
-      data: { status: moved.to, version: { increment: 1 }, reviewCycle: { increment: 1 }, submittedAt: at, supplementDueAt: null },
+      data: {
+        status: moved.to,
+        version: { increment: 1 },
+        reviewCycle: { increment: 1 },
+        submittedAt: at,
+        supplementDueAt: null,
+      },
     });
     if (updated.count !== 1) return { ok: false as const, message: "申报已在其他窗口提交或修改，请刷新页面。" };
-    await tx.supplementNotice.updateMany({ where: { applicationId: id, cycle: supplement.cycle }, data: { resubmittedAt: at } });
+    await tx.supplementNotice.updateMany({
+      where: { applicationId: id, cycle: supplement.cycle },
+      data: { resubmittedAt: at },
+    });
     await recordAudit(tx, {
       actor: { id: scope.userId, name: scope.userName },
       action: "application.resubmit",
@@ -490,7 +621,11 @@ export type ClaimOutcome = { ok: true; number: string } | { ok: false; message: 
  */
 async function releaseDraft(
   where: { id: string; organisationId?: string },
-  by: { actor: { id: string; name: string }; action: "application.withdraw" | "application.release_claim"; reason?: string },
+  by: {
+    actor: { id: string; name: string };
+    action: "application.withdraw" | "application.release_claim";
+    reason?: string;
+  },
 ): Promise<ClaimOutcome> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -499,7 +634,10 @@ async function releaseDraft(
       include: {
         enterprise: { select: { name: true } },
         organisation: { select: { name: true, users: { select: { email: true } } } },
-        materials: { where: { removedAt: null }, select: { material: true, file: { select: { fileName: true, sha256: true } } } },
+        materials: {
+          where: { removedAt: null },
+          select: { material: true, file: { select: { fileName: true, sha256: true } } },
+        },
       },
     });
     if (!draft) return { ok: false, message: "申报不存在。" };
@@ -507,7 +645,9 @@ async function releaseDraft(
       return { ok: false, message: `申报当前状态为“${APPLICATION_STATUSES[draft.status]}”，只有草稿可以撤回或释放。` };
     }
     // Optimistic: a draft submitted meanwhile in another window stays.
-    const removed = await tx.application.deleteMany({ where: { id: draft.id, status: "draft", version: draft.version } });
+    const removed = await tx.application.deleteMany({
+      where: { id: draft.id, status: "draft", version: draft.version },
+    });
     if (removed.count !== 1) return { ok: false, message: "申报已在其他窗口提交或修改，请刷新页面。" };
     await recordAudit(tx, {
       actor: by.actor,
@@ -519,7 +659,11 @@ async function releaseDraft(
         status: draft.status,
         enterprise: draft.enterprise.name,
         organisation: draft.organisation.name,
-        materials: draft.materials.map((m) => ({ material: m.material, fileName: m.file.fileName, sha256: m.file.sha256 })),
+        materials: draft.materials.map((m) => ({
+          material: m.material,
+          fileName: m.file.fileName,
+          sha256: m.file.sha256,
+        })),
       },
       after: { status: "released" },
       reason: by.reason,
@@ -547,7 +691,11 @@ export async function withdrawDraft(scope: ProviderScope, id: string): Promise<C
 }
 
 /** Staff release an enterprise held by a provider's draft, with a reason (R-ELIG-4, R-LOG-1). */
-export async function releaseClaim(actor: { id: string; name: string }, id: string, reason: string): Promise<ClaimOutcome> {
+export async function releaseClaim(
+  actor: { id: string; name: string },
+  id: string,
+  reason: string,
+): Promise<ClaimOutcome> {
   const text = reason.trim();
   if (text.length < 2) return { ok: false, message: "请填写释放原因（至少 2 个字）。" };
   return releaseDraft({ id }, { actor, action: "application.release_claim", reason: text });

@@ -11,16 +11,17 @@
  * automatic plan (staff may re-add it by hand).
  */
 import crypto from "node:crypto";
+
+import { transition } from "~/domain/application-status.ts";
 import {
   assignExperts,
-  checkManualAssignment,
   type AssignmentApplication,
   type AssignmentExpert,
   type AssignmentPlan,
+  checkManualAssignment,
 } from "~/domain/assignment.ts";
-import { transition } from "~/domain/application-status.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { conflictIdsForRound } from "~/models/expert.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -71,7 +72,7 @@ async function loadRound(tx: Tx, roundId: string) {
   const conflicts = await conflictIdsForRound(
     tx,
     roundId,
-    experts.map((e) => e.id)
+    experts.map((e) => e.id),
   );
   return { round, applications, experts, active, withdrawn, conflicts };
 }
@@ -121,7 +122,9 @@ function describePlan(data: NonNullable<RoundData>, plan: AssignmentPlan, k: num
   const addedPerExpert = new Map<string, number>();
   for (const a of plan.added) addedPerExpert.set(a.expertId, (addedPerExpert.get(a.expertId) ?? 0) + 1);
   const added = data.applications.flatMap((app) => {
-    const names = plan.added.filter((a) => a.applicationId === app.id).map((a) => expertById.get(a.expertId)?.name ?? a.expertId);
+    const names = plan.added
+      .filter((a) => a.applicationId === app.id)
+      .map((a) => expertById.get(a.expertId)?.name ?? a.expertId);
     return names.length
       ? [
           {
@@ -185,7 +188,7 @@ export async function applyAutoAssignment(
   actor: NonNullable<Actor>,
   roundId: string,
   k: number,
-  previewed?: string
+  previewed?: string,
 ): Promise<ApplyOutcome> {
   const prisma = await db();
   try {
@@ -197,7 +200,8 @@ export async function applyAutoAssignment(
         const plan = assignExperts({ ...domainInput(data), k });
         const view = describePlan(data, plan, k);
         if (plan.added.length === 0) return { ok: true, view, mailed: 0 };
-        if (previewed !== undefined && previewed !== view.fingerprint) return { ok: false, message: STALE_PLAN_MESSAGE };
+        if (previewed !== undefined && previewed !== view.fingerprint)
+          return { ok: false, message: STALE_PLAN_MESSAGE };
         if (data.round.reviewsPerApplication !== k) {
           await tx.round.update({ where: { id: roundId }, data: { reviewsPerApplication: k } });
           await recordAudit(tx, {
@@ -237,11 +241,12 @@ export async function applyAutoAssignment(
         const mailed = await mailAssignments(tx, data, plan.added);
         return { ok: true, view, mailed };
       },
-      { timeout: 60_000 }
+      { timeout: 60_000 },
     );
   } catch (error) {
     if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
-    if (isUniqueViolation(error)) return { ok: false, message: "其他人刚刚修改了分配，本次未作任何更改。请刷新页面后重新预览。" };
+    if (isUniqueViolation(error))
+      return { ok: false, message: "其他人刚刚修改了分配，本次未作任何更改。请刷新页面后重新预览。" };
     throw error;
   }
 }
@@ -251,7 +256,7 @@ async function moveToReview(
   tx: Tx,
   actor: Actor,
   app: { id: string; number: string; status: string; version: number },
-  entry: { action: string; after: Prisma.InputJsonObject }
+  entry: { action: string; after: Prisma.InputJsonObject },
 ) {
   let status = app.status;
   if (app.status === "accepted") {
@@ -283,7 +288,7 @@ async function mailAssignments(
     applications: { id: string; number: string; organisation: { name: string }; enterprise: { name: string } }[];
     experts: { id: string; name: string; email: string }[];
   },
-  added: readonly { applicationId: string; expertId: string }[]
+  added: readonly { applicationId: string; expertId: string }[],
 ): Promise<number> {
   const appById = new Map(data.applications.map((a) => [a.id, a]));
   let mailed = 0;
@@ -297,7 +302,7 @@ async function mailAssignments(
       .sort((a, b) => (a.number < b.number ? -1 : 1));
     if (apps.length === 0) continue;
     const lines = apps.map(
-      (a, i) => `${i + 1}. 申报编号 ${a.number}　被诊断企业：${a.enterprise.name}　服务商：${a.organisation.name}`
+      (a, i) => `${i + 1}. 申报编号 ${a.number}　被诊断企业：${a.enterprise.name}　服务商：${a.organisation.name}`,
     );
     const deadline = data.round.reviewDeadline
       ? `请于 ${formatShanghai(data.round.reviewDeadline)}（北京时间）前提交评审意见。`
@@ -307,7 +312,7 @@ async function mailAssignments(
       subject: `【智能化改造诊断补助申报平台】评审任务分配通知（${apps.length} 份）`,
       text:
         `${expert.name}，您好：\n\n区工信局已将“${data.round.name}”的以下 ${apps.length} 份申报分配给您评审：\n\n${lines.join(
-          "\n"
+          "\n",
         )}\n\n` +
         `${deadline}\n开始评审前请确认与上述服务商和企业不存在利益关系；如有，请在平台上声明回避。\n` +
         `登录平台查看评审任务：${env().publicUrl}/expert\n\n张店区工业和信息化局`,
@@ -320,7 +325,11 @@ async function mailAssignments(
 export type ManualOutcome = { ok: true } | { ok: false; message: string };
 
 /** R-REV-5: staff add one expert by hand; refused with the domain's reason on a declared conflict. */
-export async function addAssignment(actor: NonNullable<Actor>, applicationId: string, expertId: string): Promise<ManualOutcome> {
+export async function addAssignment(
+  actor: NonNullable<Actor>,
+  applicationId: string,
+  expertId: string,
+): Promise<ManualOutcome> {
   const prisma = await db();
   try {
     return await prisma.$transaction(async (tx) => {
@@ -362,7 +371,7 @@ export async function addAssignment(actor: NonNullable<Actor>, applicationId: st
           providerName: app.organisation.name,
           enterpriseName: app.enterprise.name,
         },
-        rows.filter((r) => r.withdrawnAt === null).map((r) => ({ applicationId, expertId: r.expertId }))
+        rows.filter((r) => r.withdrawnAt === null).map((r) => ({ applicationId, expertId: r.expertId })),
       );
       if (!check.ok) return { ok: false, message: check.message };
       const withdrawn = rows.find((r) => r.expertId === expert.id);
@@ -383,7 +392,10 @@ export async function addAssignment(actor: NonNullable<Actor>, applicationId: st
           data: { applicationId, expertId: expert.id, assignedById: actor.id, assignedAt: now() },
         });
       }
-      await moveToReview(tx, actor, app, { action: "assignment.add", after: { expert: expert.name, expertId: expert.id } });
+      await moveToReview(tx, actor, app, {
+        action: "assignment.add",
+        after: { expert: expert.name, expertId: expert.id },
+      });
       await mailAssignments(tx, { round: app.round, applications: [app], experts: [expert] }, [
         { applicationId, expertId: expert.id },
       ]);
@@ -391,7 +403,8 @@ export async function addAssignment(actor: NonNullable<Actor>, applicationId: st
     });
   } catch (error) {
     if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
-    if (isUniqueViolation(error)) return { ok: false, message: "该专家已分配评审此申报（可能刚被其他人添加），请刷新页面。" };
+    if (isUniqueViolation(error))
+      return { ok: false, message: "该专家已分配评审此申报（可能刚被其他人添加），请刷新页面。" };
     throw error;
   }
 }
@@ -400,7 +413,7 @@ export async function addAssignment(actor: NonNullable<Actor>, applicationId: st
 export async function withdrawAssignment(
   actor: NonNullable<Actor>,
   assignmentId: string,
-  reason: string
+  reason: string,
 ): Promise<ManualOutcome> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -446,7 +459,7 @@ export async function withdrawAssignment(
 export async function saveAssignmentSettings(
   actor: NonNullable<Actor>,
   roundId: string,
-  input: { reviewsPerApplication: number; reviewDeadline: Date | null }
+  input: { reviewsPerApplication: number; reviewDeadline: Date | null },
 ): Promise<ManualOutcome> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -469,7 +482,10 @@ export async function saveAssignmentSettings(
         reviewsPerApplication: before.reviewsPerApplication,
         reviewDeadline: before.reviewDeadline?.toISOString() ?? null,
       },
-      after: { reviewsPerApplication: input.reviewsPerApplication, reviewDeadline: input.reviewDeadline?.toISOString() ?? null },
+      after: {
+        reviewsPerApplication: input.reviewsPerApplication,
+        reviewDeadline: input.reviewDeadline?.toISOString() ?? null,
+      },
     });
     return { ok: true };
   });
@@ -478,28 +494,24 @@ export async function saveAssignmentSettings(
 export const BOARD_PAGE_SIZE = 50;
 
 /** The board: one page of the round's applications from acceptance on, with their assignments. */
-export async function assignmentBoard(
-  roundId: string,
-  filter: { q?: string; status?: string } = {},
-  page = 1
-) {
+export async function assignmentBoard(roundId: string, filter: { q?: string; status?: string } = {}, page = 1) {
   const prisma = await db();
   const q = filter.q?.trim() ?? "";
   const where: Prisma.ApplicationWhereInput = {
-      roundId,
-      status:
-        filter.status === "accepted" || filter.status === "under_review"
-          ? filter.status
-          : { in: ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"] },
-      ...(q
-        ? {
-            OR: [
-              { number: { contains: q } },
-              { organisation: { name: { contains: q } } },
-              { enterprise: { name: { contains: q } } },
-            ],
-          }
-        : {}),
+    roundId,
+    status:
+      filter.status === "accepted" || filter.status === "under_review"
+        ? filter.status
+        : { in: ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"] },
+    ...(q
+      ? {
+          OR: [
+            { number: { contains: q } },
+            { organisation: { name: { contains: q } } },
+            { enterprise: { name: { contains: q } } },
+          ],
+        }
+      : {}),
   };
   const total = await prisma.application.count({ where });
   const pages = Math.max(1, Math.ceil(total / BOARD_PAGE_SIZE));

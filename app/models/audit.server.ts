@@ -4,8 +4,8 @@
  * chains each entry to the previous one by a hash (trigger `AuditEntry_chain`, in the inserting
  * transaction); verifyAuditChain finds the first broken link.
  */
-import type { Prisma, Tx } from "~/utils/db.server.ts";
 import { now } from "~/utils/clock.server.ts";
+import type { Prisma, Tx } from "~/utils/db.server.ts";
 
 export type Actor = { id: string; name: string } | null;
 
@@ -60,7 +60,13 @@ export async function listAudit(
  * R-LOG-1: what people call the records audit entries refer to: an application's number, a person's,
  * organisation's, round's or enterprise's name, a batch's number, a file's name (app/domain/audit-view.ts).
  */
-export async function auditNames(prisma: Pick<Tx, "application" | "user" | "organisation" | "round" | "roundEnterprise" | "payoutBatch" | "storedFile">, ids: string[]) {
+export async function auditNames(
+  prisma: Pick<
+    Tx,
+    "application" | "user" | "organisation" | "round" | "roundEnterprise" | "payoutBatch" | "storedFile"
+  >,
+  ids: string[],
+) {
   const wanted = [...new Set(ids)].filter((id) => id.length > 0);
   const names = new Map<string, string>();
   if (wanted.length === 0) return names;
@@ -96,13 +102,20 @@ export async function verifyAuditChain(prisma: { $queryRaw: Tx["$queryRaw"] }, b
   let previous: { id: bigint; hash: string | null } | null = null;
   let entries = 0;
   for (;;) {
-    const rows = await prisma.$queryRaw<{ id: bigint; prevHash: string | null; hash: string | null; expected: string }[]>`
+    const rows = await prisma.$queryRaw<
+      { id: bigint; prevHash: string | null; hash: string | null; expected: string }[]
+    >`
       SELECT e.id, e."prevHash", e.hash, audit_entry_hash(e) AS expected
       FROM "AuditEntry" e WHERE e.id > ${after} ORDER BY e.id LIMIT ${batchSize}`;
     for (const row of rows) {
       entries++;
       if (row.hash !== row.expected) {
-        return { ok: false, entries, brokenAt: row.id, message: `第 ${row.id} 条记录的内容与其哈希不符（写入后被修改） / entry ${row.id}: content does not match its hash (changed after it was written)` };
+        return {
+          ok: false,
+          entries,
+          brokenAt: row.id,
+          message: `第 ${row.id} 条记录的内容与其哈希不符（写入后被修改） / entry ${row.id}: content does not match its hash (changed after it was written)`,
+        };
       }
       if (row.prevHash !== (previous?.hash ?? null)) {
         return {

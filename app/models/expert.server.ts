@@ -6,14 +6,13 @@
  * in the same transaction, so staff see the application short of an expert and reassign it.
  */
 import {
-  conflictHits,
   CONFLICT_KIND_LABELS,
   conflictedPartyIds,
-  normalisePartyName,
+  conflictHits,
   type ConflictKind,
+  normalisePartyName,
 } from "~/domain/conflicts.ts";
-import type { Role } from "~/generated/prisma/enums.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { createStaffManagedUser } from "~/models/user.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
@@ -88,10 +87,12 @@ async function saveProfileIn(
 /** Invite an expert: the account, its profile and its invitation e-mail, in one transaction. */
 export async function inviteExpert(
   actor: { id: string; name: string; roles: readonly string[] },
-  input: { name: string; email: string; phone?: string } & ExpertProfileInput
+  input: { name: string; email: string; phone?: string } & ExpertProfileInput,
 ): Promise<{ userId: string }> {
-  return createStaffManagedUser(actor, { name: input.name, email: input.email, phone: input.phone, roles: ["expert"] }, (tx, userId) =>
-    saveProfileIn(tx, actor, userId, { ...input, phone: input.phone || null }),
+  return createStaffManagedUser(
+    actor,
+    { name: input.name, email: input.email, phone: input.phone, roles: ["expert"] },
+    (tx, userId) => saveProfileIn(tx, actor, userId, { ...input, phone: input.phone || null }),
   );
 }
 
@@ -135,7 +136,7 @@ export async function getExpert(userId: string) {
 export async function updateExpertProfile(
   actor: Actor,
   userId: string,
-  input: { name: string; phone?: string } & ExpertProfileInput
+  input: { name: string; phone?: string } & ExpertProfileInput,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -145,12 +146,18 @@ export async function updateExpertProfile(
     });
     if (!before) return { ok: false, message: "专家不存在。" };
     await tx.user.update({ where: { id: userId }, data: { name: input.name, phone: input.phone || null } });
-    await saveProfileIn(tx, actor, userId, { ...input, phone: input.phone || null }, {
-      name: before.name,
-      phone: before.phone,
-      field: before.expertProfile?.field ?? null,
-      organisationName: before.expertProfile?.organisationName ?? null,
-    });
+    await saveProfileIn(
+      tx,
+      actor,
+      userId,
+      { ...input, phone: input.phone || null },
+      {
+        name: before.name,
+        phone: before.phone,
+        field: before.expertProfile?.field ?? null,
+        organisationName: before.expertProfile?.organisationName ?? null,
+      },
+    );
     return { ok: true };
   });
 }
@@ -169,7 +176,7 @@ async function addConflictIn(
   actor: Actor,
   expertId: string,
   input: ConflictInput,
-  declaredBy: "staff" | "expert"
+  declaredBy: "staff" | "expert",
 ): Promise<string[]> {
   const partyName = input.partyName.trim();
   const conflict = await tx.expertConflict.create({
@@ -194,19 +201,27 @@ async function addConflictIn(
     select: {
       id: true,
       application: {
-        select: { id: true, number: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } } },
+        select: {
+          id: true,
+          number: true,
+          organisation: { select: { name: true } },
+          enterprise: { select: { name: true } },
+        },
       },
     },
   });
   const hit = active.filter((a) =>
     conflictHits(
       { kind: input.kind, partyName },
-      { providerName: a.application.organisation.name, enterpriseName: a.application.enterprise.name }
-    )
+      { providerName: a.application.organisation.name, enterpriseName: a.application.enterprise.name },
+    ),
   );
   const reason = WITHDRAW_REASON[declaredBy];
   for (const assignment of hit) {
-    await tx.expertAssignment.update({ where: { id: assignment.id }, data: { withdrawnAt: now(), withdrawnReason: reason } });
+    await tx.expertAssignment.update({
+      where: { id: assignment.id },
+      data: { withdrawnAt: now(), withdrawnReason: reason },
+    });
     await recordAudit(tx, {
       actor,
       action: "assignment.withdraw",
@@ -223,12 +238,18 @@ export async function addConflict(
   actor: Actor,
   expertId: string,
   input: ConflictInput,
-  declaredBy: "staff" | "expert"
+  declaredBy: "staff" | "expert",
 ): Promise<ConflictOutcome> {
   const prisma = await db();
-  const expert = await prisma.user.findFirst({ where: { id: expertId, roles: { has: "expert" } }, select: { id: true } });
+  const expert = await prisma.user.findFirst({
+    where: { id: expertId, roles: { has: "expert" } },
+    select: { id: true },
+  });
   if (!expert) return { ok: false, message: "专家不存在。" };
-  const existing = await prisma.expertConflict.findMany({ where: { expertId, kind: input.kind }, select: { partyName: true } });
+  const existing = await prisma.expertConflict.findMany({
+    where: { expertId, kind: input.kind },
+    select: { partyName: true },
+  });
   if (existing.some((c) => normalisePartyName(c.partyName) === normalisePartyName(input.partyName))) {
     return { ok: false, message: `已登记与该${CONFLICT_KIND_LABELS[input.kind]}的利益关系，无需重复添加。` };
   }
@@ -245,7 +266,7 @@ export async function addConflict(
 export async function removeConflict(
   actor: Actor,
   expertId: string,
-  conflictId: string
+  conflictId: string,
 ): Promise<{ ok: boolean; message?: string }> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -257,7 +278,12 @@ export async function removeConflict(
       action: "expert.conflict_remove",
       entityType: "user",
       entityId: expertId,
-      before: { kind: conflict.kind, partyName: conflict.partyName, note: conflict.note, declaredBy: conflict.declaredBy },
+      before: {
+        kind: conflict.kind,
+        partyName: conflict.partyName,
+        note: conflict.note,
+        declaredBy: conflict.declaredBy,
+      },
     });
     return { ok: true };
   });
@@ -269,7 +295,7 @@ export async function removeConflict(
  */
 export async function declareConflicts(
   expert: { id: string; name: string },
-  entries: readonly ConflictInput[]
+  entries: readonly ConflictInput[],
 ): Promise<{ added: number; withdrawn: string[] }> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -333,13 +359,21 @@ export async function expertDeclaration(expertId: string) {
 export async function partyNames(): Promise<{ providers: string[]; enterprises: string[] }> {
   const prisma = await db();
   const inProgress = { status: { in: ["open" as const, "closed" as const] } };
-  const listed = await prisma.roundProvider.findMany({ where: { round: inProgress }, orderBy: [{ roundId: "asc" }, { seq: "asc" }], select: { name: true } });
+  const listed = await prisma.roundProvider.findMany({
+    where: { round: inProgress },
+    orderBy: [{ roundId: "asc" }, { seq: "asc" }],
+    select: { name: true },
+  });
   const applying = await prisma.organisation.findMany({
     where: { applications: { some: { round: inProgress } } },
     orderBy: { name: "asc" },
     select: { name: true },
   });
-  const enterprises = await prisma.roundEnterprise.findMany({ where: { round: inProgress }, orderBy: [{ roundId: "asc" }, { seq: "asc" }], select: { name: true } });
+  const enterprises = await prisma.roundEnterprise.findMany({
+    where: { round: inProgress },
+    orderBy: [{ roundId: "asc" }, { seq: "asc" }],
+    select: { name: true },
+  });
   return {
     providers: [...new Set([...listed, ...applying].map((p) => p.name))],
     enterprises: [...new Set(enterprises.map((e) => e.name))],
@@ -350,7 +384,11 @@ export async function partyNames(): Promise<{ providers: string[]; enterprises: 
  * R-REV-5: every expert's conflicts as ids of one round's parties: provider Organisation ids (of the
  * organisations with applications in the round) and RoundEnterprise ids, matched by name.
  */
-export async function conflictIdsForRound(tx: Tx, roundId: string, expertIds: readonly string[]): Promise<Map<string, string[]>> {
+export async function conflictIdsForRound(
+  tx: Tx,
+  roundId: string,
+  expertIds: readonly string[],
+): Promise<Map<string, string[]>> {
   // One query after another: inside a transaction they share one connection.
   const providers = await tx.organisation.findMany({
     where: { applications: { some: { roundId } } },

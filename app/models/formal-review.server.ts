@@ -7,27 +7,32 @@
  * decide at the same moment, the second updates 0 rows, writes nothing, sends no mail and gets a
  * message (R-LOG-1: the one decision taken is on the record).
  */
-import { APPLICATION_STATUSES, transition, type ApplicationEvent, type ApplicationStatus } from "~/domain/application-status.ts";
+import {
+  APPLICATION_STATUSES,
+  type ApplicationEvent,
+  type ApplicationStatus,
+  transition,
+} from "~/domain/application-status.ts";
+import { auditActionLabel } from "~/domain/audit-actions.ts";
+import { auditIds, auditText } from "~/domain/audit-view.ts";
+import { PENDING_STATUSES } from "~/domain/eligibility.ts";
 import {
   checkAccept,
   checkRefuse,
   checkReturn,
+  type DecisionError,
   materialsToJudge,
+  type NoticeItem,
   noticeItemsFrom,
   noticeMaterials,
   noticeText,
   supplementDueInstant,
-  type DecisionError,
-  type NoticeItem,
   type Verdict,
 } from "~/domain/formal-review.ts";
-import { MATERIAL_IDS, MATERIALS, type MaterialId } from "~/domain/materials.ts";
-import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
-import { auditActionLabel } from "~/domain/audit-actions.ts";
-import { auditIds, auditText } from "~/domain/audit-view.ts";
-import { PENDING_STATUSES } from "~/domain/eligibility.ts";
+import { MATERIAL_IDS, type MaterialId, MATERIALS } from "~/domain/materials.ts";
 import { paperCopiesAcceptError, paperCopiesLate } from "~/domain/paper-copies.ts";
-import { auditNames, recordAudit, type Actor } from "~/models/audit.server.ts";
+import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
+import { type Actor, auditNames, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
@@ -52,7 +57,16 @@ async function loadForStaff(id: string) {
       enterprise: { select: { name: true } },
       round: { select: { id: true, name: true, deadline: true, paperCopiesRequired: true } },
       organisation: {
-        select: { id: true, name: true, uscc: true, contactName: true, contactPhone: true, contactEmail: true, suspendedAt: true, suspendedReason: true },
+        select: {
+          id: true,
+          name: true,
+          uscc: true,
+          contactName: true,
+          contactPhone: true,
+          contactEmail: true,
+          suspendedAt: true,
+          suspendedReason: true,
+        },
       },
       materials: { orderBy: { createdAt: "asc" }, include: { file: { select: fileSelect } } },
       materialReviews: { orderBy: [{ cycle: "asc" }, { material: "asc" }] },
@@ -67,7 +81,9 @@ type MaterialRow = Loaded["materials"][number];
 /** Materials accepted in a cycle before the current one (一次性告知: they stay accepted). */
 export function acceptedEarlier(application: Pick<Loaded, "reviewCycle" | "materialReviews">): MaterialId[] {
   return MATERIAL_IDS.filter((m) =>
-    application.materialReviews.some((r) => r.material === m && r.cycle < application.reviewCycle && r.verdict === "accepted"),
+    application.materialReviews.some(
+      (r) => r.material === m && r.cycle < application.reviewCycle && r.verdict === "accepted",
+    ),
   );
 }
 
@@ -98,8 +114,14 @@ export async function staffApplicationView(id: string) {
   const application = await loadForStaff(id);
   if (!application) return null;
   const prisma = await db();
-  const audit = await prisma.auditEntry.findMany({ where: { entityType: "application", entityId: id }, orderBy: { id: "asc" } });
-  const names = await auditNames(prisma, audit.flatMap((entry) => auditIds(entry)));
+  const audit = await prisma.auditEntry.findMany({
+    where: { entityType: "application", entityId: id },
+    orderBy: { id: "asc" },
+  });
+  const names = await auditNames(
+    prisma,
+    audit.flatMap((entry) => auditIds(entry)),
+  );
   const earlier = acceptedEarlier(application);
   const current = application.materials.filter((m) => m.removedAt === null);
   const notices = application.supplementNotices.map((n) => {
@@ -107,7 +129,10 @@ export async function staffApplicationView(id: string) {
     return {
       id: n.id,
       cycle: n.cycle,
-      items: items.map((item) => ({ ...item, name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name })),
+      items: items.map((item) => ({
+        ...item,
+        name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name,
+      })),
       note: n.note,
       dueAt: formatShanghai(n.dueAt),
       issuedAt: formatShanghai(n.issuedAt),
@@ -115,7 +140,9 @@ export async function staffApplicationView(id: string) {
       // Which files were replaced since the return: old (as returned) and new (as resubmitted), side by side.
       changes: noticeMaterials(items).map((material) => {
         const before = filesAt(application.materials, material, n.issuedAt);
-        const after = n.resubmittedAt ? filesAt(application.materials, material, n.resubmittedAt) : current.filter((r) => r.material === material);
+        const after = n.resubmittedAt
+          ? filesAt(application.materials, material, n.resubmittedAt)
+          : current.filter((r) => r.material === material);
         return {
           material,
           name: MATERIALS[material].name,
@@ -168,7 +195,10 @@ export async function staffApplicationView(id: string) {
     // R-ELIG-2: the provider is suspended while this application is pending.
     providerSuspension:
       application.organisation.suspendedAt && PENDING_STATUSES.includes(status)
-        ? { at: formatShanghai(application.organisation.suspendedAt), reason: application.organisation.suspendedReason ?? "" }
+        ? {
+            at: formatShanghai(application.organisation.suspendedAt),
+            reason: application.organisation.suspendedReason ?? "",
+          }
         : null,
     materials: MATERIAL_IDS.map((material) => {
       const verdicts = application.materialReviews.filter((r) => r.material === material);
@@ -177,9 +207,16 @@ export async function staffApplicationView(id: string) {
         name: MATERIALS[material].name,
         multiple: MATERIALS[material].multiple,
         files: current.filter((r) => r.material === material).map(fileView),
-        earlierFiles: application.materials.filter((r) => r.material === material && r.removedAt !== null).map(fileView),
+        earlierFiles: application.materials
+          .filter((r) => r.material === material && r.removedAt !== null)
+          .map(fileView),
         acceptedEarlier: earlier.includes(material),
-        verdicts: verdicts.map((v) => ({ cycle: v.cycle, verdict: v.verdict, reason: v.reason, reviewedAt: formatShanghai(v.reviewedAt) })),
+        verdicts: verdicts.map((v) => ({
+          cycle: v.cycle,
+          verdict: v.verdict,
+          reason: v.reason,
+          reviewedAt: formatShanghai(v.reviewedAt),
+        })),
       };
     }),
     toJudge: materialsToJudge(presentMaterials(application.materials), earlier),
@@ -205,10 +242,17 @@ export type DecisionInput =
 
 export type DecisionOutcome =
   | { ok: true; status: ApplicationStatus }
-  | { ok: false; field: DecisionError["field"] | "form" | "paper"; material?: MaterialId; unjudged?: MaterialId[]; message: string };
+  | {
+      ok: false;
+      field: DecisionError["field"] | "form" | "paper";
+      material?: MaterialId;
+      unjudged?: MaterialId[];
+      message: string;
+    };
 
 /** The message for the officer who came second (the other decision stands; nothing was written). */
-export const CONCURRENT_CHANGE_MESSAGE = "该申报已被其他工作人员处理（或刚刚被修改），您的操作未生效。请刷新页面查看最新状态后再操作。";
+export const CONCURRENT_CHANGE_MESSAGE =
+  "该申报已被其他工作人员处理（或刚刚被修改），您的操作未生效。请刷新页面查看最新状态后再操作。";
 
 const EVENTS: Record<DecisionInput["decision"], ApplicationEvent> = {
   accept: "accept",
@@ -217,7 +261,11 @@ const EVENTS: Record<DecisionInput["decision"], ApplicationEvent> = {
 };
 
 /** 形式审查: accept (受理), return for supplement (退回补正, 一次性告知) or refuse (不予受理). */
-export async function decideFormalReview(actor: StaffActor, id: string, input: DecisionInput): Promise<DecisionOutcome> {
+export async function decideFormalReview(
+  actor: StaffActor,
+  id: string,
+  input: DecisionInput,
+): Promise<DecisionOutcome> {
   const application = await loadForStaff(id);
   if (!application) return { ok: false, field: "form", message: "申报不存在。" };
   if (application.version !== input.version) return { ok: false, field: "form", message: CONCURRENT_CHANGE_MESSAGE };
@@ -236,13 +284,24 @@ export async function decideFormalReview(actor: StaffActor, id: string, input: D
   if (input.decision === "accept") {
     const check = checkAccept(present, input.verdicts, earlier);
     if (!check.ok) return refuseWith(check.error);
-    const paper = paperCopiesAcceptError({ required: application.round.paperCopiesRequired, receivedOn: application.paperCopiesReceivedOn });
+    const paper = paperCopiesAcceptError({
+      required: application.round.paperCopiesRequired,
+      receivedOn: application.paperCopiesReceivedOn,
+    });
     if (paper) return { ok: false, field: "paper", message: paper };
     verdicts = input.verdicts.filter((v) => present.includes(v.material));
   } else if (input.decision === "return") {
-    if (input.dueOn !== null && !parseCalendarDate(input.dueOn)) return { ok: false, field: "dueAt", message: "补正截止日期格式不正确，应为 YYYY-MM-DD" };
+    if (input.dueOn !== null && !parseCalendarDate(input.dueOn))
+      return { ok: false, field: "dueAt", message: "补正截止日期格式不正确，应为 YYYY-MM-DD" };
     dueAt = input.dueOn ? supplementDueInstant(input.dueOn) : null;
-    const check = checkReturn({ present, verdicts: input.verdicts, dueAt, now: at, note: input.note, acceptedEarlier: earlier });
+    const check = checkReturn({
+      present,
+      verdicts: input.verdicts,
+      dueAt,
+      now: at,
+      note: input.note,
+      acceptedEarlier: earlier,
+    });
     if (!check.ok) return refuseWith(check.error);
     verdicts = input.verdicts.filter((v) => present.includes(v.material));
     items = check.value;
@@ -286,7 +345,15 @@ export async function decideFormalReview(actor: StaffActor, id: string, input: D
     }
     if (input.decision === "return" && dueAt) {
       await tx.supplementNotice.create({
-        data: { applicationId: id, cycle, items, note: input.note?.trim() || null, dueAt, issuedById: actor.id, issuedAt: at },
+        data: {
+          applicationId: id,
+          cycle,
+          items,
+          note: input.note?.trim() || null,
+          dueAt,
+          issuedById: actor.id,
+          issuedAt: at,
+        },
       });
     }
     await recordAudit(tx, {
@@ -328,7 +395,8 @@ export async function decideFormalReview(actor: StaffActor, id: string, input: D
   });
 }
 
-export type PaperCopiesOutcome = { ok: true; count: number } | { ok: false; field: "receivedOn" | "receivedBy" | "applicationIds"; message: string };
+export type PaperCopiesOutcome =
+  { ok: true; count: number } | { ok: false; field: "receivedOn" | "receivedBy" | "applicationIds"; message: string };
 
 /**
  * R-MAT-3: the two paper copies (纸质材料一式两份) arrived: the Beijing date and who received them,
@@ -338,8 +406,10 @@ export async function recordPaperCopies(
   actor: StaffActor,
   input: { applicationIds: string[]; organisationId?: string; receivedOn: string; receivedBy: string },
 ): Promise<PaperCopiesOutcome> {
-  if (!parseCalendarDate(input.receivedOn)) return { ok: false, field: "receivedOn", message: "收到日期格式不正确，应为 YYYY-MM-DD" };
-  if (input.receivedOn > shanghaiDate(now())) return { ok: false, field: "receivedOn", message: "收到日期不能晚于今天" };
+  if (!parseCalendarDate(input.receivedOn))
+    return { ok: false, field: "receivedOn", message: "收到日期格式不正确，应为 YYYY-MM-DD" };
+  if (input.receivedOn > shanghaiDate(now()))
+    return { ok: false, field: "receivedOn", message: "收到日期不能晚于今天" };
   const receivedBy = input.receivedBy.trim();
   if (receivedBy.length === 0) return { ok: false, field: "receivedBy", message: "请填写接收人" };
   if (input.applicationIds.length === 0) return { ok: false, field: "applicationIds", message: "请至少选择一份申报" };
@@ -353,7 +423,11 @@ export async function recordPaperCopies(
     select: { id: true, number: true, paperCopiesReceivedOn: true, paperCopiesReceivedBy: true },
   });
   if (applications.length !== new Set(input.applicationIds).size) {
-    return { ok: false, field: "applicationIds", message: "所选申报中有草稿或不属于该服务商的申报，请刷新页面后重新选择" };
+    return {
+      ok: false,
+      field: "applicationIds",
+      message: "所选申报中有草稿或不属于该服务商的申报，请刷新页面后重新选择",
+    };
   }
   await prisma.$transaction(async (tx) => {
     for (const application of applications) {

@@ -46,8 +46,14 @@ export async function recordObjection(
       select: { id: true, number: true, status: true, resultPassed: true },
     });
     if (!application) return { ok: false as const, field: "applicationNumber", message: "本批次没有这个申报编号" };
-    if (application.resultPassed !== true) return { ok: false as const, field: "applicationNumber", message: "该申报不在公示名单中（评审未通过或结果未确认）" };
-    if (application.status === "paid") return { ok: false as const, field: "applicationNumber", message: "该申报已拨付，异议请按更正程序处理" };
+    if (application.resultPassed !== true)
+      return {
+        ok: false as const,
+        field: "applicationNumber",
+        message: "该申报不在公示名单中（评审未通过或结果未确认）",
+      };
+    if (application.status === "paid")
+      return { ok: false as const, field: "applicationNumber", message: "该申报已拨付，异议请按更正程序处理" };
     const objection = await tx.noticeObjection.create({
       data: {
         applicationId: application.id,
@@ -63,7 +69,13 @@ export async function recordObjection(
       action: "application.objection_record",
       entityType: "application",
       entityId: application.id,
-      after: { objectionId: objection.id, receivedOn: input.receivedOn, objector: input.objector, content: input.content, held: true },
+      after: {
+        objectionId: objection.id,
+        receivedOn: input.receivedOn,
+        objector: input.objector,
+        content: input.content,
+        held: true,
+      },
     });
     return { ok: true as const, objectionId: objection.id };
   });
@@ -103,10 +115,16 @@ export async function listObjections(roundId: string) {
   const prisma = await db();
   const rows = await prisma.noticeObjection.findMany({
     where: { application: { roundId } },
-    include: { application: { select: { number: true, enterprise: { select: { name: true } }, organisation: { select: { name: true } } } } },
+    include: {
+      application: {
+        select: { number: true, enterprise: { select: { name: true } }, organisation: { select: { name: true } } },
+      },
+    },
     orderBy: [{ recordedAt: "desc" }],
   });
-  const ids = [...new Set(rows.flatMap((r) => [r.recordedById, r.resolvedById]).filter((id): id is string => id !== null))];
+  const ids = [
+    ...new Set(rows.flatMap((r) => [r.recordedById, r.resolvedById]).filter((id): id is string => id !== null)),
+  ];
   const users = await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
   const names = new Map(users.map((u) => [u.id, u.name]));
   return rows

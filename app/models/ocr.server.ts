@@ -27,6 +27,8 @@ export async function getOcrProgress(roundId: string): Promise<OcrProgress> {
       failed += n;
     }
   }
-  const reading = await prisma.reportText.count({ where: { status: "ocr", application: { roundId }, file: { materials: { some: { removedAt: null } } } } });
+  const reading = await prisma.reportText.count({
+    where: { status: "ocr", application: { roundId }, file: { materials: { some: { removedAt: null } } } },
+  });
   return { done, total, failed, reading };
 }

@@ -1,11 +1,11 @@
 /**
  * Provider organisations: registration (R-ELIG-1, R-ELIG-2, R-ELIG-5) and verification by staff.
  */
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
-import { env } from "~/utils/env.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation } from "~/utils/db.server.ts";
+import { env } from "~/utils/env.server.ts";
 import { hashPassword } from "~/utils/password.server.ts";
 
 export type Registration = {
@@ -38,15 +38,29 @@ export async function registerProvider(input: Registration): Promise<Registratio
   if (listed === 0) {
     return { ok: false, field: "organisationName", message: "该单位不在服务商名单中，请从名单中选择。" };
   }
-  if (byName) return { ok: false, field: "organisationName", message: "该服务商已注册账号，请直接登录；如需找回账号请联系区工信局。" };
+  if (byName)
+    return {
+      ok: false,
+      field: "organisationName",
+      message: "该服务商已注册账号，请直接登录；如需找回账号请联系区工信局。",
+    };
   if (byCode) return { ok: false, field: "uscc", message: `该统一社会信用代码已被“${byCode.name}”注册。` };
   if (byEmail) return { ok: false, field: "email", message: "该邮箱已注册，请直接登录或更换邮箱。" };
   if (!licence || licence.organisationLicense || licence.uploadedById) {
     return { ok: false, field: "licenseFileId", message: "请重新上传营业执照。" };
   }
   if (input.payee) {
-    const proof = await prisma.storedFile.findUnique({ where: { id: input.payee.proofFileId }, include: { organisationLicense: true, payeeProofOf: true } });
-    if (!proof || proof.organisationLicense || proof.payeeProofOf || proof.uploadedById || proof.id === input.licenseFileId) {
+    const proof = await prisma.storedFile.findUnique({
+      where: { id: input.payee.proofFileId },
+      include: { organisationLicense: true, payeeProofOf: true },
+    });
+    if (
+      !proof ||
+      proof.organisationLicense ||
+      proof.payeeProofOf ||
+      proof.uploadedById ||
+      proof.id === input.licenseFileId
+    ) {
       return { ok: false, field: "payeeProofFileId", message: "请重新上传开户证明。" };
     }
   }
@@ -84,7 +98,8 @@ export async function registerProvider(input: Registration): Promise<Registratio
         },
       });
       await tx.storedFile.update({ where: { id: input.licenseFileId }, data: { uploadedById: user.id } });
-      if (input.payee) await tx.storedFile.update({ where: { id: input.payee.proofFileId }, data: { uploadedById: user.id } });
+      if (input.payee)
+        await tx.storedFile.update({ where: { id: input.payee.proofFileId }, data: { uploadedById: user.id } });
       await recordAudit(tx, {
         actor: { id: user.id, name: user.name },
         action: "organisation.register",
@@ -95,7 +110,13 @@ export async function registerProvider(input: Registration): Promise<Registratio
           uscc: organisation.uscc,
           contactName: organisation.contactName,
           email,
-          ...(input.payee ? { payeeAccountName: input.payee.accountName, payeeBankName: input.payee.bankName, payeeAccountNumber: input.payee.accountNumber } : {}),
+          ...(input.payee
+            ? {
+                payeeAccountName: input.payee.accountName,
+                payeeBankName: input.payee.bankName,
+                payeeAccountNumber: input.payee.accountNumber,
+              }
+            : {}),
         },
       });
       return { ok: true as const, userId: user.id, organisationId: organisation.id };

@@ -6,7 +6,8 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
-import { recordAudit, type Actor } from "./audit.server.ts";
+
+import { type Actor, recordAudit } from "./audit.server.ts";
 
 /** A message still unsent after this long is listed even if no attempt has failed yet. */
 export const MAIL_DELAYED_AFTER_MS = 5 * 60_000;
@@ -24,7 +25,16 @@ export async function delayedMail(options: { limit?: number } = {}) {
     where: delayedWhere(now()),
     orderBy: { createdAt: "asc" },
     take: options.limit ?? 200,
-    select: { id: true, to: true, subject: true, attempts: true, lastError: true, createdAt: true, nextAttemptAt: true, status: true },
+    select: {
+      id: true,
+      to: true,
+      subject: true,
+      attempts: true,
+      lastError: true,
+      createdAt: true,
+      nextAttemptAt: true,
+      status: true,
+    },
   });
 }
 

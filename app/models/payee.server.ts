@@ -4,16 +4,20 @@
  * the new account against its proof), is mailed to the organisation's registered address with the
  * number masked, and is on the record with the account before and after (R-LOG-1) — in one transaction.
  */
-import { maskAccountNumber, payeeState, type PayeeAccount } from "~/domain/payee.ts";
+import { maskAccountNumber, type PayeeAccount, payeeState } from "~/domain/payee.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
 
 type Outcome = { ok: true } | { ok: false; field?: string; message: string };
 
-function accountOf(org: { payeeAccountName: string | null; payeeBankName: string | null; payeeAccountNumber: string | null }): PayeeAccount | null {
+function accountOf(org: {
+  payeeAccountName: string | null;
+  payeeBankName: string | null;
+  payeeAccountNumber: string | null;
+}): PayeeAccount | null {
   if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
   return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
 }
@@ -34,7 +38,9 @@ export async function payeeOf(organisationId: string) {
     },
   });
   if (!org) return null;
-  const verifier = org.payeeVerifiedById ? await prisma.user.findUnique({ where: { id: org.payeeVerifiedById }, select: { name: true } }) : null;
+  const verifier = org.payeeVerifiedById
+    ? await prisma.user.findUnique({ where: { id: org.payeeVerifiedById }, select: { name: true } })
+    : null;
   return {
     account: accountOf(org),
     state: payeeState(org),
@@ -58,7 +64,10 @@ export async function changePayeeAccount(
   return prisma.$transaction(async (tx) => {
     const org = await tx.organisation.findUnique({ where: { id: organisationId } });
     if (!org) return { ok: false as const, message: "服务商不存在" };
-    const proof = await tx.storedFile.findUnique({ where: { id: input.proofFileId }, include: { organisationLicense: true, payeeProofOf: true } });
+    const proof = await tx.storedFile.findUnique({
+      where: { id: input.proofFileId },
+      include: { organisationLicense: true, payeeProofOf: true },
+    });
     if (!proof || proof.uploadedById !== actor.id || proof.organisationLicense || proof.payeeProofOf) {
       return { ok: false as const, field: "proofFileId", message: "请重新上传开户证明" };
     }
@@ -82,7 +91,13 @@ export async function changePayeeAccount(
       entityType: "organisation",
       entityId: organisationId,
       before: before ? { ...before, verified: org.payeeVerifiedAt !== null } : { accountNumber: null },
-      after: { accountName: input.accountName, bankName: input.bankName, accountNumber: input.accountNumber, proofFileId: input.proofFileId, verified: false },
+      after: {
+        accountName: input.accountName,
+        bankName: input.bankName,
+        accountNumber: input.accountNumber,
+        proofFileId: input.proofFileId,
+        verified: false,
+      },
     });
     await enqueueMail(tx, {
       to: org.contactEmail,
@@ -107,16 +122,22 @@ export async function changePayeeAccount(
 }
 
 /** Staff check a changed payee account against its proof; payouts to it may proceed. */
-export async function verifyPayeeAccount(actor: NonNullable<Actor>, organisationId: string, expected: { accountNumber: string }): Promise<Outcome> {
+export async function verifyPayeeAccount(
+  actor: NonNullable<Actor>,
+  organisationId: string,
+  expected: { accountNumber: string },
+): Promise<Outcome> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const org = await tx.organisation.findUnique({ where: { id: organisationId } });
     if (!org) return { ok: false as const, message: "服务商不存在" };
     const account = accountOf(org);
     if (!account) return { ok: false as const, message: "该服务商尚未登记收款账户" };
-    if (org.status !== "verified") return { ok: false as const, message: "请先审核服务商注册信息（审核通过时一并核验收款账户）" };
+    if (org.status !== "verified")
+      return { ok: false as const, message: "请先审核服务商注册信息（审核通过时一并核验收款账户）" };
     // The page showed this number: if it changed meanwhile, the officer checked another account.
-    if (account.accountNumber !== expected.accountNumber) return { ok: false as const, message: "收款账户刚被服务商再次变更，请刷新页面后重新核验" };
+    if (account.accountNumber !== expected.accountNumber)
+      return { ok: false as const, message: "收款账户刚被服务商再次变更，请刷新页面后重新核验" };
     const updated = await tx.organisation.updateMany({
       where: { id: organisationId, payeeVerifiedAt: null, payeeAccountNumber: expected.accountNumber },
       data: { payeeVerifiedAt: now(), payeeVerifiedById: actor.id },

@@ -8,32 +8,33 @@
  * the other gets a message (never two effects, never two e-mails).
  */
 import crypto from "node:crypto";
+
+import { transition } from "~/domain/application-status.ts";
 import { capitalYuan, formatFen, payoutFen } from "~/domain/money.ts";
+import { type PayeeAccount, payeeState, samePayee } from "~/domain/payee.ts";
 import {
+  type BatchLine,
   batchTotals,
   budgetWarning,
   canonicalBatchContent,
   checkMakerChecker,
   checkNoticeCleared,
-  checkPaidOn,
   checkNoticeWindow,
-  noticeClearance,
-  paymentHold,
+  checkPaidOn,
   eligibleForBatch,
+  noticeClearance,
   noticeState,
-  payoutBlockersOf,
+  paymentHold,
   PAYOUT_BATCH_STATUSES,
-  type BatchLine,
   type PayoutBlocker,
+  payoutBlockersOf,
 } from "~/domain/payout.ts";
-import { transition } from "~/domain/application-status.ts";
-import { payeeState, samePayee, type PayeeAccount } from "~/domain/payee.ts";
-import { NO_OBJECTIONS, objectionCounts } from "~/models/objection.server.ts";
 import { countdown, formatShanghai, shanghaiDate } from "~/domain/shanghai-time.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { recordAudit } from "~/models/audit.server.ts";
-import { enqueueMail } from "~/services/mail.server.ts";
+import { NO_OBJECTIONS, objectionCounts } from "~/models/objection.server.ts";
 import type { DisbursementAmount, DisbursementListData } from "~/services/documents/disbursement-list.server.ts";
+import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
 
@@ -65,7 +66,11 @@ type Candidate = {
 };
 
 /** R-PAY-3: whether an application may go into a batch: eligible, no objection holding it, a verified payee account. */
-function checkCandidate(a: Candidate, objections: { open: number; upheld: number }, batch: { fromBatchId?: string | null } = {}) {
+function checkCandidate(
+  a: Candidate,
+  objections: { open: number; upheld: number },
+  batch: { fromBatchId?: string | null } = {},
+) {
   const fromOriginal = batch.fromBatchId ?? null;
   const movedFromOriginal = a.payoutBatchId !== null && a.payoutBatchId === fromOriginal;
   const check = eligibleForBatch({
@@ -78,7 +83,11 @@ function checkCandidate(a: Candidate, objections: { open: number; upheld: number
   return paymentHold({ objections, payee: payeeState(a.organisation) });
 }
 
-function payeeOfOrganisation(org: { payeeAccountName: string | null; payeeBankName: string | null; payeeAccountNumber: string | null }): PayeeAccount | null {
+function payeeOfOrganisation(org: {
+  payeeAccountName: string | null;
+  payeeBankName: string | null;
+  payeeAccountNumber: string | null;
+}): PayeeAccount | null {
   if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
   return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
 }
@@ -96,7 +105,14 @@ const PASSED_APPLICATION_SELECT = {
   payoutBatchId: true,
   organisationId: true,
   organisation: {
-    select: { name: true, uscc: true, payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true },
+    select: {
+      name: true,
+      uscc: true,
+      payeeAccountName: true,
+      payeeBankName: true,
+      payeeAccountNumber: true,
+      payeeVerifiedAt: true,
+    },
   },
   enterprise: { select: { name: true } },
   enterpriseUscc: true,
@@ -113,7 +129,10 @@ export async function payoutOverview(roundId: string) {
     select: PASSED_APPLICATION_SELECT,
     orderBy: { number: "asc" },
   });
-  const objections = await objectionCounts(prisma, applications.map((a) => a.id));
+  const objections = await objectionCounts(
+    prisma,
+    applications.map((a) => a.id),
+  );
   const rows = applications.map((a) => {
     const amountFen = payoutFen(a.contractAmountFen, round.perEnterpriseCapFen);
     const eligibility = checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS);
@@ -133,7 +152,12 @@ export async function payoutOverview(roundId: string) {
   });
   const byProvider = new Map<string, { providerName: string; count: number; totalFen: number; paidFen: number }>();
   for (const row of rows) {
-    const entry = byProvider.get(row.providerName) ?? { providerName: row.providerName, count: 0, totalFen: 0, paidFen: 0 };
+    const entry = byProvider.get(row.providerName) ?? {
+      providerName: row.providerName,
+      count: 0,
+      totalFen: 0,
+      paidFen: 0,
+    };
     entry.count += 1;
     entry.totalFen += row.amountFen;
     if (row.status === "paid") entry.paidFen += row.amountFen;
@@ -205,7 +229,15 @@ export async function getBatch(batchId: string) {
             select: {
               enterpriseUscc: true,
               status: true,
-              organisation: { select: { uscc: true, payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true } },
+              organisation: {
+                select: {
+                  uscc: true,
+                  payeeAccountName: true,
+                  payeeBankName: true,
+                  payeeAccountNumber: true,
+                  payeeVerifiedAt: true,
+                },
+              },
             },
           },
         },
@@ -225,7 +257,10 @@ export async function getBatch(batchId: string) {
     returnedBy: batch.returnedById ? (names.get(batch.returnedById) ?? "") : null,
     paidRecordedBy: batch.paidRecordedById ? (names.get(batch.paidRecordedById) ?? "") : null,
     /** An approved batch that a later correction replaces is never paid itself. */
-    supersededBy: batch.status === "approved" && batch.corrections.length > 0 ? batch.corrections[batch.corrections.length - 1] ?? null : null,
+    supersededBy:
+      batch.status === "approved" && batch.corrections.length > 0
+        ? (batch.corrections[batch.corrections.length - 1] ?? null)
+        : null,
     liveCorrection,
     payeeChanges: payeeChangesOf(batch.lines),
   };
@@ -263,8 +298,22 @@ function linesOf(batch: { lines: StoredLine[] }): BatchLine[] {
  * preparation, covered by the digest at approval), or is awaiting verification: shown on the batch
  * page, refused at approval and payment.
  */
-function payeeChangesOf(lines: (StoredLine & { application: { organisation: { payeeAccountName: string | null; payeeBankName: string | null; payeeAccountNumber: string | null; payeeVerifiedAt: Date | null } } })[]) {
-  const changes = new Map<string, { providerName: string; inBatch: PayeeAccount | null; current: PayeeAccount | null; verified: boolean }>();
+function payeeChangesOf(
+  lines: (StoredLine & {
+    application: {
+      organisation: {
+        payeeAccountName: string | null;
+        payeeBankName: string | null;
+        payeeAccountNumber: string | null;
+        payeeVerifiedAt: Date | null;
+      };
+    };
+  })[],
+) {
+  const changes = new Map<
+    string,
+    { providerName: string; inBatch: PayeeAccount | null; current: PayeeAccount | null; verified: boolean }
+  >();
   for (const line of lines) {
     const org = line.application.organisation;
     const inBatch = linePayee(line);
@@ -277,11 +326,22 @@ function payeeChangesOf(lines: (StoredLine & { application: { organisation: { pa
 }
 
 /** The digest of a batch's stored content; a batch approved before payout-batch/v2 (no payee in its lines) checks as v1. */
-function storedDigestMatches(batch: { number: string; roundId: string; digest: string | null; lines: StoredLine[] }): boolean {
+function storedDigestMatches(batch: {
+  number: string;
+  roundId: string;
+  digest: string | null;
+  lines: StoredLine[];
+}): boolean {
   const lines = linesOf(batch);
-  if (digestOf(canonicalBatchContent({ batchNo: batch.number, roundId: batch.roundId, lines })) === batch.digest) return true;
+  if (digestOf(canonicalBatchContent({ batchNo: batch.number, roundId: batch.roundId, lines })) === batch.digest)
+    return true;
   const legacy = batch.lines.every((l) => l.payeeAccountNumber === null);
-  return legacy && digestOf(canonicalBatchContent({ batchNo: batch.number, roundId: batch.roundId, lines, format: "payout-batch/v1" })) === batch.digest;
+  return (
+    legacy &&
+    digestOf(
+      canonicalBatchContent({ batchNo: batch.number, roundId: batch.roundId, lines, format: "payout-batch/v1" }),
+    ) === batch.digest
+  );
 }
 
 /** R-PAY-2 / R-PAY-3: the disbursement list of a batch (for the PDF and the .xlsx). */
@@ -336,11 +396,16 @@ async function releaseFromBatch(
   reason: string,
   release: (applicationId: string) => boolean = () => true,
 ): Promise<number> {
-  const applications = (await tx.application.findMany({ where: { payoutBatchId: batchId }, select: { id: true, status: true } })).filter((a) => release(a.id));
+  const applications = (
+    await tx.application.findMany({ where: { payoutBatchId: batchId }, select: { id: true, status: true } })
+  ).filter((a) => release(a.id));
   for (const a of applications) {
     const moved = transition(a.status, "remove_from_batch");
     if (!moved.ok) throw new Error(moved.message);
-    await tx.application.update({ where: { id: a.id }, data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } } });
+    await tx.application.update({
+      where: { id: a.id },
+      data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } },
+    });
     await recordAudit(tx, {
       actor: actorOf(officer),
       action: "application.remove_from_batch",
@@ -369,13 +434,20 @@ export async function prepareBatch(
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       return await prisma.$transaction(async (tx) => {
-        const round = await tx.round.findUnique({ where: { id: input.roundId }, select: { id: true, code: true, perEnterpriseCapFen: true } });
+        const round = await tx.round.findUnique({
+          where: { id: input.roundId },
+          select: { id: true, code: true, perEnterpriseCapFen: true },
+        });
         if (!round) return { ok: false as const, message: "批次不存在" };
         const original = input.correctsBatchId
-          ? await tx.payoutBatch.findUnique({ where: { id: input.correctsBatchId }, include: { corrections: { select: { id: true } } } })
+          ? await tx.payoutBatch.findUnique({
+              where: { id: input.correctsBatchId },
+              include: { corrections: { select: { id: true } } },
+            })
           : null;
         if (input.correctsBatchId) {
-          if (!original || original.roundId !== round.id) return { ok: false as const, message: "要更正的拨付批次不存在" };
+          if (!original || original.roundId !== round.id)
+            return { ok: false as const, message: "要更正的拨付批次不存在" };
           if (original.status !== "approved" && original.status !== "paid") {
             return { ok: false as const, message: "只有已审批或已拨付的批次需要更正；待审批的批次请退回后重新编制" };
           }
@@ -385,26 +457,50 @@ export async function prepareBatch(
         }
         const fromOriginal = original?.status === "approved" ? original.id : null;
         const where = input.selection.all
-          ? { roundId: round.id, resultPassed: true, resultConfirmedAt: { not: null }, status: "passed" as const, payoutBatchId: null }
+          ? {
+              roundId: round.id,
+              resultPassed: true,
+              resultConfirmedAt: { not: null },
+              status: "passed" as const,
+              payoutBatchId: null,
+            }
           : { roundId: round.id, id: { in: input.selection.applicationIds } };
-        const found = await tx.application.findMany({ where, select: PASSED_APPLICATION_SELECT, orderBy: { number: "asc" } });
-        const objections = await objectionCounts(tx, found.map((a) => a.id));
+        const found = await tx.application.findMany({
+          where,
+          select: PASSED_APPLICATION_SELECT,
+          orderBy: { number: "asc" },
+        });
+        const objections = await objectionCounts(
+          tx,
+          found.map((a) => a.id),
+        );
         // "All eligible" leaves out what an objection or the payee account holds (R-PAY-3); a selection is refused instead.
         const applications = input.selection.all
-          ? found.filter((a) => checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS, { fromBatchId: fromOriginal }).ok)
+          ? found.filter(
+              (a) => checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS, { fromBatchId: fromOriginal }).ok,
+            )
           : found;
         if (!input.selection.all) {
           const found = new Set(applications.map((a) => a.id));
-          if (input.selection.applicationIds.some((id) => !found.has(id))) return { ok: false as const, message: "所选申报不存在或不属于本批次" };
+          if (input.selection.applicationIds.some((id) => !found.has(id)))
+            return { ok: false as const, message: "所选申报不存在或不属于本批次" };
         }
-        if (applications.length === 0) return { ok: false as const, message: "没有可以编入拨付批次的申报（须评审合格、结果已确认且未编入其他批次）" };
+        if (applications.length === 0)
+          return {
+            ok: false as const,
+            message: "没有可以编入拨付批次的申报（须评审合格、结果已确认且未编入其他批次）",
+          };
         const problems: { applicationNo: string; message: string }[] = [];
         for (const a of applications) {
           const check = checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS, { fromBatchId: fromOriginal });
           if (!check.ok) problems.push({ applicationNo: a.number, message: check.message });
         }
         if (problems.length > 0) {
-          return { ok: false as const, message: `有 ${problems.length} 项申报不能编入拨付批次，未编制任何批次`, problems };
+          return {
+            ok: false as const,
+            message: `有 ${problems.length} 项申报不能编入拨付批次，未编制任何批次`,
+            problems,
+          };
         }
         const at = now();
         const number = await nextBatchNumber(tx, round);
@@ -443,7 +539,8 @@ export async function prepareBatch(
             where: { id: a.id, version: a.version, status: a.status, payoutBatchId: a.payoutBatchId },
             data: { status: "in_batch", payoutBatchId: batch.id, version: { increment: 1 } },
           });
-          if (updated.count !== 1) throw new ConcurrentChange(`申报 ${a.number} 刚被其他人员修改或编入其他批次，请刷新后重试`);
+          if (updated.count !== 1)
+            throw new ConcurrentChange(`申报 ${a.number} 刚被其他人员修改或编入其他批次，请刷新后重试`);
           await recordAudit(tx, {
             actor: actorOf(officer),
             action: "application.add_to_batch",
@@ -456,7 +553,13 @@ export async function prepareBatch(
         if (fromOriginal) {
           // The approved original is replaced: its applications not taken into the correction are released.
           const taken = new Set(applications.map((a) => a.id));
-          await releaseFromBatch(tx, officer, fromOriginal, `拨付批次 ${original?.number ?? ""} 被更正批次 ${number} 取代`, (id) => !taken.has(id));
+          await releaseFromBatch(
+            tx,
+            officer,
+            fromOriginal,
+            `拨付批次 ${original?.number ?? ""} 被更正批次 ${number} 取代`,
+            (id) => !taken.has(id),
+          );
         }
         await recordAudit(tx, {
           actor: actorOf(officer),
@@ -518,7 +621,10 @@ async function linesForMail(tx: Tx, batchId: string) {
 /** R-PAY-3: who created or invited the preparer's and the approver's accounts (for checkMakerChecker). */
 async function creatorsOf(preparerId: string, approverId: string) {
   const prisma = await db();
-  const users = await prisma.user.findMany({ where: { id: { in: [preparerId, approverId] } }, select: { id: true, createdById: true } });
+  const users = await prisma.user.findMany({
+    where: { id: { in: [preparerId, approverId] } },
+    select: { id: true, createdById: true },
+  });
   const creator = (id: string) => users.find((u) => u.id === id)?.createdById ?? null;
   return { preparerCreatedBy: creator(preparerId), approverCreatedBy: creator(approverId) };
 }
@@ -527,19 +633,31 @@ async function creatorsOf(preparerId: string, approverId: string) {
  * R-PAY-3: another officer with the approver role approves a prepared batch; its lines, amounts and
  * digest are then fixed. Each provider in the batch gets one e-mail.
  */
-export async function approveBatch(officer: Officer, input: { batchId: string; version: number }): Promise<Outcome<{ digest: string }>> {
+export async function approveBatch(
+  officer: Officer,
+  input: { batchId: string; version: number },
+): Promise<Outcome<{ digest: string }>> {
   const prisma = await db();
   const current = await prisma.payoutBatch.findUnique({
     where: { id: input.batchId },
     include: { lines: true, round: { select: { name: true, noticeOpensAt: true, noticeClosesAt: true } } },
   });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles, ...(await creatorsOf(current.preparedById, officer.id)) });
+  const allowed = checkMakerChecker({
+    preparedBy: current.preparedById,
+    approver: officer.id,
+    approverRoles: officer.roles,
+    ...(await creatorsOf(current.preparedById, officer.id)),
+  });
   if (!allowed.ok) return allowed;
-  if (current.status !== "prepared" || current.version !== input.version) return { ok: false, message: await conflictMessage(input.batchId, "审批") };
+  if (current.status !== "prepared" || current.version !== input.version)
+    return { ok: false, message: await conflictMessage(input.batchId, "审批") };
   const problems = await approvalProblems(current);
-  if (problems.length > 0) return { ok: false, message: `有 ${problems.length} 项申报暂不能审批拨付，请退回批次`, problems };
-  const digest = digestOf(canonicalBatchContent({ batchNo: current.number, roundId: current.roundId, lines: linesOf(current) }));
+  if (problems.length > 0)
+    return { ok: false, message: `有 ${problems.length} 项申报暂不能审批拨付，请退回批次`, problems };
+  const digest = digestOf(
+    canonicalBatchContent({ batchNo: current.number, roundId: current.roundId, lines: linesOf(current) }),
+  );
   const result = await prisma.$transaction(async (tx) => {
     const at = now();
     const updated = await tx.payoutBatch.updateMany({
@@ -566,7 +684,10 @@ export async function approveBatch(officer: Officer, input: { batchId: string; v
           `${name}：`,
           "",
           `${current.round.name}的补助资金拨付批次 ${current.number} 已审批，以下申报将予拨付：`,
-          ...own.map((l) => `  ${l.applicationNo}　${l.enterpriseName}　${formatFen(l.amountFen)} 元（${capitalYuan(l.amountFen)}）`),
+          ...own.map(
+            (l) =>
+              `  ${l.applicationNo}　${l.enterpriseName}　${formatFen(l.amountFen)} 元（${capitalYuan(l.amountFen)}）`,
+          ),
           `合计：${formatFen(total)} 元（${capitalYuan(total)}）`,
           "",
           "资金拨付后将另行通知。可登录平台“补助拨付”页面查看。",
@@ -592,7 +713,13 @@ async function approvalProblems(batch: {
   const [applications, objections] = await Promise.all([
     prisma.application.findMany({
       where: { id: { in: ids } },
-      select: { id: true, resultConfirmedAt: true, organisation: { select: { payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true } } },
+      select: {
+        id: true,
+        resultConfirmedAt: true,
+        organisation: {
+          select: { payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true },
+        },
+      },
     }),
     objectionCounts(prisma, ids),
   ]);
@@ -602,9 +729,17 @@ async function approvalProblems(batch: {
   for (const line of batch.lines) {
     const a = byId.get(line.applicationId);
     if (!a) continue;
-    const notice = checkNoticeCleared(noticeClearance({ opensAt: batch.round.noticeOpensAt, closesAt: batch.round.noticeClosesAt }, a.resultConfirmedAt, at));
+    const notice = checkNoticeCleared(
+      noticeClearance(
+        { opensAt: batch.round.noticeOpensAt, closesAt: batch.round.noticeClosesAt },
+        a.resultConfirmedAt,
+        at,
+      ),
+    );
     const hold = paymentHold({ objections: objections.get(a.id) ?? NO_OBJECTIONS, payee: payeeState(a.organisation) });
-    const changed = samePayee(linePayee(line), payeeOfOrganisation(a.organisation)) ? null : "服务商收款账户在编制批次后已变更，请退回批次后重新编制";
+    const changed = samePayee(linePayee(line), payeeOfOrganisation(a.organisation))
+      ? null
+      : "服务商收款账户在编制批次后已变更，请退回批次后重新编制";
     const message = !notice.ok ? notice.message : !hold.ok ? hold.message : changed;
     if (message) problems.push({ applicationNo: line.applicationNo, message });
   }
@@ -612,21 +747,41 @@ async function approvalProblems(batch: {
 }
 
 /** R-PAY-3: the approver sends a prepared batch back with a reason; its applications are released. */
-export async function returnBatch(officer: Officer, input: { batchId: string; version: number; reason: string }): Promise<Outcome> {
+export async function returnBatch(
+  officer: Officer,
+  input: { batchId: string; version: number; reason: string },
+): Promise<Outcome> {
   const prisma = await db();
   const current = await prisma.payoutBatch.findUnique({ where: { id: input.batchId } });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  const allowed = checkMakerChecker({ preparedBy: current.preparedById, approver: officer.id, approverRoles: officer.roles, ...(await creatorsOf(current.preparedById, officer.id)) });
+  const allowed = checkMakerChecker({
+    preparedBy: current.preparedById,
+    approver: officer.id,
+    approverRoles: officer.roles,
+    ...(await creatorsOf(current.preparedById, officer.id)),
+  });
   if (!allowed.ok) return { ok: false, message: allowed.message.replace("审批", "退回") };
-  if (current.status !== "prepared" || current.version !== input.version) return { ok: false, message: await conflictMessage(input.batchId, "退回") };
+  if (current.status !== "prepared" || current.version !== input.version)
+    return { ok: false, message: await conflictMessage(input.batchId, "退回") };
   const done = await prisma.$transaction(async (tx) => {
     const at = now();
     const updated = await tx.payoutBatch.updateMany({
       where: { id: current.id, version: input.version, status: "prepared" },
-      data: { status: "returned", returnedById: officer.id, returnedAt: at, returnedReason: input.reason, version: { increment: 1 } },
+      data: {
+        status: "returned",
+        returnedById: officer.id,
+        returnedAt: at,
+        returnedReason: input.reason,
+        version: { increment: 1 },
+      },
     });
     if (updated.count !== 1) return false;
-    const released = await releaseFromBatch(tx, officer, current.id, `拨付批次 ${current.number} 被退回：${input.reason}`);
+    const released = await releaseFromBatch(
+      tx,
+      officer,
+      current.id,
+      `拨付批次 ${current.number} 被退回：${input.reason}`,
+    );
     await recordAudit(tx, {
       actor: actorOf(officer),
       action: "payout_batch.return",
@@ -655,21 +810,48 @@ export async function markBatchPaid(
   const current = await prisma.payoutBatch.findUnique({
     where: { id: input.batchId },
     include: {
-      lines: { include: { application: { select: { organisation: { select: { payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true } } } } } },
+      lines: {
+        include: {
+          application: {
+            select: {
+              organisation: {
+                select: {
+                  payeeAccountName: true,
+                  payeeBankName: true,
+                  payeeAccountNumber: true,
+                  payeeVerifiedAt: true,
+                },
+              },
+            },
+          },
+        },
+      },
       corrections: { select: { number: true } },
       round: { select: { name: true } },
     },
   });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  if (current.status === "paid") return { ok: false, message: `该拨付批次已于 ${current.paidOn ?? ""} 登记拨付（凭证号 ${current.voucherRef ?? ""}）` };
+  if (current.status === "paid")
+    return {
+      ok: false,
+      message: `该拨付批次已于 ${current.paidOn ?? ""} 登记拨付（凭证号 ${current.voucherRef ?? ""}）`,
+    };
   if (current.status !== "approved") return { ok: false, message: "拨付批次须先经审批，才能登记拨付" };
   if (current.corrections.length > 0) {
-    return { ok: false, message: `该批次已被更正批次 ${current.corrections.map((c) => c.number).join("、")} 取代，不能登记拨付` };
+    return {
+      ok: false,
+      message: `该批次已被更正批次 ${current.corrections.map((c) => c.number).join("、")} 取代，不能登记拨付`,
+    };
   }
   if (current.version !== input.version) return { ok: false, message: "该拨付批次刚被其他人员修改，请刷新页面" };
-  const date = checkPaidOn(input.paidOn, current.approvedAt ? shanghaiDate(current.approvedAt) : null, shanghaiDate(now()));
+  const date = checkPaidOn(
+    input.paidOn,
+    current.approvedAt ? shanghaiDate(current.approvedAt) : null,
+    shanghaiDate(now()),
+  );
   if (!date.ok) return { ...date, field: "paidOn" };
-  if (!storedDigestMatches(current)) return { ok: false, message: "批次内容与审批时的摘要不一致，已拒绝登记，请联系系统管理员" };
+  if (!storedDigestMatches(current))
+    return { ok: false, message: "批次内容与审批时的摘要不一致，已拒绝登记，请联系系统管理员" };
   const digest = current.digest;
   const changed = payeeChangesOf(current.lines);
   if (changed.length > 0) {
@@ -681,10 +863,20 @@ export async function markBatchPaid(
   const done = await prisma.$transaction(async (tx) => {
     const updated = await tx.payoutBatch.updateMany({
       where: { id: current.id, version: input.version, status: "approved" },
-      data: { status: "paid", paidOn: input.paidOn, voucherRef: input.voucherRef, paidRecordedById: officer.id, paidRecordedAt: now(), version: { increment: 1 } },
+      data: {
+        status: "paid",
+        paidOn: input.paidOn,
+        voucherRef: input.voucherRef,
+        paidRecordedById: officer.id,
+        paidRecordedAt: now(),
+        version: { increment: 1 },
+      },
     });
     if (updated.count !== 1) return false;
-    const applications = await tx.application.findMany({ where: { payoutBatchId: current.id }, select: { id: true, status: true } });
+    const applications = await tx.application.findMany({
+      where: { payoutBatchId: current.id },
+      select: { id: true, status: true },
+    });
     for (const a of applications) {
       const moved = transition(a.status, "mark_paid");
       if (!moved.ok) throw new Error(moved.message);
@@ -717,7 +909,10 @@ export async function markBatchPaid(
           `${name}：`,
           "",
           `${current.round.name}的补助资金已于 ${input.paidOn} 拨付（批次 ${current.number}）：`,
-          ...own.map((l) => `  ${l.applicationNo}　${l.enterpriseName}　${formatFen(l.amountFen)} 元（${capitalYuan(l.amountFen)}）`),
+          ...own.map(
+            (l) =>
+              `  ${l.applicationNo}　${l.enterpriseName}　${formatFen(l.amountFen)} 元（${capitalYuan(l.amountFen)}）`,
+          ),
           `合计：${formatFen(total)} 元（${capitalYuan(total)}）`,
           "",
           "请注意查收。",
@@ -735,64 +930,82 @@ export async function markBatchPaid(
  * application is payable again (paid → passed), on the record with the reason, its provider told — so
  * they can be re-issued in a correction batch referencing this one. The paid batch itself is not changed.
  */
-export async function reversePayment(officer: Officer, input: { batchId: string; applicationIds: string[]; reason: string }): Promise<Outcome<{ count: number }>> {
+export async function reversePayment(
+  officer: Officer,
+  input: { batchId: string; applicationIds: string[]; reason: string },
+): Promise<Outcome<{ count: number }>> {
   if (!officer.roles.includes("staff")) return { ok: false, message: "只有工信局经办人员可以冲正" };
   if (input.applicationIds.length === 0) return { ok: false, message: "请至少勾选一项需冲正的申报" };
   const prisma = await db();
-  return prisma.$transaction(async (tx) => {
-    const batch = await tx.payoutBatch.findUnique({ where: { id: input.batchId }, select: { id: true, number: true, status: true, round: { select: { name: true } } } });
-    if (!batch) return { ok: false as const, message: "拨付批次不存在" };
-    if (batch.status !== "paid") return { ok: false as const, message: "只有已拨付的批次可以冲正；未拨付的批次请编制更正批次" };
-    const applications = await tx.application.findMany({
-      where: { id: { in: input.applicationIds }, payoutBatchId: batch.id, status: "paid" },
-      select: { id: true, number: true, status: true, version: true, organisation: { select: { name: true, contactEmail: true } } },
-    });
-    if (applications.length !== new Set(input.applicationIds).size) return { ok: false as const, message: "所选申报不在本批次中或已冲正，请刷新页面" };
-    const lines = await tx.payoutLine.findMany({ where: { batchId: batch.id, applicationId: { in: input.applicationIds } } });
-    for (const a of applications) {
-      const moved = transition(a.status, "reverse_payment");
-      if (!moved.ok) throw new Error(moved.message);
-      const updated = await tx.application.updateMany({
-        where: { id: a.id, version: a.version, status: "paid" },
-        data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } },
+  return prisma
+    .$transaction(async (tx) => {
+      const batch = await tx.payoutBatch.findUnique({
+        where: { id: input.batchId },
+        select: { id: true, number: true, status: true, round: { select: { name: true } } },
       });
-      if (updated.count !== 1) throw new ConcurrentChange(`申报 ${a.number} 刚被其他人员修改，请刷新后重试`);
+      if (!batch) return { ok: false as const, message: "拨付批次不存在" };
+      if (batch.status !== "paid")
+        return { ok: false as const, message: "只有已拨付的批次可以冲正；未拨付的批次请编制更正批次" };
+      const applications = await tx.application.findMany({
+        where: { id: { in: input.applicationIds }, payoutBatchId: batch.id, status: "paid" },
+        select: {
+          id: true,
+          number: true,
+          status: true,
+          version: true,
+          organisation: { select: { name: true, contactEmail: true } },
+        },
+      });
+      if (applications.length !== new Set(input.applicationIds).size)
+        return { ok: false as const, message: "所选申报不在本批次中或已冲正，请刷新页面" };
+      const lines = await tx.payoutLine.findMany({
+        where: { batchId: batch.id, applicationId: { in: input.applicationIds } },
+      });
+      for (const a of applications) {
+        const moved = transition(a.status, "reverse_payment");
+        if (!moved.ok) throw new Error(moved.message);
+        const updated = await tx.application.updateMany({
+          where: { id: a.id, version: a.version, status: "paid" },
+          data: { status: moved.to, payoutBatchId: null, version: { increment: 1 } },
+        });
+        if (updated.count !== 1) throw new ConcurrentChange(`申报 ${a.number} 刚被其他人员修改，请刷新后重试`);
+        await recordAudit(tx, {
+          actor: actorOf(officer),
+          action: "application.reverse_payment",
+          entityType: "application",
+          entityId: a.id,
+          before: { status: "paid", payoutBatchId: batch.id },
+          after: { status: moved.to, payoutBatchId: null },
+          reason: input.reason,
+        });
+      }
       await recordAudit(tx, {
         actor: actorOf(officer),
-        action: "application.reverse_payment",
-        entityType: "application",
-        entityId: a.id,
-        before: { status: "paid", payoutBatchId: batch.id },
-        after: { status: moved.to, payoutBatchId: null },
+        action: "payout_batch.reverse",
+        entityType: "payout_batch",
+        entityId: batch.id,
+        after: { reversed: lines.map((l) => ({ applicationNo: l.applicationNo, amountFen: l.amountFen })) },
         reason: input.reason,
       });
-    }
-    await recordAudit(tx, {
-      actor: actorOf(officer),
-      action: "payout_batch.reverse",
-      entityType: "payout_batch",
-      entityId: batch.id,
-      after: { reversed: lines.map((l) => ({ applicationNo: l.applicationNo, amountFen: l.amountFen })) },
-      reason: input.reason,
+      const byEmail = new Map<string, { name: string; numbers: string[] }>();
+      for (const a of applications) {
+        const entry = byEmail.get(a.organisation.contactEmail) ?? { name: a.organisation.name, numbers: [] };
+        entry.numbers.push(a.number);
+        byEmail.set(a.organisation.contactEmail, entry);
+      }
+      for (const [to, { name, numbers }] of byEmail) {
+        await enqueueMail(tx, {
+          to,
+          subject: `【申报平台】补助资金拨付冲正（${batch.number}）`,
+          text: `${name}：\n\n${batch.round.name}拨付批次 ${batch.number} 中以下申报的补助资金已冲正（原因：${input.reason}），将重新拨付：\n  ${numbers.join("\n  ")}\n\n如收款账户有误，请登录平台变更收款账户，经区工信局核验后重新拨付。\n张店区工业和信息化局`,
+        });
+      }
+      return { ok: true as const, count: applications.length };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ConcurrentChange) return { ok: false as const, message: error.message };
+      throw error;
     });
-    const byEmail = new Map<string, { name: string; numbers: string[] }>();
-    for (const a of applications) {
-      const entry = byEmail.get(a.organisation.contactEmail) ?? { name: a.organisation.name, numbers: [] };
-      entry.numbers.push(a.number);
-      byEmail.set(a.organisation.contactEmail, entry);
-    }
-    for (const [to, { name, numbers }] of byEmail) {
-      await enqueueMail(tx, {
-        to,
-        subject: `【申报平台】补助资金拨付冲正（${batch.number}）`,
-        text: `${name}：\n\n${batch.round.name}拨付批次 ${batch.number} 中以下申报的补助资金已冲正（原因：${input.reason}），将重新拨付：\n  ${numbers.join("\n  ")}\n\n如收款账户有误，请登录平台变更收款账户，经区工信局核验后重新拨付。\n张店区工业和信息化局`,
-      });
-    }
-    return { ok: true as const, count: applications.length };
-  }).catch((error: unknown) => {
-    if (error instanceof ConcurrentChange) return { ok: false as const, message: error.message };
-    throw error;
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -826,7 +1039,10 @@ export async function payoutBlockers(roundId: string, options: { limit?: number 
     },
     orderBy: { number: "asc" },
   });
-  const objections = await objectionCounts(prisma, applications.map((a) => a.id));
+  const objections = await objectionCounts(
+    prisma,
+    applications.map((a) => a.id),
+  );
   const at = now();
   return applications.map((a) => {
     const reviewsMissing = a.assignments.filter((x) => x.review?.status !== "submitted").length;
@@ -836,7 +1052,13 @@ export async function payoutBlockers(roundId: string, options: { limit?: number 
       resultConfirmed: a.resultConfirmedAt !== null,
       batchStatus: a.payoutBatch?.status ?? null,
       // Once approved, the notice was over; what remains is payment itself.
-      notice: approved ? "cleared" : noticeClearance({ opensAt: a.round.noticeOpensAt, closesAt: a.round.noticeClosesAt }, a.resultConfirmedAt, at),
+      notice: approved
+        ? "cleared"
+        : noticeClearance(
+            { opensAt: a.round.noticeOpensAt, closesAt: a.round.noticeClosesAt },
+            a.resultConfirmedAt,
+            at,
+          ),
       objections: objections.get(a.id) ?? NO_OBJECTIONS,
       payee: payeeState(a.organisation),
     });
@@ -872,7 +1094,13 @@ export async function providerPayouts(organisationId: string) {
     const amountFen = payoutFen(a.contractAmountFen, a.round.perEnterpriseCapFen);
     const batch = a.payoutBatch;
     const stage =
-      batch?.status === "paid" ? `已拨付（${batch.paidOn ?? ""}）` : batch?.status === "approved" ? "已审批，待拨付" : batch?.status === "prepared" ? "拨付审批中" : "待编入拨付批次";
+      batch?.status === "paid"
+        ? `已拨付（${batch.paidOn ?? ""}）`
+        : batch?.status === "approved"
+          ? "已审批，待拨付"
+          : batch?.status === "prepared"
+            ? "拨付审批中"
+            : "待编入拨付批次";
     return {
       id: a.id,
       number: a.number,
@@ -897,7 +1125,11 @@ export async function openNotices() {
     select: { code: true, name: true, noticeClosesAt: true },
     orderBy: { noticeOpensAt: "desc" },
   });
-  return rounds.map((r) => ({ code: r.code, name: r.name, closes: r.noticeClosesAt ? formatShanghai(r.noticeClosesAt) : "" }));
+  return rounds.map((r) => ({
+    code: r.code,
+    name: r.name,
+    closes: r.noticeClosesAt ? formatShanghai(r.noticeClosesAt) : "",
+  }));
 }
 
 /**
@@ -917,20 +1149,40 @@ export async function publicNotice(roundCode: string, options: { evenIfNotOpen?:
   const prisma = await db();
   const round = await prisma.round.findUnique({
     where: { code: roundCode },
-    select: { id: true, name: true, perEnterpriseCapFen: true, noticeOpensAt: true, noticeClosesAt: true, noticeObjectionText: true },
+    select: {
+      id: true,
+      name: true,
+      perEnterpriseCapFen: true,
+      noticeOpensAt: true,
+      noticeClosesAt: true,
+      noticeObjectionText: true,
+    },
   });
   if (!round) return { state: "missing" as const };
   const state = noticeState({ opensAt: round.noticeOpensAt, closesAt: round.noticeClosesAt }, now());
-  const period = round.noticeOpensAt && round.noticeClosesAt ? { opens: formatShanghai(round.noticeOpensAt), closes: formatShanghai(round.noticeClosesAt) } : null;
+  const period =
+    round.noticeOpensAt && round.noticeClosesAt
+      ? { opens: formatShanghai(round.noticeOpensAt), closes: formatShanghai(round.noticeClosesAt) }
+      : null;
   if (state !== "open" && !(options.evenIfNotOpen && period)) return { state, roundName: round.name, period };
   const applications = await prisma.application.findMany({
     where: { roundId: round.id, resultPassed: true, resultConfirmedAt: { not: null } },
-    select: { contractAmountFen: true, enterprise: { select: { name: true, seq: true } }, organisation: { select: { name: true } } },
+    select: {
+      contractAmountFen: true,
+      enterprise: { select: { name: true, seq: true } },
+      organisation: { select: { name: true } },
+    },
     orderBy: { enterprise: { seq: "asc" } },
   });
   const entries = applications.map((a, i) => {
     const amountFen = payoutFen(a.contractAmountFen, round.perEnterpriseCapFen);
-    return { seq: i + 1, enterpriseName: a.enterprise.name, providerName: a.organisation.name, amountText: formatFen(amountFen), amountCapital: capitalYuan(amountFen) };
+    return {
+      seq: i + 1,
+      enterpriseName: a.enterprise.name,
+      providerName: a.organisation.name,
+      amountText: formatFen(amountFen),
+      amountCapital: capitalYuan(amountFen),
+    };
   });
   const totalFen = applications.reduce((sum, a) => sum + payoutFen(a.contractAmountFen, round.perEnterpriseCapFen), 0);
   return {
@@ -956,7 +1208,10 @@ export async function saveNoticeSettings(officer: Officer, roundId: string, inpu
   if (input.opensAt && !input.objectionText) return { ok: false, message: "请填写异议方式（受理部门、电话、地址等）" };
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
-    const before = await tx.round.findUnique({ where: { id: roundId }, select: { noticeOpensAt: true, noticeClosesAt: true, noticeObjectionText: true } });
+    const before = await tx.round.findUnique({
+      where: { id: roundId },
+      select: { noticeOpensAt: true, noticeClosesAt: true, noticeObjectionText: true },
+    });
     if (!before) return { ok: false as const, message: "批次不存在" };
     await tx.round.update({
       where: { id: roundId },
@@ -968,7 +1223,11 @@ export async function saveNoticeSettings(officer: Officer, roundId: string, inpu
       action: "round.notice",
       entityType: "round",
       entityId: roundId,
-      before: { opensAt: iso(before.noticeOpensAt), closesAt: iso(before.noticeClosesAt), objectionText: before.noticeObjectionText },
+      before: {
+        opensAt: iso(before.noticeOpensAt),
+        closesAt: iso(before.noticeClosesAt),
+        objectionText: before.noticeObjectionText,
+      },
       after: { opensAt: iso(input.opensAt), closesAt: iso(input.closesAt), objectionText: input.objectionText },
     });
     return { ok: true as const };

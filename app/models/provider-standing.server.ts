@@ -7,29 +7,40 @@
 import { suspensionReasonError } from "~/domain/eligibility.ts";
 import { PENDING_STATUSES } from "~/domain/eligibility.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
 
-
 export type StandingOutcome = { ok: true } | { ok: false; field: "reason" | "form"; message: string };
 
-export async function suspendProvider(actor: NonNullable<Actor>, organisationId: string, reason: string): Promise<StandingOutcome> {
+export async function suspendProvider(
+  actor: NonNullable<Actor>,
+  organisationId: string,
+  reason: string,
+): Promise<StandingOutcome> {
   const error = suspensionReasonError(reason);
   if (error) return { ok: false, field: "reason", message: error };
   const prisma = await db();
   const at = now();
   return prisma.$transaction(async (tx) => {
-    const organisation = await tx.organisation.findUnique({ where: { id: organisationId }, include: { users: { select: { email: true } } } });
+    const organisation = await tx.organisation.findUnique({
+      where: { id: organisationId },
+      include: { users: { select: { email: true } } },
+    });
     if (!organisation) return { ok: false as const, field: "form" as const, message: "服务商不存在。" };
-    if (organisation.status !== "verified") return { ok: false as const, field: "form" as const, message: "只能暂停已审核通过的服务商。" };
+    if (organisation.status !== "verified")
+      return { ok: false as const, field: "form" as const, message: "只能暂停已审核通过的服务商。" };
     const updated = await tx.organisation.updateMany({
       where: { id: organisationId, suspendedAt: null },
       data: { suspendedAt: at, suspendedReason: reason.trim(), suspendedById: actor.id },
     });
-    if (updated.count !== 1) return { ok: false as const, field: "form" as const, message: "该服务商已被暂停，请刷新页面。" };
-    const pending = await tx.application.findMany({ where: { organisationId, status: { in: [...PENDING_STATUSES] } }, select: { number: true } });
+    if (updated.count !== 1)
+      return { ok: false as const, field: "form" as const, message: "该服务商已被暂停，请刷新页面。" };
+    const pending = await tx.application.findMany({
+      where: { organisationId, status: { in: [...PENDING_STATUSES] } },
+      select: { number: true },
+    });
     await recordAudit(tx, {
       actor,
       action: "organisation.suspend",
@@ -53,23 +64,35 @@ export async function suspendProvider(actor: NonNullable<Actor>, organisationId:
   });
 }
 
-export async function liftSuspension(actor: NonNullable<Actor>, organisationId: string, note: string): Promise<StandingOutcome> {
+export async function liftSuspension(
+  actor: NonNullable<Actor>,
+  organisationId: string,
+  note: string,
+): Promise<StandingOutcome> {
   const prisma = await db();
   const at = now();
   return prisma.$transaction(async (tx) => {
-    const organisation = await tx.organisation.findUnique({ where: { id: organisationId }, include: { users: { select: { email: true } } } });
+    const organisation = await tx.organisation.findUnique({
+      where: { id: organisationId },
+      include: { users: { select: { email: true } } },
+    });
     if (!organisation) return { ok: false as const, field: "form" as const, message: "服务商不存在。" };
     const updated = await tx.organisation.updateMany({
       where: { id: organisationId, suspendedAt: { not: null } },
       data: { suspendedAt: null, suspendedReason: null, suspendedById: null },
     });
-    if (updated.count !== 1) return { ok: false as const, field: "form" as const, message: "该服务商未被暂停，请刷新页面。" };
+    if (updated.count !== 1)
+      return { ok: false as const, field: "form" as const, message: "该服务商未被暂停，请刷新页面。" };
     await recordAudit(tx, {
       actor,
       action: "organisation.lift_suspension",
       entityType: "organisation",
       entityId: organisationId,
-      before: { suspended: true, suspendedAt: organisation.suspendedAt?.toISOString() ?? null, reason: organisation.suspendedReason },
+      before: {
+        suspended: true,
+        suspendedAt: organisation.suspendedAt?.toISOString() ?? null,
+        reason: organisation.suspendedReason,
+      },
       after: { suspended: false, liftedAt: at.toISOString() },
       reason: note.trim() || undefined,
     });
@@ -87,6 +110,11 @@ export async function liftSuspension(actor: NonNullable<Actor>, organisationId: 
 /** R-ELIG-2: the provider's own suspension, for its dashboard (null when not suspended). */
 export async function ownSuspension(organisationId: string) {
   const prisma = await db();
-  const organisation = await prisma.organisation.findUnique({ where: { id: organisationId }, select: { suspendedAt: true, suspendedReason: true } });
-  return organisation?.suspendedAt ? { at: formatShanghai(organisation.suspendedAt), reason: organisation.suspendedReason ?? "" } : null;
+  const organisation = await prisma.organisation.findUnique({
+    where: { id: organisationId },
+    select: { suspendedAt: true, suspendedReason: true },
+  });
+  return organisation?.suspendedAt
+    ? { at: formatShanghai(organisation.suspendedAt), reason: organisation.suspendedReason ?? "" }
+    : null;
 }

@@ -4,7 +4,7 @@
  * named as the copy-check panel lists them (app/models/similarity.server.ts: the closest reports, the
  * longest passages of each), so that a passage in the list can jump to its place in the report.
  */
-import { parseLayout, passageHighlights, passageId, type PassageHighlight } from "~/domain/similarity/report-layout.ts";
+import { parseLayout, type PassageHighlight, passageHighlights, passageId } from "~/domain/similarity/report-layout.ts";
 import type { Prisma } from "~/utils/db.server.ts";
 import { db } from "~/utils/db.server.ts";
 
@@ -28,21 +28,32 @@ function storedPassages(value: Prisma.JsonValue | null): StoredPassage[] {
 }
 
 function isRange(value: Prisma.JsonValue | undefined): value is { start: number; end: number } {
-  return !!value && typeof value === "object" && !Array.isArray(value) && typeof value.start === "number" && typeof value.end === "number";
+  return (
+    !!value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    typeof value.start === "number" &&
+    typeof value.end === "number"
+  );
 }
 
 /**
  * R-REV-3: the highlights of an application's current report (null when it has none, or for an expert
  * the application is not assigned to it).
  */
-export async function getReportHighlights(applicationId: string, viewer: { role: "staff" } | { role: "expert"; userId: string }): Promise<{ fileId: string; highlights: PassageHighlight[] } | null> {
+export async function getReportHighlights(
+  applicationId: string,
+  viewer: { role: "staff" } | { role: "expert"; userId: string },
+): Promise<{ fileId: string; highlights: PassageHighlight[] } | null> {
   const prisma = await db();
   const material = await prisma.applicationMaterial.findFirst({
     where: {
       applicationId,
       material: "M8",
       removedAt: null,
-      ...(viewer.role === "expert" ? { application: { assignments: { some: { expertId: viewer.userId, withdrawnAt: null } } } } : {}),
+      ...(viewer.role === "expert"
+        ? { application: { assignments: { some: { expertId: viewer.userId, withdrawnAt: null } } } }
+        : {}),
     },
     select: { fileId: true, file: { select: { reportText: { select: { status: true, layout: true } } } } },
   });
@@ -56,9 +67,18 @@ export async function getReportHighlights(applicationId: string, viewer: { role:
     select: { id: true, fileAId: true, fileBId: true, passages: true },
   });
   const others = rows.map((r) => (r.fileAId === fileId ? r.fileBId : r.fileAId));
-  const live = new Set((await prisma.applicationMaterial.findMany({ where: { fileId: { in: others }, removedAt: null }, select: { fileId: true } })).map((m) => m.fileId));
+  const live = new Set(
+    (
+      await prisma.applicationMaterial.findMany({
+        where: { fileId: { in: others }, removedAt: null },
+        select: { fileId: true },
+      })
+    ).map((m) => m.fileId),
+  );
   const passages: Array<{ id: string; range: Range }> = [];
-  for (const row of rows.filter((r) => live.has(r.fileAId === fileId ? r.fileBId : r.fileAId)).slice(0, CLOSEST_REPORTS)) {
+  for (const row of rows
+    .filter((r) => live.has(r.fileAId === fileId ? r.fileBId : r.fileAId))
+    .slice(0, CLOSEST_REPORTS)) {
     const mineIsA = row.fileAId === fileId;
     storedPassages(row.passages)
       .sort((x, y) => y.length - x.length)
@@ -74,18 +94,36 @@ export async function getReportHighlights(applicationId: string, viewer: { role:
  * R-REV-3: both reports of a stored pair with every shared passage highlighted (staff's side-by-side
  * view); passage k (in the order of report A) has the same id on both sides.
  */
-export async function getComparisonHighlights(matchId: string): Promise<{ a: PassageHighlight[]; b: PassageHighlight[]; passages: number } | null> {
+export async function getComparisonHighlights(
+  matchId: string,
+): Promise<{ a: PassageHighlight[]; b: PassageHighlight[]; passages: number } | null> {
   const prisma = await db();
-  const match = await prisma.similarityMatch.findUnique({ where: { id: matchId }, select: { kind: true, fileAId: true, fileBId: true, passages: true } });
+  const match = await prisma.similarityMatch.findUnique({
+    where: { id: matchId },
+    select: { kind: true, fileAId: true, fileBId: true, passages: true },
+  });
   if (!match || match.kind !== "report") return null;
-  const texts = await prisma.reportText.findMany({ where: { fileId: { in: [match.fileAId, match.fileBId] } }, select: { fileId: true, layout: true } });
+  const texts = await prisma.reportText.findMany({
+    where: { fileId: { in: [match.fileAId, match.fileBId] } },
+    select: { fileId: true, layout: true },
+  });
   const layoutOf = (fileId: string) => parseLayout(texts.find((t) => t.fileId === fileId)?.layout ?? null);
   const passages = storedPassages(match.passages).sort((x, y) => x.a.start - y.a.start);
   const a = layoutOf(match.fileAId);
   const b = layoutOf(match.fileBId);
   return {
-    a: a ? passageHighlights(a, passages.map((p, k) => ({ id: `p${k}`, range: p.a }))) : [],
-    b: b ? passageHighlights(b, passages.map((p, k) => ({ id: `p${k}`, range: p.b }))) : [],
+    a: a
+      ? passageHighlights(
+          a,
+          passages.map((p, k) => ({ id: `p${k}`, range: p.a })),
+        )
+      : [],
+    b: b
+      ? passageHighlights(
+          b,
+          passages.map((p, k) => ({ id: `p${k}`, range: p.b })),
+        )
+      : [],
     passages: passages.length,
   };
 }

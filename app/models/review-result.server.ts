@@ -4,29 +4,28 @@
  * them and tells each provider once. And the provider's view of its confirmed results, which never
  * names an expert.
  */
-import { transition, type ApplicationEvent, type ApplicationStatus } from "~/domain/application-status.ts";
+import { type ApplicationEvent, type ApplicationStatus, transition } from "~/domain/application-status.ts";
+import { clearanceReasonError, copyFlagBlocks, copyFlagMessage, type CopyFlagState } from "~/domain/copy-gate.ts";
+import type { ResultFilter } from "~/domain/labels.ts";
+import { payoutFen } from "~/domain/money.ts";
 import {
   decideApplication,
+  type Decision,
   expertTotal,
   fromStoredReview,
   isVetoed,
   providerReasons,
-  validateReview,
-  type Decision,
   type Review as DomainReview,
   type StoredReview,
+  validateReview,
 } from "~/domain/scoring.ts";
+import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { clearanceReasonError, copyFlagBlocks, copyFlagMessage, type CopyFlagState } from "~/domain/copy-gate.ts";
-import { payoutFen } from "~/domain/money.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { env } from "~/utils/env.server.ts";
 import { db } from "~/utils/db.server.ts";
-
-import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
-import type { ResultFilter } from "~/domain/labels.ts";
+import { env } from "~/utils/env.server.ts";
 
 /** A stored, submitted review as the domain's complete review (null when the stored row is not complete). */
 export function submittedReview(stored: StoredReview): DomainReview | null {
@@ -71,7 +70,17 @@ const resultApplicationSelect = {
   copyFlagClearance: true,
   organisation: { select: { name: true, contactEmail: true } },
   enterprise: { select: { name: true } },
-  round: { select: { id: true, name: true, passMark: true, perEnterpriseCapFen: true, similarityThreshold: true, scoreAggregation: true, reviewDeadline: true } },
+  round: {
+    select: {
+      id: true,
+      name: true,
+      passMark: true,
+      perEnterpriseCapFen: true,
+      similarityThreshold: true,
+      scoreAggregation: true,
+      reviewDeadline: true,
+    },
+  },
   assignments: {
     where: { withdrawnAt: null },
     orderBy: { assignedAt: "asc" },
@@ -105,7 +114,12 @@ export function computeResult(application: ResultApplication): ComputedResult {
   });
   const assigned = application.assignments.length;
   const decision = reviews.length
-    ? decideApplication({ reviews, aggregation: application.round.scoreAggregation, passMark: application.round.passMark, spreadLimit: SPREAD_LIMIT })
+    ? decideApplication({
+        reviews,
+        aggregation: application.round.scoreAggregation,
+        passMark: application.round.passMark,
+        spreadLimit: SPREAD_LIMIT,
+      })
     : null;
   return {
     assigned,
@@ -142,7 +156,9 @@ export async function copyStates(
   return new Map(
     applications.map((a) => {
       const flagged = matches.some(
-        (m) => (m.applicationAId === a.id || m.applicationBId === a.id) && (m.kind === "photo" || m.score >= a.round.similarityThreshold),
+        (m) =>
+          (m.applicationAId === a.id || m.applicationBId === a.id) &&
+          (m.kind === "photo" || m.score >= a.round.similarityThreshold),
       );
       const vetoed = a.assignments.some((x) => x.review?.status === "submitted" && x.review.veto);
       const state = { flagged, vetoed, clearance: a.copyFlagClearance };
@@ -152,10 +168,21 @@ export async function copyStates(
 }
 
 /** Statuses from which an application is in (or past) the expert review. */
-const REVIEW_STATUSES: ApplicationStatus[] = ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"];
+const REVIEW_STATUSES: ApplicationStatus[] = [
+  "accepted",
+  "under_review",
+  "reviewed",
+  "passed",
+  "failed",
+  "in_batch",
+  "paid",
+];
 
 /** R-REV-4: a round's applications with experts assigned, each with its computed (or confirmed) result. */
-export async function listRoundResults(roundId: string, options: { filter: ResultFilter; q: string; page: number; pageSize: number }) {
+export async function listRoundResults(
+  roundId: string,
+  options: { filter: ResultFilter; q: string; page: number; pageSize: number },
+) {
   const prisma = await db();
   const q = options.q.trim();
   const applications = await prisma.application.findMany({
@@ -164,7 +191,13 @@ export async function listRoundResults(roundId: string, options: { filter: Resul
       status: { in: REVIEW_STATUSES },
       assignments: { some: {} },
       ...(q
-        ? { OR: [{ number: { contains: q } }, { organisation: { name: { contains: q } } }, { enterprise: { name: { contains: q } } }] }
+        ? {
+            OR: [
+              { number: { contains: q } },
+              { organisation: { name: { contains: q } } },
+              { enterprise: { name: { contains: q } } },
+            ],
+          }
         : {}),
     },
     orderBy: { number: "asc" },
@@ -175,7 +208,11 @@ export async function listRoundResults(roundId: string, options: { filter: Resul
   // R-REV-3: applications the copy check flagged come first, those still blocking confirmation first of all.
   const rank = (state: CopyState) => (state.blocks ? 0 : state.flagged ? 1 : 2);
   const rows = applications
-    .map((application) => ({ application, result: computeResult(application), copy: copy.get(application.id) ?? noCopyFlag }))
+    .map((application) => ({
+      application,
+      result: computeResult(application),
+      copy: copy.get(application.id) ?? noCopyFlag,
+    }))
     .sort((a, b) => rank(a.copy) - rank(b.copy) || a.application.number.localeCompare(b.application.number));
   const matching = rows.filter(({ application, result, copy: state }) => {
     switch (options.filter) {
@@ -234,7 +271,11 @@ export async function getApplicationResult(applicationId: string) {
 export type ReopenOutcome = { ok: true } | { ok: false; message: string };
 
 /** R-REV-5: staff reopen one expert's submitted review, with a reason, on the record; never after the result is confirmed. */
-export async function reopenReview(actor: NonNullable<Actor>, reviewId: string, reason: string): Promise<ReopenOutcome> {
+export async function reopenReview(
+  actor: NonNullable<Actor>,
+  reviewId: string,
+  reason: string,
+): Promise<ReopenOutcome> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const review = await tx.review.findUnique({
@@ -248,7 +289,8 @@ export async function reopenReview(actor: NonNullable<Actor>, reviewId: string, 
       },
     });
     if (!review) return { ok: false, message: "评分不存在。" };
-    if (review.application.resultConfirmedAt) return { ok: false, message: "该申报的评审结果已确认并冻结，不能退回评分。" };
+    if (review.application.resultConfirmedAt)
+      return { ok: false, message: "该申报的评审结果已确认并冻结，不能退回评分。" };
     if (review.status !== "submitted") return { ok: false, message: "该专家尚未提交评分，无需退回。" };
     const at = now();
     const updated = await tx.review.updateMany({
@@ -262,7 +304,11 @@ export async function reopenReview(actor: NonNullable<Actor>, reviewId: string, 
       action: "review.reopen",
       entityType: "review",
       entityId: reviewId,
-      before: { ...scores, submittedAt: review.submittedAt?.toISOString() ?? null, reopenedAt: review.reopenedAt?.toISOString() ?? null },
+      before: {
+        ...scores,
+        submittedAt: review.submittedAt?.toISOString() ?? null,
+        reopenedAt: review.reopenedAt?.toISOString() ?? null,
+      },
       after: { status: "draft", reopenedAt: at.toISOString(), expertId, applicationNumber: application.number },
       reason,
     });
@@ -338,20 +384,35 @@ export async function confirmResults(
   if (!selection.all) {
     const found = new Set(applications.map((a) => a.id));
     if (selection.applicationIds.length === 0) return { ok: false, message: "请先勾选要确认的申报。" };
-    if (selection.applicationIds.some((id) => !found.has(id))) return { ok: false, message: "所选申报中有的已确认或不在本批次评审中，请刷新页面后重试。" };
+    if (selection.applicationIds.some((id) => !found.has(id)))
+      return { ok: false, message: "所选申报中有的已确认或不在本批次评审中，请刷新页面后重试。" };
   }
   const copy = await copyStates(applications);
-  const computed = applications.map((application) => ({ application, result: computeResult(application), copy: copy.get(application.id) }));
+  const computed = applications.map((application) => ({
+    application,
+    result: computeResult(application),
+    copy: copy.get(application.id),
+  }));
   const notReady = computed.filter((c) => !c.result.complete || !c.result.decision);
   if (!selection.all && notReady.length > 0) {
-    return { ok: false, message: `以下申报尚有专家未提交评分，不能确认：${notReady.map((c) => c.application.number).join("、")}` };
+    return {
+      ok: false,
+      message: `以下申报尚有专家未提交评分，不能确认：${notReady.map((c) => c.application.number).join("、")}`,
+    };
   }
   // R-REV-3: never pass copying silently: a flagged application needs a veto or a recorded clearance.
   const blocked = computed.filter((c) => c.result.complete && c.result.decision && c.copy?.blocks);
-  if (!selection.all && blocked.length > 0) return { ok: false, message: copyFlagMessage(blocked.map((c) => c.application.number)) };
+  if (!selection.all && blocked.length > 0)
+    return { ok: false, message: copyFlagMessage(blocked.map((c) => c.application.number)) };
   const ready = computed.filter((c) => c.result.complete && c.result.decision && !c.copy?.blocks);
   if (ready.length === 0) {
-    return { ok: false, message: blocked.length > 0 ? copyFlagMessage(blocked.map((c) => c.application.number)) : "没有可确认的申报：需全部指派专家提交评分后才能确认结果。" };
+    return {
+      ok: false,
+      message:
+        blocked.length > 0
+          ? copyFlagMessage(blocked.map((c) => c.application.number))
+          : "没有可确认的申报：需全部指派专家提交评分后才能确认结果。",
+    };
   }
 
   const at = now();
@@ -365,7 +426,9 @@ export async function confirmResults(
         if (!events) throw new ConfirmConflict(`申报 ${application.number} 当前状态不能确认评审结果。`);
         const finalScoreHundredths = Math.round(decision.finalScore * 100);
         // R-PAY-1: the payout is fixed now, with the round's cap as it stands (locked since the first submission).
-        const payoutAmountFen = decision.passed ? payoutFen(application.contractAmountFen, application.round.perEnterpriseCapFen) : null;
+        const payoutAmountFen = decision.passed
+          ? payoutFen(application.contractAmountFen, application.round.perEnterpriseCapFen)
+          : null;
         const to = transitionsTo(application.status, events);
         const updated = await tx.application.updateMany({
           where: { id: application.id, version: application.version, resultConfirmedAt: null },
@@ -380,7 +443,8 @@ export async function confirmResults(
             payoutAmountFen,
           },
         });
-        if (updated.count === 0) throw new ConfirmConflict(`申报 ${application.number} 刚被他人修改或确认，请刷新页面后重试。`);
+        if (updated.count === 0)
+          throw new ConfirmConflict(`申报 ${application.number} 刚被他人修改或确认，请刷新页面后重试。`);
         await recordAudit(tx, {
           actor,
           action: "application.confirm_result",
@@ -409,10 +473,20 @@ export async function confirmResults(
         entry.lines.push(resultMailLine(application, decision, result.reasons));
         byProvider.set(application.organisationId, entry);
       }
-      for (const provider of byProvider.values()) await enqueueMail(tx, resultMail(provider, ready[0]?.application.round ?? { name: "", scoreAggregation: "mean", passMark: 60 }));
+      for (const provider of byProvider.values())
+        await enqueueMail(
+          tx,
+          resultMail(provider, ready[0]?.application.round ?? { name: "", scoreAggregation: "mean", passMark: 60 }),
+        );
       return byProvider.size;
     });
-    return { ok: true, confirmed: ready.length, skipped: computed.length - ready.length, copyBlocked: blocked.map((c) => c.application.number), mails };
+    return {
+      ok: true,
+      confirmed: ready.length,
+      skipped: computed.length - ready.length,
+      copyBlocked: blocked.map((c) => c.application.number),
+      mails,
+    };
   } catch (error) {
     if (error instanceof ConfirmConflict) return { ok: false, message: error.message };
     throw error;
@@ -425,12 +499,17 @@ export type ClearanceOutcome = { ok: true } | { ok: false; field: "reason" | "fo
  * R-REV-3, R-LOG-1: staff record why the copy check's flag on an application is not copying. The reason
  * is kept on the application (and with its result when confirmed) and in the audit log.
  */
-export async function clearCopyFlag(actor: NonNullable<Actor>, applicationId: string, reason: string): Promise<ClearanceOutcome> {
+export async function clearCopyFlag(
+  actor: NonNullable<Actor>,
+  applicationId: string,
+  reason: string,
+): Promise<ClearanceOutcome> {
   const error = clearanceReasonError(reason);
   if (error) return { ok: false, field: "reason", message: error };
   const found = await getApplicationResult(applicationId);
   if (!found) return { ok: false, field: "form", message: "申报不存在。" };
-  if (found.application.resultConfirmedAt) return { ok: false, field: "form", message: "评审结果已确认并冻结，不能再记录。" };
+  if (found.application.resultConfirmedAt)
+    return { ok: false, field: "form", message: "评审结果已确认并冻结，不能再记录。" };
   if (!found.copy?.flagged) return { ok: false, field: "form", message: "该申报未被雷同检查标记，无需记录。" };
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -438,7 +517,8 @@ export async function clearCopyFlag(actor: NonNullable<Actor>, applicationId: st
       where: { id: applicationId, resultConfirmedAt: null },
       data: { copyFlagClearance: reason.trim() },
     });
-    if (updated.count !== 1) return { ok: false as const, field: "form" as const, message: "评审结果刚被确认，请刷新页面。" };
+    if (updated.count !== 1)
+      return { ok: false as const, field: "form" as const, message: "评审结果刚被确认，请刷新页面。" };
     await recordAudit(tx, {
       actor,
       action: "application.copy_flag_cleared",
@@ -478,7 +558,10 @@ function resultMailLine(
   return reasons.length ? `${head}\n  原因：${reasons.join("；")}` : head;
 }
 
-function resultMail(provider: { email: string; name: string; lines: string[] }, round: { name: string; scoreAggregation: "mean" | "median"; passMark: number }) {
+function resultMail(
+  provider: { email: string; name: string; lines: string[] },
+  round: { name: string; scoreAggregation: "mean" | "median"; passMark: number },
+) {
   const roundName = round.name;
   return {
     to: provider.email,
@@ -518,7 +601,18 @@ export async function listOwnConfirmedResults(organisationId: string) {
   });
   return rows.flatMap((row) => {
     const result = providerResult(row);
-    return result ? [{ id: row.id, number: row.number, reportTitle: row.reportTitle, enterpriseName: row.enterprise.name, roundName: row.round.name, result }] : [];
+    return result
+      ? [
+          {
+            id: row.id,
+            number: row.number,
+            reportTitle: row.reportTitle,
+            enterpriseName: row.enterprise.name,
+            roundName: row.round.name,
+            result,
+          },
+        ]
+      : [];
   });
 }
 
@@ -532,7 +626,13 @@ export async function listOwnResults(organisationId: string, applicationIds: str
   return new Map(rows.map((row) => [row.id, providerResult(row)]));
 }
 
-export type ProviderResult = { passed: boolean; vetoed: boolean; finalScore: string; reasons: string[]; confirmedAt: string };
+export type ProviderResult = {
+  passed: boolean;
+  vetoed: boolean;
+  finalScore: string;
+  reasons: string[];
+  confirmedAt: string;
+};
 
 export function providerResult(row: {
   finalScoreHundredths: number | null;
@@ -541,7 +641,9 @@ export function providerResult(row: {
   resultConfirmedAt: Date | null;
 }): ProviderResult | null {
   if (!row.resultConfirmedAt || row.resultPassed === null || row.finalScoreHundredths === null) return null;
-  const reasons = Array.isArray(row.resultReasons) ? row.resultReasons.filter((r): r is string => typeof r === "string") : [];
+  const reasons = Array.isArray(row.resultReasons)
+    ? row.resultReasons.filter((r): r is string => typeof r === "string")
+    : [];
   return {
     passed: row.resultPassed,
     vetoed: !row.resultPassed && isVetoed(reasons),
@@ -563,7 +665,13 @@ export async function scoreSheetRows(roundId: string) {
     const result = computeResult(application);
     return application.assignments.map((assignment) => {
       const review = assignment.review?.status === "submitted" ? submittedReview(assignment.review) : null;
-      return { application, result, expertName: assignment.expert.name, review, total: review ? expertTotal(review) : null };
+      return {
+        application,
+        result,
+        expertName: assignment.expert.name,
+        review,
+        total: review ? expertTotal(review) : null,
+      };
     });
   });
 }
@@ -572,12 +680,22 @@ export async function scoreSheetRows(roundId: string) {
 export async function scoreSheetData(reviewId: string, viewer: { id: string; staff: boolean }) {
   const prisma = await db();
   const row = await prisma.review.findFirst({
-    where: { id: reviewId, status: "submitted", ...(viewer.staff ? {} : { expertId: viewer.id, assignment: { withdrawnAt: null } }) },
+    where: {
+      id: reviewId,
+      status: "submitted",
+      ...(viewer.staff ? {} : { expertId: viewer.id, assignment: { withdrawnAt: null } }),
+    },
     select: {
       ...reviewSelect,
       assignment: { select: { expert: { select: { name: true } } } },
       application: {
-        select: { number: true, reportTitle: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } }, round: { select: { name: true } } },
+        select: {
+          number: true,
+          reportTitle: true,
+          organisation: { select: { name: true } },
+          enterprise: { select: { name: true } },
+          round: { select: { name: true } },
+        },
       },
     },
   });
@@ -586,4 +704,3 @@ export async function scoreSheetData(reviewId: string, viewer: { id: string; sta
   if (!review) return null;
   return { row, review, total: expertTotal(review) };
 }
-

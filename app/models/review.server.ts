@@ -3,7 +3,13 @@
  * opening one, and its review saved as a draft and submitted. Every query is scoped to the expert
  * (`where: { id, expertId }`): another expert's assignment does not exist for it.
  */
-import { fromStoredReview, toStoredReview, validateReview, type ReviewErrors, type ReviewInput } from "~/domain/scoring.ts";
+import {
+  fromStoredReview,
+  type ReviewErrors,
+  type ReviewInput,
+  toStoredReview,
+  validateReview,
+} from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -64,7 +70,12 @@ export async function getOwnAssignment(expertId: string, assignmentId: string) {
           materials: {
             where: { removedAt: null },
             orderBy: [{ material: "asc" }, { id: "asc" }],
-            select: { id: true, material: true, photoTag: true, file: { select: { id: true, fileName: true, contentType: true } } },
+            select: {
+              id: true,
+              material: true,
+              photoTag: true,
+              file: { select: { id: true, fileName: true, contentType: true } },
+            },
           },
         },
       },
@@ -85,7 +96,9 @@ export async function confirmNoConflict(actor: ExpertActor, assignmentId: string
       data: { noConflictConfirmedAt: at },
     });
     if (updated.count === 0) {
-      const exists = await tx.expertAssignment.count({ where: { id: assignmentId, expertId: actor.id, withdrawnAt: null } });
+      const exists = await tx.expertAssignment.count({
+        where: { id: assignmentId, expertId: actor.id, withdrawnAt: null },
+      });
       return exists ? { ok: true } : { ok: false, status: 404, message: "评审任务不存在或已撤回。" };
     }
     await recordAudit(tx, {
@@ -117,23 +130,39 @@ export async function declareConflict(
         applicationId: true,
         assignedById: true,
         review: { select: { status: true } },
-        application: { select: { number: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } } } },
+        application: {
+          select: { number: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } } },
+        },
       },
     });
     if (!assignment) return { ok: false, status: 404, message: "评审任务不存在或已撤回。" };
     if (assignment.review?.status === "submitted") {
       return { ok: false, status: 409, message: "评分已提交，不能再申报回避；如有利益冲突请联系区工信局。" };
     }
-    const partyName = declaration.kind === "provider" ? assignment.application.organisation.name : assignment.application.enterprise.name;
+    const partyName =
+      declaration.kind === "provider"
+        ? assignment.application.organisation.name
+        : assignment.application.enterprise.name;
     const at = now();
     const reason = `专家申报利益冲突（${declaration.kind === "provider" ? "服务商" : "被诊断企业"}：${partyName}）：${declaration.reason}`;
-    await tx.expertAssignment.update({ where: { id: assignment.id }, data: { withdrawnAt: at, withdrawnReason: reason } });
+    await tx.expertAssignment.update({
+      where: { id: assignment.id },
+      data: { withdrawnAt: at, withdrawnReason: reason },
+    });
     const existing = await tx.expertConflict.findUnique({
       where: { expertId_kind_partyName: { expertId: actor.id, kind: declaration.kind, partyName } },
     });
     if (!existing) {
       await tx.expertConflict.create({
-        data: { expertId: actor.id, kind: declaration.kind, partyName, note: declaration.reason, declaredBy: "expert", recordedById: actor.id, createdAt: at },
+        data: {
+          expertId: actor.id,
+          kind: declaration.kind,
+          partyName,
+          note: declaration.reason,
+          declaredBy: "expert",
+          recordedById: actor.id,
+          createdAt: at,
+        },
       });
     }
     await recordAudit(tx, {
@@ -142,11 +171,19 @@ export async function declareConflict(
       entityType: "expertAssignment",
       entityId: assignment.id,
       before: { withdrawnAt: null },
-      after: { withdrawnAt: at.toISOString(), kind: declaration.kind, partyName, applicationNumber: assignment.application.number },
+      after: {
+        withdrawnAt: at.toISOString(),
+        kind: declaration.kind,
+        partyName,
+        applicationNumber: assignment.application.number,
+      },
       reason,
     });
     // Hand it back: the officer who assigned it is told to reassign.
-    const officer = await tx.user.findUnique({ where: { id: assignment.assignedById }, select: { email: true, name: true, status: true } });
+    const officer = await tx.user.findUnique({
+      where: { id: assignment.assignedById },
+      select: { email: true, name: true, status: true },
+    });
     if (officer && officer.status === "active") {
       await enqueueMail(tx, {
         to: officer.email,
@@ -166,7 +203,11 @@ export async function declareConflict(
 }
 
 /** The expert's own review as the form shows it. */
-export function reviewForForm(assignment: OwnAssignment): { input: ReviewInput; version: number; status: "none" | "draft" | "submitted" } {
+export function reviewForForm(assignment: OwnAssignment): {
+  input: ReviewInput;
+  version: number;
+  status: "none" | "draft" | "submitted";
+} {
   const review = assignment.review;
   if (!review) return { input: {}, version: 0, status: "none" };
   return { input: fromStoredReview(review), version: review.version, status: review.status };
@@ -191,7 +232,8 @@ export async function saveReview(
   const prisma = await db();
   const assignment = await getOwnAssignment(actor.id, assignmentId);
   if (!assignment) return { ok: false, status: 404, message: "评审任务不存在或未分配给您。" };
-  if (!assignment.noConflictConfirmedAt) return { ok: false, status: 409, message: "请先确认与服务商、被诊断企业不存在利益冲突。" };
+  if (!assignment.noConflictConfirmedAt)
+    return { ok: false, status: 409, message: "请先确认与服务商、被诊断企业不存在利益冲突。" };
   const { round } = assignment.application;
   const at = now();
   if (round.reviewDeadline && at.getTime() > round.reviewDeadline.getTime()) {
@@ -201,19 +243,26 @@ export async function saveReview(
       message: `评审已于 ${formatShanghai(round.reviewDeadline)} 截止，不能再保存或提交评分；已保存的草稿保留不变。如需延期请联系区工信局。`,
     };
   }
-  if (assignment.application.resultConfirmedAt) return { ok: false, status: 409, message: "该申报的评审结果已确认，评分不能再修改。" };
-  if (assignment.review?.status === "submitted") return { ok: false, status: 409, message: "评分已提交，不能再修改。如需更正请联系区工信局退回。" };
+  if (assignment.application.resultConfirmedAt)
+    return { ok: false, status: 409, message: "该申报的评审结果已确认，评分不能再修改。" };
+  if (assignment.review?.status === "submitted")
+    return { ok: false, status: 409, message: "评分已提交，不能再修改。如需更正请联系区工信局退回。" };
 
   const checked = validateReview(options.input, { allowHalfPoints: round.allowHalfPoints, mode: options.mode });
   if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
   const stored = toStoredReview(options.input);
   const submitting = options.mode === "submit";
-  const data = { ...stored, status: submitting ? ("submitted" as const) : ("draft" as const), submittedAt: submitting ? at : null };
+  const data = {
+    ...stored,
+    status: submitting ? ("submitted" as const) : ("draft" as const),
+    submittedAt: submitting ? at : null,
+  };
   const stale = (): SaveOutcome => ({
     ok: false,
     status: 409,
     conflict: true,
-    message: "该评分已在另一个窗口或标签页中修改并保存，为避免相互覆盖，本次内容未保存。请复制您的修改后刷新页面再继续。",
+    message:
+      "该评分已在另一个窗口或标签页中修改并保存，为避免相互覆盖，本次内容未保存。请复制您的修改后刷新页面再继续。",
   });
 
   try {
@@ -223,7 +272,14 @@ export async function saveReview(
       if (!assignment.review) {
         if (options.version !== 0) return stale();
         const created = await tx.review.create({
-          data: { ...data, assignmentId, applicationId: assignment.applicationId, expertId: actor.id, version: 1, createdAt: at },
+          data: {
+            ...data,
+            assignmentId,
+            applicationId: assignment.applicationId,
+            expertId: actor.id,
+            version: 1,
+            createdAt: at,
+          },
         });
         version = created.version;
         reviewId = created.id;
@@ -242,7 +298,9 @@ export async function saveReview(
           action: assignment.review?.reopenedAt ? "review.resubmit" : "review.submit",
           entityType: "review",
           entityId: reviewId,
-          before: assignment.review ? { ...pickStored(assignment.review), status: assignment.review.status } : undefined,
+          before: assignment.review
+            ? { ...pickStored(assignment.review), status: assignment.review.status }
+            : undefined,
           after: { ...stored, status: "submitted", applicationNumber: assignment.application.number },
         });
       }

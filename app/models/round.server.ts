@@ -4,10 +4,9 @@
 import type { EnterpriseEntry, ProviderEntry } from "~/domain/round-lists.ts";
 import { lockedParameterChanges } from "~/domain/round-parameters.ts";
 import type { RoundStatus } from "~/generated/prisma/enums.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
-
 
 export type RoundInput = {
   name: string;
@@ -98,13 +97,24 @@ export async function saveRound(actor: Actor, id: string | null, fields: RoundIn
     return await prisma.$transaction(async (tx) => {
       if (!id) {
         const round = await tx.round.create({ data: input });
-        await recordAudit(tx, { actor, action: "round.create", entityType: "round", entityId: round.id, after: snapshot(input) });
+        await recordAudit(tx, {
+          actor,
+          action: "round.create",
+          entityType: "round",
+          entityId: round.id,
+          after: snapshot(input),
+        });
         return { id: round.id };
       }
       const before = await tx.round.findUniqueOrThrow({ where: { id } });
       const locked = lockedParameterChanges(before, input, await parametersLocked(id, tx));
       if (locked.length > 0) {
-        throw new LockedParameterError(locked.map((l) => ({ field: l.parameter === "passMark" ? "passMark" : "perEnterpriseCap", message: l.message })));
+        throw new LockedParameterError(
+          locked.map((l) => ({
+            field: l.parameter === "passMark" ? "passMark" : "perEnterpriseCap",
+            message: l.message,
+          })),
+        );
       }
       await tx.round.update({ where: { id }, data: input });
       await recordAudit(tx, {
@@ -149,7 +159,8 @@ export async function replaceEnterpriseList(tx: Tx, actor: Actor, roundId: strin
   const kept = new Map(existing.map((e) => [e.name, e]));
   for (const entry of entries) {
     const row = kept.get(entry.name);
-    if (row && row.seq !== entry.seq) await tx.roundEnterprise.update({ where: { id: row.id }, data: { seq: entry.seq } });
+    if (row && row.seq !== entry.seq)
+      await tx.roundEnterprise.update({ where: { id: row.id }, data: { seq: entry.seq } });
   }
   await tx.roundEnterprise.createMany({
     data: entries.filter((e) => !kept.has(e.name)).map((e) => ({ roundId, seq: e.seq, name: e.name })),
@@ -168,7 +179,13 @@ export async function replaceProviderList(tx: Tx, actor: Actor, roundId: string,
   const before = await tx.roundProvider.count({ where: { roundId } });
   await tx.roundProvider.deleteMany({ where: { roundId } });
   await tx.roundProvider.createMany({
-    data: entries.map((e) => ({ roundId, seq: e.seq, name: e.name, contactName: e.contactName, contactPhone: e.contactPhone })),
+    data: entries.map((e) => ({
+      roundId,
+      seq: e.seq,
+      name: e.name,
+      contactName: e.contactName,
+      contactPhone: e.contactPhone,
+    })),
   });
   await recordAudit(tx, {
     actor,

@@ -10,8 +10,8 @@
  * - listFlaggedPairs / setSimilarityThreshold: the round-wide report and its threshold (staff).
  */
 import {
-  excerpt,
   type ApplicationSimilarityView,
+  excerpt,
   type OtherApplication,
   type PassagePair,
   type PhotoMatchView,
@@ -22,10 +22,10 @@ import {
 } from "~/domain/similarity/evidence.ts";
 import { photoDateFlag } from "~/domain/similarity/photo.ts";
 import { mergeRanges } from "~/domain/similarity/verify.ts";
-import type { SimilarityScope } from "~/utils/similarity-query.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import type { Prisma } from "~/utils/db.server.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
 import { db } from "~/utils/db.server.ts";
+import type { SimilarityScope } from "~/utils/similarity-query.ts";
 
 /** Who is looking: staff see names and everything; an expert sees only applications assigned to it. */
 export type SimilarityViewer = { role: "staff" } | { role: "expert"; userId: string };
@@ -53,7 +53,13 @@ function storedPassages(value: Prisma.JsonValue | null): StoredPassage[] {
 }
 
 function isRange(value: Prisma.JsonValue | undefined): value is { start: number; end: number } {
-  return !!value && typeof value === "object" && !Array.isArray(value) && typeof value.start === "number" && typeof value.end === "number";
+  return (
+    !!value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    typeof value.start === "number" &&
+    typeof value.end === "number"
+  );
 }
 
 const otherSelect = {
@@ -83,7 +89,10 @@ const photoFileSelect = {
   photoFingerprint: { select: { status: true, takenAtLocal: true, takenOn: true, latitude: true, longitude: true } },
 } satisfies Prisma.StoredFileSelect;
 
-function photoView(file: Prisma.StoredFileGetPayload<{ select: typeof photoFileSelect }>, dates: { contractSignedOn: string; diagnosisCompletedOn: string }): PhotoView {
+function photoView(
+  file: Prisma.StoredFileGetPayload<{ select: typeof photoFileSelect }>,
+  dates: { contractSignedOn: string; diagnosisCompletedOn: string },
+): PhotoView {
   const fp = file.photoFingerprint;
   return {
     fileId: file.id,
@@ -103,7 +112,10 @@ function readMethodOf(value: string | null | undefined): "text" | "ocr" | "mixed
 async function currentFiles(fileIds: string[]): Promise<Set<string>> {
   if (fileIds.length === 0) return new Set();
   const prisma = await db();
-  const rows = await prisma.applicationMaterial.findMany({ where: { fileId: { in: fileIds }, removedAt: null }, select: { fileId: true } });
+  const rows = await prisma.applicationMaterial.findMany({
+    where: { fileId: { in: fileIds }, removedAt: null },
+    select: { fileId: true },
+  });
   return new Set(rows.map((r) => r.fileId));
 }
 
@@ -111,7 +123,10 @@ async function currentFiles(fileIds: string[]): Promise<Set<string>> {
  * R-REV-3 items 2–4 and 6 for one application, as `viewer` may see it; null when the application does
  * not exist or (for an expert) is not assigned to it.
  */
-export async function getApplicationSimilarity(applicationId: string, viewer: SimilarityViewer): Promise<ApplicationSimilarityView | null> {
+export async function getApplicationSimilarity(
+  applicationId: string,
+  viewer: SimilarityViewer,
+): Promise<ApplicationSimilarityView | null> {
   const prisma = await db();
   const forStaff = viewer.role === "staff";
   const application = await prisma.application.findFirst({
@@ -128,7 +143,15 @@ export async function getApplicationSimilarity(applicationId: string, viewer: Si
       materials: {
         where: { removedAt: null, material: { in: ["M8", "M5"] } },
         orderBy: { createdAt: "asc" },
-        select: { material: true, file: { select: { ...photoFileSelect, reportText: { select: { status: true, pages: true, method: true, ocrConfidence: true } } } } },
+        select: {
+          material: true,
+          file: {
+            select: {
+              ...photoFileSelect,
+              reportText: { select: { status: true, pages: true, method: true, ocrConfidence: true } },
+            },
+          },
+        },
       },
     },
   });
@@ -137,7 +160,11 @@ export async function getApplicationSimilarity(applicationId: string, viewer: Si
   const reportFile = application.materials.find((m) => m.material === "M8")?.file ?? null;
   const photoFiles = application.materials.filter((m) => m.material === "M5").map((m) => m.file);
 
-  const reportState: ReportState = !reportFile ? "missing" : !reportFile.reportText || reportFile.reportText.status === "pending" ? "pending" : reportFile.reportText.status;
+  const reportState: ReportState = !reportFile
+    ? "missing"
+    : !reportFile.reportText || reportFile.reportText.status === "pending"
+      ? "pending"
+      : reportFile.reportText.status;
 
   // Reports: the closest other reports of the current report.
   const reportMatches: ReportMatchView[] = [];
@@ -148,7 +175,9 @@ export async function getApplicationSimilarity(applicationId: string, viewer: Si
       include: { applicationA: { select: otherSelect }, applicationB: { select: otherSelect } },
     });
     const live = await currentFiles(rows.map((r) => (r.fileAId === reportFile.id ? r.fileBId : r.fileAId)));
-    const closest = rows.filter((r) => live.has(r.fileAId === reportFile.id ? r.fileBId : r.fileAId)).slice(0, CLOSEST_REPORTS);
+    const closest = rows
+      .filter((r) => live.has(r.fileAId === reportFile.id ? r.fileBId : r.fileAId))
+      .slice(0, CLOSEST_REPORTS);
     const texts = await prisma.reportText.findMany({
       where: { fileId: { in: [reportFile.id, ...closest.flatMap((r) => [r.fileAId, r.fileBId])] } },
       select: { fileId: true, text: true },
@@ -292,7 +321,10 @@ export async function getMatchComparison(matchId: string): Promise<MatchComparis
   const fileA = files.find((f) => f.id === match.fileAId);
   const fileB = files.find((f) => f.id === match.fileBId);
   if (!fileA || !fileB) return null;
-  const side = (app: Prisma.ApplicationGetPayload<{ select: typeof sideSelect }>, file: { id: string; fileName: string }): ComparisonSide => ({
+  const side = (
+    app: Prisma.ApplicationGetPayload<{ select: typeof sideSelect }>,
+    file: { id: string; fileName: string },
+  ): ComparisonSide => ({
     applicationId: app.id,
     number: app.number,
     organisationName: app.organisation.name,
@@ -325,8 +357,16 @@ export async function getMatchComparison(matchId: string): Promise<MatchComparis
     coverageB: match.coverageB ?? 0,
     threshold,
     passageCount: passages.length,
-    a: { ...side(match.applicationA, fileA), text: fileA.reportText?.text ?? "", highlights: toRanges(mergeRanges(passages.map((p) => [p.a.start, p.a.end]))) },
-    b: { ...side(match.applicationB, fileB), text: fileB.reportText?.text ?? "", highlights: toRanges(mergeRanges(passages.map((p) => [p.b.start, p.b.end]))) },
+    a: {
+      ...side(match.applicationA, fileA),
+      text: fileA.reportText?.text ?? "",
+      highlights: toRanges(mergeRanges(passages.map((p) => [p.a.start, p.a.end]))),
+    },
+    b: {
+      ...side(match.applicationB, fileB),
+      text: fileB.reportText?.text ?? "",
+      highlights: toRanges(mergeRanges(passages.map((p) => [p.b.start, p.b.end]))),
+    },
   };
 }
 
@@ -360,7 +400,10 @@ const pairSideSelect = {
   round: { select: { name: true } },
 } satisfies Prisma.ApplicationSelect;
 
-function pairWhere(filter: FlaggedPairFilter, round: { id: string; year: number; similarityThreshold: number }): Prisma.SimilarityMatchWhereInput {
+function pairWhere(
+  filter: FlaggedPairFilter,
+  round: { id: string; year: number; similarityThreshold: number },
+): Prisma.SimilarityMatchWhereInput {
   const threshold = round.similarityThreshold;
   const scope = filter.scope ?? "all";
   const inRound: Prisma.SimilarityMatchWhereInput =
@@ -395,7 +438,11 @@ function pairWhere(filter: FlaggedPairFilter, round: { id: string; year: number;
   return { AND: and };
 }
 
-function toRow(match: Prisma.SimilarityMatchGetPayload<{ include: { applicationA: { select: typeof pairSideSelect }; applicationB: { select: typeof pairSideSelect } } }>): FlaggedPairRow {
+function toRow(
+  match: Prisma.SimilarityMatchGetPayload<{
+    include: { applicationA: { select: typeof pairSideSelect }; applicationB: { select: typeof pairSideSelect } };
+  }>,
+): FlaggedPairRow {
   const side = (app: Prisma.ApplicationGetPayload<{ select: typeof pairSideSelect }>) => ({
     applicationId: app.id,
     number: app.number,
@@ -403,13 +450,23 @@ function toRow(match: Prisma.SimilarityMatchGetPayload<{ include: { applicationA
     enterpriseName: app.enterprise.name,
     roundName: app.round.name,
   });
-  return { matchId: match.id, kind: match.kind, score: match.score, a: side(match.applicationA), b: side(match.applicationB), createdAt: match.createdAt };
+  return {
+    matchId: match.id,
+    kind: match.kind,
+    score: match.score,
+    a: side(match.applicationA),
+    b: side(match.applicationB),
+    createdAt: match.createdAt,
+  };
 }
 
 /** R-REV-3 item 5: the flagged pairs of a round (either application in it), most alike first. */
 export async function listFlaggedPairs(filter: FlaggedPairFilter, page: { skip: number; take: number } | null) {
   const prisma = await db();
-  const round = await prisma.round.findUnique({ where: { id: filter.roundId }, select: { id: true, year: true, similarityThreshold: true } });
+  const round = await prisma.round.findUnique({
+    where: { id: filter.roundId },
+    select: { id: true, year: true, similarityThreshold: true },
+  });
   if (!round) return null;
   const where = pairWhere(filter, round);
   const [total, rows, waiting, noText] = await Promise.all([
@@ -424,12 +481,28 @@ export async function listFlaggedPairs(filter: FlaggedPairFilter, page: { skip: 
       where: {
         roundId: filter.roundId,
         status: { not: "draft" },
-        materials: { some: { material: "M8", removedAt: null, file: { OR: [{ reportText: null }, { reportText: { status: "pending" } }] } } },
+        materials: {
+          some: {
+            material: "M8",
+            removedAt: null,
+            file: { OR: [{ reportText: null }, { reportText: { status: "pending" } }] },
+          },
+        },
       },
     }),
     prisma.application.findMany({
-      where: { roundId: filter.roundId, reportTexts: { some: { status: { in: ["no_text", "failed"] }, file: { materials: { some: { removedAt: null } } } } } },
-      select: { id: true, number: true, organisation: { select: { name: true } }, enterprise: { select: { name: true } } },
+      where: {
+        roundId: filter.roundId,
+        reportTexts: {
+          some: { status: { in: ["no_text", "failed"] }, file: { materials: { some: { removedAt: null } } } },
+        },
+      },
+      select: {
+        id: true,
+        number: true,
+        organisation: { select: { name: true } },
+        enterprise: { select: { name: true } },
+      },
       orderBy: { number: "asc" },
     }),
   ]);
@@ -438,7 +511,12 @@ export async function listFlaggedPairs(filter: FlaggedPairFilter, page: { skip: 
     total,
     rows: rows.map(toRow),
     waiting,
-    unreadable: noText.map((a) => ({ applicationId: a.id, number: a.number, organisationName: a.organisation.name, enterpriseName: a.enterprise.name })),
+    unreadable: noText.map((a) => ({
+      applicationId: a.id,
+      number: a.number,
+      organisationName: a.organisation.name,
+      enterpriseName: a.enterprise.name,
+    })),
   };
 }
 
@@ -463,4 +541,3 @@ export async function setSimilarityThreshold(actor: Actor, roundId: string, thre
 
 // ---------------------------------------------------------------------------------------------------
 // Who may see a photo of a pair
-

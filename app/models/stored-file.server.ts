@@ -2,10 +2,10 @@
  * Metadata rows for stored objects, and who may read them. Every read goes through canReadFile.
  */
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { objectStore, storeUpload, type AcceptedType } from "~/services/storage.server.ts";
-import type { SessionUser } from "~/utils/session.server.ts";
-import { db, type Prisma } from "~/utils/db.server.ts";
+
+import { type AcceptedType, objectStore, storeUpload } from "~/services/storage.server.ts";
 import { now } from "~/utils/clock.server.ts";
+import { db, type Prisma } from "~/utils/db.server.ts";
 
 /** Streams an upload into the store and records its metadata (R-MAT-3: SHA-256, size, type, uploader, time). */
 export async function saveUpload(options: {
@@ -39,14 +39,19 @@ export async function saveUpload(options: {
  *   removed) of a copy-check photo pair involving such an application (R-REV-3);
  * - nobody else reads anything (the system administrator included).
  */
-export async function canReadFile(user: { id: string; roles: readonly string[]; organisation?: { id: string } | null }, fileId: string): Promise<boolean> {
+export async function canReadFile(
+  user: { id: string; roles: readonly string[]; organisation?: { id: string } | null },
+  fileId: string,
+): Promise<boolean> {
   if (!fileId) return false;
   if (user.roles.includes("staff") || user.roles.includes("approver")) return true;
   const prisma = await db();
   if (user.roles.includes("provider") && user.organisation) {
     const organisationId = user.organisation.id;
     const [ownLicence, ownMaterial, ownReceipt] = await Promise.all([
-      prisma.organisation.count({ where: { id: organisationId, OR: [{ licenseFileId: fileId }, { payeeProofFileId: fileId }] } }),
+      prisma.organisation.count({
+        where: { id: organisationId, OR: [{ licenseFileId: fileId }, { payeeProofFileId: fileId }] },
+      }),
       prisma.applicationMaterial.count({ where: { fileId, removedAt: null, application: { organisationId } } }),
       prisma.application.count({ where: { receiptFileId: fileId, organisationId } }),
     ]);
@@ -56,7 +61,9 @@ export async function canReadFile(user: { id: string; roles: readonly string[]; 
     const reviewable: Prisma.ApplicationWhereInput = {
       assignments: { some: { expertId: user.id, withdrawnAt: null, noConflictConfirmedAt: { not: null } } },
     };
-    const assigned = await prisma.applicationMaterial.count({ where: { fileId, removedAt: null, application: reviewable } });
+    const assigned = await prisma.applicationMaterial.count({
+      where: { fileId, removedAt: null, application: reviewable },
+    });
     if (assigned > 0) return true;
     const live = await prisma.applicationMaterial.count({ where: { fileId, removedAt: null, material: "M5" } });
     if (live === 0) return false;

@@ -4,11 +4,12 @@
  * invitations, and single-use links that set or reset a password (sent through the mail outbox).
  */
 import crypto from "node:crypto";
+
 import { ROLE_LABELS } from "~/domain/labels.ts";
 import { checkRoleGrant } from "~/domain/roles.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
-import { recordAudit, type Actor } from "~/models/audit.server.ts";
+import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
@@ -25,8 +26,7 @@ const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 const NOTIFIED_WHEN_LOCKED: readonly Role[] = ["staff", "approver", "admin"];
 
 export type LoginResult =
-  | { ok: true; userId: string; roles: Role[] }
-  | { ok: false; message: string; field?: "email" | "password" };
+  { ok: true; userId: string; roles: Role[] } | { ok: false; message: string; field?: "email" | "password" };
 
 /**
  * Counts one attempt under `key` atomically and returns the count in the current window (a fixed window
@@ -47,7 +47,8 @@ async function countAttempt(key: string): Promise<{ count: number; windowStarted
     RETURNING "failures", "windowStartedAt" AT TIME ZONE 'UTC' AS "windowStartedAt"`;
   if (!row) throw new Error("login throttle: no row returned");
   // Counters of windows long past are dropped now and then (a guessed address leaves one row).
-  if (crypto.randomInt(200) === 0) await prisma.$executeRaw`DELETE FROM "LoginThrottle" WHERE "updatedAt" < ${since}::timestamptz AT TIME ZONE 'UTC'`;
+  if (crypto.randomInt(200) === 0)
+    await prisma.$executeRaw`DELETE FROM "LoginThrottle" WHERE "updatedAt" < ${since}::timestamptz AT TIME ZONE 'UTC'`;
   return { count: Number(row.failures), windowStartedAt: row.windowStartedAt };
 }
 
@@ -74,7 +75,12 @@ export async function attemptLogin(input: { email: string; password: string; add
   const user = await prisma.user.findUnique({ where: { email } });
   const valid = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : false;
   if (!user || !valid) {
-    if (user && account.count === MAX_FAILURES_PER_ACCOUNT && user.status === "active" && user.roles.some((r) => NOTIFIED_WHEN_LOCKED.includes(r))) {
+    if (
+      user &&
+      account.count === MAX_FAILURES_PER_ACCOUNT &&
+      user.status === "active" &&
+      user.roles.some((r) => NOTIFIED_WHEN_LOCKED.includes(r))
+    ) {
       await mailLockedAccount(user);
     }
     return { ok: false, message: "邮箱或密码不正确。", field: "password" };
@@ -93,7 +99,12 @@ async function mailLockedAccount(user: { id: string; name: string; email: string
   const token = newToken();
   await prisma.$transaction(async (tx) => {
     await tx.userToken.create({
-      data: { userId: user.id, purpose: "reset_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + RESET_TTL_MS) },
+      data: {
+        userId: user.id,
+        purpose: "reset_password",
+        tokenHash: sha256(token),
+        expiresAt: new Date(now().getTime() + RESET_TTL_MS),
+      },
     });
     await enqueueMail(tx, {
       to: user.email,
@@ -111,9 +122,15 @@ export class DuplicateEmailError extends Error {}
 export class RoleGrantError extends Error {}
 
 /** R-PAY-3: every role grant is mailed to every active approver, so a grant nobody expected is seen. */
-async function mailApproversOfGrant(tx: Tx, input: { actor: Actor; user: { name: string; email: string }; roles: readonly Role[] }) {
+async function mailApproversOfGrant(
+  tx: Tx,
+  input: { actor: Actor; user: { name: string; email: string }; roles: readonly Role[] },
+) {
   if (input.roles.length === 0) return;
-  const approvers = await tx.user.findMany({ where: { roles: { has: "approver" }, status: "active" }, select: { email: true, name: true } });
+  const approvers = await tx.user.findMany({
+    where: { roles: { has: "approver" }, status: "active" },
+    select: { email: true, name: true },
+  });
   const roles = input.roles.map((r) => ROLE_LABELS[r]).join("、");
   for (const approver of approvers) {
     await enqueueMail(tx, {
@@ -154,7 +171,12 @@ export async function createStaffManagedUser(
         },
       });
       await tx.userToken.create({
-        data: { userId: user.id, purpose: "set_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + INVITE_TTL_MS) },
+        data: {
+          userId: user.id,
+          purpose: "set_password",
+          tokenHash: sha256(token),
+          expiresAt: new Date(now().getTime() + INVITE_TTL_MS),
+        },
       });
       await recordAudit(tx, {
         actor,
@@ -189,11 +211,24 @@ export async function createFirstAdministrator(input: { name: string; email: str
   const prisma = await db();
   const token = newToken();
   await prisma.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { name: input.name, email: input.email.trim().toLowerCase(), roles: ["admin"], status: "invited" } });
-    await tx.userToken.create({
-      data: { userId: user.id, purpose: "set_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + INVITE_TTL_MS) },
+    const user = await tx.user.create({
+      data: { name: input.name, email: input.email.trim().toLowerCase(), roles: ["admin"], status: "invited" },
     });
-    await recordAudit(tx, { actor: null, action: "user.create", entityType: "user", entityId: user.id, after: { email: user.email, roles: user.roles, via: "command line" } });
+    await tx.userToken.create({
+      data: {
+        userId: user.id,
+        purpose: "set_password",
+        tokenHash: sha256(token),
+        expiresAt: new Date(now().getTime() + INVITE_TTL_MS),
+      },
+    });
+    await recordAudit(tx, {
+      actor: null,
+      action: "user.create",
+      entityType: "user",
+      entityId: user.id,
+      after: { email: user.email, roles: user.roles, via: "command line" },
+    });
     await mailApproversOfGrant(tx, { actor: null, user, roles: ["admin"] });
   });
   return { link: `${env().publicUrl}/invite/${token}` };
@@ -202,8 +237,16 @@ export async function createFirstAdministrator(input: { name: string; email: str
 export type AccountOutcome = { ok: true } | { ok: false; message: string };
 
 /** R-PAY-3: an administrator changes another account's roles; added roles are mailed to every approver. */
-export async function setUserRoles(actor: { id: string; name: string; roles: readonly string[] }, input: { userId: string; roles: Role[] }): Promise<AccountOutcome> {
-  const allowed = checkRoleGrant({ actorRoles: actor.roles, actorId: actor.id, targetId: input.userId, roles: input.roles });
+export async function setUserRoles(
+  actor: { id: string; name: string; roles: readonly string[] },
+  input: { userId: string; roles: Role[] },
+): Promise<AccountOutcome> {
+  const allowed = checkRoleGrant({
+    actorRoles: actor.roles,
+    actorId: actor.id,
+    targetId: input.userId,
+    roles: input.roles,
+  });
   if (!allowed.ok) return allowed;
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
@@ -229,7 +272,10 @@ export async function setUserRoles(actor: { id: string; name: string; roles: rea
 }
 
 /** An administrator disables or re-enables another account (a disabled account's sessions end). */
-export async function setUserStatus(actor: { id: string; name: string; roles: readonly string[] }, input: { userId: string; status: "active" | "disabled" }): Promise<AccountOutcome> {
+export async function setUserStatus(
+  actor: { id: string; name: string; roles: readonly string[] },
+  input: { userId: string; status: "active" | "disabled" },
+): Promise<AccountOutcome> {
   if (!actor.roles.includes("admin")) return { ok: false, message: "只有系统管理员可以停用或启用账号" };
   if (actor.id === input.userId) return { ok: false, message: "不能停用自己的账号" };
   const prisma = await db();
@@ -284,7 +330,8 @@ export async function acceptInvitation(token: string, password: string): Promise
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {
     const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
-    if (!record || record.purpose !== "set_password" || record.usedAt || record.expiresAt <= now()) return { ok: false };
+    if (!record || record.purpose !== "set_password" || record.usedAt || record.expiresAt <= now())
+      return { ok: false };
     const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
     if (used.count !== 1) return { ok: false };
     await tx.user.update({ where: { id: record.userId }, data: { passwordHash, status: "active" } });
@@ -312,9 +359,19 @@ export async function requestPasswordReset(input: { email: string }): Promise<vo
   const token = newToken();
   await prisma.$transaction(async (tx) => {
     await tx.userToken.create({
-      data: { userId: user.id, purpose: "reset_password", tokenHash: sha256(token), expiresAt: new Date(now().getTime() + RESET_TTL_MS) },
+      data: {
+        userId: user.id,
+        purpose: "reset_password",
+        tokenHash: sha256(token),
+        expiresAt: new Date(now().getTime() + RESET_TTL_MS),
+      },
     });
-    await recordAudit(tx, { actor: null, action: "user.request_password_reset", entityType: "user", entityId: user.id });
+    await recordAudit(tx, {
+      actor: null,
+      action: "user.request_password_reset",
+      entityType: "user",
+      entityId: user.id,
+    });
     await enqueueMail(tx, {
       to: user.email,
       subject: "【智能化改造诊断补助申报平台】重设密码",
@@ -327,21 +384,33 @@ export async function requestPasswordReset(input: { email: string }): Promise<vo
 }
 
 /** Sets a new password from a reset link: the link is used up, other sessions end, the lockout is lifted. */
-export async function resetPassword(token: string, password: string): Promise<{ ok: true; userId: string } | { ok: false }> {
+export async function resetPassword(
+  token: string,
+  password: string,
+): Promise<{ ok: true; userId: string } | { ok: false }> {
   const prisma = await db();
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {
     const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
-    if (!record || record.purpose !== "reset_password" || record.usedAt || record.expiresAt <= now()) return { ok: false };
+    if (!record || record.purpose !== "reset_password" || record.usedAt || record.expiresAt <= now())
+      return { ok: false };
     if (record.user.status !== "active") return { ok: false };
     const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
     if (used.count !== 1) return { ok: false };
     // Every other reset link of the account is used up with it.
-    await tx.userToken.updateMany({ where: { userId: record.userId, purpose: "reset_password", usedAt: null }, data: { usedAt: now() } });
+    await tx.userToken.updateMany({
+      where: { userId: record.userId, purpose: "reset_password", usedAt: null },
+      data: { usedAt: now() },
+    });
     await tx.user.update({ where: { id: record.userId }, data: { passwordHash } });
     await tx.session.deleteMany({ where: { userId: record.userId } });
     await tx.$executeRaw`DELETE FROM "LoginThrottle" WHERE "key" = ${`account:${record.user.email}`}`;
-    await recordAudit(tx, { actor: { id: record.user.id, name: record.user.name }, action: "user.reset_password", entityType: "user", entityId: record.userId });
+    await recordAudit(tx, {
+      actor: { id: record.user.id, name: record.user.name },
+      action: "user.reset_password",
+      entityType: "user",
+      entityId: record.userId,
+    });
     return { ok: true, userId: record.userId };
   });
 }
@@ -352,6 +421,15 @@ export async function listManagedUsers() {
   return prisma.user.findMany({
     where: { NOT: { roles: { has: "provider" } } },
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, email: true, roles: true, status: true, createdAt: true, isDemo: true, createdBy: { select: { name: true } } },
+    select: {
+      id: true,
+      name: true,
+      email: true,
+      roles: true,
+      status: true,
+      createdAt: true,
+      isDemo: true,
+      createdBy: { select: { name: true } },
+    },
   });
 }

@@ -1,4 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
+
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 
 export const meta: MetaFunction = () => [{ title: "页面不存在 · 智能化改造咨询诊断补助申报平台" }];

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+
 import { openNotices } from "~/models/payout.server.ts";
 import { getSessionUser, homeFor } from "~/utils/session.server.ts";
 

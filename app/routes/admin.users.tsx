@@ -3,15 +3,23 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { ROLE_LABELS } from "~/domain/labels.ts";
 import { checkRoleSet, GRANTABLE_ROLES } from "~/domain/roles.ts";
-import { createStaffManagedUser, DuplicateEmailError, listManagedUsers, RoleGrantError, setUserRoles, setUserStatus } from "~/models/user.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { phoneField, textField } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
+import {
+  createStaffManagedUser,
+  DuplicateEmailError,
+  listManagedUsers,
+  RoleGrantError,
+  setUserRoles,
+  setUserStatus,
+} from "~/models/user.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { phoneField, textField } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "账号管理 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -34,7 +42,11 @@ const InviteSchema = z.object({
 });
 
 const RolesSchema = z.object({ intent: z.literal("roles"), userId: z.string().min(1).max(100), roles: rolesField });
-const StatusSchema = z.object({ intent: z.literal("status"), userId: z.string().min(1).max(100), status: z.enum(["active", "disabled"]) });
+const StatusSchema = z.object({
+  intent: z.literal("status"),
+  userId: z.string().min(1).max(100),
+  status: z.enum(["active", "disabled"]),
+});
 const ActionSchema = z.discriminatedUnion("intent", [InviteSchema, RolesSchema, StatusSchema]);
 
 /** R-PAY-3: only the system administrator manages accounts and roles. */
@@ -54,21 +66,36 @@ export async function action({ request }: ActionFunctionArgs) {
   const value = submission.value;
   if (value.intent === "invite") {
     try {
-      await createStaffManagedUser(officer, { name: value.name, email: value.email, phone: value.phone, roles: value.roles });
+      await createStaffManagedUser(officer, {
+        name: value.name,
+        email: value.email,
+        phone: value.phone,
+        roles: value.roles,
+      });
     } catch (error) {
       if (error instanceof DuplicateEmailError) {
-        return data({ result: submission.reply({ fieldErrors: { email: [error.message] } }), message: null }, { status: 400 });
+        return data(
+          { result: submission.reply({ fieldErrors: { email: [error.message] } }), message: null },
+          { status: 400 },
+        );
       }
       if (error instanceof RoleGrantError) {
-        return data({ result: submission.reply({ fieldErrors: { roles: [error.message] } }), message: null }, { status: 400 });
+        return data(
+          { result: submission.reply({ fieldErrors: { roles: [error.message] } }), message: null },
+          { status: 400 },
+        );
       }
       throw error;
     }
     return { result: submission.reply({ resetForm: true }), message: `已向 ${value.email} 发送邀请邮件。` };
   }
   const outcome = value.intent === "roles" ? await setUserRoles(officer, value) : await setUserStatus(officer, value);
-  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.message] }), message: null }, { status: 400 });
-  return { result: submission.reply(), message: value.intent === "roles" ? "角色已更新，已通知全体审批领导。" : "账号状态已更新。" };
+  if (!outcome.ok)
+    return data({ result: submission.reply({ formErrors: [outcome.message] }), message: null }, { status: 400 });
+  return {
+    result: submission.reply(),
+    message: value.intent === "roles" ? "角色已更新，已通知全体审批领导。" : "账号状态已更新。",
+  };
 }
 
 export default function Users() {
@@ -128,7 +155,13 @@ export default function Users() {
                           <input type="hidden" name="userId" value={u.id} />
                           {GRANTABLE_ROLES.map((role) => (
                             <label key={role} style={{ fontWeight: "normal", display: "block" }}>
-                              <input type="checkbox" name="roles" value={role} defaultChecked={u.roles.some((r) => r === role)} /> {ROLE_LABELS[role]}
+                              <input
+                                type="checkbox"
+                                name="roles"
+                                value={role}
+                                defaultChecked={u.roles.some((r) => r === role)}
+                              />{" "}
+                              {ROLE_LABELS[role]}
                             </label>
                           ))}
                           <button type="submit" className="button--small" disabled={navigation.state === "submitting"}>
@@ -137,7 +170,9 @@ export default function Users() {
                         </Form>
                       </td>
                       <td>
-                        <span className={`badge ${u.status === "active" ? "badge--ok" : "badge--pending"}`}>{STATUS_LABELS[u.status]}</span>
+                        <span className={`badge ${u.status === "active" ? "badge--ok" : "badge--pending"}`}>
+                          {STATUS_LABELS[u.status]}
+                        </span>
                         {u.status === "invited" ? null : (
                           <Form method="post">
                             <input type="hidden" name="intent" value="status" />
@@ -165,13 +200,22 @@ export default function Users() {
             <input type="hidden" name="intent" value="invite" />
             <FormMessage message={form.errors?.[0]} />
             <Field label="姓名" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
-            <Field label="电子邮箱" inputProps={getInputProps(fields.email, { type: "email" })} errors={fields.email.errors} />
-            <Field label="联系电话（选填）" inputProps={getInputProps(fields.phone, { type: "tel" })} errors={fields.phone.errors} />
+            <Field
+              label="电子邮箱"
+              inputProps={getInputProps(fields.email, { type: "email" })}
+              errors={fields.email.errors}
+            />
+            <Field
+              label="联系电话（选填）"
+              inputProps={getInputProps(fields.phone, { type: "tel" })}
+              errors={fields.phone.errors}
+            />
             <fieldset className="field" aria-describedby={fields.roles.errors ? "roles-error" : undefined}>
               <legend style={{ fontWeight: 600 }}>角色</legend>
               {GRANTABLE_ROLES.map((role) => (
                 <label key={role} style={{ fontWeight: "normal", display: "block" }}>
-                  <input type="checkbox" name={fields.roles.name} value={role} defaultChecked={role === "expert"} /> {ROLE_LABELS[role]}
+                  <input type="checkbox" name={fields.roles.name} value={role} defaultChecked={role === "expert"} />{" "}
+                  {ROLE_LABELS[role]}
                 </label>
               ))}
               <ErrorList id="roles-error" errors={fields.roles.errors} />

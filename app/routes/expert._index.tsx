@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
 import { listOwnAssignments } from "~/models/review.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -20,7 +21,9 @@ const PROGRESS_LABELS: Record<Progress, string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["expert"] });
-  const profile = await (await db()).expertProfile.findUnique({ where: { userId: user.id }, select: { conflictsDeclaredAt: true } });
+  const profile = await (
+    await db()
+  ).expertProfile.findUnique({ where: { userId: user.id }, select: { conflictsDeclaredAt: true } });
   // R-REV-5: an expert declares its own conflicts before it sees any assignment.
   if (!profile?.conflictsDeclaredAt) throw redirect("/expert/conflicts");
   const at = now();
@@ -52,7 +55,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     };
   });
   const scored = rows.filter((r) => r.progress === "submitted").length;
-  const deadlines = [...new Set(rows.filter((r) => r.progress !== "submitted" && r.deadline).map((r) => `${r.roundName}：${r.deadline}`))];
+  const deadlines = [
+    ...new Set(
+      rows.filter((r) => r.progress !== "submitted" && r.deadline).map((r) => `${r.roundName}：${r.deadline}`),
+    ),
+  ];
   const handedBack = new URL(request.url).searchParams.has("handedBack");
   return { name: user.name, rows, scored, todo: rows.length - scored, deadlines, handedBack };
 }
@@ -114,15 +121,21 @@ export default function ExpertHome() {
                   <td>{r.providerName}</td>
                   <td>{r.enterpriseName}</td>
                   <td>
-                    <span className={`badge ${r.progress === "submitted" ? "badge--verified" : "badge--pending"}`}>{r.progressLabel}</span>
+                    <span className={`badge ${r.progress === "submitted" ? "badge--verified" : "badge--pending"}`}>
+                      {r.progressLabel}
+                    </span>
                     {r.savedAt ? <div className="small muted">{r.savedAt}</div> : null}
                   </td>
                   <td className="small">
                     {r.deadline ?? "未设定"}
-                    {r.countdown && r.progress !== "submitted" ? <div className={r.closed ? "countdown countdown--closed" : "muted"}>{r.countdown}</div> : null}
+                    {r.countdown && r.progress !== "submitted" ? (
+                      <div className={r.closed ? "countdown countdown--closed" : "muted"}>{r.countdown}</div>
+                    ) : null}
                   </td>
                   <td>
-                    <Link to={`/expert/reviews/${r.id}`}>{r.progress === "submitted" ? "查看" : r.progress === "confirm" ? "确认并评审" : "评分"}</Link>
+                    <Link to={`/expert/reviews/${r.id}`}>
+                      {r.progress === "submitted" ? "查看" : r.progress === "confirm" ? "确认并评审" : "评分"}
+                    </Link>
                   </td>
                 </tr>
               ))

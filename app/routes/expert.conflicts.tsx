@@ -4,18 +4,21 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+
 import { FormMessage, TextareaField } from "~/components/forms.tsx";
-import { CONFLICT_KIND_LABELS, normalisePartyName, type ConflictKind } from "~/domain/conflicts.ts";
+import { CONFLICT_KIND_LABELS, type ConflictKind, normalisePartyName } from "~/domain/conflicts.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { declareConflicts, expertDeclaration, partyNames } from "~/models/expert.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { refuseHostileCharacters } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "利益关系声明 · 智能化改造咨询诊断补助申报平台" }];
 
-const names = z.array(z.string().trim().min(1).max(100, "单位名称不超过 100 字").superRefine(refuseHostileCharacters("单位名称"))).optional();
+const names = z
+  .array(z.string().trim().min(1).max(100, "单位名称不超过 100 字").superRefine(refuseHostileCharacters("单位名称")))
+  .optional();
 const lines = z
   .string()
   .max(5000, "内容过长")
@@ -24,9 +27,12 @@ const lines = z
     (text ?? "")
       .split(/\r?\n/)
       .map((l) => l.trim())
-      .filter(Boolean)
+      .filter(Boolean),
   )
-  .refine((list) => list.every((name) => name.length >= 2 && name.length <= 100), "每行填写一个单位全称（2 至 100 字）");
+  .refine(
+    (list) => list.every((name) => name.length >= 2 && name.length <= 100),
+    "每行填写一个单位全称（2 至 100 字）",
+  );
 
 const DeclareSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("none") }),
@@ -46,7 +52,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     name: user.name,
     parties,
     declaredAt: declaration.declaredAt ? formatShanghai(declaration.declaredAt) : null,
-    conflicts: declaration.conflicts.map((c) => ({ id: c.id, kind: c.kind, partyName: c.partyName, declaredBy: c.declaredBy })),
+    conflicts: declaration.conflicts.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      partyName: c.partyName,
+      declaredBy: c.declaredBy,
+    })),
   };
 }
 
@@ -59,7 +70,10 @@ export async function action({ request }: ActionFunctionArgs) {
     value.intent === "none"
       ? []
       : [
-          ...[...(value.providers ?? []), ...value.otherProviders].map((partyName) => ({ kind: "provider" as const, partyName })),
+          ...[...(value.providers ?? []), ...value.otherProviders].map((partyName) => ({
+            kind: "provider" as const,
+            partyName,
+          })),
           ...[...(value.enterprises ?? []), ...value.otherEnterprises].map((partyName) => ({
             kind: "enterprise" as const,
             partyName,
@@ -67,8 +81,10 @@ export async function action({ request }: ActionFunctionArgs) {
         ];
   if (value.intent === "declare" && entries.length === 0) {
     return data(
-      submission.reply({ formErrors: ["请勾选或填写与您存在利益关系的单位；如均不存在，请点击“与以上单位均不存在利益关系”。"] }),
-      { status: 400 }
+      submission.reply({
+        formErrors: ["请勾选或填写与您存在利益关系的单位；如均不存在，请点击“与以上单位均不存在利益关系”。"],
+      }),
+      { status: 400 },
     );
   }
   await declareConflicts({ id: user.id, name: user.name }, entries);
@@ -101,7 +117,15 @@ function PartyChecklist({
         value={filter}
         onChange={(event) => setFilter(event.target.value)}
       />
-      <div style={{ maxHeight: "16rem", overflowY: "auto", border: "1px solid #ddd", padding: "0.5rem", marginTop: "0.5rem" }}>
+      <div
+        style={{
+          maxHeight: "16rem",
+          overflowY: "auto",
+          border: "1px solid #ddd",
+          padding: "0.5rem",
+          marginTop: "0.5rem",
+        }}
+      >
         {shown.length === 0 ? <p className="empty small">没有符合条件的{label}。</p> : null}
         {names.map((name) => {
           const already = declared.has(`${kind}:${normalisePartyName(name)}`);

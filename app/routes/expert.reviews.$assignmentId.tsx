@@ -1,14 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  type ShouldRevalidateFunction,
+  useActionData,
+  useFetcher,
+  useLoaderData,
+  useNavigation,
+} from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
+
 import { citeVetoEvidence } from "~/components/cite-veto-evidence.ts";
 import { ErrorList, FormMessage } from "~/components/forms.tsx";
 import { ReportViewer } from "~/components/report-viewer.tsx";
 import { SimilarityPanel } from "~/components/similarity-panel.tsx";
-import { ocrNotice } from "~/domain/similarity/evidence.ts";
-import { getReportHighlights } from "~/models/report-view.server.ts";
-import { isMaterialId, MATERIALS, PHOTO_TAGS, isPhotoTag } from "~/domain/materials.ts";
+import { isMaterialId, isPhotoTag, MATERIALS, PHOTO_TAGS } from "~/domain/materials.ts";
 import {
   RUBRIC_DEDUCTION,
   RUBRIC_DEDUCTION_OR_VETO_HEADING,
@@ -20,15 +27,30 @@ import {
   RUBRIC_VETO,
   type RubricSectionKey,
 } from "~/domain/rubric.ts";
-import { expertTotal, runningTotal, validateReview, type ReviewErrors, type ReviewField, type ReviewInput } from "~/domain/scoring.ts";
+import {
+  expertTotal,
+  type ReviewErrors,
+  type ReviewField,
+  type ReviewInput,
+  runningTotal,
+  validateReview,
+} from "~/domain/scoring.ts";
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
-import { confirmNoConflict, declareConflict, getOwnAssignment, reviewForForm, saveReview } from "~/models/review.server.ts";
+import { ocrNotice } from "~/domain/similarity/evidence.ts";
+import { getReportHighlights } from "~/models/report-view.server.ts";
+import {
+  confirmNoConflict,
+  declareConflict,
+  getOwnAssignment,
+  reviewForForm,
+  saveReview,
+} from "~/models/review.server.ts";
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { refuseHostileCharacters, versionField } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "诊断报告评分 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -60,11 +82,19 @@ const ScoresSchema = z.object({
 });
 
 const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("confirm-no-conflict"), noConflict: z.literal("on", { error: "请勾选确认与服务商、被诊断企业均不存在利益冲突" }) }),
+  z.object({
+    intent: z.literal("confirm-no-conflict"),
+    noConflict: z.literal("on", { error: "请勾选确认与服务商、被诊断企业均不存在利益冲突" }),
+  }),
   z.object({
     intent: z.literal("declare-conflict"),
     kind: z.enum(["provider", "enterprise"], { error: "请选择与哪一方存在利益冲突" }),
-    reason: z.string({ error: "请说明利益冲突的情况" }).trim().min(4, "请说明利益冲突的情况（至少 4 个字）").max(500, "不超过 500 字").superRefine(refuseHostileCharacters("说明", { multiline: true })),
+    reason: z
+      .string({ error: "请说明利益冲突的情况" })
+      .trim()
+      .min(4, "请说明利益冲突的情况（至少 4 个字）")
+      .max(500, "不超过 500 字")
+      .superRefine(refuseHostileCharacters("说明", { multiline: true })),
   }),
 ]);
 
@@ -123,11 +153,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 function toInput(value: z.infer<typeof ScoresSchema>): ReviewInput {
-  const section = (key: RubricSectionKey) => ({ score: value[`sections.${key}.score`], comment: value[`sections.${key}.comment`] ?? "" });
+  const section = (key: RubricSectionKey) => ({
+    score: value[`sections.${key}.score`],
+    comment: value[`sections.${key}.comment`] ?? "",
+  });
   return {
     materialsComplete: value.materialsComplete === undefined ? null : value.materialsComplete === "yes",
     materialsNote: value.materialsNote ?? "",
-    sections: { basics: section("basics"), recommendations: section("recommendations"), estimates: section("estimates") },
+    sections: {
+      basics: section("basics"),
+      recommendations: section("recommendations"),
+      estimates: section("estimates"),
+    },
     deduction: value.deduction === "on",
     deductionReason: value.deductionReason ?? "",
     veto: value.veto === "on",
@@ -154,16 +191,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const field = String(issue.path[0] ?? "");
         if (isReviewField(field)) errors[field] = [issue.message];
       }
-      return data<SaveReply>({ ok: false, intent, errors, message: Object.keys(errors).length ? undefined : "提交的内容无法识别，请刷新页面后重试。" }, { status: 400 });
+      return data<SaveReply>(
+        {
+          ok: false,
+          intent,
+          errors,
+          message: Object.keys(errors).length ? undefined : "提交的内容无法识别，请刷新页面后重试。",
+        },
+        { status: 400 },
+      );
     }
-    const outcome = await saveReview(actor, assignmentId, { input: toInput(parsed.data), version: parsed.data.version, mode: intent === "submit" ? "submit" : "draft" });
+    const outcome = await saveReview(actor, assignmentId, {
+      input: toInput(parsed.data),
+      version: parsed.data.version,
+      mode: intent === "submit" ? "submit" : "draft",
+    });
     if (!outcome.ok) {
       if (outcome.status === 404) throw new Response(outcome.message, { status: 404 });
       const message =
-        outcome.message ?? (intent === "submit" ? "评分未提交：请按标示修改后再提交。已保存的草稿不变。" : "草稿未保存：请按标示修改。已保存的草稿不变。");
-      return data<SaveReply>({ ok: false, intent, errors: outcome.errors, message, conflict: outcome.conflict }, { status: outcome.status });
+        outcome.message ??
+        (intent === "submit"
+          ? "评分未提交：请按标示修改后再提交。已保存的草稿不变。"
+          : "草稿未保存：请按标示修改。已保存的草稿不变。");
+      return data<SaveReply>(
+        { ok: false, intent, errors: outcome.errors, message, conflict: outcome.conflict },
+        { status: outcome.status },
+      );
     }
-    return data<SaveReply>({ ok: true, intent, version: outcome.version, status: outcome.status, savedAt: outcome.savedAt });
+    return data<SaveReply>({
+      ok: true,
+      intent,
+      version: outcome.version,
+      status: outcome.status,
+      savedAt: outcome.savedAt,
+    });
   }
 
   const parsed = ActionSchema.safeParse(Object.fromEntries(formData));
@@ -218,7 +279,14 @@ export default function ExpertReview() {
   return <ReviewDesk key={loaderData.review.status} data={loaderData} />;
 }
 
-type Summary = { id: string; number: string; reportTitle: string; providerName: string; enterpriseName: string; roundName: string };
+type Summary = {
+  id: string;
+  number: string;
+  reportTitle: string;
+  providerName: string;
+  enterpriseName: string;
+  roundName: string;
+};
 
 function ConflictCheck({ summary }: { summary: Summary }) {
   const actionData = useActionData<typeof action>();
@@ -244,7 +312,13 @@ function ConflictCheck({ summary }: { summary: Summary }) {
         <FormMessage message={errors.form?.[0]} />
         <Form method="post" style={{ marginTop: "1rem" }}>
           <div className="field field--checkbox">
-            <input type="checkbox" id="noConflict" name="noConflict" aria-invalid={errors.noConflict ? true : undefined} aria-describedby={errors.noConflict ? "noConflict-error" : undefined} />
+            <input
+              type="checkbox"
+              id="noConflict"
+              name="noConflict"
+              aria-invalid={errors.noConflict ? true : undefined}
+              aria-describedby={errors.noConflict ? "noConflict-error" : undefined}
+            />
             <label htmlFor="noConflict">本人与上述服务商、被诊断企业均不存在利益冲突</label>
             <ErrorList id="noConflict-error" errors={errors.noConflict} />
           </div>
@@ -255,7 +329,9 @@ function ConflictCheck({ summary }: { summary: Summary }) {
       </section>
       <section className="card">
         <h2 style={{ marginTop: 0 }}>申报回避</h2>
-        <p className="small muted">如存在利益冲突，请在此申报。该任务将退回区工信局重新分配，您今后也不会再被分配到该单位的申报。</p>
+        <p className="small muted">
+          如存在利益冲突，请在此申报。该任务将退回区工信局重新分配，您今后也不会再被分配到该单位的申报。
+        </p>
         <Form method="post">
           <fieldset className="field">
             <legend>与哪一方存在利益冲突</legend>
@@ -270,7 +346,13 @@ function ConflictCheck({ summary }: { summary: Summary }) {
           </fieldset>
           <div className="field">
             <label htmlFor="conflict-reason">利益冲突情况说明</label>
-            <textarea id="conflict-reason" name="reason" rows={3} aria-invalid={errors.reason ? true : undefined} aria-describedby={errors.reason ? "conflict-reason-error" : undefined} />
+            <textarea
+              id="conflict-reason"
+              name="reason"
+              rows={3}
+              aria-invalid={errors.reason ? true : undefined}
+              aria-describedby={errors.reason ? "conflict-reason-error" : undefined}
+            />
             <ErrorList id="conflict-reason-error" errors={errors.reason} />
           </div>
           <button type="submit" name="intent" value="declare-conflict" className="button--danger" disabled={busy}>
@@ -305,7 +387,10 @@ function readForm(form: HTMLFormElement): ReviewInput {
     materialsNote: str("materialsNote"),
     sections: {
       basics: { score: score("sections.basics.score"), comment: str("sections.basics.comment") },
-      recommendations: { score: score("sections.recommendations.score"), comment: str("sections.recommendations.comment") },
+      recommendations: {
+        score: score("sections.recommendations.score"),
+        comment: str("sections.recommendations.comment"),
+      },
       estimates: { score: score("sections.estimates.score"), comment: str("sections.estimates.comment") },
     },
     deduction: fd.get("deduction") === "on",
@@ -332,20 +417,20 @@ function ReviewDesk({ data: d }: { data: ReviewData }) {
     setFocus({ id, nonce: Date.now() });
   };
   const suspect = similarity
-    ? similarity.reportMatches.filter((m) => m.flagged).length + similarity.photoMatches.length + (similarity.report.state === "no_text" || similarity.report.state === "failed" ? 1 : 0)
+    ? similarity.reportMatches.filter((m) => m.flagged).length +
+      similarity.photoMatches.length +
+      (similarity.report.state === "no_text" || similarity.report.state === "failed" ? 1 : 0)
     : 0;
   const canCite = d.review.status !== "submitted" && !d.closed && !d.frozen;
   return (
     <>
       <div className="page-head">
-        <h1>
-          诊断报告评分 · {d.summary.number}
-        </h1>
+        <h1>诊断报告评分 · {d.summary.number}</h1>
         <Link to="/expert">返回评审任务</Link>
       </div>
       <p className="small muted">
-        《{d.summary.reportTitle}》 · 服务商：{d.summary.providerName} · 被诊断企业：{d.summary.enterpriseName} · 合同签订 {d.facts.contractSignedOn}，诊断完成{" "}
-        {d.facts.diagnosisCompletedOn}
+        《{d.summary.reportTitle}》 · 服务商：{d.summary.providerName} · 被诊断企业：{d.summary.enterpriseName} ·
+        合同签订 {d.facts.contractSignedOn}，诊断完成 {d.facts.diagnosisCompletedOn}
         {d.facts.completionLate ? <strong>（晚于 20 个工作日期限 {d.facts.diagnosisDueOn}）</strong> : null}
       </p>
       {similarity && suspect > 0 && viewer !== SIMILARITY_VIEW ? (
@@ -401,7 +486,12 @@ function ReviewDesk({ data: d }: { data: ReviewData }) {
           <h3>全部材料</h3>
           {similarity ? (
             <p>
-              <button type="button" className="link-button" aria-pressed={viewer === SIMILARITY_VIEW} onClick={() => setViewer(SIMILARITY_VIEW)}>
+              <button
+                type="button"
+                className="link-button"
+                aria-pressed={viewer === SIMILARITY_VIEW}
+                onClick={() => setViewer(SIMILARITY_VIEW)}
+              >
                 雷同检查{suspect > 0 ? `（${suspect} 项待核查）` : ""}
               </button>
             </p>
@@ -409,7 +499,12 @@ function ReviewDesk({ data: d }: { data: ReviewData }) {
           <ul className="checklist" data-testid="material-list">
             {d.materials.map((m) => (
               <li key={m.fileId}>
-                <button type="button" className="link-button" aria-pressed={m.fileId === viewer} onClick={() => setViewer(m.fileId)}>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-pressed={m.fileId === viewer}
+                  onClick={() => setViewer(m.fileId)}
+                >
                   {m.label}
                 </button>{" "}
                 <a className="small" href={`/resources/files/${m.fileId}`} target="_blank" rel="noreferrer">
@@ -577,7 +672,9 @@ function ScoringForm({ data: d }: { data: ReviewData }) {
           评审截止：{d.deadline}（北京时间）{d.countdown ? ` · ${d.countdown}` : ""}
         </p>
       ) : null}
-      {d.closed ? <FormMessage message="评审已截止，不能再保存或提交评分；已保存的草稿保留不变。如需延期请联系区工信局。" /> : null}
+      {d.closed ? (
+        <FormMessage message="评审已截止，不能再保存或提交评分；已保存的草稿保留不变。如需延期请联系区工信局。" />
+      ) : null}
       {d.frozen ? <FormMessage message="该申报的评审结果已确认，评分不能再修改。" /> : null}
       <FormMessage message={message} />
       <fetcher.Form
@@ -599,12 +696,28 @@ function ScoringForm({ data: d }: { data: ReviewData }) {
             <span id="materials-label">
               <strong>{RUBRIC_MATERIALS.name}</strong>：{RUBRIC_MATERIALS.criterion}（{RUBRIC_MATERIALS.judgement}）
             </span>
-            <div role="radiogroup" aria-labelledby="materials-label" {...aria("materialsComplete", "materialsComplete")}>
+            <div
+              role="radiogroup"
+              aria-labelledby="materials-label"
+              {...aria("materialsComplete", "materialsComplete")}
+            >
               <label>
-                <input type="radio" name="materialsComplete" value="yes" defaultChecked={input.materialsComplete === true} /> 材料齐全
+                <input
+                  type="radio"
+                  name="materialsComplete"
+                  value="yes"
+                  defaultChecked={input.materialsComplete === true}
+                />{" "}
+                材料齐全
               </label>{" "}
               <label>
-                <input type="radio" name="materialsComplete" value="no" defaultChecked={input.materialsComplete === false} /> 缺少或不符合要求（不合格）
+                <input
+                  type="radio"
+                  name="materialsComplete"
+                  value="no"
+                  defaultChecked={input.materialsComplete === false}
+                />{" "}
+                缺少或不符合要求（不合格）
               </label>
             </div>
             <ErrorList id="materialsComplete-error" errors={errorsFor("materialsComplete")} />
@@ -612,7 +725,12 @@ function ScoringForm({ data: d }: { data: ReviewData }) {
           {liveInput.materialsComplete === false ? (
             <div className="field">
               <label htmlFor="materialsNote">缺少或不符合要求的材料</label>
-              <textarea name="materialsNote" rows={2} defaultValue={input.materialsNote ?? ""} {...aria("materialsNote", "materialsNote")} />
+              <textarea
+                name="materialsNote"
+                rows={2}
+                defaultValue={input.materialsNote ?? ""}
+                {...aria("materialsNote", "materialsNote")}
+              />
               <ErrorList id="materialsNote-error" errors={errorsFor("materialsNote")} />
             </div>
           ) : (
@@ -676,7 +794,12 @@ function ScoringForm({ data: d }: { data: ReviewData }) {
             </div>
             <div className="field">
               <label htmlFor="deduction-reason">扣分理由{liveInput.deduction ? "（必填）" : ""}</label>
-              <textarea name="deductionReason" rows={2} defaultValue={input.deductionReason ?? ""} {...aria("deduction-reason", "deductionReason")} />
+              <textarea
+                name="deductionReason"
+                rows={2}
+                defaultValue={input.deductionReason ?? ""}
+                {...aria("deduction-reason", "deductionReason")}
+              />
               <ErrorList id="deduction-reason-error" errors={errorsFor("deductionReason")} />
             </div>
             <div className="field field--checkbox">
@@ -687,18 +810,29 @@ function ScoringForm({ data: d }: { data: ReviewData }) {
             </div>
             <div className="field">
               <label htmlFor="veto-evidence">否决依据（雷同或抄袭的出处）{liveInput.veto ? "（必填）" : ""}</label>
-              <textarea name="vetoEvidence" rows={3} defaultValue={input.vetoEvidence ?? ""} {...aria("veto-evidence", "vetoEvidence")} />
+              <textarea
+                name="vetoEvidence"
+                rows={3}
+                defaultValue={input.vetoEvidence ?? ""}
+                {...aria("veto-evidence", "vetoEvidence")}
+              />
               <ErrorList id="veto-evidence-error" errors={errorsFor("vetoEvidence")} />
             </div>
           </fieldset>
 
           <p className="stat" aria-live="polite">
-            合计（各项得分之和 − 扣分，最低 0 分）：<strong data-testid="running-total">{total}</strong> / {RUBRIC_MAX_TOTAL} 分
-            {liveInput.veto ? <span className="badge badge--refused">一票否决</span> : null}
+            合计（各项得分之和 − 扣分，最低 0 分）：<strong data-testid="running-total">{total}</strong> /{" "}
+            {RUBRIC_MAX_TOTAL} 分{liveInput.veto ? <span className="badge badge--refused">一票否决</span> : null}
           </p>
           <p className="small muted">{RUBRIC_PASS_JUDGEMENT}</p>
           <div className="actions">
-            <button type="submit" name="intent" value="save" className="button--secondary" disabled={saving || Boolean(conflict)}>
+            <button
+              type="submit"
+              name="intent"
+              value="save"
+              className="button--secondary"
+              disabled={saving || Boolean(conflict)}
+            >
               保存草稿
             </button>
             <button type="submit" name="intent" value="submit" disabled={saving || Boolean(conflict)}>

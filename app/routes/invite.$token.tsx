@@ -3,13 +3,14 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+
 import { FormMessage } from "~/components/forms.tsx";
 import { NewPasswordFields } from "~/components/new-password-fields.tsx";
 import { acceptInvitation, findValidInvitation } from "~/models/user.server.ts";
-import { startSession } from "~/utils/session.server.ts";
-import { newPasswordFields, passwordsMatch } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { newPasswordFields, passwordsMatch } from "~/utils/form-fields.ts";
+import { startSession } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "设置密码 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -22,10 +23,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await readFormData(request), { schema: PasswordSchema });
-  if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
+  if (submission.status !== "success")
+    return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
   const outcome = await acceptInvitation(params.token ?? "", submission.value.password);
   if (!outcome.ok || !outcome.userId) {
-    return data(submission.reply({ formErrors: ["邀请链接已失效或已被使用，请联系区工信局重新发送。"] }), { status: 400 });
+    return data(submission.reply({ formErrors: ["邀请链接已失效或已被使用，请联系区工信局重新发送。"] }), {
+      status: 400,
+    });
   }
   throw redirect("/", { headers: { "Set-Cookie": await startSession(outcome.userId, request) } });
 }

@@ -3,11 +3,12 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { Field, FormMessage } from "~/components/forms.tsx";
 import { attemptLogin } from "~/models/user.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 import { clientAddress, getSessionUser, homeFor, safeRedirectTo, startSession } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 智能化改造咨询诊断补助申报平台" }];
 

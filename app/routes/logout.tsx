@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
+
 import { endSession } from "~/utils/session.server.ts";
 
 export async function loader() {

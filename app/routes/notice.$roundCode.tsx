@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+
 import { publicNotice } from "~/models/payout.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -43,7 +44,10 @@ export default function PublicNotice() {
         <h1>{notice.roundName} 评审结果公示</h1>
       </div>
       <section className="card">
-        <p>经服务商申报、形式审查和专家评审，以下 {notice.entries.length} 家企业的智能化改造咨询诊断项目评审合格，拟予补助，现予公示。</p>
+        <p>
+          经服务商申报、形式审查和专家评审，以下 {notice.entries.length}{" "}
+          家企业的智能化改造咨询诊断项目评审合格，拟予补助，现予公示。
+        </p>
         <p>
           <strong>公示期：</strong>
           {notice.period?.opens} 至 {notice.period?.closes}（北京时间）

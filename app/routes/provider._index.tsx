@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+
 import { ApplicationResult } from "~/components/application-result.tsx";
 import { asSentence } from "~/domain/labels.ts";
 import { formatFen } from "~/domain/money.ts";
 import { listOwnApplications } from "~/models/application.server.ts";
+import { ownSuspension } from "~/models/provider-standing.server.ts";
 import { listOwnConfirmedResults, listOwnResults, type ProviderResult } from "~/models/review-result.server.ts";
 import { currentRound } from "~/models/round.server.ts";
-import { ownSuspension } from "~/models/provider-standing.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "我的申报 · 智能化改造咨询诊断补助申报平台" }];
@@ -22,12 +23,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // R-REV-4: the confirmed result of each application, never the experts' names.
   const results =
     organisation?.status === "verified" && applications.length
-      ? await listOwnResults(organisation.id, applications.map((a) => a.id))
+      ? await listOwnResults(
+          organisation.id,
+          applications.map((a) => a.id),
+        )
       : new Map<string, ProviderResult | null>();
   return {
     organisation,
     round: round && { name: round.name, isDemo: round.isDemo },
-    applications: applications.map((a) => ({ ...a, contractAmount: formatFen(a.contractAmountFen), result: results.get(a.id) ?? null })),
+    applications: applications.map((a) => ({
+      ...a,
+      contractAmount: formatFen(a.contractAmountFen),
+      result: results.get(a.id) ?? null,
+    })),
     confirmedResults: organisation?.status === "verified" ? await listOwnConfirmedResults(organisation.id) : [],
     // R-ELIG-2: a suspended provider cannot file or submit; it is told why.
     suspension: organisation?.status === "verified" ? await ownSuspension(organisation.id) : null,
@@ -55,7 +63,8 @@ export default function ProviderHome() {
           </p>
         ) : (
           <p className="notice notice--error" data-testid="organisation-status">
-            注册审核未通过。原因：{asSentence(organisation.refusalReason ?? "")}如有疑问请联系区工信局两化融合科（电话 2869847）。
+            注册审核未通过。原因：{asSentence(organisation.refusalReason ?? "")}如有疑问请联系区工信局两化融合科（电话
+            2869847）。
           </p>
         )}
       </section>
@@ -76,7 +85,8 @@ export default function ProviderHome() {
       </div>
       {suspension ? (
         <p className="notice notice--error" data-testid="suspended">
-          区工信局已于 {suspension.at} 暂停贵单位的申报资格，原因：{suspension.reason}。暂停期间不能新建或提交申报，如有异议请联系区工信局两化融合科（电话 2869847）。
+          区工信局已于 {suspension.at} 暂停贵单位的申报资格，原因：{suspension.reason}
+          。暂停期间不能新建或提交申报，如有异议请联系区工信局两化融合科（电话 2869847）。
         </p>
       ) : null}
       <p className="notice notice--success" data-testid="organisation-status">
@@ -111,13 +121,17 @@ export default function ProviderHome() {
                 <tr key={a.id}>
                   <td data-label="编号">{a.number}</td>
                   <td data-label="被诊断企业">{a.enterpriseName}</td>
-                  <td data-label="合同金额（元）" className="num">{a.contractAmount}</td>
+                  <td data-label="合同金额（元）" className="num">
+                    {a.contractAmount}
+                  </td>
                   <td data-label="状态">
                     <span className="badge">{a.statusLabel}</span>
                     {a.submittedAt ? <div className="small muted">{a.submittedAt} 提交</div> : null}
                     <ApplicationResult result={a.result} compact />
                   </td>
-                  <td data-label="尚缺材料" className="small">{a.status === "draft" ? (a.missing.length ? a.missing.join("；") : "材料已齐全") : "—"}</td>
+                  <td data-label="尚缺材料" className="small">
+                    {a.status === "draft" ? (a.missing.length ? a.missing.join("；") : "材料已齐全") : "—"}
+                  </td>
                   <td className="table__action">
                     <Link to={`/provider/applications/${a.id}`}>{a.status === "draft" ? "继续填写" : "查看"}</Link>
                   </td>

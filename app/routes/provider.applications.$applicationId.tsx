@@ -3,18 +3,17 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { ApplicationResult } from "~/components/application-result.tsx";
 import { ContractFields } from "~/components/contract-fields.tsx";
 import { DueDateNotice } from "~/components/due-date.tsx";
 import { Field, FormMessage } from "~/components/forms.tsx";
 import { MaterialUploader } from "~/components/material-uploader.tsx";
 import { APPLICATION_STATUSES, providerCanEdit } from "~/domain/application-status.ts";
-import { isMaterialId, isPhotoTag, MATERIAL_IDS, MATERIALS } from "~/domain/materials.ts";
+import { noticeItemsFrom } from "~/domain/formal-review.ts";
+import { isPhotoTag, MATERIAL_IDS, MATERIALS } from "~/domain/materials.ts";
 import { fenToYuanString, formatFen } from "~/domain/money.ts";
 import { formatShanghai, isBeforeDeadline, shanghaiDate } from "~/domain/shanghai-time.ts";
-import { noticeItemsFrom } from "~/domain/formal-review.ts";
-import { receiptPdf } from "~/models/application-documents.server.ts";
-import { providerResult } from "~/models/review-result.server.ts";
 import {
   attachMaterial,
   getOwnApplication,
@@ -28,14 +27,16 @@ import {
   updateApplicationData,
   withdrawDraft,
 } from "~/models/application.server.ts";
+import { receiptPdf } from "~/models/application-documents.server.ts";
+import { providerResult } from "~/models/review-result.server.ts";
 import { objectStore, StorageUnavailableError, storeUpload } from "~/services/storage.server.ts";
-import { storageUnavailable } from "~/utils/multipart.server.ts";
 import { applicationDataSchema } from "~/utils/application-form.ts";
 import { now } from "~/utils/clock.server.ts";
 import { env } from "~/utils/env.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
+import { storageUnavailable } from "~/utils/multipart.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "申报详情 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -52,15 +53,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const items = materialChecklist(application);
   const supplement = openSupplement(application);
   const supplementOpen = supplement !== null && isBeforeDeadline(now(), supplement.dueAt);
-  const changeable = (id: string) => application.status === "draft" || (supplementOpen && supplement.materials.some((m) => m === id));
+  const changeable = (id: string) =>
+    application.status === "draft" || (supplementOpen && supplement.materials.some((m) => m === id));
   return {
     today: shanghaiDate(now()),
     maxUploadMb: env().MAX_UPLOAD_MB,
     supplement: supplement && {
       dueAt: formatShanghai(supplement.dueAt),
       open: supplementOpen,
-      items: supplement.items.map((item) => ({ ...item, name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name })),
-      replaced: supplement.materials.filter((m) => application.materials.some((row) => row.material === m && row.createdAt > supplement.issuedAt)),
+      items: supplement.items.map((item) => ({
+        ...item,
+        name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name,
+      })),
+      replaced: supplement.materials.filter((m) =>
+        application.materials.some((row) => row.material === m && row.createdAt > supplement.issuedAt),
+      ),
     },
     pastNotices: application.supplementNotices
       .filter((n) => n.resubmittedAt !== null)
@@ -68,7 +75,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         cycle: n.cycle,
         issuedAt: formatShanghai(n.issuedAt),
         resubmittedAt: n.resubmittedAt ? formatShanghai(n.resubmittedAt) : "",
-        items: noticeItemsFrom(n.items).map((item) => ({ ...item, name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name })),
+        items: noticeItemsFrom(n.items).map((item) => ({
+          ...item,
+          name: item.material === "general" ? "其他说明" : MATERIALS[item.material].name,
+        })),
       })),
     refusalReason: application.status === "refused" ? application.refusalReason : null,
     // R-REV-4: the confirmed result (pass/fail, final score, reasons), never who reviewed.
@@ -98,7 +108,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       changeable: id !== "M7" && changeable(id),
       toFix: supplement?.items.find((i) => i.material === id)?.reason ?? null,
       // Sent back for supplement and not yet replaced: 待补正, whatever the checklist says.
-      awaitingFix: supplement !== null && supplement.materials.some((m) => m === id) && !application.materials.some((row) => row.material === id && row.createdAt > supplement.issuedAt),
+      awaitingFix:
+        supplement !== null &&
+        supplement.materials.some((m) => m === id) &&
+        !application.materials.some((row) => row.material === id && row.createdAt > supplement.issuedAt),
       item: items.find((i) => i.material === id),
       files: application.materials
         .filter((m) => m.material === id)
@@ -118,7 +131,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const IntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("remove"), rowId: z.string().min(1) }),
-  z.object({ intent: z.literal("tag"), rowId: z.string().min(1), photoTag: z.string().refine(isPhotoTag, "请选择照片类别") }),
+  z.object({
+    intent: z.literal("tag"),
+    rowId: z.string().min(1),
+    photoTag: z.string().refine(isPhotoTag, "请选择照片类别"),
+  }),
   z.object({ intent: z.literal("use-profile-licence") }),
   z.object({ intent: z.literal("submit"), attestation: z.literal("on").optional() }),
   z.object({ intent: z.literal("resubmit") }),
@@ -128,8 +145,14 @@ const IntentSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, scope, application } = await load(request, params.applicationId);
   const formData = await readFormData(request);
-  const reply = (body: { formError?: string; fieldErrors?: Record<string, string[]>; result?: unknown }, status = 400) =>
-    data({ formError: body.formError ?? null, fieldErrors: body.fieldErrors ?? null, result: body.result ?? null }, { status });
+  const reply = (
+    body: { formError?: string; fieldErrors?: Record<string, string[]>; result?: unknown },
+    status = 400,
+  ) =>
+    data(
+      { formError: body.formError ?? null, fieldErrors: body.fieldErrors ?? null, result: body.result ?? null },
+      { status },
+    );
   try {
     if (formData.get("intent") === "update") {
       const submission = parseWithZod(formData, { schema: applicationDataSchema(shanghaiDate(now())) });
@@ -147,7 +170,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!parsed.success) return reply({ formError: "请求内容有误，请刷新页面后重试。" });
     const intent = parsed.data;
     if (intent.intent === "remove") await removeMaterial(scope, application.id, intent.rowId);
-    if (intent.intent === "tag" && isPhotoTag(intent.photoTag)) await tagPhoto(scope, application.id, intent.rowId, intent.photoTag);
+    if (intent.intent === "tag" && isPhotoTag(intent.photoTag))
+      await tagPhoto(scope, application.id, intent.rowId, intent.photoTag);
     if (intent.intent === "use-profile-licence") {
       if (!application.organisation.licenseFileId) return reply({ formError: "单位资料中没有营业执照。" });
       await attachMaterial(scope, application.id, "M1", application.organisation.licenseFileId, null);
@@ -183,7 +207,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       });
       if (!outcome.ok) {
         await objectStore().delete(receipt.key);
-        return reply(outcome.field ? { fieldErrors: { attestation: [outcome.message] } } : { formError: outcome.message }, 409);
+        return reply(
+          outcome.field ? { fieldErrors: { attestation: [outcome.message] } } : { formError: outcome.message },
+          409,
+        );
       }
       throw redirect(`/provider/applications/${application.id}?submitted=1`);
     }
@@ -196,7 +223,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { application, materials, complete, supplement, pastNotices, refusalReason, result, today, maxUploadMb } = useLoaderData<typeof loader>();
+  const { application, materials, complete, supplement, pastNotices, refusalReason, result, today, maxUploadMb } =
+    useLoaderData<typeof loader>();
   const dataSchema = applicationDataSchema(today);
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -204,7 +232,8 @@ export default function ApplicationPage() {
   const updateResult = actionData && "saved" in actionData ? actionData.result : actionData?.result;
   const [form, fields] = useForm({
     id: `application-${application.id}`,
-    lastResult: navigation.state === "idle" && updateResult && typeof updateResult === "object" ? updateResult : undefined,
+    lastResult:
+      navigation.state === "idle" && updateResult && typeof updateResult === "object" ? updateResult : undefined,
     constraint: getZodConstraint(dataSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: dataSchema }),
     shouldValidate: "onBlur",
@@ -270,7 +299,13 @@ export default function ApplicationPage() {
             {supplement.items.map((item) => (
               <li key={item.material}>
                 {item.material === "general" ? item.name : `${item.material} ${item.name}`}：{item.reason}
-                {item.material !== "general" ? (supplement.replaced.some((m) => m === item.material) ? <span className="badge badge--verified"> 已更换</span> : <span className="badge badge--pending"> 待更换</span>) : null}
+                {item.material !== "general" ? (
+                  supplement.replaced.some((m) => m === item.material) ? (
+                    <span className="badge badge--verified"> 已更换</span>
+                  ) : (
+                    <span className="badge badge--pending"> 待更换</span>
+                  )
+                ) : null}
               </li>
             ))}
           </ol>
@@ -294,10 +329,22 @@ export default function ApplicationPage() {
             <input type="hidden" name="intent" value="update" />
             {actionData && "saved" in actionData ? <FormMessage tone="success" message="已保存。" /> : null}
             <div className="field-row">
-              <Field label="被诊断企业统一社会信用代码" inputProps={{ ...getInputProps(fields.enterpriseUscc, { type: "text" }), maxLength: 18 }} errors={fields.enterpriseUscc.errors} />
-              <Field label="诊断报告名称" inputProps={getInputProps(fields.reportTitle, { type: "text" })} errors={fields.reportTitle.errors} />
+              <Field
+                label="被诊断企业统一社会信用代码"
+                inputProps={{ ...getInputProps(fields.enterpriseUscc, { type: "text" }), maxLength: 18 }}
+                errors={fields.enterpriseUscc.errors}
+              />
+              <Field
+                label="诊断报告名称"
+                inputProps={getInputProps(fields.reportTitle, { type: "text" })}
+                errors={fields.reportTitle.errors}
+              />
             </div>
-            <ContractFields amount={fields.contractAmount} signedOn={fields.contractSignedOn} completedOn={fields.diagnosisCompletedOn} />
+            <ContractFields
+              amount={fields.contractAmount}
+              signedOn={fields.contractSignedOn}
+              completedOn={fields.diagnosisCompletedOn}
+            />
             <button type="submit" className="button--secondary">
               保存申报信息
             </button>
@@ -331,7 +378,9 @@ export default function ApplicationPage() {
             <Link to="/provider/summary">被诊断企业汇总表（M7）</Link>
           </span>
         </div>
-        <p className="small muted">只接受 PDF、JPG、PNG 文件（按文件内容识别），单个文件不超过 {maxUploadMb} MB。所有复印件须加盖企业公章。</p>
+        <p className="small muted">
+          只接受 PDF、JPG、PNG 文件（按文件内容识别），单个文件不超过 {maxUploadMb} MB。所有复印件须加盖企业公章。
+        </p>
         <ul className="checklist">
           {materials.map((m) => (
             <li key={m.id}>
@@ -362,14 +411,23 @@ export default function ApplicationPage() {
                 material={m.id}
                 name={m.name}
                 multiple={m.multiple}
-                accept={m.types.map((t) => (t === "application/pdf" ? ".pdf,application/pdf" : t === "image/png" ? ".png,image/png" : ".jpg,.jpeg,image/jpeg")).join(",")}
+                accept={m.types
+                  .map((t) =>
+                    t === "application/pdf"
+                      ? ".pdf,application/pdf"
+                      : t === "image/png"
+                        ? ".png,image/png"
+                        : ".jpg,.jpeg,image/jpeg",
+                  )
+                  .join(",")}
                 files={m.files}
                 editable={m.changeable}
                 isPhotos={m.id === "M5"}
               />
               {m.id === "M7" ? (
                 <p className="small" data-testid="summary-link">
-                  汇总表每批次只需上传一份，计入本单位的每份申报：请在 <Link to="/provider/summary">汇总表（M7）页面</Link> 下载、盖章后上传。
+                  汇总表每批次只需上传一份，计入本单位的每份申报：请在{" "}
+                  <Link to="/provider/summary">汇总表（M7）页面</Link> 下载、盖章后上传。
                 </p>
               ) : null}
             </li>
@@ -395,7 +453,9 @@ export default function ApplicationPage() {
                 aria-invalid={actionData?.fieldErrors?.attestation ? true : undefined}
                 aria-describedby={actionData?.fieldErrors?.attestation ? "attestation-error" : undefined}
               />
-              <label htmlFor="attestation">本单位确认：以上所有复印件材料均已加盖企业公章，所填信息和材料真实有效。</label>
+              <label htmlFor="attestation">
+                本单位确认：以上所有复印件材料均已加盖企业公章，所填信息和材料真实有效。
+              </label>
               {actionData?.fieldErrors?.attestation ? (
                 <ul id="attestation-error" className="field-errors" role="alert">
                   <li>{actionData.fieldErrors.attestation[0]}</li>
@@ -414,7 +474,8 @@ export default function ApplicationPage() {
         <section className="card" data-testid="withdraw-draft">
           <h2 style={{ marginTop: 0 }}>撤回草稿</h2>
           <p className="small muted">
-            不再为“{application.enterpriseName}”申报时可撤回本草稿：草稿及已上传的材料将删除，该企业不再由贵单位占用，其他服务商可以为其申报。撤回记入操作记录，不能恢复。
+            不再为“{application.enterpriseName}
+            ”申报时可撤回本草稿：草稿及已上传的材料将删除，该企业不再由贵单位占用，其他服务商可以为其申报。撤回记入操作记录，不能恢复。
           </p>
           <Form method="post">
             <input type="hidden" name="intent" value="withdraw" />

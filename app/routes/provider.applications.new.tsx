@@ -4,15 +4,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+
 import { ContractFields } from "~/components/contract-fields.tsx";
 import { CheckboxField, ErrorList, Field, FormMessage } from "~/components/forms.tsx";
+import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { createApplication, enterprisesForPicker } from "~/models/application.server.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { newApplicationSchema } from "~/utils/application-form.ts";
-import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { now } from "~/utils/clock.server.ts";
-import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { requireVerifiedProvider } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "新建申报 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -64,7 +65,9 @@ export default function NewApplication() {
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });
-  const shown = enterprises.filter((e) => !query || e.name.includes(query) || (e.uscc ?? "").includes(query.toUpperCase()));
+  const shown = enterprises.filter(
+    (e) => !query || e.name.includes(query) || (e.uscc ?? "").includes(query.toUpperCase()),
+  );
   return (
     <section className="card" style={{ maxWidth: 820, margin: "0 auto" }}>
       <div className="page-head">
@@ -76,7 +79,12 @@ export default function NewApplication() {
         <FormMessage message={form.errors?.[0]} />
         <div className="field">
           <label htmlFor="enterprise-search">搜索企业（名称或信用代码）</label>
-          <input id="enterprise-search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="输入关键字筛选" />
+          <input
+            id="enterprise-search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="输入关键字筛选"
+          />
         </div>
         <div className="field">
           <label htmlFor={fields.enterpriseId.id}>被诊断企业（张店区智能化改造企业名单）</label>
@@ -108,8 +116,16 @@ export default function NewApplication() {
           inputProps={getInputProps(fields.eligibility, { type: "checkbox" })}
           errors={fields.eligibility.errors}
         />
-        <Field label="诊断报告名称" inputProps={getInputProps(fields.reportTitle, { type: "text" })} errors={fields.reportTitle.errors} />
-        <ContractFields amount={fields.contractAmount} signedOn={fields.contractSignedOn} completedOn={fields.diagnosisCompletedOn} />
+        <Field
+          label="诊断报告名称"
+          inputProps={getInputProps(fields.reportTitle, { type: "text" })}
+          errors={fields.reportTitle.errors}
+        />
+        <ContractFields
+          amount={fields.contractAmount}
+          signedOn={fields.contractSignedOn}
+          completedOn={fields.diagnosisCompletedOn}
+        />
         <div className="actions">
           <button type="submit" disabled={navigation.state === "submitting"}>
             保存草稿并上传材料

@@ -3,6 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { groupAccountNumber, PAYEE_STATES } from "~/domain/payee.ts";
 import { changePayeeAccount, payeeOf } from "~/models/payee.server.ts";
@@ -13,10 +14,12 @@ import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "收款账户 · 智能化改造咨询诊断补助申报平台" }];
 
-const PayeeSchema = z.object({ organisationName: z.string(), ...payeeFields }).refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), {
-  path: ["payeeAccountName"],
-  message: PAYEE_NAME_MESSAGE,
-});
+const PayeeSchema = z
+  .object({ organisationName: z.string(), ...payeeFields })
+  .refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), {
+    path: ["payeeAccountName"],
+    message: PAYEE_NAME_MESSAGE,
+  });
 
 /** R-PAY-3: the provider's payee account; a change needs staff verification before any payout to it. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,22 +31,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
       state: payee.state,
       changedAt: payee.changedAt,
       verifiedAt: payee.verifiedAt,
-      account: payee.account ? { ...payee.account, accountNumber: groupAccountNumber(payee.account.accountNumber) } : null,
+      account: payee.account
+        ? { ...payee.account, accountNumber: groupAccountNumber(payee.account.accountNumber) }
+        : null,
     },
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireVerifiedProvider(request);
-  const { formData, uploaded, uploadErrors } = await parseFormWithUploads(request, { payeeProof: { purpose: "licences" } }, user.id);
+  const { formData, uploaded, uploadErrors } = await parseFormWithUploads(
+    request,
+    { payeeProof: { purpose: "licences" } },
+    user.id,
+  );
   if (uploaded.payeeProof) formData.set("payeeProofFileId", uploaded.payeeProof.id);
   formData.set("organisationName", user.organisation.name);
   const proofFileName = uploaded.payeeProof?.fileName ?? String(formData.get("payeeProofFileName") ?? "");
-  const proof = formData.get("payeeProofFileId") ? { id: String(formData.get("payeeProofFileId")), fileName: proofFileName } : null;
+  const proof = formData.get("payeeProofFileId")
+    ? { id: String(formData.get("payeeProofFileId")), fileName: proofFileName }
+    : null;
   const submission = parseWithZod(formData, { schema: PayeeSchema });
   if (submission.status !== "success" || uploadErrors.payeeProof) {
     return data(
-      { result: submission.reply({ fieldErrors: uploadErrors.payeeProof ? { payeeProofFileId: [uploadErrors.payeeProof] } : undefined }), proof },
+      {
+        result: submission.reply({
+          fieldErrors: uploadErrors.payeeProof ? { payeeProofFileId: [uploadErrors.payeeProof] } : undefined,
+        }),
+        proof,
+      },
       { status: 400 },
     );
   }
@@ -57,7 +73,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!outcome.ok) {
     const field = outcome.field === "proofFileId" ? "payeeProofFileId" : undefined;
     return data(
-      { result: submission.reply(field ? { fieldErrors: { [field]: [outcome.message] } } : { formErrors: [outcome.message] }), proof: field ? null : proof },
+      {
+        result: submission.reply(
+          field ? { fieldErrors: { [field]: [outcome.message] } } : { formErrors: [outcome.message] },
+        ),
+        proof: field ? null : proof,
+      },
       { status: 400 },
     );
   }
@@ -95,7 +116,10 @@ export default function ProviderPayee() {
         <Link to="/provider/payouts">返回补助拨付</Link>
       </div>
       {params.get("changed") ? (
-        <FormMessage tone="success" message="收款账户已变更，变更通知已发送至本单位注册邮箱。新账户经区工信局核验后方可用于拨付。" />
+        <FormMessage
+          tone="success"
+          message="收款账户已变更，变更通知已发送至本单位注册邮箱。新账户经区工信局核验后方可用于拨付。"
+        />
       ) : null}
       <section className="card">
         <h2 style={{ marginTop: 0 }}>当前账户</h2>
@@ -122,17 +146,36 @@ export default function ProviderPayee() {
         <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>
           <FormMessage message={form.errors?.[0]} />
           <input type="hidden" name="organisationName" value={organisationName} />
-          <Field label="开户名称" hint="与服务商名称一致" inputProps={{ ...getInputProps(fields.payeeAccountName, { type: "text" }), defaultValue: fields.payeeAccountName.initialValue ?? organisationName }} errors={fields.payeeAccountName.errors} />
-          <Field label="开户银行" hint="写到支行" inputProps={getInputProps(fields.payeeBankName, { type: "text" })} errors={fields.payeeBankName.errors} />
+          <Field
+            label="开户名称"
+            hint="与服务商名称一致"
+            inputProps={{
+              ...getInputProps(fields.payeeAccountName, { type: "text" }),
+              defaultValue: fields.payeeAccountName.initialValue ?? organisationName,
+            }}
+            errors={fields.payeeAccountName.errors}
+          />
+          <Field
+            label="开户银行"
+            hint="写到支行"
+            inputProps={getInputProps(fields.payeeBankName, { type: "text" })}
+            errors={fields.payeeBankName.errors}
+          />
           <Field
             label="银行账号"
             hint="8 至 30 位数字"
-            inputProps={{ ...getInputProps(fields.payeeAccountNumber, { type: "text" }), inputMode: "numeric", autoComplete: "off" }}
+            inputProps={{
+              ...getInputProps(fields.payeeAccountNumber, { type: "text" }),
+              inputMode: "numeric",
+              autoComplete: "off",
+            }}
             errors={fields.payeeAccountNumber.errors}
           />
           <div className="field">
             <label htmlFor="payeeProof">开户证明（PDF、JPG 或 PNG）</label>
-            {proof ? <p className="notice notice--success">已上传：{proof.fileName}（如需更换，请重新选择文件）</p> : null}
+            {proof ? (
+              <p className="notice notice--success">已上传：{proof.fileName}（如需更换，请重新选择文件）</p>
+            ) : null}
             <input type="hidden" name={fields.payeeProofFileId.name} value={proof?.id ?? ""} />
             <input type="hidden" name="payeeProofFileName" value={proof?.fileName ?? ""} />
             <input

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+
 import { formatFen } from "~/domain/money.ts";
 import { providerPayouts } from "~/models/payout.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";

@@ -3,13 +3,23 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { CheckboxField, ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { NewPasswordFields } from "~/components/new-password-fields.tsx";
 import { registerProvider } from "~/models/organisation.server.ts";
 import { registrableProviderNames } from "~/models/round.server.ts";
+import {
+  newPasswordFields,
+  passwordsMatch,
+  PAYEE_NAME_MESSAGE,
+  payeeFields,
+  payeeIsOrganisation,
+  phoneField,
+  textField,
+  usccField,
+} from "~/utils/form-fields.ts";
 import { parseFormWithUploads } from "~/utils/multipart.server.ts";
 import { getSessionUser, homeFor, startSession } from "~/utils/session.server.ts";
-import { newPasswordFields, PAYEE_NAME_MESSAGE, payeeFields, passwordsMatch, payeeIsOrganisation, phoneField, textField, usccField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "服务商注册 · 智能化改造咨询诊断补助申报平台" }];
@@ -22,12 +32,18 @@ const RegistrationSchema = z
     contactPhone: phoneField,
     email: z.string({ error: "请输入电子邮箱" }).trim().max(200, "电子邮箱过长").email("请输入有效的电子邮箱地址"),
     ...newPasswordFields,
-    licenseFileId: z.string({ error: "请上传营业执照（PDF、JPG 或 PNG）" }).max(100, "请重新上传营业执照").min(1, "请上传营业执照（PDF、JPG 或 PNG）"),
+    licenseFileId: z
+      .string({ error: "请上传营业执照（PDF、JPG 或 PNG）" })
+      .max(100, "请重新上传营业执照")
+      .min(1, "请上传营业执照（PDF、JPG 或 PNG）"),
     ...payeeFields,
     declaration: z.literal("on", { error: "请确认本单位符合申报条件" }),
   })
   .refine(...passwordsMatch)
-  .refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), { path: ["payeeAccountName"], message: PAYEE_NAME_MESSAGE });
+  .refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), {
+    path: ["payeeAccountName"],
+    message: PAYEE_NAME_MESSAGE,
+  });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
@@ -46,7 +62,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (uploaded.payeeProof) formData.set("payeeProofFileId", uploaded.payeeProof.id);
   const licenseFileName = uploaded.license?.fileName ?? String(formData.get("licenseFileName") ?? "");
   const proofFileName = uploaded.payeeProof?.fileName ?? String(formData.get("payeeProofFileName") ?? "");
-  const keptProof = () => (formData.get("payeeProofFileId") ? { id: String(formData.get("payeeProofFileId")), fileName: proofFileName } : null);
+  const keptProof = () =>
+    formData.get("payeeProofFileId") ? { id: String(formData.get("payeeProofFileId")), fileName: proofFileName } : null;
   const submission = parseWithZod(formData, { schema: RegistrationSchema });
   const hide = { hideFields: ["password", "confirmPassword"] };
   if (submission.status !== "success" || uploadErrors.license || uploadErrors.payeeProof) {
@@ -57,7 +74,9 @@ export async function action({ request }: ActionFunctionArgs) {
     return data(
       {
         result: submission.reply({ ...hide, fieldErrors: Object.keys(fieldErrors).length ? fieldErrors : undefined }),
-        license: formData.get("licenseFileId") ? { id: String(formData.get("licenseFileId")), fileName: licenseFileName } : null,
+        license: formData.get("licenseFileId")
+          ? { id: String(formData.get("licenseFileId")), fileName: licenseFileName }
+          : null,
         proof: keptProof(),
       },
       { status: 400 },
@@ -66,13 +85,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const v = submission.value;
   const outcome = await registerProvider({
     ...v,
-    payee: { accountName: v.payeeAccountName, bankName: v.payeeBankName, accountNumber: v.payeeAccountNumber, proofFileId: v.payeeProofFileId },
+    payee: {
+      accountName: v.payeeAccountName,
+      bankName: v.payeeBankName,
+      accountNumber: v.payeeAccountNumber,
+      proofFileId: v.payeeProofFileId,
+    },
   });
   if (!outcome.ok) {
     return data(
       {
         result: submission.reply({ ...hide, fieldErrors: { [outcome.field]: [outcome.message] } }),
-        license: outcome.field === "licenseFileId" ? null : { id: submission.value.licenseFileId, fileName: licenseFileName },
+        license:
+          outcome.field === "licenseFileId" ? null : { id: submission.value.licenseFileId, fileName: licenseFileName },
         proof: outcome.field === "payeeProofFileId" ? null : keptProof(),
       },
       { status: 400 },
@@ -121,7 +146,11 @@ export default function Register() {
         <Field
           label="服务商名称（从名录中选择）"
           hint="输入关键字可搜索名录中的单位"
-          inputProps={{ ...getInputProps(fields.organisationName, { type: "text" }), list: "provider-list", autoComplete: "off" }}
+          inputProps={{
+            ...getInputProps(fields.organisationName, { type: "text" }),
+            list: "provider-list",
+            autoComplete: "off",
+          }}
           errors={fields.organisationName.errors}
         />
         <datalist id="provider-list">
@@ -132,12 +161,24 @@ export default function Register() {
         <Field
           label="统一社会信用代码"
           hint="18 位，含校验位"
-          inputProps={{ ...getInputProps(fields.uscc, { type: "text" }), maxLength: 18, style: { textTransform: "uppercase" } }}
+          inputProps={{
+            ...getInputProps(fields.uscc, { type: "text" }),
+            maxLength: 18,
+            style: { textTransform: "uppercase" },
+          }}
           errors={fields.uscc.errors}
         />
         <div className="field-row">
-          <Field label="联系人" inputProps={getInputProps(fields.contactName, { type: "text" })} errors={fields.contactName.errors} />
-          <Field label="联系电话" inputProps={getInputProps(fields.contactPhone, { type: "tel" })} errors={fields.contactPhone.errors} />
+          <Field
+            label="联系人"
+            inputProps={getInputProps(fields.contactName, { type: "text" })}
+            errors={fields.contactName.errors}
+          />
+          <Field
+            label="联系电话"
+            inputProps={getInputProps(fields.contactPhone, { type: "tel" })}
+            errors={fields.contactPhone.errors}
+          />
         </div>
         <Field
           label="电子邮箱（登录账号）"
@@ -181,7 +222,11 @@ export default function Register() {
           <Field
             label="银行账号"
             hint="8 至 30 位数字，可按卡面分组输入空格"
-            inputProps={{ ...getInputProps(fields.payeeAccountNumber, { type: "text" }), inputMode: "numeric", autoComplete: "off" }}
+            inputProps={{
+              ...getInputProps(fields.payeeAccountNumber, { type: "text" }),
+              inputMode: "numeric",
+              autoComplete: "off",
+            }}
             errors={fields.payeeAccountNumber.errors}
           />
           <div className="field">

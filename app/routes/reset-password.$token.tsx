@@ -3,13 +3,14 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+
 import { FormMessage } from "~/components/forms.tsx";
 import { NewPasswordFields } from "~/components/new-password-fields.tsx";
 import { findValidPasswordReset, resetPassword } from "~/models/user.server.ts";
-import { startSession } from "~/utils/session.server.ts";
-import { newPasswordFields, passwordsMatch } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { newPasswordFields, passwordsMatch } from "~/utils/form-fields.ts";
+import { startSession } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "重设密码 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -23,10 +24,17 @@ export async function loader({ params }: LoaderFunctionArgs) {
 /** A single-use reset link: sets the password, ends every other session, lifts the lockout, signs in. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await readFormData(request), { schema: PasswordSchema });
-  if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
+  if (submission.status !== "success")
+    return data(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
   const outcome = await resetPassword(params.token ?? "", submission.value.password);
   if (!outcome.ok) {
-    return data(submission.reply({ formErrors: ["重设链接已失效或已被使用，请重新申请。"], hideFields: ["password", "confirmPassword"] }), { status: 400 });
+    return data(
+      submission.reply({
+        formErrors: ["重设链接已失效或已被使用，请重新申请。"],
+        hideFields: ["password", "confirmPassword"],
+      }),
+      { status: 400 },
+    );
   }
   throw redirect("/", { headers: { "Set-Cookie": await startSession(outcome.userId, request) } });
 }

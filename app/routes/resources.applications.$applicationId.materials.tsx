@@ -1,8 +1,20 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+
 import { isMaterialId, isPhotoTag, MATERIALS } from "~/domain/materials.ts";
-import { attachMaterial, getOwnApplication, NotEditableError, requireMaterialChangeable, SUMMARY_TABLE_ELSEWHERE } from "~/models/application.server.ts";
+import {
+  attachMaterial,
+  getOwnApplication,
+  NotEditableError,
+  requireMaterialChangeable,
+  SUMMARY_TABLE_ELSEWHERE,
+} from "~/models/application.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
-import { StorageUnavailableError, streamChunks, UploadRejectedError, UploadTooLargeError } from "~/services/storage.server.ts";
+import {
+  StorageUnavailableError,
+  streamChunks,
+  UploadRejectedError,
+  UploadTooLargeError,
+} from "~/services/storage.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 
 /**
@@ -41,7 +53,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const row = await attachMaterial(scope, id, material, file.id, tag && isPhotoTag(tag) ? tag : null);
     return Response.json({
       ok: true,
-      material: { id: row.id, fileId: file.id, fileName: file.fileName, size: file.size, sha256: file.sha256, contentType: file.contentType, photoTag: row.photoTag },
+      material: {
+        id: row.id,
+        fileId: file.id,
+        fileName: file.fileName,
+        size: file.size,
+        sha256: file.sha256,
+        contentType: file.contentType,
+        photoTag: row.photoTag,
+      },
     });
   } catch (error) {
     if (error instanceof UploadTooLargeError) return refuse(error.message, 413);

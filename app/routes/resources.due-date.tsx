@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { completionCheck } from "~/domain/workdays.ts";
 import { requireUser } from "~/utils/session.server.ts";
 

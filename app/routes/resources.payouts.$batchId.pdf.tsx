@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { disbursementData, getBatch } from "~/models/payout.server.ts";
 import { buildDisbursementList } from "~/services/documents/disbursement-list.server.ts";
 import { requireUser } from "~/utils/session.server.ts";

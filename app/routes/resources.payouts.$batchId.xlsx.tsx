@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { disbursementData, getBatch } from "~/models/payout.server.ts";
 import { writeXlsx } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
@@ -29,9 +30,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const list = disbursementData(batch);
   const rows: Row[] = [];
   let seq = 0;
-  const blank = { providerCreditCode: "", enterpriseName: "", enterpriseCreditCode: "", applicationNumber: "", payeeAccountName: "", payeeBankName: "", payeeAccountNumber: "" };
+  const blank = {
+    providerCreditCode: "",
+    enterpriseName: "",
+    enterpriseCreditCode: "",
+    applicationNumber: "",
+    payeeAccountName: "",
+    payeeBankName: "",
+    payeeAccountNumber: "",
+  };
   for (const group of list.groups) {
-    const payee = { payeeAccountName: group.payee?.accountName ?? "未登记", payeeBankName: group.payee?.bankName ?? "", payeeAccountNumber: group.payee?.accountNumber ?? "" };
+    const payee = {
+      payeeAccountName: group.payee?.accountName ?? "未登记",
+      payeeBankName: group.payee?.bankName ?? "",
+      payeeAccountNumber: group.payee?.accountNumber ?? "",
+    };
     for (const line of group.lines) {
       seq += 1;
       rows.push({
@@ -46,9 +59,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         amountCapital: line.amount.amountCapital,
       });
     }
-    rows.push({ ...blank, seq: "", providerName: `${group.providerName} 小计`, amountFen: group.subtotal.amountFen, amountCapital: group.subtotal.amountCapital });
+    rows.push({
+      ...blank,
+      seq: "",
+      providerName: `${group.providerName} 小计`,
+      amountFen: group.subtotal.amountFen,
+      amountCapital: group.subtotal.amountCapital,
+    });
   }
-  rows.push({ ...blank, seq: "", providerName: "合计", amountFen: list.total.amountFen, amountCapital: list.total.amountCapital });
+  rows.push({
+    ...blank,
+    seq: "",
+    providerName: "合计",
+    amountFen: list.total.amountFen,
+    amountCapital: list.total.amountCapital,
+  });
   rows.push({
     ...blank,
     seq: "",

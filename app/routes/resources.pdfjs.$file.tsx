@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { openPdfjsAsset } from "~/services/pdfjs-assets.server.ts";
 
 /**

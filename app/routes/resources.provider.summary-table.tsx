@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { summaryTablePdf } from "~/models/application-documents.server.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
@@ -8,7 +9,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireVerifiedProvider(request);
   const round = await currentRound();
   if (!round) throw new Response("当前没有申报批次。", { status: 404 });
-  const pdf = await summaryTablePdf({ userId: user.id, userName: user.name, organisationId: user.organisation.id }, round.id);
+  const pdf = await summaryTablePdf(
+    { userId: user.id, userName: user.name, organisationId: user.organisation.id },
+    round.id,
+  );
   return new Response(Buffer.from(pdf), {
     headers: {
       "Content-Type": "application/pdf",

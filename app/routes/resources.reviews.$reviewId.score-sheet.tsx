@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { RUBRIC_DEDUCTION } from "~/domain/rubric.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { scoreSheetData } from "~/models/review-result.server.ts";
@@ -18,7 +19,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     enterpriseName: row.application.enterprise.name,
     reportTitle: row.application.reportTitle,
     expertName: row.assignment.expert.name,
-    sections: { basic: review.sections.basics, advice: review.sections.recommendations, estimate: review.sections.estimates },
+    sections: {
+      basic: review.sections.basics,
+      advice: review.sections.recommendations,
+      estimate: review.sections.estimates,
+    },
     deduction: review.deduction ? { points: RUBRIC_DEDUCTION.points, reason: review.deductionReason ?? "" } : null,
     veto: review.veto ? { reason: review.vetoEvidence ?? "" } : null,
     total,

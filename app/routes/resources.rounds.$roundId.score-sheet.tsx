@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { RUBRIC_DEDUCTION } from "~/domain/rubric.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { scoreSheetRows } from "~/models/review-result.server.ts";
 import { getRound } from "~/models/round.server.ts";
-import { writeXlsx, type Column } from "~/services/spreadsheet.server.ts";
+import { type Column, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 type Row = Awaited<ReturnType<typeof scoreSheetRows>>[number];
@@ -21,7 +22,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     { header: "诊断报告", width: 30, value: (r) => r.application.reportTitle },
     { header: "评审专家", width: 12, value: (r) => r.expertName },
     { header: "评分状态", width: 10, value: (r) => (r.review ? "已提交" : "未提交") },
-    { header: "诊断资料", width: 20, value: (r) => (r.review ? (r.review.materialsComplete ? "齐全" : `不齐全：${r.review.materialsNote ?? ""}`) : null) },
+    {
+      header: "诊断资料",
+      width: 20,
+      value: (r) =>
+        r.review ? (r.review.materialsComplete ? "齐全" : `不齐全：${r.review.materialsNote ?? ""}`) : null,
+    },
     { header: "基本情况（30）", width: 10, value: (r) => r.review?.sections.basics.score ?? null },
     { header: "基本情况评语", width: 30, value: (r) => r.review?.sections.basics.comment ?? null },
     { header: "诊断建议（40）", width: 10, value: (r) => r.review?.sections.recommendations.score ?? null },
@@ -38,17 +44,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       header: "最终得分",
       width: 10,
       value: (r) =>
-        r.application.finalScoreHundredths !== null ? r.application.finalScoreHundredths / 100 : r.result.complete ? (r.result.decision?.finalScore ?? null) : null,
+        r.application.finalScoreHundredths !== null
+          ? r.application.finalScoreHundredths / 100
+          : r.result.complete
+            ? (r.result.decision?.finalScore ?? null)
+            : null,
     },
     {
       header: "评审结果",
       width: 10,
       value: (r) => {
-        const passed = r.application.resultConfirmedAt ? r.application.resultPassed : r.result.complete ? r.result.decision?.passed : null;
+        const passed = r.application.resultConfirmedAt
+          ? r.application.resultPassed
+          : r.result.complete
+            ? r.result.decision?.passed
+            : null;
         return passed == null ? "评审中" : passed ? "合格" : "不合格";
       },
     },
-    { header: "确认时间", width: 18, value: (r) => (r.application.resultConfirmedAt ? formatShanghai(r.application.resultConfirmedAt) : "未确认") },
+    {
+      header: "确认时间",
+      width: 18,
+      value: (r) => (r.application.resultConfirmedAt ? formatShanghai(r.application.resultConfirmedAt) : "未确认"),
+    },
   ];
   const xlsx = await writeXlsx("评分汇总", columns, rows);
   return new Response(new Uint8Array(xlsx), {

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { formatPercent } from "~/domain/similarity/evidence.ts";
 import { getRound } from "~/models/round.server.ts";
-import { listFlaggedPairs, type FlaggedPairRow } from "~/models/similarity.server.ts";
-import { writeXlsx, type Column } from "~/services/spreadsheet.server.ts";
+import { type FlaggedPairRow, listFlaggedPairs } from "~/models/similarity.server.ts";
+import { type Column, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { parseSimilarityQuery } from "~/utils/similarity-query.ts";

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { canReadFile, openStoredFile } from "~/models/stored-file.server.ts";
 import { storedFileHeaders } from "~/utils/security-headers.server.ts";
 import { requireUser } from "~/utils/session.server.ts";

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { parseApplicationListQuery } from "~/domain/application-list.ts";
 import { applicationListWorkbook, chooseRound } from "~/models/application-list.server.ts";
 import { requireUser } from "~/utils/session.server.ts";

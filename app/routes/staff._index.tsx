@@ -1,16 +1,23 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+
 import { Countdown } from "~/components/countdown.tsx";
 import { PayoutBlockersTable } from "~/components/payout-blockers.tsx";
+import { RoundField } from "~/components/round-field.tsx";
 import { applicationListSearch, parseApplicationListQuery } from "~/domain/application-list.ts";
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
-import { chooseRound, claimAttempts, deskCounts, roundChoices, roundDashboard } from "~/models/application-list.server.ts";
+import {
+  chooseRound,
+  claimAttempts,
+  deskCounts,
+  roundChoices,
+  roundDashboard,
+} from "~/models/application-list.server.ts";
 import { delayedMailCount } from "~/models/outbox.server.ts";
 import { payoutBlockers } from "~/models/payout.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { RoundField } from "~/components/round-field.tsx";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -42,7 +49,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     delayedMail,
     rounds,
     dashboard,
-    deadlineLeft: left && { closed: left.closed, days: left.days, hours: left.hours, at: formatShanghai(round?.deadline ?? serverNow) },
+    deadlineLeft: left && {
+      closed: left.closed,
+      days: left.days,
+      hours: left.hours,
+      at: formatShanghai(round?.deadline ?? serverNow),
+    },
     disbursementLeft: disbursementLeft &&
       round?.disbursementDeadline && {
         closed: disbursementLeft.closed,
@@ -88,10 +100,15 @@ function listLink(roundId: string, filters: Record<string, string> = {}) {
  * to accepted applications (R-REV-5), confirm results (R-REV-4), and pay the passed ones (R-PAY-3).
  */
 function nextSteps(statusCounts: { status: string; count: number }[], roundId: string) {
-  const count = (...statuses: string[]) => statusCounts.filter((s) => statuses.includes(s.status)).reduce((sum, s) => sum + s.count, 0);
+  const count = (...statuses: string[]) =>
+    statusCounts.filter((s) => statuses.includes(s.status)).reduce((sum, s) => sum + s.count, 0);
   return [
     { to: `/staff/assignments?round=${roundId}`, count: count("accepted"), label: "已受理，待分配评审专家" },
-    { to: `/staff/results?round=${roundId}`, count: count("under_review", "reviewed"), label: "评审中 / 待确认评审结果" },
+    {
+      to: `/staff/results?round=${roundId}`,
+      count: count("under_review", "reviewed"),
+      label: "评审中 / 待确认评审结果",
+    },
     { to: `/staff/payouts?round=${roundId}`, count: count("passed", "in_batch"), label: "合格，待编入批次或待拨付" },
   ];
 }
@@ -146,7 +163,9 @@ export default function StaffDashboard() {
             {data.disbursementLeft ? (
               <div className="stat" data-testid="disbursement-left">
                 <div className="stat__value">
-                  {data.disbursementLeft.closed ? "已截止" : `${data.disbursementLeft.days} 天 ${data.disbursementLeft.hours} 小时`}
+                  {data.disbursementLeft.closed
+                    ? "已截止"
+                    : `${data.disbursementLeft.days} 天 ${data.disbursementLeft.hours} 小时`}
                 </div>
                 <div className="stat__label">距拨付截止（{data.disbursementLeft.at}）</div>
               </div>

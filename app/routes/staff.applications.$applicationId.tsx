@@ -7,6 +7,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { ApplicationFactsSection } from "~/components/desk/application-facts.tsx";
 import { DecisionSection } from "~/components/desk/decision.tsx";
 import { ExpertAssignmentsSection } from "~/components/desk/expert-assignments.tsx";
@@ -15,19 +16,24 @@ import { MaterialsReviewSection } from "~/components/desk/materials-review.tsx";
 import { PaperCopiesSection } from "~/components/desk/paper-copies.tsx";
 import { ReleaseClaimSection } from "~/components/desk/release-claim.tsx";
 import { SupplementRoundsSection } from "~/components/desk/supplement-rounds.tsx";
-import { SimilarityPanel } from "~/components/similarity-panel.tsx";
 import { FormMessage } from "~/components/forms.tsx";
+import { SimilarityPanel } from "~/components/similarity-panel.tsx";
 import { defaultSupplementDueOn, rejectionReason, type Verdict } from "~/domain/formal-review.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { applicationAssignments } from "~/models/assignment.server.ts";
-import { getApplicationSimilarity } from "~/models/similarity.server.ts";
-import { decideFormalReview, recordPaperCopies, staffApplicationView, type DecisionInput } from "~/models/formal-review.server.ts";
 import { releaseClaim } from "~/models/application.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
+import { applicationAssignments } from "~/models/assignment.server.ts";
+import {
+  decideFormalReview,
+  type DecisionInput,
+  recordPaperCopies,
+  staffApplicationView,
+} from "~/models/formal-review.server.ts";
+import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { refuseHostileCharacters, versionField } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: `${loaded?.application.number ?? "申报"} 审查 · 智能化改造咨询诊断补助申报平台` },
@@ -55,7 +61,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...view, assignments, similarity, staffName: user.name, defaultDueOn: defaultSupplementDueOn(view.today) };
 }
 
-const text = (max: number) => z.string().trim().max(max, `不超过 ${max} 字`).superRefine(refuseHostileCharacters("内容", { multiline: true })).optional();
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `不超过 ${max} 字`)
+    .superRefine(refuseHostileCharacters("内容", { multiline: true }))
+    .optional();
 const VerdictSchema = z.object({
   verdict: z.enum(["accepted", "rejected"]).optional(),
   quick: z.array(z.string().max(20)).max(10),
@@ -100,12 +112,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const raw = {
     ...Object.fromEntries(formData),
     verdicts: Object.fromEntries(
-      MATERIAL_IDS.map((m) => [m, { verdict: formData.get(`verdict-${m}`) ?? undefined, quick: formData.getAll(`quick-${m}`), reason: formData.get(`reason-${m}`) ?? undefined }]),
+      MATERIAL_IDS.map((m) => [
+        m,
+        {
+          verdict: formData.get(`verdict-${m}`) ?? undefined,
+          quick: formData.getAll(`quick-${m}`),
+          reason: formData.get(`reason-${m}`) ?? undefined,
+        },
+      ]),
     ),
   };
   const parsed = ActionSchema.safeParse(raw);
   const fail = (errors: ActionErrors, status = 400) => data({ errors }, { status });
-  if (!parsed.success) return fail({ form: `请求内容有误：${parsed.error.issues[0]?.message ?? ""}。请刷新页面后重试。` });
+  if (!parsed.success)
+    return fail({ form: `请求内容有误：${parsed.error.issues[0]?.message ?? ""}。请刷新页面后重试。` });
   const input = parsed.data;
   const actor = { id: user.id, name: user.name };
 
@@ -117,15 +137,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   if (input.intent === "paper-copies") {
-    const outcome = await recordPaperCopies(actor, { applicationIds: [id], receivedOn: input.receivedOn, receivedBy: input.receivedBy });
-    if (!outcome.ok) return fail({ paper: outcome.field === "applicationIds" ? { form: outcome.message } : { [outcome.field]: outcome.message } });
+    const outcome = await recordPaperCopies(actor, {
+      applicationIds: [id],
+      receivedOn: input.receivedOn,
+      receivedBy: input.receivedBy,
+    });
+    if (!outcome.ok)
+      return fail({
+        paper: outcome.field === "applicationIds" ? { form: outcome.message } : { [outcome.field]: outcome.message },
+      });
     throw redirect(`/staff/applications/${id}?saved=paper`);
   }
 
   const verdicts: Verdict[] = MATERIAL_IDS.flatMap((material) => {
     const v = input.verdicts[material];
     if (!v?.verdict) return [];
-    return [{ material, verdict: v.verdict, reason: v.verdict === "rejected" ? rejectionReason(v.quick, v.reason) : null }];
+    return [
+      { material, verdict: v.verdict, reason: v.verdict === "rejected" ? rejectionReason(v.quick, v.reason) : null },
+    ];
   });
   const decision: DecisionInput =
     input.intent === "accept"
@@ -183,7 +212,8 @@ export default function StaffApplicationPage() {
 
       {view.providerSuspension ? (
         <p className="notice notice--error" data-testid="provider-suspended">
-          该服务商已于 {view.providerSuspension.at} 被暂停申报资格：{view.providerSuspension.reason}。本申报尚未完结，请复核后再作处理。
+          该服务商已于 {view.providerSuspension.at} 被暂停申报资格：{view.providerSuspension.reason}
+          。本申报尚未完结，请复核后再作处理。
         </p>
       ) : null}
 

@@ -1,19 +1,20 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+
+import { Pagination } from "~/components/pagination.tsx";
+import { RoundField } from "~/components/round-field.tsx";
 import {
   APPLICATION_FLAGS,
+  type ApplicationFlag,
   applicationListSearch,
   parseApplicationListQuery,
-  sortChange,
   SORT_KEYS,
-  type ApplicationFlag,
+  sortChange,
   type SortKey,
 } from "~/domain/application-list.ts";
 import { APPLICATION_STATUSES, type ApplicationStatus } from "~/domain/application-status.ts";
 import { chooseRound, listApplications, providerChoices, roundChoices } from "~/models/application-list.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
-import { Pagination } from "~/components/pagination.tsx";
-import { RoundField } from "~/components/round-field.tsx";
 
 export const meta: MetaFunction = () => [{ title: "申报受理 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -85,7 +86,13 @@ export default function ApplicationList() {
             <RoundField rounds={rounds} value={round.id} />
             <div className="field">
               <label htmlFor="q">搜索</label>
-              <input id="q" name="q" type="search" defaultValue={query.q} placeholder="企业、服务商、信用代码或申报编号" />
+              <input
+                id="q"
+                name="q"
+                type="search"
+                defaultValue={query.q}
+                placeholder="企业、服务商、信用代码或申报编号"
+              />
             </div>
             <div className="field">
               <label htmlFor="status">状态</label>
@@ -114,7 +121,8 @@ export default function ApplicationList() {
               <div style={{ display: "flex", gap: "0.75rem", flexWrap: "wrap" }}>
                 {(Object.keys(APPLICATION_FLAGS) as ApplicationFlag[]).map((flag) => (
                   <label key={flag} style={{ fontWeight: "normal" }}>
-                    <input type="checkbox" name="flag" value={flag} defaultChecked={query.flag.includes(flag)} /> {APPLICATION_FLAGS[flag]}
+                    <input type="checkbox" name="flag" value={flag} defaultChecked={query.flag.includes(flag)} />{" "}
+                    {APPLICATION_FLAGS[flag]}
                   </label>
                 ))}
               </div>
@@ -122,13 +130,30 @@ export default function ApplicationList() {
             {query.sort !== "number" ? <input type="hidden" name="sort" value={query.sort} /> : null}
             {query.dir !== "asc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
             <button type="submit">筛选</button>
-            {filtered ? <Link to={applicationListSearch({ ...query, q: "", status: undefined, provider: undefined, flag: [], page: 1 })}>清除筛选</Link> : null}
+            {filtered ? (
+              <Link
+                to={applicationListSearch({
+                  ...query,
+                  q: "",
+                  status: undefined,
+                  provider: undefined,
+                  flag: [],
+                  page: 1,
+                })}
+              >
+                清除筛选
+              </Link>
+            ) : null}
           </Form>
           <div className="page-head">
             <span data-testid="application-total">
               共 {list.total} 份申报{filtered ? "（已筛选）" : ""}
             </span>
-            <a className="button button--secondary button--small" href={`/resources/staff/applications-export${applicationListSearch({ ...query, page: 1 })}`} download>
+            <a
+              className="button button--secondary button--small"
+              href={`/resources/staff/applications-export${applicationListSearch({ ...query, page: 1 })}`}
+              download
+            >
               导出 Excel
             </a>
           </div>
@@ -156,7 +181,9 @@ export default function ApplicationList() {
                 ) : (
                   list.rows.map((a) => (
                     <tr key={a.id}>
-                      <td data-label="编号">{canOpen ? <Link to={`/staff/applications/${a.id}`}>{a.number}</Link> : a.number}</td>
+                      <td data-label="编号">
+                        {canOpen ? <Link to={`/staff/applications/${a.id}`}>{a.number}</Link> : a.number}
+                      </td>
                       <td data-label="被诊断企业">{a.enterpriseName}</td>
                       <td data-label="统一社会信用代码">{a.enterpriseUscc}</td>
                       <td data-label="服务商">{a.providerName}</td>
@@ -166,15 +193,21 @@ export default function ApplicationList() {
                       </td>
                       <td data-label="标记">
                         {a.completionLate ? <span className="badge badge--bad">{APPLICATION_FLAGS.late}</span> : null}{" "}
-                        {a.supplementOverdue ? <span className="badge badge--bad">{APPLICATION_FLAGS.supplement_overdue}</span> : null}{" "}
-                        {a.status !== "draft" && a.paperCopiesReceivedOn === null ? <span className="badge">{APPLICATION_FLAGS.no_paper}</span> : null}{" "}
+                        {a.supplementOverdue ? (
+                          <span className="badge badge--bad">{APPLICATION_FLAGS.supplement_overdue}</span>
+                        ) : null}{" "}
+                        {a.status !== "draft" && a.paperCopiesReceivedOn === null ? (
+                          <span className="badge">{APPLICATION_FLAGS.no_paper}</span>
+                        ) : null}{" "}
                         {a.providerSuspended ? (
                           <span className="badge badge--bad" data-testid="provider-suspended">
                             {APPLICATION_FLAGS.provider_suspended}
                           </span>
                         ) : null}
                       </td>
-                      <td className="table__action">{canOpen ? <Link to={`/staff/applications/${a.id}`}>查看</Link> : null}</td>
+                      <td className="table__action">
+                        {canOpen ? <Link to={`/staff/applications/${a.id}`}>查看</Link> : null}
+                      </td>
                     </tr>
                   ))
                 )}

@@ -3,7 +3,10 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { Field, FormMessage } from "~/components/forms.tsx";
+import { Pagination } from "~/components/pagination.tsx";
+import { RoundField } from "~/components/round-field.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { formatShanghai, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
 import {
@@ -16,12 +19,10 @@ import {
 } from "~/models/assignment.server.ts";
 import { listExperts } from "~/models/expert.server.ts";
 import { currentRound, getRound, listRounds } from "~/models/round.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { refuseHostileCharacters } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
-import { Pagination } from "~/components/pagination.tsx";
-import { RoundField } from "~/components/round-field.tsx";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "分配评审专家 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -54,7 +55,7 @@ const SettingsSchema = z.object({
       if (!value) return null;
       const normalised = value.replace("T", " ");
       const parsed = tryParseShanghaiDateTime(
-        /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(normalised) ? `${normalised}:59` : normalised
+        /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(normalised) ? `${normalised}:59` : normalised,
       );
       if (!parsed) {
         ctx.addIssue({ code: "custom", message: "评审截止时间格式应为 年-月-日 时:分" });
@@ -76,7 +77,12 @@ const ActionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("withdraw"),
     applicationId: z.string().min(1),
     assignmentId: z.string().min(1),
-    reason: z.string({ error: "请填写撤回原因" }).trim().min(2, "撤回原因至少 2 个字").max(200, "撤回原因不超过 200 字").superRefine(refuseHostileCharacters("撤回原因", { multiline: true })),
+    reason: z
+      .string({ error: "请填写撤回原因" })
+      .trim()
+      .min(2, "撤回原因至少 2 个字")
+      .max(200, "撤回原因不超过 200 字")
+      .superRefine(refuseHostileCharacters("撤回原因", { multiline: true })),
   }),
 ]);
 
@@ -138,7 +144,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         id: x.id,
         expertId: x.expert.id,
         expert: x.expert.name,
-        withdrawnReason: x.withdrawnAt ? x.withdrawnReason ?? "已撤回" : null,
+        withdrawnReason: x.withdrawnAt ? (x.withdrawnReason ?? "已撤回") : null,
         reviewStatus: x.review?.status ?? null,
       })),
     })),
@@ -151,7 +157,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const round = await resolveRound(new URL(request.url).searchParams.get("round") ?? undefined);
   if (!round) throw new Response("没有批次。", { status: 404 });
   const submission = parseWithZod(await readFormData(request), { schema: ActionSchema });
-  const rowOf = (payload: Record<string, unknown>) => (typeof payload.applicationId === "string" ? payload.applicationId : null);
+  const rowOf = (payload: Record<string, unknown>) =>
+    typeof payload.applicationId === "string" ? payload.applicationId : null;
   if (submission.status !== "success") {
     return data(
       {
@@ -160,18 +167,21 @@ export async function action({ request }: ActionFunctionArgs) {
         result: submission.reply(),
         notice: null,
       },
-      { status: 400 }
+      { status: 400 },
     );
   }
   const value = submission.value;
   const reply = (
     intent: string,
     outcome: { ok: true; notice: string } | { ok: false; message: string },
-    row: string | null = null
+    row: string | null = null,
   ) =>
     outcome.ok
       ? { intent, row, result: submission.reply({ resetForm: true }), notice: outcome.notice }
-      : data({ intent, row, result: submission.reply({ formErrors: [outcome.message] }), notice: null }, { status: 409 });
+      : data(
+          { intent, row, result: submission.reply({ formErrors: [outcome.message] }), notice: null },
+          { status: 409 },
+        );
   switch (value.intent) {
     case "settings": {
       const outcome = await saveAssignmentSettings(actor, round.id, value);
@@ -192,14 +202,18 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case "add": {
       const outcome = await addAssignment(actor, value.applicationId, value.expertId);
-      return reply("add", outcome.ok ? { ok: true, notice: "已分配该专家，并已发送通知邮件。" } : outcome, value.applicationId);
+      return reply(
+        "add",
+        outcome.ok ? { ok: true, notice: "已分配该专家，并已发送通知邮件。" } : outcome,
+        value.applicationId,
+      );
     }
     case "withdraw": {
       const outcome = await withdrawAssignment(actor, value.assignmentId, value.reason);
       return reply(
         "withdraw",
         outcome.ok ? { ok: true, notice: "已撤回该评审任务，并已通知专家。" } : outcome,
-        value.applicationId
+        value.applicationId,
       );
     }
   }
@@ -277,8 +291,8 @@ export default function Assignments() {
             <section className="card" aria-label="自动分配预览" style={{ marginBottom: "1rem" }}>
               <h2 style={{ marginTop: 0 }}>自动分配预览（每份申报 {preview.k} 位专家）</h2>
               <p>
-                待分配申报 {preview.applications} 份，可用专家 {preview.experts} 位；将新增 {preview.addedCount} 项分配。
-                已声明回避的专家不会被分配到相关申报，各专家任务数相差不超过 1。
+                待分配申报 {preview.applications} 份，可用专家 {preview.experts} 位；将新增 {preview.addedCount}{" "}
+                项分配。 已声明回避的专家不会被分配到相关申报，各专家任务数相差不超过 1。
               </p>
               {preview.shortages.length ? (
                 <div className="notice notice--warning" role="status">
@@ -342,7 +356,8 @@ export default function Assignments() {
               </details>
               {preview.addedApplications > preview.added.length ? (
                 <p className="small muted">
-                  仅列出前 {preview.added.length} 份申报，另有 {preview.addedApplications - preview.added.length} 份将一并分配。
+                  仅列出前 {preview.added.length} 份申报，另有 {preview.addedApplications - preview.added.length}{" "}
+                  份将一并分配。
                 </p>
               ) : null}
               <div className="actions">
@@ -405,7 +420,9 @@ export default function Assignments() {
                               ) : (
                                 <li key={a.id} data-expert={a.expert}>
                                   {a.expert}
-                                  {a.reviewStatus === "submitted" ? <span className="small muted">（已提交）</span> : null}
+                                  {a.reviewStatus === "submitted" ? (
+                                    <span className="small muted">（已提交）</span>
+                                  ) : null}
                                   {canEdit && open ? (
                                     <details style={{ display: "inline-block", marginLeft: "0.5rem" }}>
                                       <summary className="small">撤回</summary>
@@ -415,7 +432,13 @@ export default function Assignments() {
                                         <label className="small" htmlFor={`reason-${a.id}`}>
                                           撤回原因
                                         </label>
-                                        <input id={`reason-${a.id}`} name="reason" required minLength={2} maxLength={200} />
+                                        <input
+                                          id={`reason-${a.id}`}
+                                          name="reason"
+                                          required
+                                          minLength={2}
+                                          maxLength={200}
+                                        />
                                         <button
                                           type="submit"
                                           name="intent"
@@ -429,7 +452,7 @@ export default function Assignments() {
                                     </details>
                                   ) : null}
                                 </li>
-                              )
+                              ),
                             )}
                           </ul>
                           {fieldError("withdraw", app.id, "reason") ? (
@@ -452,7 +475,13 @@ export default function Assignments() {
                                       </option>
                                     ))}
                                 </select>{" "}
-                                <button type="submit" name="intent" value="add" className="button--small" disabled={busy}>
+                                <button
+                                  type="submit"
+                                  name="intent"
+                                  value="add"
+                                  className="button--small"
+                                  disabled={busy}
+                                >
                                   分配
                                 </button>
                                 {fieldError("add", app.id, "expertId") ? (

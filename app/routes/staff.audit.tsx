@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { Form, useLoaderData } from "@remix-run/react";
+
+import { Pagination } from "~/components/pagination.tsx";
 import { auditActionLabel } from "~/domain/audit-actions.ts";
 import { auditEntityLabel, auditIds, auditPairs } from "~/domain/audit-view.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { auditNames, listAudit } from "~/models/audit.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { Pagination } from "~/components/pagination.tsx";
 
 export const meta: MetaFunction = () => [{ title: "操作记录 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -25,7 +26,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const prisma = await db();
   const { entries, total } = await listAudit(prisma, { ...query, pageSize: PAGE_SIZE });
   // R-LOG-1 as people read it: Chinese field names, Beijing time, application numbers and names, not ids.
-  const names = await auditNames(prisma, entries.flatMap((e) => auditIds(e)));
+  const names = await auditNames(
+    prisma,
+    entries.flatMap((e) => auditIds(e)),
+  );
   return {
     query,
     total,

@@ -4,15 +4,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+
 import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { CONFLICT_KIND_LABELS } from "~/domain/conflicts.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { addConflict, getExpert, removeConflict, partyNames, updateExpertProfile } from "~/models/expert.server.ts";
+import { addConflict, getExpert, partyNames, removeConflict, updateExpertProfile } from "~/models/expert.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 import { phoneField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "专家信息 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -20,16 +21,41 @@ const STATUS_LABELS = { active: "已激活", invited: "待激活", disabled: "�
 
 const ProfileSchema = z.object({
   intent: z.literal("profile"),
-  name: z.string({ error: "请输入姓名" }).trim().min(2, "姓名至少 2 个字").max(30, "姓名过长").superRefine(refuseHostileCharacters("姓名")),
+  name: z
+    .string({ error: "请输入姓名" })
+    .trim()
+    .min(2, "姓名至少 2 个字")
+    .max(30, "姓名过长")
+    .superRefine(refuseHostileCharacters("姓名")),
   phone: phoneField.optional(),
-  field: z.string({ error: "请输入专业领域" }).trim().min(2, "专业领域至少 2 个字").max(50, "专业领域不超过 50 字").superRefine(refuseHostileCharacters("专业领域")),
-  organisationName: z.string({ error: "请输入工作单位" }).trim().min(2, "工作单位至少 2 个字").max(100, "工作单位不超过 100 字").superRefine(refuseHostileCharacters("工作单位")),
+  field: z
+    .string({ error: "请输入专业领域" })
+    .trim()
+    .min(2, "专业领域至少 2 个字")
+    .max(50, "专业领域不超过 50 字")
+    .superRefine(refuseHostileCharacters("专业领域")),
+  organisationName: z
+    .string({ error: "请输入工作单位" })
+    .trim()
+    .min(2, "工作单位至少 2 个字")
+    .max(100, "工作单位不超过 100 字")
+    .superRefine(refuseHostileCharacters("工作单位")),
 });
 const ConflictSchema = z.object({
   intent: z.literal("add-conflict"),
   kind: z.enum(["provider", "enterprise"], { error: "请选择单位类型" }),
-  partyName: z.string({ error: "请输入单位名称" }).trim().min(2, "单位名称至少 2 个字").max(100, "单位名称不超过 100 字").superRefine(refuseHostileCharacters("单位名称")),
-  note: z.string().trim().max(200, "说明不超过 200 字").superRefine(refuseHostileCharacters("说明", { multiline: true })).optional(),
+  partyName: z
+    .string({ error: "请输入单位名称" })
+    .trim()
+    .min(2, "单位名称至少 2 个字")
+    .max(100, "单位名称不超过 100 字")
+    .superRefine(refuseHostileCharacters("单位名称")),
+  note: z
+    .string()
+    .trim()
+    .max(200, "说明不超过 200 字")
+    .superRefine(refuseHostileCharacters("说明", { multiline: true }))
+    .optional(),
 });
 const RemoveSchema = z.object({ intent: z.literal("remove-conflict"), conflictId: z.string().min(1) });
 const ActionSchema = z.discriminatedUnion("intent", [ProfileSchema, ConflictSchema, RemoveSchema]);
@@ -50,7 +76,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       isDemo: expert.isDemo,
       field: expert.expertProfile?.field ?? "",
       organisationName: expert.expertProfile?.organisationName ?? "",
-      declaredAt: expert.expertProfile?.conflictsDeclaredAt ? formatShanghai(expert.expertProfile.conflictsDeclaredAt) : null,
+      declaredAt: expert.expertProfile?.conflictsDeclaredAt
+        ? formatShanghai(expert.expertProfile.conflictsDeclaredAt)
+        : null,
       conflicts: expert.expertConflicts.map((c) => ({
         id: c.id,
         kind: c.kind,
@@ -94,16 +122,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!outcome.ok)
       return data(
         { form, result: submission.reply({ fieldErrors: { partyName: [outcome.message] } }), notice: null },
-        { status: 400 }
+        { status: 400 },
       );
-    const withdrawn = outcome.withdrawn.length ? `已撤回其对申报 ${outcome.withdrawn.join("、")} 的评审任务，请重新分配。` : "";
-    return { form, result: submission.reply({ resetForm: true }), notice: `已登记回避单位“${value.partyName}”。${withdrawn}` };
+    const withdrawn = outcome.withdrawn.length
+      ? `已撤回其对申报 ${outcome.withdrawn.join("、")} 的评审任务，请重新分配。`
+      : "";
+    return {
+      form,
+      result: submission.reply({ resetForm: true }),
+      notice: `已登记回避单位“${value.partyName}”。${withdrawn}`,
+    };
   }
   const outcome = await removeConflict(actor, expertId, value.conflictId);
   if (!outcome.ok)
     return data(
       { form, result: submission.reply({ formErrors: [outcome.message ?? "删除失败"] }), notice: null },
-      { status: 409 }
+      { status: 409 },
     );
   return { form, result: submission.reply(), notice: "已删除该回避记录。" };
 }
@@ -240,7 +274,10 @@ export default function ExpertDetail() {
                 </datalist>
                 <Field
                   label="说明（选填）"
-                  inputProps={{ ...getInputProps(conflict.note, { type: "text" }), placeholder: "例如：曾任该公司技术顾问" }}
+                  inputProps={{
+                    ...getInputProps(conflict.note, { type: "text" }),
+                    placeholder: "例如：曾任该公司技术顾问",
+                  }}
                   errors={conflict.note.errors}
                 />
                 <button type="submit" name="intent" value="add-conflict" disabled={busy && intent === "add-conflict"}>
@@ -308,13 +345,21 @@ export default function ExpertDetail() {
           {canEdit ? (
             <Form method="post" {...getFormProps(profileForm)} style={{ marginTop: "1rem" }}>
               <FormMessage message={profileForm.errors?.[0]} />
-              <Field label="姓名" inputProps={getInputProps(profile.name, { type: "text" })} errors={profile.name.errors} />
+              <Field
+                label="姓名"
+                inputProps={getInputProps(profile.name, { type: "text" })}
+                errors={profile.name.errors}
+              />
               <Field
                 label="联系电话（选填）"
                 inputProps={getInputProps(profile.phone, { type: "tel" })}
                 errors={profile.phone.errors}
               />
-              <Field label="专业领域" inputProps={getInputProps(profile.field, { type: "text" })} errors={profile.field.errors} />
+              <Field
+                label="专业领域"
+                inputProps={getInputProps(profile.field, { type: "text" })}
+                errors={profile.field.errors}
+              />
               <Field
                 label="工作单位"
                 inputProps={getInputProps(profile.organisationName, { type: "text" })}

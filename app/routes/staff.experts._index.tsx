@@ -3,15 +3,16 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { Field, FormMessage } from "~/components/forms.tsx";
+import { Pagination } from "~/components/pagination.tsx";
 import { inviteExpert, listExperts } from "~/models/expert.server.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { DuplicateEmailError } from "~/models/user.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 import { phoneField, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { Pagination } from "~/components/pagination.tsx";
-import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "评审专家 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -24,11 +25,26 @@ const QuerySchema = z.object({
 });
 
 const InviteSchema = z.object({
-  name: z.string({ error: "请输入姓名" }).trim().min(2, "姓名至少 2 个字").max(30, "姓名过长").superRefine(refuseHostileCharacters("姓名")),
+  name: z
+    .string({ error: "请输入姓名" })
+    .trim()
+    .min(2, "姓名至少 2 个字")
+    .max(30, "姓名过长")
+    .superRefine(refuseHostileCharacters("姓名")),
   email: z.string({ error: "请输入电子邮箱" }).trim().email("请输入有效的电子邮箱地址"),
   phone: phoneField.optional(),
-  field: z.string({ error: "请输入专业领域" }).trim().min(2, "专业领域至少 2 个字").max(50, "专业领域不超过 50 字").superRefine(refuseHostileCharacters("专业领域")),
-  organisationName: z.string({ error: "请输入工作单位" }).trim().min(2, "工作单位至少 2 个字").max(100, "工作单位不超过 100 字").superRefine(refuseHostileCharacters("工作单位")),
+  field: z
+    .string({ error: "请输入专业领域" })
+    .trim()
+    .min(2, "专业领域至少 2 个字")
+    .max(50, "专业领域不超过 50 字")
+    .superRefine(refuseHostileCharacters("专业领域")),
+  organisationName: z
+    .string({ error: "请输入工作单位" })
+    .trim()
+    .min(2, "工作单位至少 2 个字")
+    .max(100, "工作单位不超过 100 字")
+    .superRefine(refuseHostileCharacters("工作单位")),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -68,7 +84,10 @@ export async function action({ request }: ActionFunctionArgs) {
     await inviteExpert({ id: actor.id, name: actor.name, roles: actor.roles }, submission.value);
   } catch (error) {
     if (error instanceof DuplicateEmailError) {
-      return data({ result: submission.reply({ fieldErrors: { email: [error.message] } }), invited: null }, { status: 400 });
+      return data(
+        { result: submission.reply({ fieldErrors: { email: [error.message] } }), invited: null },
+        { status: 400 },
+      );
     }
     throw error;
   }
@@ -86,7 +105,8 @@ export default function ExpertPool() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteSchema }),
     shouldValidate: "onBlur",
   });
-  const pageLink = (page: number) => `?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(page) })}`;
+  const pageLink = (page: number) =>
+    `?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(page) })}`;
   return (
     <>
       <div className="page-head">
@@ -137,7 +157,11 @@ export default function ExpertPool() {
                       <td>
                         <span
                           className={`badge ${
-                            e.status === "active" ? "badge--ok" : e.status === "invited" ? "badge--pending" : "badge--bad"
+                            e.status === "active"
+                              ? "badge--ok"
+                              : e.status === "invited"
+                                ? "badge--pending"
+                                : "badge--bad"
                           }`}
                         >
                           {STATUS_LABELS[e.status]}
@@ -157,12 +181,24 @@ export default function ExpertPool() {
         {canEdit ? (
           <section className="card">
             <h2 style={{ marginTop: 0 }}>邀请专家</h2>
-            <p className="small muted">专家会收到邀请邮件，通过其中的链接设置密码（7 天内有效）；首次登录时须声明回避单位。</p>
-            {actionData?.invited ? <FormMessage tone="success" message={`已向 ${actionData.invited} 发送邀请邮件。`} /> : null}
+            <p className="small muted">
+              专家会收到邀请邮件，通过其中的链接设置密码（7 天内有效）；首次登录时须声明回避单位。
+            </p>
+            {actionData?.invited ? (
+              <FormMessage tone="success" message={`已向 ${actionData.invited} 发送邀请邮件。`} />
+            ) : null}
             <Form method="post" {...getFormProps(form)}>
               <FormMessage message={form.errors?.[0]} />
-              <Field label="姓名" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
-              <Field label="电子邮箱" inputProps={getInputProps(fields.email, { type: "email" })} errors={fields.email.errors} />
+              <Field
+                label="姓名"
+                inputProps={getInputProps(fields.name, { type: "text" })}
+                errors={fields.name.errors}
+              />
+              <Field
+                label="电子邮箱"
+                inputProps={getInputProps(fields.email, { type: "email" })}
+                errors={fields.email.errors}
+              />
               <Field
                 label="联系电话（选填）"
                 inputProps={getInputProps(fields.phone, { type: "tel" })}
@@ -170,7 +206,10 @@ export default function ExpertPool() {
               />
               <Field
                 label="专业领域"
-                inputProps={{ ...getInputProps(fields.field, { type: "text" }), placeholder: "例如：智能制造、工业软件" }}
+                inputProps={{
+                  ...getInputProps(fields.field, { type: "text" }),
+                  placeholder: "例如：智能制造、工业软件",
+                }}
                 errors={fields.field.errors}
               />
               <Field

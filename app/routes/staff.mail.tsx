@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { delayedMail, MAIL_DELAYED_AFTER_MS, resendMail } from "~/models/outbox.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "邮件发送情况 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -48,7 +49,8 @@ export default function StaffMail() {
         <h1>邮件发送情况</h1>
       </div>
       <p className="small">
-        以下为发送失败或等待超过 {delayedAfterMinutes} 分钟仍未发出的邮件。系统会持续自动重试（起初间隔数秒，之后每 15 分钟一次），不会丢弃；邮件服务器恢复后将自动发出。
+        以下为发送失败或等待超过 {delayedAfterMinutes} 分钟仍未发出的邮件。系统会持续自动重试（起初间隔数秒，之后每 15
+        分钟一次），不会丢弃；邮件服务器恢复后将自动发出。
       </p>
       {actionData ? (
         <p className={`notice ${actionData.ok ? "notice--success" : "notice--warning"}`} role="status">
@@ -87,7 +89,13 @@ export default function StaffMail() {
                   <td>
                     <Form method="post">
                       <input type="hidden" name="id" value={m.id} />
-                      <button type="submit" name="intent" value="resend" className="button--secondary" disabled={m.sending || navigation.state !== "idle"}>
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="resend"
+                        className="button--secondary"
+                        disabled={m.sending || navigation.state !== "idle"}
+                      >
                         重新发送
                       </button>
                     </Form>

@@ -1,14 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { ErrorList, Field, FormMessage, TextareaField } from "~/components/forms.tsx";
 import { RoundField } from "~/components/round-field.tsx";
 import { parseCalendarDate } from "~/domain/shanghai-time.ts";
 import { listObjections, recordObjection, resolveObjection, roundNotice } from "~/models/objection.server.ts";
 import { currentRound, listRounds } from "~/models/round.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "公示异议 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -18,19 +19,35 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("record"),
     roundId: z.string().min(1),
-    applicationNumber: z.string({ error: "请填写被异议的申报编号" }).trim().min(1, "请填写被异议的申报编号").max(40, "申报编号过长"),
+    applicationNumber: z
+      .string({ error: "请填写被异议的申报编号" })
+      .trim()
+      .min(1, "请填写被异议的申报编号")
+      .max(40, "申报编号过长"),
     receivedOn: z
       .string({ error: "请填写收到异议的日期" })
       .trim()
       .refine((v) => parseCalendarDate(v) !== null, "日期格式应为 年-月-日"),
-    objector: z.string({ error: "请填写异议人" }).trim().min(2, "请填写异议人（单位或姓名，至少 2 个字）").max(100, "异议人不超过 100 字"),
-    content: z.string({ error: "请填写异议内容" }).trim().min(5, "请填写异议内容（至少 5 个字）").max(2000, "异议内容不超过 2000 字"),
+    objector: z
+      .string({ error: "请填写异议人" })
+      .trim()
+      .min(2, "请填写异议人（单位或姓名，至少 2 个字）")
+      .max(100, "异议人不超过 100 字"),
+    content: z
+      .string({ error: "请填写异议内容" })
+      .trim()
+      .min(5, "请填写异议内容（至少 5 个字）")
+      .max(2000, "异议内容不超过 2000 字"),
   }),
   z.object({
     intent: z.literal("resolve"),
     objectionId: z.string().min(1),
     outcome: z.enum(["upheld", "dismissed"], { error: "请选择处理结果" }),
-    resolution: z.string({ error: "请填写处理意见" }).trim().min(5, "请填写处理意见（至少 5 个字）").max(2000, "处理意见不超过 2000 字"),
+    resolution: z
+      .string({ error: "请填写处理意见" })
+      .trim()
+      .min(5, "请填写处理意见（至少 5 个字）")
+      .max(2000, "处理意见不超过 2000 字"),
   }),
 ]);
 
@@ -43,7 +60,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff", "approver"] });
   const requested = new URL(request.url).searchParams.get("round") ?? "";
   const rounds = await listRounds();
-  const roundId = rounds.some((r) => r.id === requested) ? requested : ((await currentRound())?.id ?? rounds[0]?.id ?? "");
+  const roundId = rounds.some((r) => r.id === requested)
+    ? requested
+    : ((await currentRound())?.id ?? rounds[0]?.id ?? "");
   const notice = roundId ? await roundNotice(roundId) : null;
   return {
     canRecord: user.roles.includes("staff"),
@@ -67,7 +86,13 @@ export async function action({ request }: ActionFunctionArgs) {
       if (FIELDS.includes(key)) (fieldErrors[key as FieldName] ??= []).push(issue.message);
     }
     return data(
-      { intent: values.intent ?? "", objectionId: values.objectionId ?? "", message: Object.keys(fieldErrors).length ? null : "请求无效，请刷新页面。", fieldErrors, values },
+      {
+        intent: values.intent ?? "",
+        objectionId: values.objectionId ?? "",
+        message: Object.keys(fieldErrors).length ? null : "请求无效，请刷新页面。",
+        fieldErrors,
+        values,
+      },
       { status: 400 },
     );
   }
@@ -75,13 +100,21 @@ export async function action({ request }: ActionFunctionArgs) {
   if (v.intent === "record") {
     const outcome = await recordObjection(officer, v);
     if (!outcome.ok) {
-      const fieldErrors: FieldErrors = outcome.field === "applicationNumber" ? { applicationNumber: [outcome.message] } : {};
-      return data({ intent: v.intent, objectionId: "", message: outcome.field ? null : outcome.message, fieldErrors, values }, { status: 400 });
+      const fieldErrors: FieldErrors =
+        outcome.field === "applicationNumber" ? { applicationNumber: [outcome.message] } : {};
+      return data(
+        { intent: v.intent, objectionId: "", message: outcome.field ? null : outcome.message, fieldErrors, values },
+        { status: 400 },
+      );
     }
     throw redirect(`/staff/objections?round=${v.roundId}&done=recorded`);
   }
   const outcome = await resolveObjection(officer, v);
-  if (!outcome.ok) return data({ intent: v.intent, objectionId: v.objectionId, message: outcome.message, fieldErrors: {}, values }, { status: 409 });
+  if (!outcome.ok)
+    return data(
+      { intent: v.intent, objectionId: v.objectionId, message: outcome.message, fieldErrors: {}, values },
+      { status: 409 },
+    );
   const round = new URL(request.url).searchParams.get("round") ?? "";
   throw redirect(`/staff/objections?round=${round}&done=resolved`);
 }
@@ -93,9 +126,13 @@ export default function Objections() {
   const [params] = useSearchParams();
   const busy = navigation.state === "submitting";
   const errors = (intent: string, field: FieldName, objectionId = "") =>
-    actionData?.intent === intent && actionData.objectionId === objectionId ? (actionData.fieldErrors as FieldErrors)[field] : undefined;
+    actionData?.intent === intent && actionData.objectionId === objectionId
+      ? (actionData.fieldErrors as FieldErrors)[field]
+      : undefined;
   const kept = (intent: string, field: string, objectionId = "") =>
-    actionData?.intent === intent && actionData.objectionId === objectionId ? String((actionData.values as Record<string, string>)[field] ?? "") : "";
+    actionData?.intent === intent && actionData.objectionId === objectionId
+      ? String((actionData.values as Record<string, string>)[field] ?? "")
+      : "";
   const done = params.get("done");
   return (
     <>
@@ -122,7 +159,8 @@ export default function Objections() {
               {notice.opens && notice.closes ? `（${notice.opens} 至 ${notice.closes}，北京时间）` : ""}
             </p>
             <p className="muted">
-              审核通过后公示，公示期满且无未处理异议的申报方可审批拨付。公示期在<Link to={`/staff/rounds/${notice.id}`}>批次设置</Link>中设置。
+              审核通过后公示，公示期满且无未处理异议的申报方可审批拨付。公示期在
+              <Link to={`/staff/rounds/${notice.id}`}>批次设置</Link>中设置。
             </p>
             <div className="actions">
               <a href={`/notice/${notice.code}`}>查看公示页面</a>
@@ -142,7 +180,13 @@ export default function Objections() {
                   <Field
                     label="申报编号"
                     hint="被异议的评审合格申报"
-                    inputProps={{ name: "applicationNumber", id: "applicationNumber", list: "passed-applications", autoComplete: "off", defaultValue: kept("record", "applicationNumber") }}
+                    inputProps={{
+                      name: "applicationNumber",
+                      id: "applicationNumber",
+                      list: "passed-applications",
+                      autoComplete: "off",
+                      defaultValue: kept("record", "applicationNumber"),
+                    }}
                     errors={errors("record", "applicationNumber")}
                   />
                   <datalist id="passed-applications">
@@ -154,7 +198,12 @@ export default function Objections() {
                   </datalist>
                   <Field
                     label="收到日期"
-                    inputProps={{ name: "receivedOn", id: "receivedOn", type: "date", defaultValue: kept("record", "receivedOn") }}
+                    inputProps={{
+                      name: "receivedOn",
+                      id: "receivedOn",
+                      type: "date",
+                      defaultValue: kept("record", "receivedOn"),
+                    }}
                     errors={errors("record", "receivedOn")}
                   />
                   <Field
@@ -181,7 +230,8 @@ export default function Objections() {
             {objections.map((o) => (
               <article key={o.id} className="card" data-testid="objection" aria-label={`异议 ${o.applicationNumber}`}>
                 <h3>
-                  {o.applicationNumber} {o.enterpriseName}（{o.providerName}）<span className="badge">{o.outcomeLabel}</span>
+                  {o.applicationNumber} {o.enterpriseName}（{o.providerName}）
+                  <span className="badge">{o.outcomeLabel}</span>
                 </h3>
                 <p>
                   {o.receivedOn} 收到，异议人：{o.objector}（{o.recordedBy} 于 {o.recordedAt} 登记）
@@ -194,19 +244,39 @@ export default function Objections() {
                 ) : canRecord ? (
                   <Form method="post" action={`/staff/objections?round=${notice.id}`}>
                     <input type="hidden" name="objectionId" value={o.id} />
-                    <fieldset className="field" aria-describedby={errors("resolve", "outcome", o.id) ? `outcome-${o.id}-error` : undefined}>
+                    <fieldset
+                      className="field"
+                      aria-describedby={errors("resolve", "outcome", o.id) ? `outcome-${o.id}-error` : undefined}
+                    >
                       <legend>处理结果</legend>
                       <label>
-                        <input type="radio" name="outcome" value="dismissed" defaultChecked={kept("resolve", "outcome", o.id) === "dismissed"} /> 异议不成立，继续拨付
+                        <input
+                          type="radio"
+                          name="outcome"
+                          value="dismissed"
+                          defaultChecked={kept("resolve", "outcome", o.id) === "dismissed"}
+                        />{" "}
+                        异议不成立，继续拨付
                       </label>
                       <label>
-                        <input type="radio" name="outcome" value="upheld" defaultChecked={kept("resolve", "outcome", o.id) === "upheld"} /> 异议成立，不予拨付
+                        <input
+                          type="radio"
+                          name="outcome"
+                          value="upheld"
+                          defaultChecked={kept("resolve", "outcome", o.id) === "upheld"}
+                        />{" "}
+                        异议成立，不予拨付
                       </label>
                       <ErrorList id={`outcome-${o.id}-error`} errors={errors("resolve", "outcome", o.id)} />
                     </fieldset>
                     <TextareaField
                       label="处理意见"
-                      textareaProps={{ name: "resolution", id: `resolution-${o.id}`, rows: 2, defaultValue: kept("resolve", "resolution", o.id) }}
+                      textareaProps={{
+                        name: "resolution",
+                        id: `resolution-${o.id}`,
+                        rows: 2,
+                        defaultValue: kept("resolve", "resolution", o.id),
+                      }}
                       errors={errors("resolve", "resolution", o.id)}
                     />
                     <button type="submit" name="intent" value="resolve" disabled={busy}>

@@ -2,18 +2,26 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+
 import { Field, FormMessage, TextareaField } from "~/components/forms.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { capitalYuan, formatFen } from "~/domain/money.ts";
 import { groupAccountNumber } from "~/domain/payee.ts";
 import { batchTotals, checkPaidOn } from "~/domain/payout.ts";
 import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
-import { approveBatch, getBatch, markBatchPaid, prepareBatch, returnBatch, reversePayment } from "~/models/payout.server.ts";
+import {
+  approveBatch,
+  getBatch,
+  markBatchPaid,
+  prepareBatch,
+  returnBatch,
+  reversePayment,
+} from "~/models/payout.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { versionField, refuseHostileCharacters } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { refuseHostileCharacters, versionField } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "拨付批次 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -23,7 +31,12 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("return"),
     version: versionField,
-    reason: z.string({ error: "请填写退回理由" }).trim().min(2, "请填写退回理由（至少 2 个字）").max(500, "退回理由不超过 500 字").superRefine(refuseHostileCharacters("退回理由", { multiline: true })),
+    reason: z
+      .string({ error: "请填写退回理由" })
+      .trim()
+      .min(2, "请填写退回理由（至少 2 个字）")
+      .max(500, "退回理由不超过 500 字")
+      .superRefine(refuseHostileCharacters("退回理由", { multiline: true })),
   }),
   z.object({
     intent: z.literal("paid"),
@@ -32,7 +45,12 @@ const ActionSchema = z.discriminatedUnion("intent", [
       .string({ error: "请选择拨付日期" })
       .trim()
       .refine((v) => parseCalendarDate(v) !== null, "拨付日期格式应为 年-月-日"),
-    voucherRef: z.string({ error: "请填写拨付凭证号" }).trim().min(2, "请填写拨付凭证号").max(100, "凭证号不超过 100 字").superRefine(refuseHostileCharacters("凭证号")),
+    voucherRef: z
+      .string({ error: "请填写拨付凭证号" })
+      .trim()
+      .min(2, "请填写拨付凭证号")
+      .max(100, "凭证号不超过 100 字")
+      .superRefine(refuseHostileCharacters("凭证号")),
     /** The second step: the officer saw the date, the voucher and the total, and confirms. */
     confirmed: z.literal("yes").optional(),
     /** Back from the confirmation to the form, the values kept. */
@@ -41,7 +59,11 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("correct") }),
   z.object({
     intent: z.literal("reverse"),
-    reason: z.string({ error: "请填写冲正原因" }).trim().min(4, "请填写冲正原因（至少 4 个字，如：收款账户有误，资金被银行退回）").max(500, "冲正原因不超过 500 字"),
+    reason: z
+      .string({ error: "请填写冲正原因" })
+      .trim()
+      .min(4, "请填写冲正原因（至少 4 个字，如：收款账户有误，资金被银行退回）")
+      .max(500, "冲正原因不超过 500 字"),
   }),
 ]);
 
@@ -58,7 +80,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const payeeByProvider = new Map(
     batch.lines.map((l) => [
       l.providerName,
-      l.payeeAccountNumber ? `${l.payeeAccountName ?? ""}　${l.payeeBankName ?? ""}　${groupAccountNumber(l.payeeAccountNumber)}` : "未登记",
+      l.payeeAccountNumber
+        ? `${l.payeeAccountName ?? ""}　${l.payeeBankName ?? ""}　${groupAccountNumber(l.payeeAccountNumber)}`
+        : "未登记",
     ]),
   );
   const account = (a: { accountName: string; bankName: string; accountNumber: string } | null) =>
@@ -77,7 +101,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       approvedBy: batch.approvedBy,
       approvedAt: batch.approvedAt ? formatShanghai(batch.approvedAt) : null,
       approvedOn: batch.approvedAt ? shanghaiDate(batch.approvedAt) : null,
-      payeeChanges: batch.payeeChanges.map((c) => ({ providerName: c.providerName, inBatch: account(c.inBatch), current: account(c.current), verified: c.verified })),
+      payeeChanges: batch.payeeChanges.map((c) => ({
+        providerName: c.providerName,
+        inBatch: account(c.inBatch),
+        current: account(c.current),
+        verified: c.verified,
+      })),
       returnedBy: batch.returnedBy,
       returnedAt: batch.returnedAt ? formatShanghai(batch.returnedAt) : null,
       returnedReason: batch.returnedReason,
@@ -88,9 +117,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       correctsBatch: batch.correctsBatch,
       corrections: batch.corrections,
       supersededBy: batch.supersededBy,
-      lines: batch.lines.map((l) => ({ id: l.id, applicationId: l.applicationId, applicationNo: l.applicationNo, providerName: l.providerName, enterpriseName: l.enterpriseName, contractFen: l.contractFen, amountFen: l.amountFen, applicationStatus: l.application.status })),
+      lines: batch.lines.map((l) => ({
+        id: l.id,
+        applicationId: l.applicationId,
+        applicationNo: l.applicationNo,
+        providerName: l.providerName,
+        enterpriseName: l.enterpriseName,
+        contractFen: l.contractFen,
+        amountFen: l.amountFen,
+        applicationStatus: l.application.status,
+      })),
     },
-    providers: totals.providers.map((p) => ({ providerName: p.providerName, count: p.count, totalFen: p.totalFen, payee: payeeByProvider.get(p.providerName) ?? "" })),
+    providers: totals.providers.map((p) => ({
+      providerName: p.providerName,
+      count: p.count,
+      totalFen: p.totalFen,
+      payee: payeeByProvider.get(p.providerName) ?? "",
+    })),
     total: { fen: totals.totalFen, capital: capitalYuan(totals.totalFen) },
     can: {
       approve: batch.status === "prepared" && user.roles.includes("approver") && !isPreparer,
@@ -115,7 +158,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const key = issue.path[0];
       if (key === "reason" || key === "paidOn" || key === "voucherRef") (fieldErrors[key] ??= []).push(issue.message);
     }
-    const values: PaidValues = { paidOn: String(formData.get("paidOn") ?? ""), voucherRef: String(formData.get("voucherRef") ?? "") };
+    const values: PaidValues = {
+      paidOn: String(formData.get("paidOn") ?? ""),
+      voucherRef: String(formData.get("voucherRef") ?? ""),
+    };
     const versionIssue = parsed.error.issues.find((issue) => issue.path[0] === "version");
     const message = versionIssue?.message ?? (Object.keys(fieldErrors).length ? null : "请求无效，请刷新页面。");
     return data({ intent: String(formData.get("intent") ?? ""), message, fieldErrors, values }, { status: 400 });
@@ -125,10 +171,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const current = await getBatch(batchId);
     if (!current) throw new Response("拨付批次不存在。", { status: 404 });
     if (current.totalFen !== v.confirmedTotalFen) {
-      return data({ intent: v.intent, message: "批次金额与您确认的金额不一致，请刷新页面后重新确认。", fieldErrors: {} }, { status: 409 });
+      return data(
+        { intent: v.intent, message: "批次金额与您确认的金额不一致，请刷新页面后重新确认。", fieldErrors: {} },
+        { status: 409 },
+      );
     }
     const outcome = await approveBatch(officer, { batchId, version: v.version });
-    if (!outcome.ok) return data({ intent: v.intent, message: outcome.message, fieldErrors: {}, problems: outcome.problems ?? [] }, { status: 409 });
+    if (!outcome.ok)
+      return data(
+        { intent: v.intent, message: outcome.message, fieldErrors: {}, problems: outcome.problems ?? [] },
+        { status: 409 },
+      );
     throw redirect(`/staff/payouts/${batchId}?done=approved`);
   }
   if (v.intent === "return") {
@@ -142,13 +195,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const current = await getBatch(batchId);
     if (!current) throw new Response("拨付批次不存在。", { status: 404 });
     // R-PAY-3: never before the approval, never in the future — at the field, before the confirmation.
-    const date = checkPaidOn(v.paidOn, current.approvedAt ? shanghaiDate(current.approvedAt) : null, shanghaiDate(now()));
-    if (!date.ok) return data({ intent: v.intent, message: null, fieldErrors: { paidOn: [date.message] }, values }, { status: 400 });
+    const date = checkPaidOn(
+      v.paidOn,
+      current.approvedAt ? shanghaiDate(current.approvedAt) : null,
+      shanghaiDate(now()),
+    );
+    if (!date.ok)
+      return data(
+        { intent: v.intent, message: null, fieldErrors: { paidOn: [date.message] }, values },
+        { status: 400 },
+      );
     if (!v.confirmed) return data({ intent: v.intent, message: null, fieldErrors: {}, values, confirmPaid: true });
-    const outcome = await markBatchPaid(officer, { batchId, version: v.version, paidOn: v.paidOn, voucherRef: v.voucherRef });
+    const outcome = await markBatchPaid(officer, {
+      batchId,
+      version: v.version,
+      paidOn: v.paidOn,
+      voucherRef: v.voucherRef,
+    });
     if (!outcome.ok) {
       const fieldErrors: FieldErrors = outcome.field === "paidOn" ? { paidOn: [outcome.message] } : {};
-      return data({ intent: v.intent, message: outcome.field ? null : outcome.message, fieldErrors, values }, { status: 409 });
+      return data(
+        { intent: v.intent, message: outcome.field ? null : outcome.message, fieldErrors, values },
+        { status: 409 },
+      );
     }
     throw redirect(`/staff/payouts/${batchId}?done=paid`);
   }
@@ -158,26 +227,39 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!batch) throw new Response("拨付批次不存在。", { status: 404 });
   const applicationIds = formData.getAll("applicationIds").filter((x): x is string => typeof x === "string");
   if (v.intent === "reverse") {
-    if (applicationIds.length === 0) return data({ intent: "reverse", message: "请至少勾选一项需冲正的申报。", fieldErrors: {} }, { status: 400 });
+    if (applicationIds.length === 0)
+      return data({ intent: "reverse", message: "请至少勾选一项需冲正的申报。", fieldErrors: {} }, { status: 400 });
     const reversed = await reversePayment(officer, { batchId, applicationIds, reason: v.reason });
     if (!reversed.ok) return data({ intent: "reverse", message: reversed.message, fieldErrors: {} }, { status: 409 });
     // Re-issue at once in a correction batch referencing this one (approved again before it is paid).
-    const reissued = await prepareBatch(officer, { roundId: batch.round.id, selection: { all: false, applicationIds }, correctsBatchId: batch.id });
+    const reissued = await prepareBatch(officer, {
+      roundId: batch.round.id,
+      selection: { all: false, applicationIds },
+      correctsBatchId: batch.id,
+    });
     if (!reissued.ok) {
       const detail = reissued.problems?.map((p) => `${p.applicationNo}：${p.message}`).join("；");
       return data(
-        { intent: "reverse", message: `已冲正 ${reversed.count} 项，但暂不能编入更正批次：${detail ?? reissued.message}。问题解决后请在“补助拨付”页面重新编制。`, fieldErrors: {} },
+        {
+          intent: "reverse",
+          message: `已冲正 ${reversed.count} 项，但暂不能编入更正批次：${detail ?? reissued.message}。问题解决后请在“补助拨付”页面重新编制。`,
+          fieldErrors: {},
+        },
         { status: 409 },
       );
     }
     throw redirect(`/staff/payouts/${reissued.batchId}?prepared=1`);
   }
   const selection = applicationIds.length > 0 ? { all: false as const, applicationIds } : null;
-  if (!selection) return data({ intent: "correct", message: "请至少勾选一项申报编入更正批次。", fieldErrors: {} }, { status: 400 });
+  if (!selection)
+    return data({ intent: "correct", message: "请至少勾选一项申报编入更正批次。", fieldErrors: {} }, { status: 400 });
   const outcome = await prepareBatch(officer, { roundId: batch.round.id, selection, correctsBatchId: batch.id });
   if (!outcome.ok) {
     const detail = outcome.problems?.map((p) => `${p.applicationNo}：${p.message}`).join("；");
-    return data({ intent: "correct", message: detail ? `${outcome.message}（${detail}）` : outcome.message, fieldErrors: {} }, { status: 400 });
+    return data(
+      { intent: "correct", message: detail ? `${outcome.message}（${detail}）` : outcome.message, fieldErrors: {} },
+      { status: 400 },
+    );
   }
   throw redirect(`/staff/payouts/${outcome.batchId}?prepared=1`);
 }
@@ -197,8 +279,10 @@ export default function PayoutBatch() {
   const done = params.get("done");
   const errorsFor = (intent: string, field: "reason" | "paidOn" | "voucherRef") =>
     actionData?.intent === intent ? (actionData.fieldErrors as FieldErrors)[field] : undefined;
-  const problems: Problems = actionData && "problems" in actionData && Array.isArray(actionData.problems) ? actionData.problems : [];
-  const paidValues: PaidValues | null = actionData?.intent === "paid" && "values" in actionData && actionData.values ? actionData.values : null;
+  const problems: Problems =
+    actionData && "problems" in actionData && Array.isArray(actionData.problems) ? actionData.problems : [];
+  const paidValues: PaidValues | null =
+    actionData?.intent === "paid" && "values" in actionData && actionData.values ? actionData.values : null;
   const confirmPaid = Boolean(actionData && "confirmPaid" in actionData && actionData.confirmPaid && paidValues);
   const confirmApprove = params.get("confirm") === "approve" && can.approve;
   const confirmHeading = useRef<HTMLHeadingElement>(null);
@@ -214,7 +298,9 @@ export default function PayoutBatch() {
         </h1>
         <Link to={`/staff/payouts?round=${batch.roundId}`}>返回补助拨付</Link>
       </div>
-      {params.get("prepared") ? <FormMessage tone="success" message="拨付批次已编制，请另一位具有审批权限的人员审批。" /> : null}
+      {params.get("prepared") ? (
+        <FormMessage tone="success" message="拨付批次已编制，请另一位具有审批权限的人员审批。" />
+      ) : null}
       {done && DONE_MESSAGES[done] ? <FormMessage tone="success" message={DONE_MESSAGES[done]} /> : null}
       {actionData?.message ? <FormMessage message={actionData.message} /> : null}
       {problems.length > 0 ? (
@@ -230,7 +316,9 @@ export default function PayoutBatch() {
         <div className="notice notice--warning" role="alert" data-testid="payee-changes">
           <p>
             <strong>收款账户已变更：</strong>
-            {batch.digest ? "以下服务商的收款账户在本批次审批后已变更或待核验，与审批时（内容摘要所覆盖）的账户不一致，不能登记拨付，请编制更正批次。" : "以下服务商的收款账户在本批次编制后已变更或待核验，请退回批次后重新编制。"}
+            {batch.digest
+              ? "以下服务商的收款账户在本批次审批后已变更或待核验，与审批时（内容摘要所覆盖）的账户不一致，不能登记拨付，请编制更正批次。"
+              : "以下服务商的收款账户在本批次编制后已变更或待核验，请退回批次后重新编制。"}
           </p>
           <ul>
             {batch.payeeChanges.map((c) => (
@@ -244,7 +332,8 @@ export default function PayoutBatch() {
       ) : null}
       {batch.supersededBy ? (
         <p className="notice notice--warning">
-          本批次已被更正批次 <Link to={`/staff/payouts/${batch.supersededBy.id}`}>{batch.supersededBy.number}</Link> 取代，不再拨付。
+          本批次已被更正批次 <Link to={`/staff/payouts/${batch.supersededBy.id}`}>{batch.supersededBy.number}</Link>{" "}
+          取代，不再拨付。
         </p>
       ) : null}
 
@@ -262,7 +351,9 @@ export default function PayoutBatch() {
           </div>
           <div>
             <dt className="muted">审批人 / 时间</dt>
-            <dd style={{ margin: 0 }} data-testid="approved-by">{batch.approvedBy ? `${batch.approvedBy}　${batch.approvedAt ?? ""}` : "待审批"}</dd>
+            <dd style={{ margin: 0 }} data-testid="approved-by">
+              {batch.approvedBy ? `${batch.approvedBy}　${batch.approvedAt ?? ""}` : "待审批"}
+            </dd>
           </div>
           {batch.returnedBy ? (
             <div>
@@ -329,12 +420,18 @@ export default function PayoutBatch() {
         <section className="card">
           <h2>审批</h2>
           {can.approve && confirmApprove ? (
-            <div className="confirm-step" role="group" aria-labelledby="confirm-approve-heading" data-testid="confirm-approve">
+            <div
+              className="confirm-step"
+              role="group"
+              aria-labelledby="confirm-approve-heading"
+              data-testid="confirm-approve"
+            >
               <h3 id="confirm-approve-heading" tabIndex={-1} ref={confirmHeading}>
                 确认审批拨付批次 {batch.number}
               </h3>
               <p>
-                共 {batch.lines.length} 笔，拨付总额 <strong data-testid="confirm-total">{formatFen(total.fen)} 元</strong>（大写：
+                共 {batch.lines.length} 笔，拨付总额{" "}
+                <strong data-testid="confirm-total">{formatFen(total.fen)} 元</strong>（大写：
                 <strong>{total.capital}</strong>）。审批后，批次的申报、金额、收款账户及内容摘要即固定，不可修改。
               </p>
               <Form method="post" className="actions">
@@ -371,7 +468,9 @@ export default function PayoutBatch() {
             </div>
           ) : (
             <p className="muted">
-              {can.isPreparer ? "本批次由您编制，须由其他具有审批权限的人员（分管领导）审批。" : "等待具有审批权限的人员（分管领导）审批。"}
+              {can.isPreparer
+                ? "本批次由您编制，须由其他具有审批权限的人员（分管领导）审批。"
+                : "等待具有审批权限的人员（分管领导）审批。"}
             </p>
           )}
         </section>
@@ -381,13 +480,19 @@ export default function PayoutBatch() {
         <section className="card">
           <h2>登记拨付</h2>
           {confirmPaid && paidValues ? (
-            <div className="confirm-step" role="group" aria-labelledby="confirm-paid-heading" data-testid="confirm-paid">
+            <div
+              className="confirm-step"
+              role="group"
+              aria-labelledby="confirm-paid-heading"
+              data-testid="confirm-paid"
+            >
               <h3 id="confirm-paid-heading" tabIndex={-1} ref={confirmHeading}>
                 确认登记拨付
               </h3>
               <p>
                 拨付日期 <strong>{paidValues.paidOn}</strong>，凭证号 <strong>{paidValues.voucherRef}</strong>，拨付总额{" "}
-                <strong data-testid="confirm-total">{formatFen(total.fen)} 元</strong>（大写：<strong>{total.capital}</strong>）。登记后各服务商将收到拨付通知。
+                <strong data-testid="confirm-total">{formatFen(total.fen)} 元</strong>（大写：
+                <strong>{total.capital}</strong>）。登记后各服务商将收到拨付通知。
               </p>
               <Form method="post" className="actions">
                 <input type="hidden" name="version" value={batch.version} />
@@ -413,7 +518,12 @@ export default function PayoutBatch() {
               />
               <Field
                 label="拨付凭证号"
-                inputProps={{ name: "voucherRef", id: "voucherRef", type: "text", defaultValue: paidValues?.voucherRef ?? "" }}
+                inputProps={{
+                  name: "voucherRef",
+                  id: "voucherRef",
+                  type: "text",
+                  defaultValue: paidValues?.voucherRef ?? "",
+                }}
                 errors={errorsFor("paid", "voucherRef")}
               />
               <div className="field" style={{ alignSelf: "end" }}>
@@ -474,12 +584,23 @@ export default function PayoutBatch() {
                   <tr key={l.id}>
                     {can.correct ? (
                       <td>
-                        <input type="checkbox" name="applicationIds" value={l.applicationId} defaultChecked aria-label={`编入更正 ${l.applicationNo}`} />
+                        <input
+                          type="checkbox"
+                          name="applicationIds"
+                          value={l.applicationId}
+                          defaultChecked
+                          aria-label={`编入更正 ${l.applicationNo}`}
+                        />
                       </td>
                     ) : can.reverse ? (
                       <td>
                         {l.applicationStatus === "paid" ? (
-                          <input type="checkbox" name="applicationIds" value={l.applicationId} aria-label={`冲正 ${l.applicationNo}`} />
+                          <input
+                            type="checkbox"
+                            name="applicationIds"
+                            value={l.applicationId}
+                            aria-label={`冲正 ${l.applicationNo}`}
+                          />
                         ) : (
                           <span className="muted small">已冲正</span>
                         )}
@@ -513,7 +634,11 @@ export default function PayoutBatch() {
               <p className="muted small">
                 已拨付的资金如被银行退回（如收款账户有误），勾选相应申报并填写原因“冲正”：这些申报恢复为待拨付，并立即编入引用本批次的更正批次，经审批后重新拨付。本批次的记录保持不变。
               </p>
-              <TextareaField label="冲正原因" textareaProps={{ name: "reason", id: "reverse-reason", rows: 2, defaultValue: "" }} errors={errorsFor("reverse", "reason")} />
+              <TextareaField
+                label="冲正原因"
+                textareaProps={{ name: "reason", id: "reverse-reason", rows: 2, defaultValue: "" }}
+                errors={errorsFor("reverse", "reason")}
+              />
               <button type="submit" name="intent" value="reverse" className="button--danger" disabled={busy}>
                 冲正并重新拨付
               </button>

@@ -1,17 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { FormMessage } from "~/components/forms.tsx";
+import { Pagination } from "~/components/pagination.tsx";
+import { PayoutBlockersTable } from "~/components/payout-blockers.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { formatFen } from "~/domain/money.ts";
 import { PAYOUT_BATCH_STATUSES } from "~/domain/payout.ts";
 import { listBatches, payoutBlockers, payoutOverview, prepareBatch } from "~/models/payout.server.ts";
 import { currentRound, listRounds } from "~/models/round.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { Pagination } from "~/components/pagination.tsx";
-import { PayoutBlockersTable } from "~/components/payout-blockers.tsx";
-import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "补助拨付 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -39,11 +40,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const roundId = query.round || (await currentRound())?.id || rounds[0]?.id || "";
   const overview = roundId ? await payoutOverview(roundId) : null;
   if (!overview) {
-    return { user: { canPrepare: user.roles.includes("staff") }, rounds: rounds.map((r) => ({ id: r.id, name: r.name })), query, overview: null, batches: [], blockers: [], rows: [], total: 0 };
+    return {
+      user: { canPrepare: user.roles.includes("staff") },
+      rounds: rounds.map((r) => ({ id: r.id, name: r.name })),
+      query,
+      overview: null,
+      batches: [],
+      blockers: [],
+      rows: [],
+      total: 0,
+    };
   }
   const [batches, blockers] = await Promise.all([listBatches(roundId), payoutBlockers(roundId)]);
   const filtered = overview.rows.filter((row) => {
-    if (query.q && !row.enterpriseName.includes(query.q) && !row.providerName.includes(query.q) && !row.number.includes(query.q)) return false;
+    if (
+      query.q &&
+      !row.enterpriseName.includes(query.q) &&
+      !row.providerName.includes(query.q) &&
+      !row.number.includes(query.q)
+    )
+      return false;
     if (query.show === "eligible") return row.eligible;
     if (query.show === "in_batch") return row.status === "in_batch";
     if (query.show === "paid") return row.status === "paid";
@@ -54,7 +70,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: { canPrepare: user.roles.includes("staff") },
     rounds: rounds.map((r) => ({ id: r.id, name: r.name })),
     query: { ...query, round: roundId },
-    overview: { ...overview, rows: undefined, eligibleCount: overview.rows.filter((r) => r.eligible).length, count: overview.rows.length },
+    overview: {
+      ...overview,
+      rows: undefined,
+      eligibleCount: overview.rows.filter((r) => r.eligible).length,
+      count: overview.rows.length,
+    },
     batches,
     blockers: blockers.filter((b) => b.blockers.length > 0),
     rows,
@@ -71,16 +92,27 @@ export async function action({ request }: ActionFunctionArgs) {
     mode: formData.get("mode"),
     applicationIds: formData.getAll("applicationIds").filter((v): v is string => typeof v === "string"),
   });
-  if (!parsed.success) return data({ message: "请求无效，请刷新页面后重试。", problems: [], selected: [] }, { status: 400 });
+  if (!parsed.success)
+    return data({ message: "请求无效，请刷新页面后重试。", problems: [], selected: [] }, { status: 400 });
   const v = parsed.data;
   if (v.mode === "selected" && v.applicationIds.length === 0) {
-    return data({ message: "请至少勾选一项申报，或选择“全部可拨付申报”。", problems: [], selected: [] }, { status: 400 });
+    return data(
+      { message: "请至少勾选一项申报，或选择“全部可拨付申报”。", problems: [], selected: [] },
+      { status: 400 },
+    );
   }
   const outcome = await prepareBatch(
     { id: user.id, name: user.name, roles: user.roles },
-    { roundId: v.roundId, selection: v.mode === "all" ? { all: true } : { all: false, applicationIds: v.applicationIds } },
+    {
+      roundId: v.roundId,
+      selection: v.mode === "all" ? { all: true } : { all: false, applicationIds: v.applicationIds },
+    },
   );
-  if (!outcome.ok) return data({ message: outcome.message, problems: outcome.problems ?? [], selected: v.applicationIds }, { status: 400 });
+  if (!outcome.ok)
+    return data(
+      { message: outcome.message, problems: outcome.problems ?? [], selected: v.applicationIds },
+      { status: 400 },
+    );
   throw redirect(`/staff/payouts/${outcome.batchId}?prepared=1`);
 }
 
@@ -140,7 +172,10 @@ export default function Payouts() {
               <div className="muted">拨付截止</div>
               <strong>{overview.round.disbursementDeadline ?? "未设置"}</strong>
               {overview.round.disbursementCountdown ? (
-                <div className={`countdown${overview.round.disbursementCountdown === "已截止" ? " countdown--closed" : ""}`} data-testid="disbursement-countdown">
+                <div
+                  className={`countdown${overview.round.disbursementCountdown === "已截止" ? " countdown--closed" : ""}`}
+                  data-testid="disbursement-countdown"
+                >
                   {overview.round.disbursementCountdown}
                 </div>
               ) : null}
@@ -193,7 +228,9 @@ export default function Payouts() {
 
           <section className="card">
             <h2>拨付明细</h2>
-            <p className="muted">每家合格企业补助 {formatFen(overview.round.perEnterpriseCapFen)} 元，合同金额不足的按合同金额补助。</p>
+            <p className="muted">
+              每家合格企业补助 {formatFen(overview.round.perEnterpriseCapFen)} 元，合同金额不足的按合同金额补助。
+            </p>
             <Form method="get" className="filters">
               <input type="hidden" name="round" value={query.round} />
               <div className="field">
@@ -242,7 +279,9 @@ export default function Payouts() {
                     {rows.length === 0 ? (
                       <tr>
                         <td colSpan={8} className="empty">
-                          {overview.count === 0 ? "暂无评审合格的申报。评审结果确认后将在此显示。" : "没有符合条件的申报。"}
+                          {overview.count === 0
+                            ? "暂无评审合格的申报。评审结果确认后将在此显示。"
+                            : "没有符合条件的申报。"}
                         </td>
                       </tr>
                     ) : (
@@ -270,7 +309,9 @@ export default function Payouts() {
                             {APPLICATION_STATUSES[row.status]}
                             {!row.confirmed ? <span className="muted small">（结果未确认）</span> : null}
                           </td>
-                          <td>{row.batch ? <Link to={`/staff/payouts/${row.batch.id}`}>{row.batch.number}</Link> : "—"}</td>
+                          <td>
+                            {row.batch ? <Link to={`/staff/payouts/${row.batch.id}`}>{row.batch.number}</Link> : "—"}
+                          </td>
                         </tr>
                       ))
                     )}
@@ -280,10 +321,21 @@ export default function Payouts() {
               <Pagination page={query.page} pages={pages} total={`共 ${total} 项`} href={pageLink} />
               {user.canPrepare ? (
                 <div className="actions">
-                  <button type="submit" name="mode" value="selected" disabled={navigation.state === "submitting" || overview.eligibleCount === 0}>
+                  <button
+                    type="submit"
+                    name="mode"
+                    value="selected"
+                    disabled={navigation.state === "submitting" || overview.eligibleCount === 0}
+                  >
                     用勾选的申报编制拨付批次
                   </button>
-                  <button type="submit" name="mode" value="all" className="button--secondary" disabled={navigation.state === "submitting" || overview.eligibleCount === 0}>
+                  <button
+                    type="submit"
+                    name="mode"
+                    value="all"
+                    className="button--secondary"
+                    disabled={navigation.state === "submitting" || overview.eligibleCount === 0}
+                  >
                     用全部可拨付申报（{overview.eligibleCount} 项）编制拨付批次
                   </button>
                 </div>

@@ -3,20 +3,21 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { CheckboxField, ErrorList, Field, FormMessage, TextareaField } from "~/components/forms.tsx";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { decideOrganisation, getOrganisation } from "~/models/organisation.server.ts";
-import { liftSuspension, suspendProvider } from "~/models/provider-standing.server.ts";
+
 import { ProviderStanding } from "~/components/desk/provider-standing.tsx";
-import { payeeOf } from "~/models/payee.server.ts";
+import { CheckboxField, ErrorList, Field, FormMessage, TextareaField } from "~/components/forms.tsx";
 import { PAYEE_STATES } from "~/domain/payee.ts";
-import { providerApplicationsForDesk, recordPaperCopies } from "~/models/formal-review.server.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
+import { providerApplicationsForDesk, recordPaperCopies } from "~/models/formal-review.server.ts";
+import { decideOrganisation, getOrganisation } from "~/models/organisation.server.ts";
+import { payeeOf } from "~/models/payee.server.ts";
+import { liftSuspension, suspendProvider } from "~/models/provider-standing.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { refuseHostileCharacters } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "服务商审核 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -29,14 +30,24 @@ const DecisionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("paper-copies"),
     applicationIds: z.array(z.string().min(1)).min(1, "请至少选择一份申报"),
     receivedOn: z.string({ error: "请填写收到日期" }).trim(),
-    receivedBy: z.string({ error: "请填写接收人" }).trim().min(1, "请填写接收人").max(50, "不超过 50 字").superRefine(refuseHostileCharacters("接收人")),
+    receivedBy: z
+      .string({ error: "请填写接收人" })
+      .trim()
+      .min(1, "请填写接收人")
+      .max(50, "不超过 50 字")
+      .superRefine(refuseHostileCharacters("接收人")),
   }),
   // R-ELIG-2: suspend a verified provider (运行不规范或信用记录不良), or lift the suspension.
   z.object({ intent: z.literal("suspend"), suspendReason: z.string({ error: "请填写暂停原因" }).trim() }),
   z.object({ intent: z.literal("lift"), liftNote: z.string().trim().max(500, "说明不超过 500 字").optional() }),
   z.object({
     intent: z.literal("refuse"),
-    reason: z.string({ error: "请填写不通过的原因" }).trim().min(4, "原因至少 4 个字").max(500, "原因不超过 500 字").superRefine(refuseHostileCharacters("原因", { multiline: true })),
+    reason: z
+      .string({ error: "请填写不通过的原因" })
+      .trim()
+      .min(4, "原因至少 4 个字")
+      .max(500, "原因不超过 500 字")
+      .superRefine(refuseHostileCharacters("原因", { multiline: true })),
   }),
 ]);
 
@@ -91,7 +102,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         receivedBy: submission.value.receivedBy,
       },
     );
-    if (!recorded.ok) return data(submission.reply({ fieldErrors: { [recorded.field]: [recorded.message] } }), { status: 400 });
+    if (!recorded.ok)
+      return data(submission.reply({ fieldErrors: { [recorded.field]: [recorded.message] } }), { status: 400 });
     throw redirect(`/staff/providers/${params.organisationId}?paper=${recorded.count}`);
   }
   if (submission.value.intent === "suspend" || submission.value.intent === "lift") {
@@ -102,14 +114,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : await liftSuspension(actor, params.organisationId ?? "", submission.value.liftNote ?? "");
     if (!standing.ok) {
       const field = standing.field === "reason" ? "suspendReason" : null;
-      return data(submission.reply(field ? { fieldErrors: { [field]: [standing.message] } } : { formErrors: [standing.message] }), { status: standing.field === "reason" ? 400 : 409 });
+      return data(
+        submission.reply(field ? { fieldErrors: { [field]: [standing.message] } } : { formErrors: [standing.message] }),
+        { status: standing.field === "reason" ? 400 : 409 },
+      );
     }
     throw redirect(`/staff/providers/${params.organisationId}?standing=${submission.value.intent}`);
   }
   const outcome = await decideOrganisation(
     { id: user.id, name: user.name },
     params.organisationId ?? "",
-    submission.value.intent === "verify" ? { verdict: "verify" } : { verdict: "refuse", reason: submission.value.reason },
+    submission.value.intent === "verify"
+      ? { verdict: "verify" }
+      : { verdict: "refuse", reason: submission.value.reason },
   );
   if (!outcome.ok) return data(submission.reply({ formErrors: [outcome.message] }), { status: 409 });
   throw redirect(`/staff/providers/${params.organisationId}`);
@@ -147,8 +164,8 @@ export default function ProviderReview() {
                 )}
               </div>
               <p className="small muted">
-                {org.license.fileName} · {(org.license.size / 1024).toFixed(0)} KB · SHA-256 {org.license.sha256.slice(0, 16)}… ·{" "}
-                <a href={`/resources/files/${org.license.id}?download`}>下载</a>
+                {org.license.fileName} · {(org.license.size / 1024).toFixed(0)} KB · SHA-256{" "}
+                {org.license.sha256.slice(0, 16)}… · <a href={`/resources/files/${org.license.id}?download`}>下载</a>
               </p>
             </>
           ) : (
@@ -172,15 +189,20 @@ export default function ProviderReview() {
             <dd>已于 {org.declaredAt} 承诺</dd>
             <dt>收款账户</dt>
             <dd data-testid="payee">
-              {payee?.account ? `${payee.account.accountName}　${payee.account.bankName}　${payee.account.accountNumber}` : "未登记"}
+              {payee?.account
+                ? `${payee.account.accountName}　${payee.account.bankName}　${payee.account.accountNumber}`
+                : "未登记"}
               {payee ? <span className="badge">{PAYEE_STATES[payee.state]}</span> : null}
               {payee?.proof ? (
                 <>
                   {" "}
                   · <a href={`/resources/files/${payee.proof.id}`}>开户证明</a>
                 </>
-              ) : null}
-              {" "}· <Link to={`/staff/providers/${org.id}/payee`}>{payee?.state === "pending" && org.status === "verified" ? "核验收款账户" : "收款账户详情"}</Link>
+              ) : null}{" "}
+              ·{" "}
+              <Link to={`/staff/providers/${org.id}/payee`}>
+                {payee?.state === "pending" && org.status === "verified" ? "核验收款账户" : "收款账户详情"}
+              </Link>
             </dd>
           </dl>
           <h2>审核</h2>
@@ -210,7 +232,12 @@ export default function ProviderReview() {
               <p className="notice notice--success">
                 已于 {org.verifiedAt} 由 {org.verifiedBy ?? "系统"} 审核通过，注册地已确认在张店区。
               </p>
-              <ProviderStanding suspendedAt={org.suspendedAt} suspendedReason={org.suspendedReason} lastResult={lastResult} busy={busy} />
+              <ProviderStanding
+                suspendedAt={org.suspendedAt}
+                suspendedReason={org.suspendedReason}
+                lastResult={lastResult}
+                busy={busy}
+              />
             </>
           ) : (
             <p className="notice notice--error">
@@ -249,7 +276,11 @@ function PaperCopiesForProvider({
   return (
     <section className="card">
       <h2 style={{ marginTop: 0 }}>纸质材料登记（一式两份）</h2>
-      {recorded ? <p className="notice notice--success" role="status">已登记 {recorded} 份申报的纸质材料。</p> : null}
+      {recorded ? (
+        <p className="notice notice--success" role="status">
+          已登记 {recorded} 份申报的纸质材料。
+        </p>
+      ) : null}
       {applications.length === 0 ? (
         <p className="empty">该服务商还没有已提交的申报。</p>
       ) : (
@@ -270,14 +301,24 @@ function PaperCopiesForProvider({
                 {applications.map((a) => (
                   <tr key={a.id}>
                     <td>
-                      <input type="checkbox" name="applicationIds" value={a.id} defaultChecked={!a.paperCopiesReceivedOn} aria-label={`选择 ${a.number}`} />
+                      <input
+                        type="checkbox"
+                        name="applicationIds"
+                        value={a.id}
+                        defaultChecked={!a.paperCopiesReceivedOn}
+                        aria-label={`选择 ${a.number}`}
+                      />
                     </td>
                     <td>
                       <Link to={`/staff/applications/${a.id}`}>{a.number}</Link>
                     </td>
                     <td>{a.enterpriseName}</td>
                     <td>{a.statusLabel}</td>
-                    <td>{a.paperCopiesReceivedOn ? `${a.paperCopiesReceivedOn} 收到（${a.paperCopiesReceivedBy}）` : "未收到"}</td>
+                    <td>
+                      {a.paperCopiesReceivedOn
+                        ? `${a.paperCopiesReceivedOn} 收到（${a.paperCopiesReceivedBy}）`
+                        : "未收到"}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -285,8 +326,16 @@ function PaperCopiesForProvider({
           </div>
           <ErrorList errors={fields.applicationIds?.errors} />
           <div className="field-row">
-            <Field label="收到日期" inputProps={{ name: "receivedOn", id: "paper-receivedOn", type: "date", defaultValue: today, max: today }} errors={fields.receivedOn?.errors} />
-            <Field label="接收人" inputProps={{ name: "receivedBy", id: "paper-receivedBy", type: "text", defaultValue: staffName }} errors={fields.receivedBy?.errors} />
+            <Field
+              label="收到日期"
+              inputProps={{ name: "receivedOn", id: "paper-receivedOn", type: "date", defaultValue: today, max: today }}
+              errors={fields.receivedOn?.errors}
+            />
+            <Field
+              label="接收人"
+              inputProps={{ name: "receivedBy", id: "paper-receivedBy", type: "text", defaultValue: staffName }}
+              errors={fields.receivedBy?.errors}
+            />
           </div>
           <button type="submit" className="button--secondary">
             登记所选申报的纸质材料

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { FormMessage } from "~/components/forms.tsx";
 import { groupAccountNumber, PAYEE_STATES } from "~/domain/payee.ts";
 import { getOrganisation } from "~/models/organisation.server.ts";
 import { payeeOf, verifyPayeeAccount } from "~/models/payee.server.ts";
+import { readFormData } from "~/utils/form-data.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
-import { readFormData } from "~/utils/form-data.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "收款账户核验 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -27,7 +28,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = VerifySchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return data({ message: "请求无效，请刷新页面。" }, { status: 400 });
   const organisationId = params.organisationId ?? "";
-  const outcome = await verifyPayeeAccount({ id: user.id, name: user.name }, organisationId, { accountNumber: parsed.data.accountNumber });
+  const outcome = await verifyPayeeAccount({ id: user.id, name: user.name }, organisationId, {
+    accountNumber: parsed.data.accountNumber,
+  });
   if (!outcome.ok) return data({ message: outcome.message }, { status: 409 });
   throw redirect(`/staff/providers/${organisationId}/payee?verified=1`);
 }
@@ -85,7 +88,9 @@ export default function PayeeVerification() {
             org.status === "verified" ? (
               <Form method="post">
                 <input type="hidden" name="accountNumber" value={payee.account.accountNumber} />
-                <p>请对照开户证明核对开户名称、开户银行和银行账号；必要时电话联系服务商确认变更系本单位所为。核验后该账户即用于拨付。</p>
+                <p>
+                  请对照开户证明核对开户名称、开户银行和银行账号；必要时电话联系服务商确认变更系本单位所为。核验后该账户即用于拨付。
+                </p>
                 <button type="submit" name="intent" value="verify-payee" disabled={navigation.state === "submitting"}>
                   核验通过
                 </button>

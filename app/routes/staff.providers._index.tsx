@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+
 import { ORGANISATION_STATUS_LABELS } from "~/domain/labels.ts";
-import { listOrganisations } from "~/models/organisation.server.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { listOrganisations } from "~/models/organisation.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "服务商审核 · 智能化改造咨询诊断补助申报平台" }];
-
 
 const QuerySchema = z.object({
   status: z.enum(["pending", "verified", "refused", "all"]).catch("pending"),

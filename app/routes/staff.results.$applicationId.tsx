@@ -1,17 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { ErrorList, FormMessage } from "~/components/forms.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { RUBRIC_SECTION_LIST } from "~/domain/rubric.ts";
 import { expertTotal } from "~/domain/scoring.ts";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { clearCopyFlag, getApplicationResult, reopenReview, submittedReview } from "~/models/review-result.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { refuseHostileCharacters } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "评审详情 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -23,7 +24,12 @@ const ClearSchema = z.object({
 const ReopenSchema = z.object({
   intent: z.literal("reopen"),
   reviewId: z.string().min(1),
-  reason: z.string({ error: "请填写退回原因" }).trim().min(4, "请填写退回原因（至少 4 个字）").max(500, "不超过 500 字").superRefine(refuseHostileCharacters("退回原因", { multiline: true })),
+  reason: z
+    .string({ error: "请填写退回原因" })
+    .trim()
+    .min(4, "请填写退回原因（至少 4 个字）")
+    .max(500, "不超过 500 字")
+    .superRefine(refuseHostileCharacters("退回原因", { multiline: true })),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -71,15 +77,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return {
         assignmentId: assignment.id,
         expertName: assignment.expert.name,
-        withdrawn: assignment.withdrawnAt ? `已撤回（${formatShanghai(assignment.withdrawnAt)}）：${assignment.withdrawnReason ?? ""}` : null,
+        withdrawn: assignment.withdrawnAt
+          ? `已撤回（${formatShanghai(assignment.withdrawnAt)}）：${assignment.withdrawnReason ?? ""}`
+          : null,
         conflictConfirmed: assignment.noConflictConfirmedAt !== null,
-        status: !stored ? "未开始" : stored.status === "submitted" ? "已提交" : stored.reopenedAt ? "已退回修改" : "草稿",
+        status: !stored
+          ? "未开始"
+          : stored.status === "submitted"
+            ? "已提交"
+            : stored.reopenedAt
+              ? "已退回修改"
+              : "草稿",
         reviewId: stored?.id ?? null,
         submittedAt: stored?.submittedAt ? formatShanghai(stored.submittedAt) : null,
         reopened: stored?.reopenedAt ? `${formatShanghai(stored.reopenedAt)} 退回：${stored.reopenReason ?? ""}` : null,
         review: review && {
           materials: review.materialsComplete ? "齐全" : `不齐全：${review.materialsNote ?? ""}`,
-          sections: RUBRIC_SECTION_LIST.map((s) => ({ key: s.key, name: s.name, max: s.max, score: review.sections[s.key].score, comment: review.sections[s.key].comment })),
+          sections: RUBRIC_SECTION_LIST.map((s) => ({
+            key: s.key,
+            name: s.name,
+            max: s.max,
+            score: review.sections[s.key].score,
+            comment: review.sections[s.key].comment,
+          })),
           deduction: review.deduction ? (review.deductionReason ?? "") : null,
           veto: review.veto ? (review.vetoEvidence ?? "") : null,
           total: expertTotal(review),
@@ -94,11 +114,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   if (formData.get("intent") === "clear-copy-flag") {
     const clear = ClearSchema.safeParse(Object.fromEntries(formData));
-    if (!clear.success) return data({ reviewId: "", reason: undefined, clearance: ["请填写理由"], message: undefined }, { status: 400 });
-    const cleared = await clearCopyFlag({ id: user.id, name: user.name }, params.applicationId ?? "", clear.data.clearance);
+    if (!clear.success)
+      return data({ reviewId: "", reason: undefined, clearance: ["请填写理由"], message: undefined }, { status: 400 });
+    const cleared = await clearCopyFlag(
+      { id: user.id, name: user.name },
+      params.applicationId ?? "",
+      clear.data.clearance,
+    );
     if (!cleared.ok) {
       return data(
-        { reviewId: "", reason: undefined, clearance: cleared.field === "reason" ? [cleared.message] : undefined, message: cleared.field === "reason" ? undefined : cleared.message },
+        {
+          reviewId: "",
+          reason: undefined,
+          clearance: cleared.field === "reason" ? [cleared.message] : undefined,
+          message: cleared.field === "reason" ? undefined : cleared.message,
+        },
         { status: cleared.field === "reason" ? 400 : 409 },
       );
     }
@@ -108,10 +138,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const reviewId = String(formData.get("reviewId") ?? "");
   if (!parsed.success) {
     const reason = parsed.error.issues.find((i) => i.path[0] === "reason")?.message;
-    return data({ reviewId, reason: reason ? [reason] : undefined, clearance: undefined, message: reason ? undefined : "请求无效，请刷新页面后重试。" }, { status: 400 });
+    return data(
+      {
+        reviewId,
+        reason: reason ? [reason] : undefined,
+        clearance: undefined,
+        message: reason ? undefined : "请求无效，请刷新页面后重试。",
+      },
+      { status: 400 },
+    );
   }
   const outcome = await reopenReview({ id: user.id, name: user.name }, parsed.data.reviewId, parsed.data.reason);
-  if (!outcome.ok) return data({ reviewId, reason: undefined, clearance: undefined, message: outcome.message }, { status: 409 });
+  if (!outcome.ok)
+    return data({ reviewId, reason: undefined, clearance: undefined, message: outcome.message }, { status: 409 });
   throw redirect(`/staff/results/${params.applicationId}`);
 }
 
@@ -174,7 +213,8 @@ export default function ResultDetail() {
         <section className="card" data-testid="copy-flag-section">
           <h2 style={{ marginTop: 0 }}>雷同检查标记</h2>
           <p className={`notice ${copy.blocks ? "notice--error" : "notice--info"}`}>
-            该申报的诊断报告或现场照片被雷同检查标记（<Link to={`/staff/similarity/applications/${application.id}`}>查看比对</Link>）。
+            该申报的诊断报告或现场照片被雷同检查标记（
+            <Link to={`/staff/similarity/applications/${application.id}`}>查看比对</Link>）。
             {copy.vetoed
               ? "已有专家一票否决。"
               : copy.clearance
@@ -274,9 +314,16 @@ export default function ResultDetail() {
                       name="reason"
                       rows={2}
                       aria-invalid={actionData?.reviewId === e.reviewId && actionData.reason ? true : undefined}
-                      aria-describedby={actionData?.reviewId === e.reviewId && actionData.reason ? `reason-${e.reviewId}-error` : undefined}
+                      aria-describedby={
+                        actionData?.reviewId === e.reviewId && actionData.reason
+                          ? `reason-${e.reviewId}-error`
+                          : undefined
+                      }
                     />
-                    <ErrorList id={`reason-${e.reviewId}-error`} errors={actionData?.reviewId === e.reviewId ? actionData.reason : undefined} />
+                    <ErrorList
+                      id={`reason-${e.reviewId}-error`}
+                      errors={actionData?.reviewId === e.reviewId ? actionData.reason : undefined}
+                    />
                   </div>
                   <button type="submit" name="intent" value="reopen" className="button--secondary" disabled={busy}>
                     退回该专家修改评分

@@ -1,18 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { FormMessage } from "~/components/forms.tsx";
-import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { RESULT_FILTERS, type ResultFilter } from "~/domain/labels.ts";
-import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
-import { confirmResults, listRoundResults } from "~/models/review-result.server.ts";
-import { currentRound, listRounds } from "~/models/round.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { z } from "~/utils/zod.ts";
 import { Pagination } from "~/components/pagination.tsx";
 import { RoundField } from "~/components/round-field.tsx";
+import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
+import { RESULT_FILTERS, type ResultFilter } from "~/domain/labels.ts";
+import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { confirmResults, listRoundResults } from "~/models/review-result.server.ts";
+import { currentRound, listRounds } from "~/models/round.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "评审结果 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -43,7 +44,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const query = QuerySchema.parse(Object.fromEntries(params));
   const { rounds, round } = await resolveRound(query.round);
-  const listed = round ? await listRoundResults(round.id, { filter: query.filter, q: query.q, page: query.page, pageSize: PAGE_SIZE }) : null;
+  const listed = round
+    ? await listRoundResults(round.id, { filter: query.filter, q: query.q, page: query.page, pageSize: PAGE_SIZE })
+    : null;
   return {
     query,
     rounds: rounds.map((r) => ({ id: r.id, name: r.name })),
@@ -66,15 +69,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
       assigned: result.assigned,
       submitted: result.submitted,
       complete: result.complete,
-      finalScore: application.finalScoreHundredths !== null ? formatHundredths(application.finalScoreHundredths) : result.decision ? result.decision.finalScore.toFixed(2) : null,
+      finalScore:
+        application.finalScoreHundredths !== null
+          ? formatHundredths(application.finalScoreHundredths)
+          : result.decision
+            ? result.decision.finalScore.toFixed(2)
+            : null,
       totals: result.decision?.totals ?? [],
       spread: result.decision?.spread ?? null,
       spreadFlag: result.decision?.spreadFlag ?? false,
       passed: application.resultConfirmedAt ? application.resultPassed : (result.decision?.passed ?? null),
-      reasons: application.resultConfirmedAt && Array.isArray(application.resultReasons) ? application.resultReasons.map(String) : result.reasons,
+      reasons:
+        application.resultConfirmedAt && Array.isArray(application.resultReasons)
+          ? application.resultReasons.map(String)
+          : result.reasons,
       confirmedAt: application.resultConfirmedAt ? formatShanghai(application.resultConfirmedAt) : null,
       // R-REV-3: flagged by the copy check; blocks confirmation until vetoed or cleared with a reason.
-      copy: { flagged: copy.flagged, blocks: copy.blocks && !application.resultConfirmedAt, vetoed: copy.vetoed, cleared: copy.clearance !== null },
+      copy: {
+        flagged: copy.flagged,
+        blocks: copy.blocks && !application.resultConfirmedAt,
+        vetoed: copy.vetoed,
+        cleared: copy.clearance !== null,
+      },
     })),
   };
 }
@@ -98,7 +114,9 @@ export async function action({ request }: ActionFunctionArgs) {
     ok: true as const,
     message:
       `已确认 ${outcome.confirmed} 项申报的评审结果，已向 ${outcome.mails} 家服务商发送结果通知邮件。` +
-      (outcome.skipped - outcome.copyBlocked.length > 0 ? `另有 ${outcome.skipped - outcome.copyBlocked.length} 项尚有专家未提交评分，未确认。` : "") +
+      (outcome.skipped - outcome.copyBlocked.length > 0
+        ? `另有 ${outcome.skipped - outcome.copyBlocked.length} 项尚有专家未提交评分，未确认。`
+        : "") +
       (outcome.copyBlocked.length ? `${outcome.copyBlocked.join("、")} 被雷同检查标记且未记录理由，未确认。` : ""),
   };
 }
@@ -144,8 +162,10 @@ export default function ResultsPage() {
       </Form>
       {round ? (
         <p className="small muted">
-          {round.name}：最终得分取各专家得分的{round.aggregation}，合格分数线 {round.passMark} 分；专家得分相差超过 {SPREAD_LIMIT} 分时标记“分差大”。
-          {round.reviewDeadline ? ` 评审截止：${round.reviewDeadline}。` : ""} 共 {counts.total} 项，待确认 {counts.ready} 项，已确认 {counts.confirmed} 项。
+          {round.name}：最终得分取各专家得分的{round.aggregation}，合格分数线 {round.passMark} 分；专家得分相差超过{" "}
+          {SPREAD_LIMIT} 分时标记“分差大”。
+          {round.reviewDeadline ? ` 评审截止：${round.reviewDeadline}。` : ""} 共 {counts.total} 项，待确认{" "}
+          {counts.ready} 项，已确认 {counts.confirmed} 项。
         </p>
       ) : null}
       <FormMessage message={actionData?.message} tone={actionData?.ok ? "success" : "error"} />
@@ -186,8 +206,15 @@ export default function ResultsPage() {
                       {r.number}
                       {r.copy.flagged ? (
                         <div>
-                          <span className={`badge ${r.copy.blocks ? "badge--bad" : "badge--pending"}`} data-testid="copy-flag">
-                            {r.copy.blocks ? "雷同标记：待处理" : r.copy.vetoed ? "雷同标记：专家否决" : "雷同标记：已说明理由"}
+                          <span
+                            className={`badge ${r.copy.blocks ? "badge--bad" : "badge--pending"}`}
+                            data-testid="copy-flag"
+                          >
+                            {r.copy.blocks
+                              ? "雷同标记：待处理"
+                              : r.copy.vetoed
+                                ? "雷同标记：专家否决"
+                                : "雷同标记：已说明理由"}
                           </span>
                         </div>
                       ) : null}
@@ -210,11 +237,21 @@ export default function ResultsPage() {
                     </td>
                     <td className="num">{r.finalScore ?? "—"}</td>
                     <td>
-                      {r.passed === null ? "—" : r.passed ? <span className="badge badge--verified">合格</span> : <span className="badge badge--refused">不合格</span>}
+                      {r.passed === null ? (
+                        "—"
+                      ) : r.passed ? (
+                        <span className="badge badge--verified">合格</span>
+                      ) : (
+                        <span className="badge badge--refused">不合格</span>
+                      )}
                       {r.reasons.length ? <div className="small muted">{r.reasons.join("；")}</div> : null}
-                      {!r.complete && r.passed !== null && !r.confirmedAt ? <div className="small muted">（按已提交评分暂算）</div> : null}
+                      {!r.complete && r.passed !== null && !r.confirmedAt ? (
+                        <div className="small muted">（按已提交评分暂算）</div>
+                      ) : null}
                     </td>
-                    <td className="small">{r.confirmedAt ? `已确认 ${r.confirmedAt}` : r.complete ? "待确认" : "评审中"}</td>
+                    <td className="small">
+                      {r.confirmedAt ? `已确认 ${r.confirmedAt}` : r.complete ? "待确认" : "评审中"}
+                    </td>
                     <td>
                       <Link to={`/staff/results/${r.id}`}>详情</Link>
                     </td>

@@ -1,22 +1,44 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import {
+  getFormProps,
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+  type SubmissionResult,
+  useForm,
+} from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
+import {
+  data,
+  MaxPartSizeExceededError,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
+
 import { CheckboxField, Field, FormMessage, SelectField, TextareaField } from "~/components/forms.tsx";
+import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
 import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
 import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
-import { formatShanghai, parseShanghaiMinute, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
-import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
-import { saveNoticeSettings } from "~/models/payout.server.ts";
-import { DuplicateRoundNameError, EnterpriseListInUseError, getRound, importRoundList, LockedParameterError, parametersLocked, saveRound } from "~/models/round.server.ts";
 import { PARAMETERS_LOCKED_REASON } from "~/domain/round-parameters.ts";
+import { formatShanghai, parseShanghaiMinute, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
+import { saveNoticeSettings } from "~/models/payout.server.ts";
+import {
+  DuplicateRoundNameError,
+  EnterpriseListInUseError,
+  getRound,
+  importRoundList,
+  LockedParameterError,
+  parametersLocked,
+  saveRound,
+} from "~/models/round.server.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { refuseHostileCharacters } from "~/utils/form-fields.ts";
-import { z } from "~/utils/zod.ts";
 import { badForm, readFormData } from "~/utils/form-data.server.ts";
+import { refuseHostileCharacters } from "~/utils/form-fields.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "批次设置 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -49,7 +71,11 @@ function parseInstantField(label: string, value: string | undefined, ctx: z.Refi
   return parsed;
 }
 
-const required = <T,>(label: string, parse: (label: string, v: string | undefined, ctx: z.RefinementCtx) => T | null, verb = "请输入") =>
+const required = <T,>(
+  label: string,
+  parse: (label: string, v: string | undefined, ctx: z.RefinementCtx) => T | null,
+  verb = "请输入",
+) =>
   z
     .string({ error: `${verb}${label}` })
     .trim()
@@ -65,17 +91,30 @@ const optional = <T,>(label: string, parse: (label: string, v: string | undefine
 
 const RoundSchema = z.object({
   intent: z.literal("save"),
-  name: z.string({ error: "请输入批次名称" }).trim().min(4, "批次名称至少 4 个字").max(60, "批次名称不超过 60 字").superRefine(refuseHostileCharacters("批次名称")),
+  name: z
+    .string({ error: "请输入批次名称" })
+    .trim()
+    .min(4, "批次名称至少 4 个字")
+    .max(60, "批次名称不超过 60 字")
+    .superRefine(refuseHostileCharacters("批次名称")),
   code: z
     .string({ error: "请输入批次代码" })
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9][A-Z0-9-]{1,11}$/, "批次代码为 2–12 位大写字母、数字或连字符，如 2023"),
-  year: z.coerce.number({ error: "请输入年度" }).int("年度须为整数").min(2020, "年度不早于 2020").max(2100, "年度不晚于 2100"),
+  year: z.coerce
+    .number({ error: "请输入年度" })
+    .int("年度须为整数")
+    .min(2020, "年度不早于 2020")
+    .max(2100, "年度不晚于 2100"),
   deadline: required("申报截止时间", parseInstantField, "请选择"),
   disbursementDeadline: optional("拨付截止时间", parseInstantField),
   perEnterpriseCap: required("每家企业补助上限", parseYuanField),
-  passMark: z.coerce.number({ error: "请输入合格分数线" }).int("分数线须为整数").min(1, "分数线不低于 1").max(100, "分数线不高于 100"),
+  passMark: z.coerce
+    .number({ error: "请输入合格分数线" })
+    .int("分数线须为整数")
+    .min(1, "分数线不低于 1")
+    .max(100, "分数线不高于 100"),
   budget: optional("预算总额", parseYuanField),
   status: z.enum(["draft", "open", "closed", "archived"], { error: "请选择状态" }),
   paperCopiesRequired: z.literal("on").optional(),
@@ -86,7 +125,12 @@ const NoticeSchema = z.object({
   intent: z.literal("notice"),
   noticeOpensAt: optional("公示开始时间", parseStartField),
   noticeClosesAt: optional("公示结束时间", parseInstantField),
-  noticeObjectionText: z.string().trim().max(1000, "异议方式不超过 1000 字").superRefine(refuseHostileCharacters("异议方式", { multiline: true })).optional(),
+  noticeObjectionText: z
+    .string()
+    .trim()
+    .max(1000, "异议方式不超过 1000 字")
+    .superRefine(refuseHostileCharacters("异议方式", { multiline: true }))
+    .optional(),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -115,17 +159,34 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       noticeClosesAt: round.noticeClosesAt ? local(round.noticeClosesAt) : "",
       noticeObjectionText: round.noticeObjectionText ?? "",
       enterprises: round.enterprises.map((e) => ({ seq: e.seq, name: e.name })),
-      providers: round.providers.map((p) => ({ seq: p.seq, name: p.name, contactName: p.contactName, contactPhone: p.contactPhone })),
+      providers: round.providers.map((p) => ({
+        seq: p.seq,
+        name: p.name,
+        contactName: p.contactName,
+        contactPhone: p.contactPhone,
+      })),
     },
   };
 }
 
-type ImportOutcome = { kind: "enterprises" | "providers"; errors: RowError[]; message: string | null; imported: number | null };
+type ImportOutcome = {
+  kind: "enterprises" | "providers";
+  errors: RowError[];
+  message: string | null;
+  imported: number | null;
+};
 
-async function importList(request: Request, roundId: string, actor: { id: string; name: string }): Promise<ImportOutcome | null> {
+async function importList(
+  request: Request,
+  roundId: string,
+  actor: { id: string; name: string },
+): Promise<ImportOutcome | null> {
   let formData: FormData;
   try {
-    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: 5 * 1024 * 1024 }));
+    formData = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: 5 * 1024 * 1024 }),
+    );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
       return { kind: "enterprises", errors: [], message: "文件超过 5 MB，请检查是否选错了文件。", imported: null };
@@ -134,7 +195,8 @@ async function importList(request: Request, roundId: string, actor: { id: string
   }
   const kind = formData.get("intent") === "import-providers" ? "providers" : "enterprises";
   const file = formData.get("list");
-  if (!(file instanceof File) || file.size === 0) return { kind, errors: [], message: "请选择要导入的 .xlsx 或 .csv 文件。", imported: null };
+  if (!(file instanceof File) || file.size === 0)
+    return { kind, errors: [], message: "请选择要导入的 .xlsx 或 .csv 文件。", imported: null };
   let rows: string[][];
   try {
     rows = await readRows(new Uint8Array(await file.arrayBuffer()), file.name);
@@ -144,17 +206,20 @@ async function importList(request: Request, roundId: string, actor: { id: string
   }
   if (kind === "enterprises") {
     const parsed = parseEnterpriseList(rows);
-    if (!parsed.ok) return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
+    if (!parsed.ok)
+      return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
     try {
       await importRoundList(actor, roundId, { kind, entries: parsed.entries });
     } catch (error) {
-      if (error instanceof EnterpriseListInUseError) return { kind, errors: [], message: error.message, imported: null };
+      if (error instanceof EnterpriseListInUseError)
+        return { kind, errors: [], message: error.message, imported: null };
       throw error;
     }
     return { kind, errors: [], message: null, imported: parsed.entries.length };
   }
   const parsed = parseProviderList(rows);
-  if (!parsed.ok) return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
+  if (!parsed.ok)
+    return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
   await importRoundList(actor, roundId, { kind, entries: parsed.entries });
   return { kind, errors: [], message: null, imported: parsed.entries.length };
 }
@@ -167,13 +232,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     if (!roundId) throw new Response("请先保存批次。", { status: 400 });
     const outcome = await importList(request, roundId, actor);
-    return data({ result: undefined, importOutcome: outcome, noticeResult: undefined }, { status: outcome?.imported ? 200 : 400 });
+    return data(
+      { result: undefined, importOutcome: outcome, noticeResult: undefined },
+      { status: outcome?.imported ? 200 : 400 },
+    );
   }
   const formData = await readFormData(request);
   if (formData.get("intent") === "notice") {
     if (!roundId) throw new Response("请先保存批次。", { status: 400 });
     const notice = parseWithZod(formData, { schema: NoticeSchema });
-    if (notice.status !== "success") return data({ result: undefined, importOutcome: null, noticeResult: notice.reply() }, { status: 400 });
+    if (notice.status !== "success")
+      return data({ result: undefined, importOutcome: null, noticeResult: notice.reply() }, { status: 400 });
     const outcome = await saveNoticeSettings({ ...actor, roles: user.roles }, roundId, {
       opensAt: notice.value.noticeOpensAt,
       closesAt: notice.value.noticeClosesAt,
@@ -181,12 +250,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!outcome.ok) {
       const field = outcome.message.includes("异议") ? "noticeObjectionText" : "noticeClosesAt";
-      return data({ result: undefined, importOutcome: null, noticeResult: notice.reply({ fieldErrors: { [field]: [outcome.message] } }) }, { status: 400 });
+      return data(
+        {
+          result: undefined,
+          importOutcome: null,
+          noticeResult: notice.reply({ fieldErrors: { [field]: [outcome.message] } }),
+        },
+        { status: 400 },
+      );
     }
     throw redirect(`/staff/rounds/${roundId}?saved=notice`);
   }
   const submission = parseWithZod(formData, { schema: RoundSchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), importOutcome: null, noticeResult: undefined }, { status: 400 });
+  if (submission.status !== "success")
+    return data({ result: submission.reply(), importOutcome: null, noticeResult: undefined }, { status: 400 });
   const v = submission.value;
   try {
     const saved = await saveRound(actor, roundId, {
@@ -205,10 +282,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof LockedParameterError) {
       const fieldErrors = Object.fromEntries(error.problems.map((p) => [p.field, [p.message]]));
-      return data({ result: submission.reply({ fieldErrors }), importOutcome: null, noticeResult: undefined }, { status: 400 });
+      return data(
+        { result: submission.reply({ fieldErrors }), importOutcome: null, noticeResult: undefined },
+        { status: 400 },
+      );
     }
     if (error instanceof DuplicateRoundNameError) {
-      return data({ result: submission.reply({ fieldErrors: { name: [error.message], code: [error.message] } }), importOutcome: null, noticeResult: undefined }, { status: 400 });
+      return data(
+        {
+          result: submission.reply({ fieldErrors: { name: [error.message], code: [error.message] } }),
+          importOutcome: null,
+          noticeResult: undefined,
+        },
+        { status: 400 },
+      );
     }
     throw error;
   }
@@ -229,13 +316,18 @@ function NoticeSection({
     constraint: getZodConstraint(NoticeSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NoticeSchema }),
     shouldValidate: "onBlur",
-    defaultValue: { noticeOpensAt: round.noticeOpensAt, noticeClosesAt: round.noticeClosesAt, noticeObjectionText: round.noticeObjectionText },
+    defaultValue: {
+      noticeOpensAt: round.noticeOpensAt,
+      noticeClosesAt: round.noticeClosesAt,
+      noticeObjectionText: round.noticeObjectionText,
+    },
   });
   return (
     <section className="card">
       <h2>评审结果公示</h2>
       <p className="muted">
-        公示期内，任何人无需登录即可在 <a href={`/notice/${round.code}`}>/notice/{round.code}</a> 查看评审合格的企业、服务商和拟补助金额；公示期外页面不显示名单。
+        公示期内，任何人无需登录即可在 <a href={`/notice/${round.code}`}>/notice/{round.code}</a>{" "}
+        查看评审合格的企业、服务商和拟补助金额；公示期外页面不显示名单。
       </p>
       {params.get("saved") === "notice" ? <FormMessage tone="success" message="公示设置已保存。" /> : null}
       <Form method="post" {...getFormProps(form)}>
@@ -287,7 +379,12 @@ function ListSection({
         <h2 style={{ margin: 0 }}>
           {title}（{rows.length}）
         </h2>
-        <input aria-label={`搜索${title}`} placeholder="搜索" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          aria-label={`搜索${title}`}
+          placeholder="搜索"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
       </div>
       <Form method="post" encType="multipart/form-data" className="filters">
         <div className="field">
@@ -299,7 +396,9 @@ function ListSection({
         </button>
       </Form>
       {outcome?.message ? <FormMessage message={outcome.message} /> : null}
-      {outcome?.imported ? <FormMessage tone="success" message={`已导入 ${outcome.imported} 条，原名单已替换。`} /> : null}
+      {outcome?.imported ? (
+        <FormMessage tone="success" message={`已导入 ${outcome.imported} 条，原名单已替换。`} />
+      ) : null}
       {outcome?.errors.length ? (
         <ul className="field-errors" role="alert" data-testid="import-errors">
           {outcome.errors.map((e) => (
@@ -379,14 +478,22 @@ export default function RoundEditor() {
         <Form method="post" {...getFormProps(form)}>
           <FormMessage message={form.errors?.[0]} />
           <div className="field-row">
-            <Field label="批次名称" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
+            <Field
+              label="批次名称"
+              inputProps={getInputProps(fields.name, { type: "text" })}
+              errors={fields.name.errors}
+            />
             <Field
               label="批次代码"
               hint="用于申报编号，如 2023-0001"
               inputProps={getInputProps(fields.code, { type: "text" })}
               errors={fields.code.errors}
             />
-            <Field label="年度" inputProps={getInputProps(fields.year, { type: "number" })} errors={fields.year.errors} />
+            <Field
+              label="年度"
+              inputProps={getInputProps(fields.year, { type: "number" })}
+              errors={fields.year.errors}
+            />
             <SelectField
               label="状态"
               selectProps={getSelectProps(fields.status)}
@@ -416,7 +523,11 @@ export default function RoundEditor() {
             <Field
               label="每家企业补助上限（元）"
               hint={round?.parametersLocked ? "已锁定：本批次已有提交的申报" : "合同金额不足上限的按合同金额"}
-              inputProps={{ ...getInputProps(fields.perEnterpriseCap, { type: "text" }), inputMode: "decimal", readOnly: round?.parametersLocked }}
+              inputProps={{
+                ...getInputProps(fields.perEnterpriseCap, { type: "text" }),
+                inputMode: "decimal",
+                readOnly: round?.parametersLocked,
+              }}
               errors={fields.perEnterpriseCap.errors}
             />
             <Field

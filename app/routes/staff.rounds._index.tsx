@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
+
 import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
+import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { listRounds } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 

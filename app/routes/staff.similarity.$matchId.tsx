@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
+
 import { ReportViewer } from "~/components/report-viewer.tsx";
 import { similarityPhotoUrl } from "~/components/similarity-panel.tsx";
 import { formatPercent, segments } from "~/domain/similarity/evidence.ts";
 import { PHOTO_DATE_FLAG_LABELS } from "~/domain/similarity/photo.ts";
 import { getComparisonHighlights } from "~/models/report-view.server.ts";
-import { getMatchComparison, type ComparisonSide } from "~/models/similarity.server.ts";
+import { type ComparisonSide, getMatchComparison } from "~/models/similarity.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "雷同对照 · 智能化改造咨询诊断补助申报平台" }];
@@ -29,7 +30,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const column = { whiteSpace: "pre-wrap" as const, lineHeight: 1.8, maxHeight: "75vh", overflowY: "auto" as const, fontSize: "0.92rem" };
+const column = {
+  whiteSpace: "pre-wrap" as const,
+  lineHeight: 1.8,
+  maxHeight: "75vh",
+  overflowY: "auto" as const,
+  fontSize: "0.92rem",
+};
 const mark = { background: "#ffe58f", padding: "0 1px" };
 
 function SideFacts({ side, label }: { side: ComparisonSide; label: string }) {
@@ -60,26 +67,56 @@ function SideFacts({ side, label }: { side: ComparisonSide; label: string }) {
 /** Passages offered as jump targets (the first ones, in the order of report A). */
 const JUMP_TARGETS = 40;
 
-function Originals({ originals, a, b }: { originals: NonNullable<Awaited<ReturnType<typeof getComparisonHighlights>>>; a: ComparisonSide; b: ComparisonSide }) {
+function Originals({
+  originals,
+  a,
+  b,
+}: {
+  originals: NonNullable<Awaited<ReturnType<typeof getComparisonHighlights>>>;
+  a: ComparisonSide;
+  b: ComparisonSide;
+}) {
   const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
   const located = new Set([...originals.a, ...originals.b].map((h) => h.id));
-  const targets = Array.from({ length: Math.min(originals.passages, JUMP_TARGETS) }, (_, k) => `p${k}`).filter((id) => located.has(id));
+  const targets = Array.from({ length: Math.min(originals.passages, JUMP_TARGETS) }, (_, k) => `p${k}`).filter((id) =>
+    located.has(id),
+  );
   return (
     <section className="card" aria-labelledby="originals-title" data-testid="comparison-originals">
       <h2 id="originals-title">原件对照</h2>
-      <p className="small muted">两份报告原件（扫描件为识别出的文字位置），相同段落以黄色标出。点击下列编号，两侧同时跳到该处。</p>
+      <p className="small muted">
+        两份报告原件（扫描件为识别出的文字位置），相同段落以黄色标出。点击下列编号，两侧同时跳到该处。
+      </p>
       {targets.length > 0 ? (
         <nav aria-label="相同段落" className="actions" style={{ flexWrap: "wrap" }}>
           {targets.map((id, k) => (
-            <button key={id} type="button" className="button--secondary button--small" aria-pressed={focus?.id === id} onClick={() => setFocus({ id, nonce: Date.now() })}>
+            <button
+              key={id}
+              type="button"
+              className="button--secondary button--small"
+              aria-pressed={focus?.id === id}
+              onClick={() => setFocus({ id, nonce: Date.now() })}
+            >
               第 {k + 1} 处
             </button>
           ))}
         </nav>
       ) : null}
       <div style={{ display: "grid", gridTemplateColumns: "minmax(0,1fr) minmax(0,1fr)", gap: "1rem" }}>
-        <ReportViewer url={`/resources/files/${a.fileId}`} title={`A：${a.number} 的诊断报告原件`} highlights={originals.a} focus={focus} testId="original-a" />
-        <ReportViewer url={`/resources/files/${b.fileId}`} title={`B：${b.number} 的诊断报告原件`} highlights={originals.b} focus={focus} testId="original-b" />
+        <ReportViewer
+          url={`/resources/files/${a.fileId}`}
+          title={`A：${a.number} 的诊断报告原件`}
+          highlights={originals.a}
+          focus={focus}
+          testId="original-a"
+        />
+        <ReportViewer
+          url={`/resources/files/${b.fileId}`}
+          title={`B：${b.number} 的诊断报告原件`}
+          highlights={originals.b}
+          focus={focus}
+          testId="original-b"
+        />
       </div>
     </section>
   );
@@ -96,17 +133,28 @@ export default function SimilarityComparison() {
       {comparison.kind === "report" ? (
         <>
           <p>
-            <span className={`badge ${comparison.score >= comparison.threshold ? "badge--bad" : ""}`}>相似度 {formatPercent(comparison.score)}</span>{" "}
+            <span className={`badge ${comparison.score >= comparison.threshold ? "badge--bad" : ""}`}>
+              相似度 {formatPercent(comparison.score)}
+            </span>{" "}
             <span className="small muted">
-              A 的 {formatPercent(comparison.coverageA)} 内容见于 B，B 的 {formatPercent(comparison.coverageB)} 内容见于 A；共 {comparison.passageCount} 处相同段落，以黄色标出。标记阈值
+              A 的 {formatPercent(comparison.coverageA)} 内容见于 B，B 的 {formatPercent(comparison.coverageB)} 内容见于
+              A；共 {comparison.passageCount} 处相同段落，以黄色标出。标记阈值
               {formatPercent(comparison.threshold)}。
             </span>
           </p>
-          <div className="grid" style={{ display: "grid", gridTemplateColumns: "minmax(0,1fr) minmax(0,1fr)", gap: "1rem" }}>
+          <div
+            className="grid"
+            style={{ display: "grid", gridTemplateColumns: "minmax(0,1fr) minmax(0,1fr)", gap: "1rem" }}
+          >
             {(["a", "b"] as const).map((key) => {
               const side = comparison[key];
               return (
-                <section key={key} className="card" aria-label={`申报 ${side.number} 的诊断报告`} data-testid={`comparison-${key}`}>
+                <section
+                  key={key}
+                  className="card"
+                  aria-label={`申报 ${side.number} 的诊断报告`}
+                  data-testid={`comparison-${key}`}
+                >
                   <h2>
                     {key.toUpperCase()}：{side.number}
                   </h2>
@@ -142,11 +190,17 @@ export default function SimilarityComparison() {
                   <h2>
                     {key.toUpperCase()}：{side.number}
                   </h2>
-                  <img src={similarityPhotoUrl(side.fileId)} alt={`申报 ${side.number} 的现场照片`} style={{ width: "100%", maxHeight: "60vh", objectFit: "contain" }} />
+                  <img
+                    src={similarityPhotoUrl(side.fileId)}
+                    alt={`申报 ${side.number} 的现场照片`}
+                    style={{ width: "100%", maxHeight: "60vh", objectFit: "contain" }}
+                  />
                   <SideFacts side={side} label={`申报 ${side.number}`} />
                   <p className="small">
                     拍摄时间（EXIF）：{side.photo.takenAtLocal ?? "无记录"}
-                    {side.photo.dateFlag ? <span className="badge badge--bad">{PHOTO_DATE_FLAG_LABELS[side.photo.dateFlag]}</span> : null}
+                    {side.photo.dateFlag ? (
+                      <span className="badge badge--bad">{PHOTO_DATE_FLAG_LABELS[side.photo.dateFlag]}</span>
+                    ) : null}
                     {side.photo.latitude !== null && side.photo.longitude !== null ? (
                       <>
                         <br />

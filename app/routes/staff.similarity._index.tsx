@@ -3,18 +3,25 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { Field, FormMessage } from "~/components/forms.tsx";
+import { Pagination } from "~/components/pagination.tsx";
+import { RoundField } from "~/components/round-field.tsx";
 import { similarityComparisonUrl } from "~/components/similarity-panel.tsx";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { formatPercent } from "~/domain/similarity/evidence.ts";
-import { currentRound, listRounds } from "~/models/round.server.ts";
 import { getOcrProgress } from "~/models/ocr.server.ts";
+import { currentRound, listRounds } from "~/models/round.server.ts";
 import { listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.server.ts";
-import { requireUser } from "~/utils/session.server.ts";
-import { parseSimilarityQuery, SIMILARITY_PAGE_SIZE, SIMILARITY_SCOPE_LABELS, similarityQueryString, ThresholdSchema } from "~/utils/similarity-query.ts";
-import { Pagination } from "~/components/pagination.tsx";
-import { RoundField } from "~/components/round-field.tsx";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import {
+  parseSimilarityQuery,
+  SIMILARITY_PAGE_SIZE,
+  SIMILARITY_SCOPE_LABELS,
+  similarityQueryString,
+  ThresholdSchema,
+} from "~/utils/similarity-query.ts";
 
 export const meta: MetaFunction = () => [{ title: "雷同检查 · 智能化改造咨询诊断补助申报平台" }];
 
@@ -22,7 +29,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["staff"] });
   const query = parseSimilarityQuery(new URL(request.url));
   const rounds = await listRounds();
-  const roundId = query.round && rounds.some((r) => r.id === query.round) ? query.round : ((await currentRound())?.id ?? rounds[0]?.id ?? null);
+  const roundId =
+    query.round && rounds.some((r) => r.id === query.round)
+      ? query.round
+      : ((await currentRound())?.id ?? rounds[0]?.id ?? null);
   const roundList = rounds.map((r) => ({ id: r.id, name: r.name }));
   if (!roundId) return { query, roundId: null, rounds: roundList, report: null, ocr: null, pages: 1, queryString: "" };
   const report = await listFlaggedPairs(
@@ -76,7 +86,11 @@ function ThresholdForm({ roundId, threshold }: { roundId: string; threshold: num
         label="报告相似度标记阈值（%）"
         hint="两份报告中任一份有不低于此比例的内容见于另一份，即标记为疑似雷同。照片按感知哈希判定为同一照片即标记。"
         errors={fields.thresholdPercent.errors}
-        inputProps={{ ...getInputProps(fields.thresholdPercent, { type: "text" }), inputMode: "decimal", style: { width: "8rem" } }}
+        inputProps={{
+          ...getInputProps(fields.thresholdPercent, { type: "text" }),
+          inputMode: "decimal",
+          style: { width: "8rem" },
+        }}
       />
       <button type="submit" disabled={navigation.state === "submitting"}>
         保存阈值
@@ -86,7 +100,11 @@ function ThresholdForm({ roundId, threshold }: { roundId: string; threshold: num
   );
 }
 
-function Side({ side }: { side: { applicationId: string; number: string; organisationName: string; enterpriseName: string; roundName: string } }) {
+function Side({
+  side,
+}: {
+  side: { applicationId: string; number: string; organisationName: string; enterpriseName: string; roundName: string };
+}) {
   return (
     <>
       <Link to={`/staff/similarity/applications/${side.applicationId}`} title="查看该申报的全部比对结果">
@@ -122,9 +140,14 @@ export default function SimilarityReport() {
         <>
           <section className="card">
             <ThresholdForm key={`${roundId}-${report.threshold}`} roundId={roundId} threshold={report.threshold} />
-            {report.waiting > 0 ? <p className="notice notice--info">{report.waiting} 份诊断报告正在比对，结果稍后出现。</p> : null}
+            {report.waiting > 0 ? (
+              <p className="notice notice--info">{report.waiting} 份诊断报告正在比对，结果稍后出现。</p>
+            ) : null}
             {ocr && ocr.total > 0 ? (
-              <p className={`notice ${ocr.done < ocr.total ? "notice--info" : "notice--success"}`} data-testid="ocr-progress">
+              <p
+                className={`notice ${ocr.done < ocr.total ? "notice--info" : "notice--success"}`}
+                data-testid="ocr-progress"
+              >
                 扫描件文字识别（OCR）：已识别 {ocr.done} / {ocr.total} 页
                 {ocr.reading > 0 ? `，${ocr.reading} 份诊断报告识别完成后自动比对` : "，已全部完成"}
                 {ocr.failed > 0 ? `（${ocr.failed} 页无法识别）` : ""}。
@@ -185,7 +208,9 @@ export default function SimilarityReport() {
                 {report.rows.length === 0 ? (
                   <tr>
                     <td colSpan={6} className="empty">
-                      {query.q || query.kind !== "all" || query.scope !== "all" ? "没有符合条件的疑似雷同。" : "本批次没有达到标记阈值的疑似雷同。"}
+                      {query.q || query.kind !== "all" || query.scope !== "all"
+                        ? "没有符合条件的疑似雷同。"
+                        : "本批次没有达到标记阈值的疑似雷同。"}
                     </td>
                   </tr>
                 ) : (

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+
 import { SimilarityPanel } from "~/components/similarity-panel.tsx";
 import { getApplicationSimilarity } from "~/models/similarity.server.ts";
 import { requireUser } from "~/utils/session.server.ts";

@@ -13,9 +13,12 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+
 import * as tar from "tar";
 import { z } from "zod";
+
 import type { Db, Tx } from "~/utils/db.server.ts";
+
 import type { ObjectStore } from "./storage.server.ts";
 
 export const BACKUP_FORMAT = 1;
@@ -76,7 +79,7 @@ async function loadPlan(prisma: Tx, tables: string[]): Promise<string[][]> {
     }
     // Stuck: strip the tables nothing left depends on; what remains holds the cycle(s): one group.
     const core = new Set(tables.filter((t) => !placed.has(t)));
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const t of core) {
         if (![...core].some((other) => parents.get(other)?.has(t))) {
@@ -114,7 +117,12 @@ function safeKey(key: string): string {
 }
 
 /** Writes the archive `file` from the database and the store. Returns its manifest. */
-export async function createBackup(options: { prisma: Db; store: ObjectStore; file: string; log?: (line: string) => void }): Promise<BackupManifest> {
+export async function createBackup(options: {
+  prisma: Db;
+  store: ObjectStore;
+  file: string;
+  log?: (line: string) => void;
+}): Promise<BackupManifest> {
   const { prisma, store } = options;
   const log = options.log ?? (() => {});
   const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(options.file)), ".backup-"));
@@ -131,7 +139,7 @@ export async function createBackup(options: { prisma: Db; store: ObjectStore; fi
           const out = fs.createWriteStream(target);
           let rows = 0;
           // In pages, by the row's physical position (stable within the snapshot; any table, whatever its key).
-          for (let after = "(0,0)"; ; ) {
+          for (let after = "(0,0)"; ;) {
             const page = await tx.$queryRawUnsafe<{ c: string; j: string }[]>(
               `SELECT ctid::text AS c, row_to_json(t)::text AS j FROM ${quote(table)} t WHERE ctid > $1::tid ORDER BY ctid LIMIT ${PAGE}`,
               after,
@@ -141,11 +149,16 @@ export async function createBackup(options: { prisma: Db; store: ObjectStore; fi
             if (page.length < PAGE) break;
             after = page.at(-1)?.c ?? after;
           }
-          await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+          );
           tables[table] = { rows, sha256: await sha256OfFile(target) };
         }
         const migrations = await appliedMigrations(tx);
-        const storedFiles = await tx.storedFile.findMany({ select: { key: true, size: true, sha256: true, contentType: true }, orderBy: { key: "asc" } });
+        const storedFiles = await tx.storedFile.findMany({
+          select: { key: true, size: true, sha256: true, contentType: true },
+          orderBy: { key: "asc" },
+        });
         return { tables, migrations, storedFiles };
       },
       { isolationLevel: "RepeatableRead", timeout: 10 * 60_000, maxWait: 60_000 },
@@ -170,12 +183,20 @@ export async function createBackup(options: { prisma: Db; store: ObjectStore; fi
         fs.createWriteStream(target),
       );
       const sha256 = hash.digest("hex");
-      if (sha256 !== stored.sha256 || size !== stored.size) throw new BackupError(`stored file ${stored.key} does not match its record (size or SHA-256)`);
+      if (sha256 !== stored.sha256 || size !== stored.size)
+        throw new BackupError(`stored file ${stored.key} does not match its record (size or SHA-256)`);
       files.push({ key: stored.key, size, sha256, contentType: stored.contentType });
     }
     log(`文件：${files.length} 个，${(files.reduce((s, f) => s + f.size, 0) / 1024 / 1024).toFixed(1)} MB`);
 
-    const manifest: BackupManifest = { format: BACKUP_FORMAT, createdAt: new Date().toISOString(), source: { store: store.kind }, migrations, tables, files };
+    const manifest: BackupManifest = {
+      format: BACKUP_FORMAT,
+      createdAt: new Date().toISOString(),
+      source: { store: store.kind },
+      migrations,
+      tables,
+      files,
+    };
     fs.writeFileSync(path.join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));
     const partial = `${options.file}.part`;
     await tar.create({ gzip: true, file: partial, cwd: staging, portable: true }, ["manifest.json", "db", "files"]);
@@ -191,7 +212,12 @@ export async function createBackup(options: { prisma: Db; store: ObjectStore; fi
  * archive whose checksums do not match, whose migrations differ from the database's, or a target that
  * already holds data.
  */
-export async function restoreBackup(options: { prisma: Db; store: ObjectStore; file: string; log?: (line: string) => void }): Promise<BackupManifest> {
+export async function restoreBackup(options: {
+  prisma: Db;
+  store: ObjectStore;
+  file: string;
+  log?: (line: string) => void;
+}): Promise<BackupManifest> {
   const { prisma, store } = options;
   const log = options.log ?? (() => {});
   const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(options.file)), ".restore-"));
@@ -199,10 +225,12 @@ export async function restoreBackup(options: { prisma: Db; store: ObjectStore; f
     await tar.extract({ file: options.file, cwd: staging, strict: true });
     const manifest = ManifestSchema.parse(JSON.parse(fs.readFileSync(path.join(staging, "manifest.json"), "utf8")));
     for (const [table, entry] of Object.entries(manifest.tables)) {
-      if ((await sha256OfFile(path.join(staging, "db", `${table}.jsonl`))) !== entry.sha256) throw new BackupError(`archive damaged: table ${table}`);
+      if ((await sha256OfFile(path.join(staging, "db", `${table}.jsonl`))) !== entry.sha256)
+        throw new BackupError(`archive damaged: table ${table}`);
     }
     for (const file of manifest.files) {
-      if ((await sha256OfFile(path.join(staging, "files", safeKey(file.key)))) !== file.sha256) throw new BackupError(`archive damaged: file ${file.key}`);
+      if ((await sha256OfFile(path.join(staging, "files", safeKey(file.key)))) !== file.sha256)
+        throw new BackupError(`archive damaged: file ${file.key}`);
     }
     log("归档校验通过（SHA-256）");
 
@@ -217,11 +245,20 @@ export async function restoreBackup(options: { prisma: Db; store: ObjectStore; f
     if (missing.length > 0) throw new BackupError(`tables missing in the database: ${missing.join(", ")}`);
     for (const table of tables) {
       const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${quote(table)}`);
-      if ((row?.n ?? 0) > 0) throw new BackupError(`the database is not empty (table ${table} has rows): restore into an empty database or data folder`);
+      if ((row?.n ?? 0) > 0)
+        throw new BackupError(
+          `the database is not empty (table ${table} has rows): restore into an empty database or data folder`,
+        );
     }
 
-    const plan = (await loadPlan(prisma, tables)).map((group) => group.filter((t) => t in manifest.tables)).filter((g) => g.length > 0);
-    const rowsOf = (table: string) => fs.readFileSync(path.join(staging, "db", `${table}.jsonl`), "utf8").split("\n").filter(Boolean);
+    const plan = (await loadPlan(prisma, tables))
+      .map((group) => group.filter((t) => t in manifest.tables))
+      .filter((g) => g.length > 0);
+    const rowsOf = (table: string) =>
+      fs
+        .readFileSync(path.join(staging, "db", `${table}.jsonl`), "utf8")
+        .split("\n")
+        .filter(Boolean);
     const insert = (table: string, parameter: number) =>
       `INSERT INTO ${quote(table)} SELECT * FROM json_populate_recordset(NULL::${quote(table)}, $${parameter}::json)`;
     await prisma.$transaction(
@@ -230,11 +267,15 @@ export async function restoreBackup(options: { prisma: Db; store: ObjectStore; f
           const [only] = group;
           if (group.length === 1 && only) {
             const lines = rowsOf(only);
-            for (let i = 0; i < lines.length; i += PAGE) await tx.$executeRawUnsafe(insert(only, 1), `[${lines.slice(i, i + PAGE).join(",")}]`);
+            for (let i = 0; i < lines.length; i += PAGE)
+              await tx.$executeRawUnsafe(insert(only, 1), `[${lines.slice(i, i + PAGE).join(",")}]`);
           } else {
             // Tables that refer to each other: one statement, so their foreign keys are checked together.
             const ctes = group.map((table, i) => `t${i} AS (${insert(table, i + 1)})`).join(", ");
-            await tx.$executeRawUnsafe(`WITH ${ctes} SELECT 1`, ...group.map((table) => `[${rowsOf(table).join(",")}]`));
+            await tx.$executeRawUnsafe(
+              `WITH ${ctes} SELECT 1`,
+              ...group.map((table) => `[${rowsOf(table).join(",")}]`),
+            );
           }
         }
         // Sequences (autoincrement ids) continue after the restored rows.
@@ -251,7 +292,8 @@ export async function restoreBackup(options: { prisma: Db; store: ObjectStore; f
     );
     for (const [table, entry] of Object.entries(manifest.tables)) {
       const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${quote(table)}`);
-      if (row?.n !== entry.rows) throw new BackupError(`table ${table}: ${row?.n} rows restored, ${entry.rows} in the archive`);
+      if (row?.n !== entry.rows)
+        throw new BackupError(`table ${table}: ${row?.n} rows restored, ${entry.rows} in the archive`);
     }
     log(`数据库已恢复：${Object.keys(manifest.tables).length} 张表`);
 

@@ -14,7 +14,11 @@ export function startHousekeeping(store: ObjectStore): () => void {
     const started = performance.now();
     try {
       const removed = await store.removeStaleParts(STALE_PART_AGE_MS);
-      if (removed > 0) logger().info({ job: "remove-stale-parts", removed, durationMs: Math.round(performance.now() - started) }, "job");
+      if (removed > 0)
+        logger().info(
+          { job: "remove-stale-parts", removed, durationMs: Math.round(performance.now() - started) },
+          "job",
+        );
     } catch (error) {
       logError(error, "remove-stale-parts");
     }

@@ -8,14 +8,14 @@
  * server script and the Remix build (two copies of this module) share it, like the database client.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { pino, type Logger } from "pino";
+
+import { type Logger, pino } from "pino";
 
 export type RequestContext = { requestId: string; userId?: string; routeId?: string };
 
 declare global {
-  // eslint-disable-next-line no-var
   var __subsidyPortalLogger: Logger | undefined;
-  // eslint-disable-next-line no-var
+
   var __subsidyPortalRequestContext: AsyncLocalStorage<RequestContext> | undefined;
 }
 
@@ -79,14 +79,25 @@ export function logError(error: unknown, message: string, fields: Record<string,
  * Runs one background job and logs one line for it: its kind, what it did, how long it took and how it
  * ended. A failure is logged with its stack and rethrown.
  */
-export async function loggedJob<T>(job: string, fields: Record<string, unknown>, run: () => Promise<T>, describe?: (result: T) => Record<string, unknown>): Promise<T> {
+export async function loggedJob<T>(
+  job: string,
+  fields: Record<string, unknown>,
+  run: () => Promise<T>,
+  describe?: (result: T) => Record<string, unknown>,
+): Promise<T> {
   const started = performance.now();
   try {
     const result = await run();
-    logger().info({ job, ...fields, ...describe?.(result), outcome: "done", durationMs: Math.round(performance.now() - started) }, "job");
+    logger().info(
+      { job, ...fields, ...describe?.(result), outcome: "done", durationMs: Math.round(performance.now() - started) },
+      "job",
+    );
     return result;
   } catch (error) {
-    logger().error({ job, ...fields, err: error, outcome: "error", durationMs: Math.round(performance.now() - started) }, "job");
+    logger().error(
+      { job, ...fields, err: error, outcome: "error", durationMs: Math.round(performance.now() - started) },
+      "job",
+    );
     throw error;
   }
 }

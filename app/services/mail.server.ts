@@ -9,13 +9,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import nodemailer from "nodemailer";
+
 import type { Transporter } from "nodemailer";
+import nodemailer from "nodemailer";
 import { z } from "zod";
-import type { Db, Tx } from "~/utils/db.server.ts";
+
 import { now } from "~/utils/clock.server.ts";
+import type { Db, Tx } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
-import { logger, logError } from "./logger.server.ts";
+
+import { logError, logger } from "./logger.server.ts";
 import { objectStore } from "./storage.server.ts";
 
 const attachmentSchema = z.array(z.object({ filename: z.string(), storageKey: z.string(), contentType: z.string() }));
@@ -37,7 +40,10 @@ export async function enqueueMail(tx: Tx, mail: Mail) {
 export function mailTransport(): { transporter: Transporter; kind: "smtp" | "folder" } {
   const e = env();
   if (e.SMTP_URL) return { transporter: nodemailer.createTransport(e.SMTP_URL), kind: "smtp" };
-  return { transporter: nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }), kind: "folder" };
+  return {
+    transporter: nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }),
+    kind: "folder",
+  };
 }
 
 /**
@@ -91,9 +97,21 @@ export async function deliverDueMail(
         attachments,
       });
       if (transport.kind === "folder") await writeEml(message.id, info);
-      await prisma.outboxMessage.update({ where: { id: message.id }, data: { status: "sent", sentAt: now(), lastError: null } });
+      await prisma.outboxMessage.update({
+        where: { id: message.id },
+        data: { status: "sent", sentAt: now(), lastError: null },
+      });
       sent++;
-      logger().info({ job: "mail", messageId: message.id, attempt: message.attempts, outcome: "sent", durationMs: Math.round(performance.now() - started) }, "job");
+      logger().info(
+        {
+          job: "mail",
+          messageId: message.id,
+          attempt: message.attempts,
+          outcome: "sent",
+          durationMs: Math.round(performance.now() - started),
+        },
+        "job",
+      );
     } catch (error) {
       failed++;
       const nextAttemptAt = new Date(now().getTime() + retryDelayMs(message.attempts));
@@ -106,7 +124,15 @@ export async function deliverDueMail(
         },
       });
       logger().warn(
-        { job: "mail", messageId: message.id, attempt: message.attempts, outcome: "retry", nextAttemptAt, err: error, durationMs: Math.round(performance.now() - started) },
+        {
+          job: "mail",
+          messageId: message.id,
+          attempt: message.attempts,
+          outcome: "retry",
+          nextAttemptAt,
+          err: error,
+          durationMs: Math.round(performance.now() - started),
+        },
         "job",
       );
     }

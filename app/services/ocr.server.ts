@@ -15,10 +15,13 @@
  *   takes them up again and finds every page read (app/services/report-text.server.ts).
  */
 import { performance } from "node:perf_hooks";
+
 import sharp from "sharp";
+
 import type { Box, ReadLine, ReadPage } from "~/domain/similarity/report-layout.ts";
 import { now } from "~/utils/clock.server.ts";
 import type { Db } from "~/utils/db.server.ts";
+
 import { objectStore } from "./storage.server.ts";
 
 /** Resolution pages are rendered at for OCR (A4 at 100 dpi: 827 × 1170 pixels; 120 dpi read no better). */
@@ -56,7 +59,8 @@ export type PdfDocument = Awaited<ReturnType<PdfModule["getDocument"]>["promise"
 export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   const { getDocument } = await pdfjs();
   // PDF.js takes ownership of (detaches) the buffer it is given: hand it a copy.
-  return getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
+  return getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, verbosity: 0 })
+    .promise;
 }
 
 /** One page (1-based) drawn on a white background at `dpi`, as PNG. */
@@ -74,18 +78,24 @@ export async function renderPage(pdf: PdfDocument, pageNumber: number, dpi = OCR
   return canvas.toBuffer("image/png");
 }
 
-export type OcrPageResult = { lines: Array<ReadLine & { confidence: number }>; confidence: number | null; seconds: number };
+export type OcrPageResult = {
+  lines: Array<ReadLine & { confidence: number }>;
+  confidence: number | null;
+  seconds: number;
+};
 
 /** Reads one page image (PNG/JPEG bytes): its lines with their boxes (fractions of the page). */
 export async function ocrImage(image: Buffer): Promise<OcrPageResult> {
   const started = performance.now();
   const ocr = await ocrEngine();
   // Red channel only, copied to all three: the red seal disappears, black print stays.
-  const prepared = sharp(image).removeAlpha().recomb([
-    [1, 0, 0],
-    [1, 0, 0],
-    [1, 0, 0],
-  ]);
+  const prepared = sharp(image)
+    .removeAlpha()
+    .recomb([
+      [1, 0, 0],
+      [1, 0, 0],
+      [1, 0, 0],
+    ]);
   const meta = await sharp(image).metadata();
   const width = meta.width ?? 1;
   const height = meta.height ?? 1;
@@ -116,10 +126,19 @@ function boxOf(points: number[][] | undefined, width: number, height: number): B
 }
 
 /** Renders and reads one page of a PDF (the command line and the bench do this inline). */
-export async function ocrPdfPage(pdf: PdfDocument, pageNumber: number, dpi = OCR_DPI): Promise<ReadPage & { seconds: number }> {
+export async function ocrPdfPage(
+  pdf: PdfDocument,
+  pageNumber: number,
+  dpi = OCR_DPI,
+): Promise<ReadPage & { seconds: number }> {
   const started = performance.now();
   const result = await ocrImage(await renderPage(pdf, pageNumber, dpi));
-  return { source: "ocr", confidence: result.confidence, lines: result.lines.map(({ text, box }) => ({ text, box })), seconds: (performance.now() - started) / 1000 };
+  return {
+    source: "ocr",
+    confidence: result.confidence,
+    lines: result.lines.map(({ text, box }) => ({ text, box })),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -160,13 +179,26 @@ export async function runOcrOnce(prisma: Db): Promise<boolean> {
       const result = await ocrImage(await renderPage(pdf, claim.page));
       await prisma.ocrPage.update({
         where: { id: claim.id },
-        data: { status: "done", lines: result.lines, confidence: result.confidence, seconds: (performance.now() - started) / 1000, doneAt: now() },
+        data: {
+          status: "done",
+          lines: result.lines,
+          confidence: result.confidence,
+          seconds: (performance.now() - started) / 1000,
+          doneAt: now(),
+        },
       });
     } finally {
       await pdf.destroy();
     }
   } catch (error) {
-    await prisma.ocrPage.update({ where: { id: claim.id }, data: { status: "failed", error: (error instanceof Error ? error.message : String(error)).slice(0, 500), doneAt: now() } });
+    await prisma.ocrPage.update({
+      where: { id: claim.id },
+      data: {
+        status: "failed",
+        error: (error instanceof Error ? error.message : String(error)).slice(0, 500),
+        doneAt: now(),
+      },
+    });
   }
   const waiting = await prisma.ocrPage.count({ where: { sha256: claim.sha256, status: "pending" } });
   if (waiting === 0) {

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+
 import { createReadableStreamFromReadable } from "@remix-run/node";
 
 const require = createRequire(import.meta.url);

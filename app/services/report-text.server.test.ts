@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
+
 import { reportPdf, scannedPdf } from "../../tests/utils/similarity-fixtures.ts";
 import { readReport } from "./report-text.server.ts";
 
 describe("readReport (R-REV-3)", () => {
   it("R-REV-3 reads a text PDF's lines with their boxes on the page, cleaned (Kangxi radicals folded)", async () => {
     const body = "淄博\u2FA0祥电\u2F53有限公司现有员工326人，主要生产高低压成套开关设备，年产值约3亿元。";
-    const read = await readReport(await reportPdf([body, "企业上线了MES系统，生产计划仍通过Excel表格下达。"].join("\n")));
+    const read = await readReport(
+      await reportPdf([body, "企业上线了MES系统，生产计划仍通过Excel表格下达。"].join("\n")),
+    );
     expect(read.status).toBe("extracted");
     if (read.status !== "extracted") return;
     expect(read.method).toBe("text");

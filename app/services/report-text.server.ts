@@ -15,10 +15,22 @@
  *   answer is `ocr_queued` until every page is read.
  */
 import type { Readable } from "node:stream";
+
 import { normalizeReport } from "~/domain/similarity/normalize.ts";
-import { assembleReport, ocrConfidence, parseLayout, readMethod, type Box, type ReadLine, type ReadMethod, type ReadPage, type ReportLayout } from "~/domain/similarity/report-layout.ts";
+import {
+  assembleReport,
+  type Box,
+  ocrConfidence,
+  parseLayout,
+  type ReadLine,
+  type ReadMethod,
+  readMethod,
+  type ReadPage,
+  type ReportLayout,
+} from "~/domain/similarity/report-layout.ts";
 import type { Db, Prisma } from "~/utils/db.server.ts";
-import { openPdf, pdfjs, type PdfDocument } from "./ocr.server.ts";
+
+import { openPdf, type PdfDocument, pdfjs } from "./ocr.server.ts";
 import { objectStore } from "./storage.server.ts";
 
 export type ExtractedReport = {
@@ -58,7 +70,15 @@ async function textLayer(pdf: PdfDocument): Promise<PdfPageText[]> {
     let box: { x0: number; y0: number; x1: number; y1: number } | null = null;
     const flush = () => {
       if (text.trim() !== "" && box) {
-        lines.push({ text, box: { x: box.x0 / viewport.width, y: box.y0 / viewport.height, w: (box.x1 - box.x0) / viewport.width, h: (box.y1 - box.y0) / viewport.height } });
+        lines.push({
+          text,
+          box: {
+            x: box.x0 / viewport.width,
+            y: box.y0 / viewport.height,
+            w: (box.x1 - box.x0) / viewport.width,
+            h: (box.y1 - box.y0) / viewport.height,
+          },
+        });
       }
       text = "";
       box = null;
@@ -71,7 +91,14 @@ async function textLayer(pdf: PdfDocument): Promise<PdfPageText[]> {
         const [ax, ay] = viewport.convertToViewportPoint(e, f);
         const [bx, by] = viewport.convertToViewportPoint(e + item.width, f + height);
         const b = { x0: Math.min(ax, bx), y0: Math.min(ay, by), x1: Math.max(ax, bx), y1: Math.max(ay, by) };
-        box = box ? { x0: Math.min(box.x0, b.x0), y0: Math.min(box.y0, b.y0), x1: Math.max(box.x1, b.x1), y1: Math.max(box.y1, b.y1) } : b;
+        box = box
+          ? {
+              x0: Math.min(box.x0, b.x0),
+              y0: Math.min(box.y0, b.y0),
+              x1: Math.max(box.x1, b.x1),
+              y1: Math.max(box.y1, b.y1),
+            }
+          : b;
         text += item.str;
       }
       if (item.hasEOL) flush();
@@ -79,7 +106,12 @@ async function textLayer(pdf: PdfDocument): Promise<PdfPageText[]> {
     flush();
     const ops = await page.getOperatorList();
     const paintsImage = ops.fnArray.some((fn) => imageOps.has(fn));
-    out.push({ page: n, lines, content: normalizeReport(lines.map((l) => l.text).join("\n")).contentLength, paintsImage });
+    out.push({
+      page: n,
+      lines,
+      content: normalizeReport(lines.map((l) => l.text).join("\n")).contentLength,
+      paintsImage,
+    });
     page.cleanup();
   }
   return out;
@@ -90,12 +122,21 @@ export type ReadOptions = {
   ocr?: (pdf: PdfDocument, page: number) => Promise<ReadPage>;
 };
 
-export type ReportRead = ReportTextResult | { status: "needs_ocr"; text: ""; pages: number; ocrPages: number[]; textPages: Map<number, ReadPage> };
+export type ReportRead =
+  | ReportTextResult
+  | { status: "needs_ocr"; text: ""; pages: number; ocrPages: number[]; textPages: Map<number, ReadPage> };
 
 /** Reads a report's bytes (see the module comment). */
-export async function readReport(bytes: Uint8Array, mimeType = "application/pdf", options: ReadOptions = {}): Promise<ReportRead> {
+export async function readReport(
+  bytes: Uint8Array,
+  mimeType = "application/pdf",
+  options: ReadOptions = {},
+): Promise<ReportRead> {
   if (mimeType.startsWith("text/")) {
-    const lines = new TextDecoder("utf-8").decode(bytes).split(/\r?\n/).map((text, i) => ({ text, box: { x: 0, y: i, w: 1, h: 1 } satisfies Box }));
+    const lines = new TextDecoder("utf-8")
+      .decode(bytes)
+      .split(/\r?\n/)
+      .map((text, i) => ({ text, box: { x: 0, y: i, w: 1, h: 1 } satisfies Box }));
     return finish([{ source: "text", confidence: null, lines }]);
   }
   if (mimeType !== "application/pdf") return { status: "no_text", text: "", pages: 0 };
@@ -113,9 +154,14 @@ export async function readReport(bytes: Uint8Array, mimeType = "application/pdf"
       if (page.content < MIN_PAGE_CONTENT && page.paintsImage) ocrPages.push(page.page);
       else textPages.set(page.page, { source: "text", confidence: null, lines: page.lines });
     }
-    if (ocrPages.length > 0 && !options.ocr) return { status: "needs_ocr", text: "", pages: layer.length, ocrPages, textPages };
+    if (ocrPages.length > 0 && !options.ocr)
+      return { status: "needs_ocr", text: "", pages: layer.length, ocrPages, textPages };
     const pages: ReadPage[] = [];
-    for (const page of layer) pages.push(textPages.get(page.page) ?? (options.ocr ? await options.ocr(pdf, page.page) : { source: "ocr", confidence: null, lines: [] }));
+    for (const page of layer)
+      pages.push(
+        textPages.get(page.page) ??
+          (options.ocr ? await options.ocr(pdf, page.page) : { source: "ocr", confidence: null, lines: [] }),
+      );
     return finish(pages);
   } catch (error) {
     return { status: "failed", text: "", pages: 0, error: error instanceof Error ? error.message : String(error) };
@@ -165,7 +211,15 @@ function parseOcrLines(value: Prisma.JsonValue | null): ReadLine[] {
 async function cache(prisma: Db, sha256: string, result: ExtractedReport) {
   await prisma.reportTextCache.upsert({
     where: { sha256 },
-    create: { sha256, text: result.text, layout: result.layout, method: result.method, pages: result.pages, ocrPages: result.ocrPages, ocrConfidence: result.ocrConfidence },
+    create: {
+      sha256,
+      text: result.text,
+      layout: result.layout,
+      method: result.method,
+      pages: result.pages,
+      ocrPages: result.ocrPages,
+      ocrConfidence: result.ocrConfidence,
+    },
     update: {},
   });
 }
@@ -174,8 +228,14 @@ async function cache(prisma: Db, sha256: string, result: ExtractedReport) {
  * R-REV-3: the text of a stored report file for the similarity worker: from the cache, or read now
  * (text layer), or `ocr_queued` while pages of it wait for OCR.
  */
-export async function readReportText(prisma: Db, fileId: string): Promise<ReportTextResult | { status: "ocr_queued"; text: ""; pages: number }> {
-  const file = await prisma.storedFile.findUniqueOrThrow({ where: { id: fileId }, select: { key: true, sha256: true, contentType: true } });
+export async function readReportText(
+  prisma: Db,
+  fileId: string,
+): Promise<ReportTextResult | { status: "ocr_queued"; text: ""; pages: number }> {
+  const file = await prisma.storedFile.findUniqueOrThrow({
+    where: { id: fileId },
+    select: { key: true, sha256: true, contentType: true },
+  });
   const cached = await prisma.reportTextCache.findUnique({ where: { sha256: file.sha256 } });
   if (cached) {
     return {
@@ -195,21 +255,35 @@ export async function readReportText(prisma: Db, fileId: string): Promise<Report
     return read;
   }
   if (read.status !== "needs_ocr") return read;
-  const rows = await prisma.ocrPage.findMany({ where: { sha256: file.sha256 }, select: { page: true, status: true, lines: true, confidence: true } });
+  const rows = await prisma.ocrPage.findMany({
+    where: { sha256: file.sha256 },
+    select: { page: true, status: true, lines: true, confidence: true },
+  });
   const byPage = new Map(rows.map((r) => [r.page, r]));
-  const waiting = read.ocrPages.filter((n) => { const row = byPage.get(n); return !row || row.status === "pending"; });
+  const waiting = read.ocrPages.filter((n) => {
+    const row = byPage.get(n);
+    return !row || row.status === "pending";
+  });
   if (waiting.length === 0) {
     const pages: ReadPage[] = [];
     for (let n = 1; n <= read.pages; n++) {
       const row = byPage.get(n);
-      pages.push(read.textPages.get(n) ?? { source: "ocr", confidence: row?.confidence ?? null, lines: row?.status === "done" ? parseOcrLines(row.lines) : [] });
+      pages.push(
+        read.textPages.get(n) ?? {
+          source: "ocr",
+          confidence: row?.confidence ?? null,
+          lines: row?.status === "done" ? parseOcrLines(row.lines) : [],
+        },
+      );
     }
     const result = finish(pages);
     if (result.status === "extracted") await cache(prisma, file.sha256, result);
     return result;
   }
   await prisma.ocrPage.createMany({
-    data: read.ocrPages.filter((n) => !byPage.has(n)).map((page) => ({ sha256: file.sha256, fileId, page, pages: read.pages })),
+    data: read.ocrPages
+      .filter((n) => !byPage.has(n))
+      .map((page) => ({ sha256: file.sha256, fileId, page, pages: read.pages })),
     skipDuplicates: true,
   });
   return { status: "ocr_queued", text: "", pages: read.pages };

@@ -19,8 +19,14 @@
  * app/domain/similarity/fingerprint.ts (containment, not Jaccard) and the figures in
  * scripts/bench-similarity-scale.ts (rows and bytes per report, time per check).
  */
-import { confirmCandidate, indexHashes, POSTING_LIMIT, prepareReport, selectCandidates } from "~/domain/similarity/index.ts";
 import { distinctHashes, type ReportSketch } from "~/domain/similarity/fingerprint.ts";
+import {
+  confirmCandidate,
+  indexHashes,
+  POSTING_LIMIT,
+  prepareReport,
+  selectCandidates,
+} from "~/domain/similarity/index.ts";
 import { normalizeReport } from "~/domain/similarity/normalize.ts";
 import { compareSketches, explain, type SharedPassage } from "~/domain/similarity/verify.ts";
 import type { Db } from "~/utils/db.server.ts";
@@ -66,7 +72,10 @@ export function signedHashes(hashes: Uint32Array): number[] {
  * records how many each has. A hash held by POSTING_LIMIT reports gets no more rows (within one call the
  * reports of that call do not see each other's rows, so a list can overshoot by the batch's size).
  */
-export async function storeFingerprints(prisma: Db, reports: ReadonlyArray<{ seq: number; hashes: readonly number[]; all: Uint32Array }>) {
+export async function storeFingerprints(
+  prisma: Db,
+  reports: ReadonlyArray<{ seq: number; hashes: readonly number[]; all: Uint32Array }>,
+) {
   if (reports.length === 0) return;
   const hashes: number[] = [];
   const owners: number[] = [];
@@ -115,7 +124,10 @@ export async function findCandidates(prisma: Db, seq: number, hashes: readonly n
   const sampled = selectCandidates(hashes.length, [...byHash.values()], (report) => countOf.get(report) ?? 0);
   if (sampled.length === 0) return [];
   // Second stage: every distinct fingerprint of both reports (a few KB each, read for candidates only).
-  const sets = await prisma.reportText.findMany({ where: { seq: { in: sampled.map((c) => c.report) } }, select: { seq: true, allHashes: true } });
+  const sets = await prisma.reportText.findMany({
+    where: { seq: { in: sampled.map((c) => c.report) } },
+    select: { seq: true, allHashes: true },
+  });
   const setOf = new Map(sets.map((s) => [s.seq, s.allHashes]));
   return sampled.filter((c) => {
     const theirs = setOf.get(c.report);
@@ -130,7 +142,11 @@ export type IndexedReport = { seq: number; fileId: string; applicationId: string
  * rounds), and verifies them exactly against reports of other applications. Pairs already stored are
  * skipped. Returns the pairs scoring at least REPORT_STORE_FLOOR with their passages (not yet stored).
  */
-export async function indexAndVerify(prisma: Db, report: IndexedReport, prepared: ReportSketch = prepareReport(report.text)): Promise<ReportMatch[]> {
+export async function indexAndVerify(
+  prisma: Db,
+  report: IndexedReport,
+  prepared: ReportSketch = prepareReport(report.text),
+): Promise<ReportMatch[]> {
   const hashes = signedHashes(indexHashes(prepared));
   const all = distinctHashes(prepared.fingerprints);
   // Stored before the lookup: of two instances indexing two copies at once, the later lookup sees the other.
@@ -139,7 +155,12 @@ export async function indexAndVerify(prisma: Db, report: IndexedReport, prepared
 }
 
 /** The exact check of candidates (by seq) of a report, as the in-memory engine did it. */
-export async function verifyCandidates(prisma: Db, report: IndexedReport, prepared: ReportSketch, candidates: ReadonlyArray<{ report: number }>) {
+export async function verifyCandidates(
+  prisma: Db,
+  report: IndexedReport,
+  prepared: ReportSketch,
+  candidates: ReadonlyArray<{ report: number }>,
+) {
   if (candidates.length === 0) return [];
   const known = await prisma.similarityMatch.findMany({
     where: { kind: "report", OR: [{ fileAId: report.fileId }, { fileBId: report.fileId }] },
@@ -156,7 +177,9 @@ export async function verifyCandidates(prisma: Db, report: IndexedReport, prepar
     if (knownOthers.has(other.fileId) || other.fileId === report.fileId) continue;
     const theirsPrepared = prepareReport(other.text);
     const mineFirst = report.fileId < other.fileId;
-    const similarity = mineFirst ? compareSketches(prepared, theirsPrepared) : compareSketches(theirsPrepared, prepared);
+    const similarity = mineFirst
+      ? compareSketches(prepared, theirsPrepared)
+      : compareSketches(theirsPrepared, prepared);
     if (similarity.score < REPORT_STORE_FLOOR) continue;
     mine ??= normalizeReport(report.text);
     const theirs = normalizeReport(other.text);

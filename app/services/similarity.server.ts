@@ -24,13 +24,22 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
+
 import exifr from "exifr";
 import sharp from "sharp";
 import phash from "sharp-phash";
+
 import { normalizeReport } from "~/domain/similarity/normalize.ts";
-import { bitsToHex, exifLocalTime, hammingDistance, PHOTO_MAX_DISTANCE, photoScore } from "~/domain/similarity/photo.ts";
+import {
+  bitsToHex,
+  exifLocalTime,
+  hammingDistance,
+  PHOTO_MAX_DISTANCE,
+  photoScore,
+} from "~/domain/similarity/photo.ts";
 import { now } from "~/utils/clock.server.ts";
 import type { Db } from "~/utils/db.server.ts";
+
 import { logError, logger } from "./logger.server.ts";
 import { readReportText, reportReading } from "./report-text.server.ts";
 import { indexAndVerify, type ReportMatch, unindexedReports } from "./similarity-index.server.ts";
@@ -55,7 +64,12 @@ async function readFile(prisma: Db, fileId: string) {
 // ---------------------------------------------------------------------------------------------------
 // Claims
 
-async function claim(prisma: Db, table: "ReportText" | "PhotoFingerprint", material: "M8" | "M5", limit: number): Promise<Claim[]> {
+async function claim(
+  prisma: Db,
+  table: "ReportText" | "PhotoFingerprint",
+  material: "M8" | "M5",
+  limit: number,
+): Promise<Claim[]> {
   const at = now();
   const staleBefore = new Date(at.getTime() - LEASE_MS);
   // Take over claims whose worker died.
@@ -136,17 +150,32 @@ async function analyseReport(prisma: Db, item: Claim) {
   if (result.status !== "extracted") {
     await prisma.reportText.update({
       where: { id: item.id },
-      data: { status: result.status === "ocr_queued" ? "ocr" : result.status, pages: result.pages, error: result.status === "failed" ? result.error.slice(0, 500) : null, analysedAt: result.status === "ocr_queued" ? null : now() },
+      data: {
+        status: result.status === "ocr_queued" ? "ocr" : result.status,
+        pages: result.pages,
+        error: result.status === "failed" ? result.error.slice(0, 500) : null,
+        analysedAt: result.status === "ocr_queued" ? null : now(),
+      },
     });
     return;
   }
   // The text first: once the fingerprints are stored another instance may verify against it.
   const { seq } = await prisma.reportText.update({
     where: { id: item.id },
-    data: { text: result.text, contentLength: normalizeReport(result.text).contentLength, pages: result.pages, ...reportReading(result) },
+    data: {
+      text: result.text,
+      contentLength: normalizeReport(result.text).contentLength,
+      pages: result.pages,
+      ...reportReading(result),
+    },
     select: { seq: true },
   });
-  const matches = await indexAndVerify(prisma, { seq, fileId: item.fileId, applicationId: item.applicationId, text: result.text });
+  const matches = await indexAndVerify(prisma, {
+    seq,
+    fileId: item.fileId,
+    applicationId: item.applicationId,
+    text: result.text,
+  });
   await prisma.reportText.update({ where: { id: item.id }, data: { status: "done", analysedAt: now() } });
   // After the row is done, so that the match never names a report another instance cannot read.
   await storeMatches(prisma, "report", matches);
@@ -162,7 +191,12 @@ async function indexEarlierReports(prisma: Db, limit: number): Promise<number> {
 // ---------------------------------------------------------------------------------------------------
 // Photos
 
-export type PhotoFacts = { hash: string | null; takenAtLocal: string | null; latitude: number | null; longitude: number | null };
+export type PhotoFacts = {
+  hash: string | null;
+  takenAtLocal: string | null;
+  latitude: number | null;
+  longitude: number | null;
+};
 
 /** R-REV-3 items 3–4: the perceptual hash and the EXIF capture time and place of a photo. */
 export async function photoFacts(bytes: Uint8Array): Promise<PhotoFacts> {
@@ -175,9 +209,13 @@ export async function photoFacts(bytes: Uint8Array): Promise<PhotoFacts> {
   let latitude: number | null = null;
   let longitude: number | null = null;
   try {
-    const tags: unknown = await exifr.parse(Buffer.from(bytes), { pick: ["DateTimeOriginal", "CreateDate"], reviveValues: false });
+    const tags: unknown = await exifr.parse(Buffer.from(bytes), {
+      pick: ["DateTimeOriginal", "CreateDate"],
+      reviveValues: false,
+    });
     if (tags && typeof tags === "object") {
-      takenAtLocal = exifLocalTime(Reflect.get(tags, "DateTimeOriginal")) ?? exifLocalTime(Reflect.get(tags, "CreateDate"));
+      takenAtLocal =
+        exifLocalTime(Reflect.get(tags, "DateTimeOriginal")) ?? exifLocalTime(Reflect.get(tags, "CreateDate"));
     }
     const gps: unknown = await exifr.gps(Buffer.from(bytes)).catch(() => undefined);
     if (gps && typeof gps === "object") {
@@ -203,7 +241,11 @@ async function analysePhoto(prisma: Db, item: Claim) {
   } catch (error) {
     await prisma.photoFingerprint.update({
       where: { id: item.id },
-      data: { status: "failed", error: (error instanceof Error ? error.message : String(error)).slice(0, 500), analysedAt: now() },
+      data: {
+        status: "failed",
+        error: (error instanceof Error ? error.message : String(error)).slice(0, 500),
+        analysedAt: now(),
+      },
     });
     return;
   }

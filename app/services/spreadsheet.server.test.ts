@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { parseCsv, readRows, SpreadsheetError } from "./spreadsheet.server.ts";
 
 describe("CSV lists as staff save them from Excel", () => {
@@ -11,7 +12,10 @@ describe("CSV lists as staff save them from Excel", () => {
   });
 
   it("keeps rows of different lengths and drops the UTF-8 byte-order mark", async () => {
-    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("序号,服务商名称,联系人\n1,甲公司\n", "utf8")]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from("序号,服务商名称,联系人\n1,甲公司\n", "utf8"),
+    ]);
     expect(await readRows(bytes, "名单.csv")).toEqual([
       ["序号", "服务商名称", "联系人"],
       ["1", "甲公司"],

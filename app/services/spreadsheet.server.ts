@@ -16,7 +16,8 @@ export async function readRows(bytes: Uint8Array, fileName: string): Promise<str
     return readXlsx(bytes);
   }
   if (lower.endsWith(".csv") || lower.endsWith(".txt")) return parseCsv(decodeText(bytes));
-  if (lower.endsWith(".xls")) throw new SpreadsheetError("不支持旧版 .xls 格式，请用 Excel 另存为 .xlsx 或 .csv 后上传。");
+  if (lower.endsWith(".xls"))
+    throw new SpreadsheetError("不支持旧版 .xls 格式，请用 Excel 另存为 .xlsx 或 .csv 后上传。");
   throw new SpreadsheetError("只支持 .xlsx 或 .csv 文件。");
 }
 
@@ -54,7 +55,9 @@ export function parseCsv(text: string): string[][] {
     return parse(text, { bom: true, relax_column_count: true, record_delimiter: ["\r\n", "\n", "\r"] });
   } catch (error) {
     const line = error instanceof CsvError && typeof error.lines === "number" ? `第 ${error.lines} 行` : "";
-    throw new SpreadsheetError(`CSV 文件格式有误${line ? `（${line}）` : ""}：请检查引号是否成对，或用 Excel 另存为 .xlsx 后重新上传。`);
+    throw new SpreadsheetError(
+      `CSV 文件格式有误${line ? `（${line}）` : ""}：请检查引号是否成对，或用 Excel 另存为 .xlsx 后重新上传。`,
+    );
   }
 }
 

@@ -8,11 +8,19 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { fileTypeFromBuffer } from "file-type";
-import { env } from "~/utils/env.server.ts";
+
 import { stripInvisibleCharacters } from "~/domain/text.ts";
+import { env } from "~/utils/env.server.ts";
 
 export interface ObjectStore {
   readonly kind: "folder" | "s3";
@@ -32,7 +40,9 @@ const UNAVAILABLE_CODES = new Set(["EACCES", "EPERM", "ENOSPC", "EROFS", "EDQUOT
  */
 export class StorageUnavailableError extends Error {
   constructor(cause: unknown) {
-    super("文件存储暂时不可用（服务器磁盘已满或不可写），文件未保存。请稍后重试；如问题持续，请联系区工信局。", { cause });
+    super("文件存储暂时不可用（服务器磁盘已满或不可写），文件未保存。请稍后重试；如问题持续，请联系区工信局。", {
+      cause,
+    });
     this.name = "StorageUnavailableError";
   }
 }
@@ -327,7 +337,9 @@ export async function storeUpload(options: {
   }
   if (contentType === "application/pdf" && !tail.includes("%%EOF")) {
     await store.delete(key);
-    throw new UploadRejectedError(`文件“${fileName}”不是完整的 PDF（文件末尾缺失，可能上传中断或文件已损坏），请重新导出后上传。`);
+    throw new UploadRejectedError(
+      `文件“${fileName}”不是完整的 PDF（文件末尾缺失，可能上传中断或文件已损坏），请重新导出后上传。`,
+    );
   }
   return { key, fileName, contentType, size, sha256: hash.digest("hex") };
 }

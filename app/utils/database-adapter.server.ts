@@ -7,9 +7,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import {
   ColumnTypeEnum,
   type SqlDriverAdapter,
@@ -17,6 +17,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
   type SqlQueryable,
 } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
@@ -141,7 +142,8 @@ function rewriteNameColumns(queryable: object) {
   if (typeof original !== "function") return;
   Reflect.set(queryable, "performIO", async (...args: unknown[]) => {
     const result: RawResult = await original.apply(queryable, args);
-    for (const field of result.fields ?? []) if (field.dataTypeID === 19 || field.dataTypeID === 18) field.dataTypeID = 25;
+    for (const field of result.fields ?? [])
+      if (field.dataTypeID === 19 || field.dataTypeID === 18) field.dataTypeID = 25;
     return result;
   });
 }

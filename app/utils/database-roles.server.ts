@@ -21,9 +21,13 @@ export async function grantRuntimeRole(ownerUrl: string, runtimeRole: string): P
   await client.connect();
   try {
     const role = quoteIdentifier(runtimeRole);
-    const { rows } = await client.query<{ owner: string }>(`SELECT tableowner AS owner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'AuditEntry'`);
+    const { rows } = await client.query<{ owner: string }>(
+      `SELECT tableowner AS owner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'AuditEntry'`,
+    );
     if (rows[0]?.owner === runtimeRole) {
-      throw new Error(`the runtime role ${runtimeRole} owns the tables: set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to another role`);
+      throw new Error(
+        `the runtime role ${runtimeRole} owns the tables: set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to another role`,
+      );
     }
     await client.query("BEGIN");
     await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);

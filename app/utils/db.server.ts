@@ -5,6 +5,7 @@
  * two PGlite instances on one folder would corrupt it.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
+
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { acquireDataFolderLock, databaseTarget, openPGlite, pgliteAdapter } from "./database-adapter.server.ts";
 import { env } from "./env.server.ts";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { ConfigError, parseEnv } from "./env.server.ts";
 
 function problems(source: Record<string, string>) {
@@ -41,7 +42,9 @@ describe("configuration", () => {
   });
 
   it("requires a shared SESSION_SECRET in production on PostgreSQL (several instances)", () => {
-    expect(problems({ NODE_ENV: "production", DATABASE_URL: "postgresql://u:p@db/portal" })).toEqual(["SESSION_SECRET"]);
+    expect(problems({ NODE_ENV: "production", DATABASE_URL: "postgresql://u:p@db/portal" })).toEqual([
+      "SESSION_SECRET",
+    ]);
     expect(
       problems({ NODE_ENV: "production", DATABASE_URL: "postgresql://u:p@db/portal", SESSION_SECRET: "x".repeat(32) }),
     ).toEqual([]);

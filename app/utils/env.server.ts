@@ -25,7 +25,10 @@ const schema = z
     PUBLIC_URL: optionalUrl(/^https?:\/\//, "must be an http(s):// URL such as https://portal.example.gov.cn"),
     DATA_DIR: z.string().min(1).default("./data"),
     DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, "must be a postgresql:// URL, or unset for the embedded database"),
-    MIGRATION_DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, "must be a postgresql:// URL of the role that owns the tables"),
+    MIGRATION_DATABASE_URL: optionalUrl(
+      /^postgres(ql)?:\/\//,
+      "must be a postgresql:// URL of the role that owns the tables",
+    ),
     SESSION_SECRET: z
       .string()
       .optional()
@@ -38,7 +41,10 @@ const schema = z
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_FORCE_PATH_STYLE: bool(true),
-    SMTP_URL: optionalUrl(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587"),
+    SMTP_URL: optionalUrl(
+      /^smtps?:\/\//,
+      "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587",
+    ),
     MAIL_FROM: z.string().default("智能化改造诊断补助申报平台 <noreply@localhost>"),
     DEMO: z.enum(["0", "1", ""]).optional(),
     MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(50),
@@ -59,10 +65,18 @@ const schema = z
       });
     }
     if (env.S3_ENDPOINT && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
-      ctx.addIssue({ code: "custom", path: ["S3_ACCESS_KEY_ID"], message: "S3 needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_ACCESS_KEY_ID"],
+        message: "S3 needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY",
+      });
     }
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["MIGRATION_DATABASE_URL"], message: "is used with DATABASE_URL (the runtime role); set both or neither" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["MIGRATION_DATABASE_URL"],
+        message: "is used with DATABASE_URL (the runtime role); set both or neither",
+      });
     }
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.SESSION_SECRET) {
       ctx.addIssue({

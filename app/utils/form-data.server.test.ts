@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+
 import { hostileCharacterProblem } from "~/domain/text.ts";
+
 import { BROKEN_FORM_MESSAGE, readFormData } from "./form-data.server.ts";
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; text: string }> {

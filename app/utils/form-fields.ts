@@ -43,8 +43,16 @@ export const passwordsMatch: [
 
 /** R-PAY-3: the payee account (收款账户) of a provider, at registration and when it changes. */
 export const payeeFields = {
-  payeeAccountName: z.string({ error: "请输入开户名称" }).trim().min(2, "请输入开户名称").max(100, "开户名称不超过 100 字"),
-  payeeBankName: z.string({ error: "请输入开户银行" }).trim().min(4, "请输入开户银行（含支行名称）").max(100, "开户银行不超过 100 字"),
+  payeeAccountName: z
+    .string({ error: "请输入开户名称" })
+    .trim()
+    .min(2, "请输入开户名称")
+    .max(100, "开户名称不超过 100 字"),
+  payeeBankName: z
+    .string({ error: "请输入开户银行" })
+    .trim()
+    .min(4, "请输入开户银行（含支行名称）")
+    .max(100, "开户银行不超过 100 字"),
   payeeAccountNumber: z
     .string({ error: "请输入银行账号" })
     .trim()
@@ -56,7 +64,9 @@ export const payeeFields = {
       }
       return result.accountNumber;
     }),
-  payeeProofFileId: z.string({ error: "请上传开户证明（开户许可证或银行出具的账户证明，PDF、JPG 或 PNG）" }).min(1, "请上传开户证明（开户许可证或银行出具的账户证明，PDF、JPG 或 PNG）"),
+  payeeProofFileId: z
+    .string({ error: "请上传开户证明（开户许可证或银行出具的账户证明，PDF、JPG 或 PNG）" })
+    .min(1, "请上传开户证明（开户许可证或银行出具的账户证明，PDF、JPG 或 PNG）"),
 };
 
 /** The subsidy is paid only to the organisation's own account: the account name is the organisation's name. */
@@ -70,7 +80,13 @@ export const PAYEE_NAME_MESSAGE = "开户名称须与服务商名称一致（补
  * characters (NUL included), line breaks in one-line fields, bidirectional and zero-width characters,
  * values longer than `max` (a 10 KB paste). Full-width digits and letters are read as ASCII.
  */
-export function textField(options: { label: string; max: number; min?: number; multiline?: boolean; missing?: string }) {
+export function textField(options: {
+  label: string;
+  max: number;
+  min?: number;
+  multiline?: boolean;
+  missing?: string;
+}) {
   const min = options.min ?? 1;
   const missing = options.missing ?? `请输入${options.label}`;
   return z.string({ error: missing }).transform((raw, ctx) => {
@@ -89,7 +105,10 @@ export function textField(options: { label: string; max: number; min?: number; m
       return z.NEVER;
     }
     if (value.length > options.max) {
-      ctx.addIssue({ code: "custom", message: `${options.label}不能超过 ${options.max} 个字（现为 ${value.length} 个）` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${options.label}不能超过 ${options.max} 个字（现为 ${value.length} 个）`,
+      });
       return z.NEVER;
     }
     return value;

@@ -7,8 +7,10 @@
  *   naming each check; the reasons of a failure go to the log, not to the caller.
  */
 import { Router } from "express";
+
 import { logError } from "~/services/logger.server.ts";
 import { objectStore } from "~/services/storage.server.ts";
+
 import { db } from "./db.server.ts";
 import { pendingMigrations } from "./migrations.server.ts";
 
@@ -20,7 +22,10 @@ async function check(name: string, run: () => Promise<boolean>): Promise<Check> 
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${name} check timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`${name} check timed out after ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      );
     });
     return (await Promise.race([run(), timeout])) ? "ok" : "failed";
   } catch (error) {
@@ -39,7 +44,9 @@ export function healthRoutes(options: { root: string; draining: () => boolean })
   router.get("/readyz", async (_req, res) => {
     const [database, storage, migrations] = await Promise.all([
       check("database", async () => {
-        await (await db()).$queryRaw`SELECT 1`;
+        await (
+          await db()
+        ).$queryRaw`SELECT 1`;
         return true;
       }),
       check("storage", async () => {
@@ -54,7 +61,10 @@ export function healthRoutes(options: { root: string; draining: () => boolean })
     ]);
     const checks = { database, storage, migrations, shutdown: options.draining() ? "failed" : "ok" };
     const ready = Object.values(checks).every((c) => c === "ok");
-    res.status(ready ? 200 : 503).set("Cache-Control", "no-store").json({ status: ready ? "ready" : "not ready", checks });
+    res
+      .status(ready ? 200 : 503)
+      .set("Cache-Control", "no-store")
+      .json({ status: ready ? "ready" : "not ready", checks });
   });
   return router;
 }

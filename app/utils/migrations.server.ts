@@ -6,7 +6,9 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+
 import pg from "pg";
+
 import type { Db } from "./db.server.ts";
 
 /** The migration folders shipped with the code, in order. */

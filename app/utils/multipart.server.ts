@@ -5,13 +5,19 @@
  * so the rest of what the user entered comes back intact.
  */
 import {
+  MaxPartSizeExceededError,
   unstable_composeUploadHandlers,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
-  MaxPartSizeExceededError,
 } from "@remix-run/node";
+
 import { saveUpload } from "~/models/stored-file.server.ts";
-import { StorageUnavailableError, UploadRejectedError, UploadTooLargeError, type AcceptedType } from "~/services/storage.server.ts";
+import {
+  type AcceptedType,
+  StorageUnavailableError,
+  UploadRejectedError,
+  UploadTooLargeError,
+} from "~/services/storage.server.ts";
 import { badForm, readFormData, replaceNulCharacters } from "~/utils/form-data.server.ts";
 
 export type UploadField = { purpose: "licences" | "materials" | "imports"; accepted?: readonly AcceptedType[] };
@@ -20,7 +26,11 @@ export async function parseFormWithUploads(
   request: Request,
   fields: Record<string, UploadField>,
   uploadedById: string | null,
-): Promise<{ formData: FormData; uploaded: Record<string, { id: string; fileName: string }>; uploadErrors: Record<string, string> }> {
+): Promise<{
+  formData: FormData;
+  uploaded: Record<string, { id: string; fileName: string }>;
+  uploadErrors: Record<string, string>;
+}> {
   const uploaded: Record<string, { id: string; fileName: string }> = {};
   const uploadErrors: Record<string, string> = {};
   const contentType = request.headers.get("Content-Type") ?? "";
@@ -29,7 +39,15 @@ export async function parseFormWithUploads(
   }
   // An error of ours while storing a file, told apart from a body that is not valid multipart.
   let storing: unknown = null;
-  const fileHandler = async ({ name, filename, data }: { name: string; filename?: string; data: AsyncIterable<Uint8Array> }) => {
+  const fileHandler = async ({
+    name,
+    filename,
+    data,
+  }: {
+    name: string;
+    filename?: string;
+    data: AsyncIterable<Uint8Array>;
+  }) => {
     const field = fields[name];
     if (!field || filename === undefined) return undefined;
     if (filename === "") {
@@ -37,7 +55,13 @@ export async function parseFormWithUploads(
       return undefined;
     }
     try {
-      const file = await saveUpload({ body: data, fileName: filename, purpose: field.purpose, uploadedById, accepted: field.accepted });
+      const file = await saveUpload({
+        body: data,
+        fileName: filename,
+        purpose: field.purpose,
+        uploadedById,
+        accepted: field.accepted,
+      });
       uploaded[name] = { id: file.id, fileName: file.fileName };
       return file.id;
     } catch (error) {

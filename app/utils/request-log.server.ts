@@ -5,17 +5,20 @@
  * response headers after a client-side navigation), so a user's report leads to the log line and its stack.
  */
 import { randomUUID } from "node:crypto";
-import type { RequestHandler } from "express";
-import { loggablePath, logger, withRequestContext, type RequestContext } from "~/services/logger.server.ts";
-import { ERROR_REFERENCE_COOKIE } from "./error-reference.ts";
 
+import type { RequestHandler } from "express";
+
+import { loggablePath, logger, type RequestContext, withRequestContext } from "~/services/logger.server.ts";
+
+import { ERROR_REFERENCE_COOKIE } from "./error-reference.ts";
 
 const QUIET = /^\/(healthz|readyz|build\/|favicon\.ico)/;
 
 export function requestLog(options: { trustIncomingId: boolean }): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get("x-request-id");
-    const requestId = options.trustIncomingId && incoming && /^[A-Za-z0-9._:-]{8,100}$/.test(incoming) ? incoming : randomUUID();
+    const requestId =
+      options.trustIncomingId && incoming && /^[A-Za-z0-9._:-]{8,100}$/.test(incoming) ? incoming : randomUUID();
     // Remix reads the id from the request (the root loader hands it to the error page).
     req.headers["x-request-id"] = requestId;
     res.setHeader("X-Request-Id", requestId);

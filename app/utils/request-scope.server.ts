@@ -10,7 +10,6 @@ import { AsyncLocalStorage } from "node:async_hooks";
 type Scope = Map<string, unknown>;
 
 declare global {
-  // eslint-disable-next-line no-var
   var __subsidyPortalRequestScope: AsyncLocalStorage<Scope> | undefined;
 }
 

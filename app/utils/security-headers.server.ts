@@ -38,7 +38,9 @@ export function createNonce(): string {
 /** The Content-Security-Policy header of an HTML page carrying `nonce`. */
 export function pageContentSecurityPolicy(nonce: string): string {
   return Object.entries(PAGE_CONTENT_SECURITY_POLICY)
-    .map(([directive, sources]) => [directive, ...sources.map((s) => (s === "'nonce'" ? `'nonce-${nonce}'` : s))].join(" "))
+    .map(([directive, sources]) =>
+      [directive, ...sources.map((s) => (s === "'nonce'" ? `'nonce-${nonce}'` : s))].join(" "),
+    )
     .join("; ");
 }
 
@@ -58,14 +60,18 @@ export function baseSecurityHeaders(options: { https: boolean }): Record<string,
  * Headers of a stored (uploaded) file: its type as detected at upload, a sandbox so its scripts cannot
  * act as the portal, framing by the portal's own pages only (previews), never cached by shared caches.
  */
-export function storedFileHeaders(file: { contentType: string; size: number; fileName: string }, options: { download: boolean }): Record<string, string> {
+export function storedFileHeaders(
+  file: { contentType: string; size: number; fileName: string },
+  options: { download: boolean },
+): Record<string, string> {
   return {
     "Content-Type": file.contentType,
     "Content-Length": String(file.size),
     "Content-Disposition": `${options.download ? "attachment" : "inline"}; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
     "Cache-Control": "private, max-age=3600",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
+    "Content-Security-Policy":
+      "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
     "X-Frame-Options": "SAMEORIGIN",
   };
 }
@@ -74,7 +80,10 @@ export function storedFileHeaders(file: { contentType: string; size: number; fil
  * X-Forwarded-* headers are read only when the portal is told it runs behind a proxy (TRUST_PROXY=1);
  * otherwise anyone could claim another host or address. Removes them from an incoming request's headers.
  */
-export function dropUntrustedForwardedHeaders(headers: Record<string, string | string[] | undefined>, trustProxy: boolean): void {
+export function dropUntrustedForwardedHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  trustProxy: boolean,
+): void {
   if (trustProxy) return;
   for (const name of Object.keys(headers)) {
     if (name.toLowerCase().startsWith("x-forwarded-") || name.toLowerCase() === "forwarded") delete headers[name];

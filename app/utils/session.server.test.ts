@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { safeRedirectTo } from "./session.server.ts";
 
 describe("safeRedirectTo (sign-in redirect target)", () => {
@@ -16,7 +17,15 @@ describe("safeRedirectTo (sign-in redirect target)", () => {
   });
 
   it("refuses other origins in every spelling", () => {
-    for (const value of ["//evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "evil.example", "/\u2028/evil.example", ""]) {
+    for (const value of [
+      "//evil.example",
+      "/\\evil.example",
+      "https://evil.example/",
+      "javascript:alert(1)",
+      "evil.example",
+      "/\u2028/evil.example",
+      "",
+    ]) {
       expect(safeRedirectTo(value, "/home")).toBe("/home");
     }
     expect(safeRedirectTo(null, "/home")).toBe("/home");

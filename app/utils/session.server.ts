@@ -6,12 +6,15 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import { createCookie, redirect } from "@remix-run/node";
+
 import type { OrganisationStatus, Role, UserStatus } from "~/generated/prisma/enums.ts";
+import { noteRequestUser } from "~/services/logger.server.ts";
+
 import { now } from "./clock.server.ts";
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
-import { noteRequestUser } from "~/services/logger.server.ts";
 import { oncePerRequest } from "./request-scope.server.ts";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -111,7 +114,9 @@ type SessionRow = {
 async function lookUpSessionUser(request: Request) {
   const id = await readSessionId(request);
   if (!id) return null;
-  const [row] = await (await db()).$queryRaw<SessionRow[]>`
+  const [row] = await (
+    await db()
+  ).$queryRaw<SessionRow[]>`
     SELECT s."expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", u.id, u.name, u.email, u.roles::text[] AS roles, u.status::text AS status, u."isDemo",
            o.id AS "organisationId", o.name AS "organisationName", o.status::text AS "organisationStatus", o."refusalReason"
     FROM "Session" s JOIN "User" u ON u.id = s."userId" LEFT JOIN "Organisation" o ON o.id = u."organisationId"
@@ -126,7 +131,12 @@ async function lookUpSessionUser(request: Request) {
     status: row.status,
     isDemo: row.isDemo,
     organisation: row.organisationId
-      ? { id: row.organisationId, name: row.organisationName ?? "", status: row.organisationStatus ?? "pending", refusalReason: row.refusalReason }
+      ? {
+          id: row.organisationId,
+          name: row.organisationName ?? "",
+          status: row.organisationStatus ?? "pending",
+          refusalReason: row.refusalReason,
+        }
       : null,
   };
 }
@@ -170,6 +180,7 @@ export async function requireVerifiedProvider(request: Request) {
  */
 export function safeRedirectTo(value: FormDataEntryValue | string | null | undefined, fallback: string): string {
   if (typeof value !== "string" || value.length === 0 || value.length > 2000) return fallback;
+  // eslint-disable-next-line no-control-regex -- a redirect target with control characters is refused
   if (/[\s\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/.test(value)) return fallback;
   if (!value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return fallback;
   const base = "https://portal.invalid";

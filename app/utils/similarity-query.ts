@@ -26,7 +26,13 @@ export const SIMILARITY_SCOPE_LABELS: Record<SimilarityScope, string> = {
 
 export function parseSimilarityQuery(url: URL): SimilarityQuery {
   const p = url.searchParams;
-  return SimilarityQuerySchema.parse({ round: p.get("round") ?? "", kind: p.get("kind") ?? "all", scope: p.get("scope") ?? "all", q: p.get("q") ?? "", page: p.get("page") ?? "1" });
+  return SimilarityQuerySchema.parse({
+    round: p.get("round") ?? "",
+    kind: p.get("kind") ?? "all",
+    scope: p.get("scope") ?? "all",
+    q: p.get("q") ?? "",
+    page: p.get("page") ?? "1",
+  });
 }
 
 /** The query string of a report page or its export (the round always named). */

@@ -9,6 +9,7 @@
  * client can read the answer, and is then closed: a client that keeps sending does not keep the server busy.
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+
 import type { Request, RequestHandler } from "express";
 
 export const DRAIN_BYTES = 1024 * 1024;

@@ -5,10 +5,13 @@
  * are balanced, every expert gets one e-mail; a conflicted manual choice is refused with the reason.
  */
 import { expect, test } from "@playwright/test";
+
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
 
-test("R-REV-5 staff auto-assign never gives an expert an application of a provider it declared a conflict with", async ({ page }) => {
+test("R-REV-5 staff auto-assign never gives an expert an application of a provider it declared a conflict with", async ({
+  page,
+}) => {
   const { prisma, store, close } = await scenarioClient();
   const suffix = Date.now().toString(36);
   let roundId: string;
@@ -16,10 +19,11 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   let staff: { email: string; password: string };
   let providerName: string;
   let conflictedApps: { id: string; number: string }[];
-  let startedAt: Date;
   let experts: { id: string; name: string }[];
   try {
-    const round = await createRound(prisma, { enterprises: Array.from({ length: 4 }, (_, i) => `分配测试企业${suffix}-${i + 1}有限公司`) });
+    const round = await createRound(prisma, {
+      enterprises: Array.from({ length: 4 }, (_, i) => `分配测试企业${suffix}-${i + 1}有限公司`),
+    });
     roundId = round.id;
     const providers = [
       await createProvider(prisma, { name: `回避测试服务商${suffix}甲科技有限公司` }),
@@ -44,7 +48,8 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
     conflictedApps = apps.slice(0, 2).map((a) => ({ id: a.id, number: a.number }));
     staff = await createUser(prisma, ["staff"], { name: `分配人员${suffix}` });
     const created = [];
-    for (let e = 0; e < 4; e++) created.push(await createUser(prisma, ["expert"], { name: `分配专家${suffix}-${e + 1}` }));
+    for (let e = 0; e < 4; e++)
+      created.push(await createUser(prisma, ["expert"], { name: `分配专家${suffix}-${e + 1}` }));
     experts = created.map((c) => ({ id: c.user.id, name: c.user.name }));
     const first = created[0];
     if (!first) throw new Error("scenario");
@@ -73,7 +78,7 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   await logout(page);
 
   // Staff: preview, then confirm.
-  startedAt = new Date();
+  const startedAt = new Date();
   await login(page, staff);
   await page.goto(`/staff/assignments?round=${roundId}`);
   // 评审设置 saves (it used to answer 系统出现错误: the whole form, intent included, went to the round).
@@ -81,13 +86,21 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   await settings.getByLabel("评审截止时间（北京时间）").fill("2099-12-30T17:00");
   await settings.getByRole("button", { name: "保存设置" }).click();
   await expect(page.getByText("已保存评审设置。")).toBeVisible();
-  const [saved] = await query<{ reviewDeadline: Date }>(`SELECT "reviewDeadline" AT TIME ZONE 'UTC' AS "reviewDeadline" FROM "Round" WHERE id = $1`, [roundId]);
+  const [saved] = await query<{ reviewDeadline: Date }>(
+    `SELECT "reviewDeadline" AT TIME ZONE 'UTC' AS "reviewDeadline" FROM "Round" WHERE id = $1`,
+    [roundId],
+  );
   expect(saved?.reviewDeadline.toISOString()).toBe("2099-12-30T09:00:59.000Z");
   await page.getByLabel("每份申报的专家人数").fill("3");
   await page.getByRole("button", { name: "自动分配" }).click();
   const preview = page.getByRole("region", { name: "自动分配预览" });
   await expect(preview).toContainText("将新增 12 项分配");
-  expect(await query(`SELECT 1 FROM "ExpertAssignment" a JOIN "Application" p ON p.id = a."applicationId" WHERE p."roundId" = $1`, [roundId])).toHaveLength(0);
+  expect(
+    await query(
+      `SELECT 1 FROM "ExpertAssignment" a JOIN "Application" p ON p.id = a."applicationId" WHERE p."roundId" = $1`,
+      [roundId],
+    ),
+  ).toHaveLength(0);
   await preview.getByRole("button", { name: "确认分配" }).click();
   await expect(page.getByText(/已新增 12 项分配，涉及 4 份申报/)).toBeVisible();
 
@@ -95,7 +108,9 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   for (const app of conflictedApps) {
     const assigned = page.locator(`tr[data-application="${app.number}"] li[data-expert]`);
     await expect(assigned).toHaveCount(3);
-    await expect(page.locator(`tr[data-application="${app.number}"] li[data-expert="${conflicted.name}"]`)).toHaveCount(0);
+    await expect(page.locator(`tr[data-application="${app.number}"] li[data-expert="${conflicted.name}"]`)).toHaveCount(
+      0,
+    );
   }
   const rows = await query<{ applicationId: string; expertId: string }>(
     `SELECT a."applicationId", a."expertId" FROM "ExpertAssignment" a JOIN "Application" p ON p.id = a."applicationId"
@@ -113,7 +128,9 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   );
   const loads = pool.map((e) => rows.filter((r) => r.expertId === e.id).length);
   expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
-  const statuses = await query<{ status: string }>(`SELECT status::text FROM "Application" WHERE "roundId" = $1`, [roundId]);
+  const statuses = await query<{ status: string }>(`SELECT status::text FROM "Application" WHERE "roundId" = $1`, [
+    roundId,
+  ]);
   expect(statuses.map((s) => s.status)).toEqual(["under_review", "under_review", "under_review", "under_review"]);
 
   // The staff application page lists the application's experts and links to its scores.
@@ -121,7 +138,10 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   const section = page.getByTestId("application-assignments");
   await expect(section.locator("tbody tr")).toHaveCount(3);
   await expect(section).not.toContainText(conflicted.name);
-  await expect(section.getByRole("link", { name: "查看评分与评审结果" })).toHaveAttribute("href", `/staff/results/${conflictedApps[0]?.id}`);
+  await expect(section.getByRole("link", { name: "查看评分与评审结果" })).toHaveAttribute(
+    "href",
+    `/staff/results/${conflictedApps[0]?.id}`,
+  );
   await page.goto(`/staff/assignments?round=${roundId}`);
 
   // A second "assign all" adds nothing.
@@ -133,13 +153,23 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
   const row = page.locator(`tr[data-application="${conflictedApps[0]?.number}"]`);
   await row.getByRole("combobox").selectOption(conflicted.id);
   await row.getByRole("button", { name: "分配" }).click();
-  await expect(row.getByRole("alert")).toContainText(`专家“${conflicted.name}”已声明与服务商“${providerName}”存在利益关系，须回避，不能评审该申报`);
-  expect(await query(`SELECT 1 FROM "ExpertAssignment" WHERE "applicationId" = $1 AND "expertId" = $2`, [conflictedApps[0]?.id, conflicted.id])).toHaveLength(0);
+  await expect(row.getByRole("alert")).toContainText(
+    `专家“${conflicted.name}”已声明与服务商“${providerName}”存在利益关系，须回避，不能评审该申报`,
+  );
+  expect(
+    await query(`SELECT 1 FROM "ExpertAssignment" WHERE "applicationId" = $1 AND "expertId" = $2`, [
+      conflictedApps[0]?.id,
+      conflicted.id,
+    ]),
+  ).toHaveLength(0);
 
   // Each of our experts with assignments gets ONE e-mail listing all of them (none of 甲's for the conflicted one).
   for (const expert of experts) {
     const count = rows.filter((r) => r.expertId === expert.id).length;
-    const mine = async () => (await inbox()).filter((m) => m.subject?.includes("评审任务分配通知") && m.text?.includes(`${expert.name}，您好`));
+    const mine = async () =>
+      (await inbox()).filter(
+        (m) => m.subject?.includes("评审任务分配通知") && m.text?.includes(`${expert.name}，您好`),
+      );
     if (count === 0) continue;
     await expect.poll(async () => (await mine()).length, { timeout: 15_000 }).toBe(1);
     const [mail] = await mine();

@@ -7,7 +7,10 @@ import { expect, test } from "@playwright/test";
 
 const noLeak = /URIError|at [\w.]+ \(|node_modules|\/work\/|Error:/;
 
-test("malformed URLs, bodies that are not forms, broken forms and NUL characters get Chinese 400/415 answers", async ({ request, baseURL }) => {
+test("malformed URLs, bodies that are not forms, broken forms and NUL characters get Chinese 400/415 answers", async ({
+  request,
+  baseURL,
+}) => {
   const origin = { Origin: baseURL ?? "", Accept: "text/html" };
 
   const malformed = await request.get("/notice/%E0%A4%A", { headers: { Accept: "text/html" } });

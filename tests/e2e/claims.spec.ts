@@ -3,6 +3,7 @@
  * a reason; both free the enterprise and stay on the record.
  */
 import { expect, test } from "@playwright/test";
+
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { login, logout, query, scenarioClient } from "./utils.ts";
 
@@ -13,7 +14,13 @@ test("R-ELIG-4 a provider withdraws its draft; staff release a draft's claim wit
   const staff = await createUser(prisma, ["staff"]);
   const [first, second] = round.enterprises;
   if (!first || !second) throw new Error("scenario");
-  const base = { roundId: round.id, organisationId: provider.organisation.id, createdById: provider.user.id, store, status: "draft" as const };
+  const base = {
+    roundId: round.id,
+    organisationId: provider.organisation.id,
+    createdById: provider.user.id,
+    store,
+    status: "draft" as const,
+  };
   const own = await createApplication(prisma, { ...base, enterpriseId: first.id });
   const held = await createApplication(prisma, { ...base, enterpriseId: second.id });
   await close();
@@ -41,5 +48,7 @@ test("R-ELIG-4 a provider withdraws its draft; staff release a draft's claim wit
   ]);
   // The record names the withdrawn draft by its number, not its id.
   await page.goto("/staff/audit");
-  await expect(page.getByRole("row").filter({ hasText: "区工信局释放企业占用" }).first()).toContainText(`申报 ${held.number}`);
+  await expect(page.getByRole("row").filter({ hasText: "区工信局释放企业占用" }).first()).toContainText(
+    `申报 ${held.number}`,
+  );
 });

@@ -4,7 +4,9 @@
  * downloads as an .xlsx workbook that opens with the same rows.
  */
 import fs from "node:fs";
+
 import { expect, test } from "@playwright/test";
+
 import { readRows } from "../../app/services/spreadsheet.server.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { login, scenarioClient } from "./utils.ts";
@@ -43,7 +45,10 @@ test("staff search and filter the round's applications and export the filtered l
   const assign = page.getByTestId("next-steps").getByRole("link", { name: /待分配评审专家/ });
   await expect(assign.locator(".stat__value")).toHaveText("0");
   await expect(assign).toHaveAttribute("href", `/staff/assignments?round=${round.id}`);
-  await page.getByTestId("status-counts").getByRole("link", { name: /已提交/ }).click();
+  await page
+    .getByTestId("status-counts")
+    .getByRole("link", { name: /已提交/ })
+    .click();
   await expect(page).toHaveURL(/\/staff\/applications\?.*status=submitted/);
   await expect(page.getByTestId("application-total")).toContainText("共 2 份申报");
 
@@ -63,7 +68,10 @@ test("staff search and filter the round's applications and export the filtered l
   await expect(page.getByTestId("application-total")).toContainText("共 1 份申报（已筛选）");
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(late.number);
-  await expect(rows.first().getByRole("link", { name: "查看" })).toHaveAttribute("href", `/staff/applications/${late.id}`);
+  await expect(rows.first().getByRole("link", { name: "查看" })).toHaveAttribute(
+    "href",
+    `/staff/applications/${late.id}`,
+  );
   await expect(page.getByLabel("搜索")).toHaveValue("淄博德");
 
   // The export carries the same filters: one application, as a real workbook.

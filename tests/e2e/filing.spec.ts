@@ -8,8 +8,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+
 import { hash } from "@node-rs/argon2";
+import { expect, type Page, test } from "@playwright/test";
+
 import { isValidUscc } from "../../app/domain/uscc.ts";
 import { makeJpeg, makePdf, makePng } from "../utils/files.ts";
 import { E2E_DATA_DIR, E2E_PORT, E2E_SESSION_SECRET, E2E_SMTP_PORT, e2eDatabaseUrl } from "./env.ts";
@@ -52,19 +54,39 @@ async function uploadSummaryTable(page: Page) {
   expect(table.headers()["content-type"]).toBe("application/pdf");
   await page.reload();
   await expect(page.getByTestId("summary-state")).toContainText("校验码");
-  await page.getByLabel("上传签字盖章后的汇总表（PDF、JPG 或 PNG）").setInputFiles(await file("汇总表-盖章.pdf", await makePdf("summary")));
+  await page
+    .getByLabel("上传签字盖章后的汇总表（PDF、JPG 或 PNG）")
+    .setInputFiles(await file("汇总表-盖章.pdf", await makePdf("summary")));
   await page.getByRole("button", { name: "上传汇总表" }).click();
   await expect(page.getByText(/汇总表已上传，并计入 \d+ 份申报/)).toBeVisible();
   await expect(page.getByTestId("summary-state")).toContainText("有效");
   await page.goto(applicationUrl);
-  await expect(page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /被诊断企业汇总表/ }) }).getByText("已齐全")).toBeVisible();
+  await expect(
+    page
+      .getByRole("listitem")
+      .filter({ has: page.getByRole("heading", { name: /被诊断企业汇总表/ }) })
+      .getByText("已齐全"),
+  ).toBeVisible();
 }
 
 async function uploadAll(page: Page) {
   const pdf = await file("材料.pdf", await makePdf("material"));
-  for (const name of ["服务商营业执照复印件", "被诊断企业营业执照复印件", "现场诊断咨询会签到表", "书面调研问卷复印件", "诊断合同", "诊断报告原件", "真实性承诺书"]) {
+  for (const name of [
+    "服务商营业执照复印件",
+    "被诊断企业营业执照复印件",
+    "现场诊断咨询会签到表",
+    "书面调研问卷复印件",
+    "诊断合同",
+    "诊断报告原件",
+    "真实性承诺书",
+  ]) {
     await page.getByLabel(`上传${name}`).setInputFiles(pdf);
-    await expect(page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: new RegExp(name) }) }).getByText("已齐全")).toBeVisible();
+    await expect(
+      page
+        .getByRole("listitem")
+        .filter({ has: page.getByRole("heading", { name: new RegExp(name) }) })
+        .getByText("已齐全"),
+    ).toBeVisible();
   }
   const photos = page.getByTestId("material-M5");
   await photos.getByRole("combobox").last().selectOption("workshop");
@@ -95,7 +117,9 @@ test("a provider files, uploads with progress, submits and receives the receipt 
   await expect(page.getByTestId("missing")).toContainText("M1");
 
   // R-MAT-3: a fake PDF is refused by content with its reason; nothing else changes.
-  await page.getByLabel("上传诊断报告原件").setInputFiles(await file("fake.pdf", Buffer.from("<html>not a pdf</html>")));
+  await page
+    .getByLabel("上传诊断报告原件")
+    .setInputFiles(await file("fake.pdf", Buffer.from("<html>not a pdf</html>")));
   await expect(page.getByTestId("material-M8").getByRole("alert")).toContainText("实际内容不是 PDF");
   // The refused file's bar is gone (nothing of it was kept), and its message can be dismissed.
   await expect(page.getByTestId("material-M8").locator("progress")).toHaveCount(0);
@@ -107,7 +131,9 @@ test("a provider files, uploads with progress, submits and receives the receipt 
   await uploadAll(page);
   await expect(page.getByTestId("missing")).toHaveCount(0);
   // The pre-filled pledge (M9) downloads as a PDF.
-  const pledge = await page.request.get(page.url().replace(/\/provider\/applications\//, "/resources/applications/") + "/pledge");
+  const pledge = await page.request.get(
+    page.url().replace(/\/provider\/applications\//, "/resources/applications/") + "/pledge",
+  );
   expect(pledge.headers()["content-type"]).toBe("application/pdf");
 
   // R-MAT-1: the seal attestation is required.
@@ -155,9 +181,13 @@ test("a second provider is refused the same enterprise (R-ELIG-4), and staff can
   await expect(page.getByText(/已由其他服务商申报，同一企业每批次只能补助一次/)).toBeVisible();
   // What was typed is still there.
   await expect(page.getByLabel("诊断报告名称")).toHaveValue("山东联美弹簧科技股份有限公司智能化改造诊断报告");
-  const attempts = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "EnterpriseClaimAttempt" WHERE "organisationId" = 'org-e2e-2'`);
+  const attempts = await query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "EnterpriseClaimAttempt" WHERE "organisationId" = 'org-e2e-2'`,
+  );
   expect(attempts[0]?.n).toBe(1);
-  const applications = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Application" WHERE "organisationId" = 'org-e2e-2'`);
+  const applications = await query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Application" WHERE "organisationId" = 'org-e2e-2'`,
+  );
   expect(applications[0]?.n).toBe(0);
   await logout(page);
 
@@ -168,7 +198,9 @@ test("a second provider is refused the same enterprise (R-ELIG-4), and staff can
   await expect(row).toContainText("中国联合网络通信有限公司淄博分公司");
 });
 
-test("a submission one second after the deadline, by the server's clock, is refused and the draft stays intact (R-DATE-1)", async ({ page }) => {
+test("a submission one second after the deadline, by the server's clock, is refused and the draft stays intact (R-DATE-1)", async ({
+  page,
+}) => {
   // A complete draft of the second provider, filed while the round is open…
   await login(page, { email: "zhiwu@example.com", password: "zhiwu2022" });
   await startDraft(page, "山东恒昌医疗科技股份有限公司", code("91370303MA3FL0004"));
@@ -185,23 +217,29 @@ test("a submission one second after the deadline, by the server's clock, is refu
   const late = new Date((round?.deadline ?? new Date()).getTime() + 1000);
   const port = E2E_PORT + 1;
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("scripts/server.ts")], {
-    env: {
-      ...process.env,
-      DATABASE_URL: e2eDatabaseUrl(),
-      DATA_DIR: E2E_DATA_DIR,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PUBLIC_URL: base,
-      SESSION_SECRET: E2E_SESSION_SECRET,
-      NODE_ENV: "production",
-      CLOCK_START: late.toISOString(),
-      SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+  const server = spawn(
+    process.execPath,
+    [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("scripts/server.ts")],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: e2eDatabaseUrl(),
+        DATA_DIR: E2E_DATA_DIR,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        PUBLIC_URL: base,
+        SESSION_SECRET: E2E_SESSION_SECRET,
+        NODE_ENV: "production",
+        CLOCK_START: late.toISOString(),
+        SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+      },
+      stdio: "ignore",
     },
-    stdio: "ignore",
-  });
+  );
   try {
-    await expect.poll(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status ?? 0, { timeout: 60_000 })
+      .toBe(200);
     await page.goto(`${base}/login`);
     await page.getByLabel("登录邮箱").fill("zhiwu@example.com");
     await page.getByLabel("密码").fill("zhiwu2022");

@@ -12,14 +12,17 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+
+import { expect, type Page, test } from "@playwright/test";
+
 import { makePdf } from "../utils/files.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-finance-"));
 const DAY = 86_400_000;
-const beijingDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
+const beijingDay = (offsetDays = 0) =>
+  new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
 
 async function download(page: Page, link: string, name: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: link }).click()]);
@@ -27,9 +30,12 @@ async function download(page: Page, link: string, name: string): Promise<string>
   await file.saveAs(target);
   return target;
 }
-const pdfText = (file: string, options: string[] = []) => execFileSync("pdftotext", [...options, file, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
+const pdfText = (file: string, options: string[] = []) =>
+  execFileSync("pdftotext", [...options, file, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
 
-test("notice → objection → resolved → batch approved → paid, with the bank details on the PDF; then 冲正 and re-issue", async ({ page }) => {
+test("notice → objection → resolved → batch approved → paid, with the bank details on the PDF; then 冲正 and re-issue", async ({
+  page,
+}) => {
   const code = `F${crypto.randomInt(10_000_000, 99_999_999)}`;
   const client = await scenarioClient();
   const setup = await (async () => {
@@ -51,12 +57,21 @@ test("notice → objection → resolved → batch approved → paid, with the ba
     });
     await prisma.application.update({
       where: { id: app.id },
-      data: { status: "passed", resultPassed: true, finalScoreHundredths: 7600, resultConfirmedAt: new Date(Date.now() - 10 * DAY) },
+      data: {
+        status: "passed",
+        resultPassed: true,
+        finalScoreHundredths: 7600,
+        resultConfirmedAt: new Date(Date.now() - 10 * DAY),
+      },
     });
     // 审核通过后公示: the notice is open now.
     await prisma.round.update({
       where: { id: round.id },
-      data: { noticeOpensAt: new Date(Date.now() - DAY), noticeClosesAt: new Date(Date.now() + 5 * DAY), noticeObjectionText: `异议请致电 2869847（${code}）` },
+      data: {
+        noticeOpensAt: new Date(Date.now() - DAY),
+        noticeClosesAt: new Date(Date.now() + 5 * DAY),
+        noticeObjectionText: `异议请致电 2869847（${code}）`,
+      },
     });
     return { round, provider, staff, approver, number: app.number, enterprise: enterprise.name };
   })().finally(() => client.close());
@@ -68,7 +83,8 @@ test("notice → objection → resolved → batch approved → paid, with the ba
   await expect(page.getByTestId("notice-entries")).toContainText(setup.enterprise);
   await expect(page.getByTestId("notice-signature")).toContainText(/张店区工业和信息化局\s*\d{4}年\d{1,2}月\d{1,2}日/);
   const noticePdf = pdfText(await download(page, "下载公示（PDF）", "notice.pdf"));
-  for (const needle of [setup.enterprise, "8,765.40", "捌仟柒佰陆拾伍元肆角", "张店区工业和信息化局"]) expect(noticePdf).toContain(needle);
+  for (const needle of [setup.enterprise, "8,765.40", "捌仟柒佰陆拾伍元肆角", "张店区工业和信息化局"])
+    expect(noticePdf).toContain(needle);
 
   // Staff record an objection received during the notice: a wrong number is refused at its field.
   await login(page, { email: setup.staff.email, password: setup.staff.password });
@@ -130,7 +146,14 @@ test("notice → objection → resolved → batch approved → paid, with the ba
 
   // The approved 拨付明细表 carries the bank details and no watermark.
   const approved = pdfText(await download(page, "下载拨付明细表（PDF）", "approved.pdf"), ["-layout"]);
-  for (const needle of [setup.provider.organisation.name, "中国工商银行淄博张店支行", account, "8,765.40", "捌仟柒佰陆拾伍元肆角"]) expect(approved).toContain(needle);
+  for (const needle of [
+    setup.provider.organisation.name,
+    "中国工商银行淄博张店支行",
+    account,
+    "8,765.40",
+    "捌仟柒佰陆拾伍元肆角",
+  ])
+    expect(approved).toContain(needle);
   expect(approved).not.toContain("待审批");
   await logout(page);
 
@@ -148,7 +171,9 @@ test("notice → objection → resolved → batch approved → paid, with the ba
   await page.getByRole("button", { name: "确认登记" }).click();
   await expect(page.getByText("已登记拨付")).toBeVisible();
   await expect(page.getByRole("heading", { name: /已拨付/ })).toBeVisible();
-  await expect.poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已拨付（${code}-BF001）`)).length).toBe(1);
+  await expect
+    .poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已拨付（${code}-BF001）`)).length)
+    .toBe(1);
 
   // 冲正: the bank returns the payment; staff reverse it with a reason and re-issue it in a correction batch.
   await page.getByRole("checkbox", { name: `冲正 ${setup.number}` }).check();
@@ -162,7 +187,9 @@ test("notice → objection → resolved → batch approved → paid, with the ba
   await logout(page);
 });
 
-test("a provider's change of bank details is mailed masked, holds its payouts and shows on an approved batch until staff verify it", async ({ page }) => {
+test("a provider's change of bank details is mailed masked, holds its payouts and shows on an approved batch until staff verify it", async ({
+  page,
+}) => {
   const code = `G${crypto.randomInt(10_000_000, 99_999_999)}`;
   const client = await scenarioClient();
   const setup = await (async () => {
@@ -173,11 +200,33 @@ test("a provider's change of bank details is mailed masked, holds its payouts an
     const approver = await createUser(prisma, ["approver"], { name: `分管领导${code}` });
     const numbers: string[] = [];
     for (const enterprise of round.enterprises.slice(0, 2)) {
-      const app = await createApplication(prisma, { roundId: round.id, enterpriseId: enterprise.id, organisationId: provider.organisation.id, createdById: provider.user.id, store, status: "accepted" });
-      await prisma.application.update({ where: { id: app.id }, data: { status: "passed", resultPassed: true, finalScoreHundredths: 7000, resultConfirmedAt: new Date(Date.now() - 10 * DAY) } });
+      const app = await createApplication(prisma, {
+        roundId: round.id,
+        enterpriseId: enterprise.id,
+        organisationId: provider.organisation.id,
+        createdById: provider.user.id,
+        store,
+        status: "accepted",
+      });
+      await prisma.application.update({
+        where: { id: app.id },
+        data: {
+          status: "passed",
+          resultPassed: true,
+          finalScoreHundredths: 7000,
+          resultConfirmedAt: new Date(Date.now() - 10 * DAY),
+        },
+      });
       numbers.push(app.number);
     }
-    await prisma.round.update({ where: { id: round.id }, data: { noticeOpensAt: new Date(Date.now() - 9 * DAY), noticeClosesAt: new Date(Date.now() - DAY), noticeObjectionText: "异议请致电" } });
+    await prisma.round.update({
+      where: { id: round.id },
+      data: {
+        noticeOpensAt: new Date(Date.now() - 9 * DAY),
+        noticeClosesAt: new Date(Date.now() - DAY),
+        noticeObjectionText: "异议请致电",
+      },
+    });
     return { round, provider, staff, approver, numbers };
   })().finally(() => client.close());
 
@@ -214,9 +263,16 @@ test("a provider's change of bank details is mailed masked, holds its payouts an
   await expect(page.getByTestId("payee-state")).toHaveText("收款账户待工信局核验");
   await logout(page);
   await expect
-    .poll(async () => (await inbox()).find((m) => m.subject?.includes("收款账户已变更") && JSON.stringify(m.to).includes(setup.provider.email))?.text ?? "")
+    .poll(
+      async () =>
+        (await inbox()).find(
+          (m) => m.subject?.includes("收款账户已变更") && JSON.stringify(m.to).includes(setup.provider.email),
+        )?.text ?? "",
+    )
     .toContain("***************8901");
-  const mail = (await inbox()).find((m) => m.subject?.includes("收款账户已变更") && JSON.stringify(m.to).includes(setup.provider.email));
+  const mail = (await inbox()).find(
+    (m) => m.subject?.includes("收款账户已变更") && JSON.stringify(m.to).includes(setup.provider.email),
+  );
   expect(mail?.text).not.toContain("6228480012345678901");
 
   // Staff see it on the approved batch: the digest covers the account; payment is refused.
@@ -236,7 +292,10 @@ test("a provider's change of bank details is mailed masked, holds its payouts an
   await expect(page.getByTitle("开户证明预览")).toBeVisible();
   await page.getByRole("button", { name: "核验通过" }).click();
   await expect(page.getByText("收款账户已核验，服务商已收到通知")).toBeVisible();
-  const record = await query<{ action: string }>(`SELECT action FROM "AuditEntry" WHERE "entityId" = $1 AND action LIKE 'organisation.payee%' ORDER BY at`, [setup.provider.organisation.id]);
+  const record = await query<{ action: string }>(
+    `SELECT action FROM "AuditEntry" WHERE "entityId" = $1 AND action LIKE 'organisation.payee%' ORDER BY at`,
+    [setup.provider.organisation.id],
+  );
   expect(record.map((r) => r.action)).toEqual(["organisation.payee_change", "organisation.payee_verify"]);
   // The batch still holds the old account: it is corrected (a new batch, approved again), not paid.
   await page.goto(batchUrl);

@@ -5,7 +5,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { expect, test } from "@playwright/test";
+
 import { makePdf } from "../utils/files.ts";
 import { createApplication, createProvider, createRound } from "../utils/scenario.ts";
 import { login, scenarioClient } from "./utils.ts";
@@ -34,7 +36,9 @@ test.beforeAll(async () => {
   }
 });
 
-test("every material's upload control is reached with Tab, shows its focus, and uploads with Space (R-MAT-2)", async ({ page }) => {
+test("every material's upload control is reached with Tab, shows its focus, and uploads with Space (R-MAT-2)", async ({
+  page,
+}) => {
   await login(page, account);
   await page.goto(`/provider/applications/${applicationId}`);
   await expect(page.getByTestId("missing")).toContainText("M8");
@@ -45,12 +49,23 @@ test("every material's upload control is reached with Tab, shows its focus, and 
   let onReport = false;
   for (let i = 0; i < 200 && !onReport; i++) {
     await page.keyboard.press("Tab");
-    const label = await page.evaluate(() => (document.activeElement instanceof HTMLInputElement && document.activeElement.type === "file" ? document.activeElement.getAttribute("aria-label") : null));
+    const label = await page.evaluate(() =>
+      document.activeElement instanceof HTMLInputElement && document.activeElement.type === "file"
+        ? document.activeElement.getAttribute("aria-label")
+        : null,
+    );
     if (label) reached.add(label);
     onReport = label === "上传诊断报告原件";
   }
   expect(onReport).toBe(true);
-  expect([...reached]).toEqual(expect.arrayContaining(["上传服务商营业执照复印件", "上传被诊断企业营业执照复印件", "上传现场诊断咨询会签到表", "上传诊断报告原件"]));
+  expect([...reached]).toEqual(
+    expect.arrayContaining([
+      "上传服务商营业执照复印件",
+      "上传被诊断企业营业执照复印件",
+      "上传现场诊断咨询会签到表",
+      "上传诊断报告原件",
+    ]),
+  );
 
   // The focus is visible: the button around the control draws an outline.
   const outline = await page.evaluate(() => {

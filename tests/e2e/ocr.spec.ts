@@ -9,7 +9,9 @@
  * seed, so no other test's reports can match them.
  */
 import crypto from "node:crypto";
+
 import { expect, test } from "@playwright/test";
+
 import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { reportPdf, reportTexts, sealedScanPdf } from "../utils/similarity-fixtures.ts";
 import { login, logout, query, scenarioClient } from "./utils.ts";
@@ -32,15 +34,37 @@ async function typedAndScannedCopy(): Promise<Setup> {
       const provider = await createProvider(prisma);
       const enterprise = round.enterprises[seq];
       if (!enterprise) throw new Error("no enterprise");
-      const app = await createApplication(prisma, { roundId: round.id, enterpriseId: enterprise.id, organisationId: provider.organisation.id, createdById: provider.user.id, store, reportPdf: report, status });
+      const app = await createApplication(prisma, {
+        roundId: round.id,
+        enterpriseId: enterprise.id,
+        organisationId: provider.organisation.id,
+        createdById: provider.user.id,
+        store,
+        reportPdf: report,
+        status,
+      });
       return { id: app.id, number: app.number };
     };
     const typed = await submit(0, await reportPdf(texts.original), "submitted");
-    const scanned = await submit(1, await sealedScanPdf(texts.copy, { seed, seal: "淄博恒泰陶瓷有限公司", layout: 1 }), "under_review");
+    const scanned = await submit(
+      1,
+      await sealedScanPdf(texts.copy, { seed, seal: "淄博恒泰陶瓷有限公司", layout: 1 }),
+      "under_review",
+    );
     const staff = await createUser(prisma, ["staff"]);
     const expert = await createUser(prisma, ["expert"]);
-    const assignment = await assignExpert(prisma, { applicationId: scanned.id, expertId: expert.user.id, assignedById: staff.user.id });
-    return { roundId: round.id, typed, scanned, staff: { email: staff.email, password: staff.password }, expert: { email: expert.email, password: expert.password, assignmentId: assignment.id } };
+    const assignment = await assignExpert(prisma, {
+      applicationId: scanned.id,
+      expertId: expert.user.id,
+      assignedById: staff.user.id,
+    });
+    return {
+      roundId: round.id,
+      typed,
+      scanned,
+      staff: { email: staff.email, password: staff.password },
+      expert: { email: expert.email, password: expert.password, assignmentId: assignment.id },
+    };
   } finally {
     await close();
   }
@@ -62,7 +86,9 @@ async function waitForPair(a: string, b: string) {
     .toBeTruthy();
 }
 
-test("R-REV-3 a sealed scan is read by OCR and paired with its typed original; the expert sees the passage highlighted in the scan and cites it in a veto", async ({ page }) => {
+test("R-REV-3 a sealed scan is read by OCR and paired with its typed original; the expert sees the passage highlighted in the scan and cites it in a veto", async ({
+  page,
+}) => {
   test.setTimeout(360_000);
   const setup = await typedAndScannedCopy();
 
@@ -71,7 +97,10 @@ test("R-REV-3 a sealed scan is read by OCR and paired with its typed original; t
   await login(page, setup.staff);
   await page.goto(`/staff/similarity?round=${setup.roundId}`);
   await expect(page.getByTestId("ocr-progress")).toContainText(/已识别 (\d+) \/ \1 页，已全部完成/);
-  const row = page.getByTestId("flagged-pair").filter({ hasText: setup.typed.number }).filter({ hasText: setup.scanned.number });
+  const row = page
+    .getByTestId("flagged-pair")
+    .filter({ hasText: setup.typed.number })
+    .filter({ hasText: setup.scanned.number });
   await expect(row).toHaveCount(1);
   // Side by side: both originals drawn by pdf.js, the shared passages highlighted in each, one click jumps both.
   await row.getByRole("link", { name: "对照" }).click();
@@ -108,19 +137,29 @@ test("R-REV-3 a sealed scan is read by OCR and paired with its typed original; t
   await page.getByRole("button", { name: /^雷同检查/ }).click();
 
   const form = page.getByRole("form", { name: "评分表" });
-  await page.getByTestId("similarity-panel").getByRole("button", { name: `引用与 ${setup.typed.number} 的雷同为否决依据` }).click();
+  await page
+    .getByTestId("similarity-panel")
+    .getByRole("button", { name: `引用与 ${setup.typed.number} 的雷同为否决依据` })
+    .click();
   const evidence = form.locator("#veto-evidence");
   await expect(evidence).toHaveValue(new RegExp(`申报编号 ${setup.typed.number} 的诊断报告明显雷同：相似度 \\d+%`));
   await expect(form.locator("#veto")).toBeChecked();
   await form.getByLabel("材料齐全").check();
-  for (const [section, label] of [["基本情况", "基本情况评语"], ["诊断建议", "诊断建议评语"], ["项目测算", "项目测算评语"]] as const) {
+  for (const [section, label] of [
+    ["基本情况", "基本情况评语"],
+    ["诊断建议", "诊断建议评语"],
+    ["项目测算", "项目测算评语"],
+  ] as const) {
     await form.getByLabel(new RegExp(`^${section}得分`)).fill("15");
     await form.getByLabel(label).fill("扫描件内容与另一份报告雷同");
   }
   page.once("dialog", (dialog) => void dialog.accept());
   await form.getByRole("button", { name: "提交评分" }).click();
   await expect(page.getByTestId("review-submitted")).toBeVisible();
-  const [review] = await query<{ veto: boolean; vetoEvidence: string }>(`SELECT veto, "vetoEvidence" FROM "Review" WHERE "assignmentId" = $1`, [setup.expert.assignmentId]);
+  const [review] = await query<{ veto: boolean; vetoEvidence: string }>(
+    `SELECT veto, "vetoEvidence" FROM "Review" WHERE "assignmentId" = $1`,
+    [setup.expert.assignmentId],
+  );
   expect(review?.veto).toBe(true);
   expect(review?.vetoEvidence).toContain(setup.typed.number);
 });

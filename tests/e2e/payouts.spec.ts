@@ -10,8 +10,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { expect, test } from "@playwright/test";
 import ExcelJS from "exceljs";
+
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
 
@@ -21,7 +23,10 @@ const DAY = 86_400_000;
 /** Today in Beijing, YYYY-MM-DD. */
 const beijingToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
-test("staff prepare, another officer approves, the 拨付明细表 PDF carries the lines and capital total; the notice is public", async ({ page, browser }) => {
+test("staff prepare, another officer approves, the 拨付明细表 PDF carries the lines and capital total; the notice is public", async ({
+  page,
+  browser,
+}) => {
   const code = `P${crypto.randomInt(10_000_000, 99_999_999)}`;
   const client = await scenarioClient();
   const setup = await (async () => {
@@ -46,7 +51,12 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
       await prisma.application.update({
         where: { id: app.id },
         // Confirmed before the notice opened (审核通过后公示).
-        data: { status: passed ? "passed" : "failed", resultPassed: passed, finalScoreHundredths: passed ? 8123 : 4567, resultConfirmedAt: new Date(Date.now() - 10 * DAY) },
+        data: {
+          status: passed ? "passed" : "failed",
+          resultPassed: passed,
+          finalScoreHundredths: passed ? 8123 : 4567,
+          resultConfirmedAt: new Date(Date.now() - 10 * DAY),
+        },
       });
       return { number: app.number, enterprise: enterprise.name };
     };
@@ -119,13 +129,17 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   await page.goto(batchUrl);
 
   // The disbursement list downloads; its text has the lines, the people and the total in capital numerals.
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载拨付明细表（PDF）" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "下载拨付明细表（PDF）" }).click(),
+  ]);
   const pdfPath = path.join(tmp, "list.pdf");
   await download.saveAs(pdfPath);
   const text = squash(execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" }));
-  const payees = await query<{ payeeBankName: string; payeeAccountNumber: string }>(`SELECT "payeeBankName", "payeeAccountNumber" FROM "Organisation" WHERE id = ANY($1)`, [
-    [setup.p1.organisation.id, setup.p2.organisation.id],
-  ]);
+  const payees = await query<{ payeeBankName: string; payeeAccountNumber: string }>(
+    `SELECT "payeeBankName", "payeeAccountNumber" FROM "Organisation" WHERE id = ANY($1)`,
+    [[setup.p1.organisation.id, setup.p2.organisation.id]],
+  );
   expect(payees).toHaveLength(2);
   expect(text).not.toContain("待审批");
   for (const expected of [
@@ -149,12 +163,17 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   }
   expect(text).not.toContain(squash(setup.failed.enterprise));
   // The digest fixed at approval is printed on the list.
-  const digest = await query<{ digest: string }>(`SELECT digest FROM "PayoutBatch" WHERE number = $1`, [`${code}-BF001`]);
+  const digest = await query<{ digest: string }>(`SELECT digest FROM "PayoutBatch" WHERE number = $1`, [
+    `${code}-BF001`,
+  ]);
   expect(digest[0]?.digest).toMatch(/^[0-9a-f]{64}$/);
   expect(text).toContain(digest[0]?.digest ?? "-");
 
   // The same data as .xlsx.
-  const [sheetDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载拨付明细表（Excel）" }).click()]);
+  const [sheetDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "下载拨付明细表（Excel）" }).click(),
+  ]);
   const xlsxPath = path.join(tmp, "list.xlsx");
   await sheetDownload.saveAs(xlsxPath);
   const workbook = new ExcelJS.Workbook();
@@ -163,10 +182,13 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
   const sheet = workbook.worksheets[0];
   sheet?.eachRow((row) => cells.push(Array.isArray(row.values) ? row.values.slice(1) : []));
   // R-PAY-1: amounts are numbers (Excel sums them) with the 0.00 format; the payee account on each line.
-  expect(cells).toContainEqual(expect.arrayContaining([setup.a.enterprise, setup.a.number, 9999.99, "玖仟玖佰玖拾玖元玖角玖分"]));
+  expect(cells).toContainEqual(
+    expect.arrayContaining([setup.a.enterprise, setup.a.number, 9999.99, "玖仟玖佰玖拾玖元玖角玖分"]),
+  );
   expect(cells).toContainEqual(expect.arrayContaining([setup.b.enterprise, setup.b.number, 10000, "壹万元整"]));
   expect(cells).toContainEqual(expect.arrayContaining(["合计", 19999.99, "壹万玖仟玖佰玖拾玖元玖角玖分"]));
-  for (const p of payees) expect(cells).toContainEqual(expect.arrayContaining([p.payeeBankName, p.payeeAccountNumber, expect.any(Number)]));
+  for (const p of payees)
+    expect(cells).toContainEqual(expect.arrayContaining([p.payeeBankName, p.payeeAccountNumber, expect.any(Number)]));
   const amountColumn = (sheet?.getRow(1).values as unknown[]).indexOf("金额（元）");
   sheet?.eachRow((row, n) => {
     const cell = row.getCell(amountColumn);
@@ -179,12 +201,19 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
 
   // Each provider is told of the approval by e-mail.
   await expect
-    .poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已审批（${code}-BF001）`)).map((m) => m.to && "text" in m.to ? m.to.text : "").sort())
+    .poll(async () =>
+      (await inbox())
+        .filter((m) => m.subject?.includes(`已审批（${code}-BF001）`))
+        .map((m) => (m.to && "text" in m.to ? m.to.text : ""))
+        .sort(),
+    )
     .toEqual([setup.p1.email, setup.p2.email].sort());
-
 });
 
-test("two tabs approving at once: one approval and a clear message; staff record payment; the provider sees it; staff open the notice", async ({ page, browser }) => {
+test("two tabs approving at once: one approval and a clear message; staff record payment; the provider sees it; staff open the notice", async ({
+  page,
+  browser,
+}) => {
   const code = `Q${crypto.randomInt(10_000_000, 99_999_999)}`;
   const client = await scenarioClient();
   const setup = await (async () => {
@@ -204,9 +233,24 @@ test("two tabs approving at once: one approval and a clear message; staff record
       status: "accepted",
       contractAmountFen: 1, // 0.01 yuan
     });
-    await prisma.application.update({ where: { id: app.id }, data: { status: "passed", resultPassed: true, finalScoreHundredths: 7000, resultConfirmedAt: new Date(Date.now() - 10 * DAY) } });
+    await prisma.application.update({
+      where: { id: app.id },
+      data: {
+        status: "passed",
+        resultPassed: true,
+        finalScoreHundredths: 7000,
+        resultConfirmedAt: new Date(Date.now() - 10 * DAY),
+      },
+    });
     // The notice ran after the result was confirmed and is over (R-PAY-3).
-    await prisma.round.update({ where: { id: round.id }, data: { noticeOpensAt: new Date(Date.now() - 9 * DAY), noticeClosesAt: new Date(Date.now() - DAY), noticeObjectionText: "异议请致电" } });
+    await prisma.round.update({
+      where: { id: round.id },
+      data: {
+        noticeOpensAt: new Date(Date.now() - 9 * DAY),
+        noticeClosesAt: new Date(Date.now() - DAY),
+        noticeObjectionText: "异议请致电",
+      },
+    });
     return { round, provider, staff, approver, enterprise: enterprise.name };
   })().finally(() => client.close());
 
@@ -234,7 +278,12 @@ test("two tabs approving at once: one approval and a clear message; staff record
   await tab2.getByRole("button", { name: "确认审批" }).click();
   await expect(tab2.getByText(new RegExp(`该拨付批次已由 分管领导${code} 于 .* 审批，不能再审批`))).toBeVisible();
   await approverContext.close();
-  expect(await query(`SELECT 1 FROM "AuditEntry" a JOIN "PayoutBatch" b ON b.id = a."entityId" WHERE b.number = $1 AND a.action = 'payout_batch.approve'`, [`${code}-BF001`])).toHaveLength(1);
+  expect(
+    await query(
+      `SELECT 1 FROM "AuditEntry" a JOIN "PayoutBatch" b ON b.id = a."entityId" WHERE b.number = $1 AND a.action = 'payout_batch.approve'`,
+      [`${code}-BF001`],
+    ),
+  ).toHaveLength(1);
   await expect
     .poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已审批（${code}-BF001）`)).length)
     .toBe(1);
@@ -281,7 +330,9 @@ test("two tabs approving at once: one approval and a clear message; staff record
   await expect(row).toContainText("0.01");
   await expect(row).toContainText("壹分");
   await expect(row).toContainText(`已拨付（${today}）`);
-  await expect.poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已拨付（${code}-BF001）`)).length).toBe(1);
+  await expect
+    .poll(async () => (await inbox()).filter((m) => m.subject?.includes(`已拨付（${code}-BF001）`)).length)
+    .toBe(1);
   await logout(page);
 
   const visitor = await browser.newContext();

@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { expect, test } from "@playwright/test";
+
 import { isValidUscc } from "../../app/domain/uscc.ts";
 import { makePdf } from "../utils/files.ts";
 import { demoAccount, login, logout, query } from "./utils.ts";
@@ -84,7 +86,10 @@ test("register → staff verify → provider logs in; bad input is refused at it
   // Staff verify it, confirming the registered address against the licence preview (R-ELIG-1).
   await login(page, demoAccount("staff"));
   await page.goto("/staff/providers");
-  await page.getByRole("row", { name: /山东信茂供应链软件有限公司/ }).getByRole("link", { name: "审核" }).click();
+  await page
+    .getByRole("row", { name: /山东信茂供应链软件有限公司/ })
+    .getByRole("link", { name: "审核" })
+    .click();
   await expect(page.getByTitle("营业执照预览")).toBeVisible();
   await page.getByRole("button", { name: "审核通过" }).click();
   await expect(page.getByText("请先核对营业执照，确认注册地")).toBeVisible();
@@ -140,7 +145,10 @@ test("staff refuse a registration with a reason, and the provider sees it", asyn
 
   await login(page, demoAccount("staff"));
   await page.goto("/staff/providers");
-  await page.getByRole("row", { name: /山东全晰信息技术有限公司/ }).getByRole("link", { name: "审核" }).click();
+  await page
+    .getByRole("row", { name: /山东全晰信息技术有限公司/ })
+    .getByRole("link", { name: "审核" })
+    .click();
   await page.getByLabel("不通过原因").fill("营业执照注册地为淄川区，不在张店区");
   await page.getByRole("button", { name: "审核不通过" }).click();
   await expect(page.getByText(/审核不通过：营业执照注册地为淄川区/)).toBeVisible();

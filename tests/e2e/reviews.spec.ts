@@ -5,7 +5,8 @@
  * result and gets one e-mail, neither naming an expert. An expert cannot open an application that
  * was not assigned to it, by URL.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
+
 import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { inbox, login, logout, scenarioClient } from "./utils.ts";
 
@@ -27,7 +28,10 @@ test.beforeAll(async () => {
   try {
     const round = await createRound(prisma);
     roundId = round.id;
-    await prisma.round.update({ where: { id: round.id }, data: { reviewDeadline: new Date(Date.now() + 7 * 86_400_000) } });
+    await prisma.round.update({
+      where: { id: round.id },
+      data: { reviewDeadline: new Date(Date.now() + 7 * 86_400_000) },
+    });
     const p = await createProvider(prisma);
     provider = { email: p.email, password: p.password, name: p.organisation.name };
     const s = await createUser(prisma, ["staff"], { name: "结果确认员" });
@@ -45,7 +49,11 @@ test.beforeAll(async () => {
     applicationId = application.id;
     for (const name of ["评审甲专家", "评审乙专家", "评审丙专家"]) {
       const e = await createUser(prisma, ["expert"], { name: `${name}${round.code}` });
-      const assignment = await assignExpert(prisma, { applicationId: application.id, expertId: e.user.id, assignedById: s.user.id });
+      const assignment = await assignExpert(prisma, {
+        applicationId: application.id,
+        expertId: e.user.id,
+        assignedById: s.user.id,
+      });
       experts.push({ email: e.email, password: e.password, name: e.user.name, assignmentId: assignment.id });
     }
     // Another application, assigned to a fourth expert only.
@@ -59,7 +67,9 @@ test.beforeAll(async () => {
     });
     const d = await createUser(prisma, ["expert"], { name: `评审丁专家${round.code}` });
     stranger = { email: d.email, password: d.password, name: d.user.name };
-    strangerAssignmentId = (await assignExpert(prisma, { applicationId: other.id, expertId: d.user.id, assignedById: s.user.id })).id;
+    strangerAssignmentId = (
+      await assignExpert(prisma, { applicationId: other.id, expertId: d.user.id, assignedById: s.user.id })
+    ).id;
     const r = await createUser(prisma, ["expert"], { name: `评审戊专家${round.code}` });
     recused = { email: r.email, password: r.password, name: r.user.name };
     await assignExpert(prisma, { applicationId: other.id, expertId: r.user.id, assignedById: s.user.id });
@@ -68,7 +78,11 @@ test.beforeAll(async () => {
     // application, scored (submitted review written as the expert form stores it) and waiting for staff.
     const p2 = await createProvider(prisma);
     const base2 = { roundId, organisationId: p2.organisation.id, createdById: p2.user.id, store };
-    const flagged = await createApplication(prisma, { ...base2, enterpriseId: round.enterprises[2]?.id ?? "", status: "under_review" });
+    const flagged = await createApplication(prisma, {
+      ...base2,
+      enterpriseId: round.enterprises[2]?.id ?? "",
+      status: "under_review",
+    });
     const twin = await createApplication(prisma, { ...base2, enterpriseId: round.enterprises[3]?.id ?? "" });
     flaggedNumber = flagged.number;
     const f = await createUser(prisma, ["expert"], { name: `评审己专家${round.code}` });
@@ -90,10 +104,18 @@ test.beforeAll(async () => {
       },
     });
     await prisma.application.update({ where: { id: flagged.id }, data: { status: "reviewed" } });
-    const photo = (applicationId: string) => prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId, material: "M5" } });
+    const photo = (applicationId: string) =>
+      prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId, material: "M5" } });
     const [fp, tp] = [await photo(flagged.id), await photo(twin.id)];
     await prisma.similarityMatch.create({
-      data: { kind: "photo", applicationAId: flagged.id, fileAId: fp.fileId, applicationBId: twin.id, fileBId: tp.fileId, score: 1 },
+      data: {
+        kind: "photo",
+        applicationAId: flagged.id,
+        fileAId: fp.fileId,
+        applicationBId: twin.id,
+        fileBId: tp.fileId,
+        score: 1,
+      },
     });
   } finally {
     await close();
@@ -160,7 +182,9 @@ async function score(
   await logout(page);
 }
 
-test("R-REV-1..5 three experts score, staff see the spread and confirm, the provider sees the result without expert names", async ({ page }) => {
+test("R-REV-1..5 three experts score, staff see the spread and confirm, the provider sees the result without expert names", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const [first, second, third] = experts;
   if (!first || !second || !third) throw new Error("scenario not ready");
@@ -190,7 +214,18 @@ test("R-REV-1..5 three experts score, staff see the spread and confirm, the prov
   expect(xlsx.status()).toBe(200);
   const { readRows } = await import("../../app/services/spreadsheet.server.ts");
   const rows = await readRows(new Uint8Array(await xlsx.body()), "score-sheet.xlsx");
-  expect(rows[0]).toEqual(expect.arrayContaining(["申报编号", "评审专家", "基本情况（30）", "诊断建议（40）", "项目测算（30）", "扣分", "专家合计", "最终得分"]));
+  expect(rows[0]).toEqual(
+    expect.arrayContaining([
+      "申报编号",
+      "评审专家",
+      "基本情况（30）",
+      "诊断建议（40）",
+      "项目测算（30）",
+      "扣分",
+      "专家合计",
+      "最终得分",
+    ]),
+  );
   const secondRow = rows.find((r) => r.includes(second.name));
   expect(secondRow).toEqual(expect.arrayContaining([applicationNumber, "30", "40", "-20", "80", "78", "合格"]));
   await row.getByRole("link", { name: "详情" }).click();
@@ -220,11 +255,19 @@ test("R-REV-1..5 three experts score, staff see the spread and confirm, the prov
 
   // One e-mail, without expert names.
   await expect
-    .poll(async () => (await inbox()).filter((m) => m.to && JSON.stringify(m.to).includes(provider.email) && m.subject?.includes("评审结果通知")).length, {
-      timeout: 15_000,
-    })
+    .poll(
+      async () =>
+        (await inbox()).filter(
+          (m) => m.to && JSON.stringify(m.to).includes(provider.email) && m.subject?.includes("评审结果通知"),
+        ).length,
+      {
+        timeout: 15_000,
+      },
+    )
     .toBe(1);
-  const mail = (await inbox()).find((m) => JSON.stringify(m.to).includes(provider.email) && m.subject?.includes("评审结果通知"));
+  const mail = (await inbox()).find(
+    (m) => JSON.stringify(m.to).includes(provider.email) && m.subject?.includes("评审结果通知"),
+  );
   expect(mail?.text).toContain(applicationNumber);
   expect(mail?.text).toContain("评审结果：合格　最终得分：78.00 分");
   for (const expert of experts) expect(mail?.text ?? "").not.toContain(expert.name);
@@ -286,7 +329,9 @@ test("R-REV-5 an expert declaring a conflict hands the application back to staff
   await expect(page.getByText("目前没有分配给您的评审任务。")).toBeVisible();
 });
 
-test("R-REV-3 an application flagged by the copy check comes first and is not confirmed until staff record why it is not copying", async ({ page }) => {
+test("R-REV-3 an application flagged by the copy check comes first and is not confirmed until staff record why it is not copying", async ({
+  page,
+}) => {
   await login(page, staff);
   await page.goto(`/staff/results?round=${roundId}`);
   await expect(page.locator("tbody tr").first()).toHaveAttribute("data-testid", `result-${flaggedNumber}`);

@@ -4,8 +4,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
+
 import { E2E_DATA_DIR, E2E_DATABASE, E2E_PORT, E2E_SESSION_SECRET, E2E_SMTP_PORT, e2eDatabaseUrl } from "./env.ts";
 
 const admin = new pg.Client({ connectionString: process.env.TEST_POSTGRES_URL });

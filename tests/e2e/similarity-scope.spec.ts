@@ -3,14 +3,23 @@
  * every round in the database), and staff narrow the copy-check list to this year or this round.
  */
 import { expect, test } from "@playwright/test";
+
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { reportPdf, reportTexts } from "../utils/similarity-fixtures.ts";
 import { login, query, scenarioClient } from "./utils.ts";
 
-test("R-REV-3 staff see a copy of an earlier year's report and narrow the scope to this year or this round", async ({ page }) => {
+test("R-REV-3 staff see a copy of an earlier year's report and narrow the scope to this year or this round", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const { prisma, store, close } = await scenarioClient();
-  let setup: { current: { id: string; name: string }; earlier: { name: string }; first: string; second: string; staff: { email: string; password: string } };
+  let setup: {
+    current: { id: string; name: string };
+    earlier: { name: string };
+    first: string;
+    second: string;
+    staff: { email: string; password: string };
+  };
   try {
     const earlier = await createRound(prisma);
     await prisma.round.update({ where: { id: earlier.id }, data: { year: 2021 } });
@@ -33,7 +42,13 @@ test("R-REV-3 staff see a copy of an earlier year's report and narrow the scope 
     const first = await submit(earlier, await reportPdf(texts.original));
     const second = await submit(current, await reportPdf(texts.copy));
     const staff = await createUser(prisma, ["staff"]);
-    setup = { current: { id: current.id, name: current.name }, earlier: { name: earlier.name }, first, second, staff: { email: staff.email, password: staff.password } };
+    setup = {
+      current: { id: current.id, name: current.name },
+      earlier: { name: earlier.name },
+      first,
+      second,
+      staff: { email: staff.email, password: staff.password },
+    };
   } finally {
     await close();
   }

@@ -9,8 +9,10 @@
  */
 import crypto from "node:crypto";
 import { Readable } from "node:stream";
+
 import { expect, test } from "@playwright/test";
 import ExcelJS from "exceljs";
+
 import type { ObjectStore } from "../../app/services/storage.server.ts";
 import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { reportPdf, reportTexts, reusedCopy, scannedPdf, sitePhoto } from "../utils/similarity-fixtures.ts";
@@ -53,20 +55,35 @@ async function twoNearIdenticalReports(): Promise<Setup> {
     // camera dated before the contract was signed (2022-09-01).
     const files: ObjectStore = store;
     const setPhoto = async (applicationId: string, bytes: Buffer) => {
-      await prisma.applicationMaterial.updateMany({ where: { applicationId, material: "M5", photoTag: "workshop" }, data: { removedAt: new Date() } });
+      await prisma.applicationMaterial.updateMany({
+        where: { applicationId, material: "M5", photoTag: "workshop" },
+        data: { removedAt: new Date() },
+      });
       const key = `materials/e2e-sim-${crypto.randomUUID()}.jpg`;
       await files.put(key, Readable.from([bytes]), "image/jpeg");
       const file = await prisma.storedFile.create({
-        data: { key, fileName: "车间现场.jpg", contentType: "image/jpeg", size: bytes.length, sha256: crypto.createHash("sha256").update(bytes).digest("hex") },
+        data: {
+          key,
+          fileName: "车间现场.jpg",
+          contentType: "image/jpeg",
+          size: bytes.length,
+          sha256: crypto.createHash("sha256").update(bytes).digest("hex"),
+        },
       });
-      await prisma.applicationMaterial.create({ data: { applicationId, material: "M5", fileId: file.id, photoTag: "workshop" } });
+      await prisma.applicationMaterial.create({
+        data: { applicationId, material: "M5", fileId: file.id, photoTag: "workshop" },
+      });
     };
     const photo = await sitePhoto(crypto.randomInt(1_000_000), { takenAt: "2022:08:15 10:00:00" });
     await setPhoto(first.id, photo);
     await setPhoto(second.id, await reusedCopy(photo));
     const staff = await createUser(prisma, ["staff"]);
     const expert = await createUser(prisma, ["expert"]);
-    const assignment = await assignExpert(prisma, { applicationId: second.id, expertId: expert.user.id, assignedById: staff.user.id });
+    const assignment = await assignExpert(prisma, {
+      applicationId: second.id,
+      expertId: expert.user.id,
+      assignedById: staff.user.id,
+    });
     return {
       roundId: round.id,
       first,
@@ -99,14 +116,24 @@ async function waitForPairs(a: string, b: string, kinds: string) {
 /** A scan is first read by OCR (the portal's OCR worker), then found to hold no text. */
 async function waitForReportStatus(applicationId: string, status: string) {
   await expect
-    .poll(async () => (await query<{ s: string }>(`SELECT status::text AS s FROM "ReportText" WHERE "applicationId" = $1`, [applicationId]))[0]?.s, {
-      timeout: 90_000,
-      intervals: [1000],
-    })
+    .poll(
+      async () =>
+        (
+          await query<{ s: string }>(`SELECT status::text AS s FROM "ReportText" WHERE "applicationId" = $1`, [
+            applicationId,
+          ])
+        )[0]?.s,
+      {
+        timeout: 90_000,
+        intervals: [1000],
+      },
+    )
     .toBe(status);
 }
 
-test("R-REV-3 staff see two near-identical reports flagged, side by side with the shared passages highlighted, and export the list", async ({ page }) => {
+test("R-REV-3 staff see two near-identical reports flagged, side by side with the shared passages highlighted, and export the list", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const setup = await twoNearIdenticalReports();
   await waitForPairs(setup.first.id, setup.second.id, "report,photo");
@@ -115,7 +142,11 @@ test("R-REV-3 staff see two near-identical reports flagged, side by side with th
   await login(page, setup.staff);
   await page.goto(`/staff/similarity?round=${setup.roundId}`);
   await expect(page.getByRole("heading", { name: "雷同检查" })).toBeVisible();
-  const row = page.getByTestId("flagged-pair").filter({ hasText: "诊断报告" }).filter({ hasText: setup.first.number }).filter({ hasText: setup.second.number });
+  const row = page
+    .getByTestId("flagged-pair")
+    .filter({ hasText: "诊断报告" })
+    .filter({ hasText: setup.first.number })
+    .filter({ hasText: setup.second.number });
   await expect(row).toHaveCount(1);
   await expect(page.getByTestId("flagged-pair").filter({ hasText: "现场照片" })).toHaveCount(1);
   // The scan cannot be compared: it is named for the experts, never taken as original.
@@ -175,7 +206,9 @@ test("R-REV-3 staff see two near-identical reports flagged, side by side with th
   await expect(page.getByTestId("flagged-pair")).toContainText("现场照片");
 });
 
-test("R-REV-3 staff see one application's copy check: the closest report with highlighted passages, the reused photo side by side with its EXIF date flagged, and a scan flagged as having no text", async ({ page }) => {
+test("R-REV-3 staff see one application's copy check: the closest report with highlighted passages, the reused photo side by side with its EXIF date flagged, and a scan flagged as having no text", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const setup = await twoNearIdenticalReports();
   await waitForPairs(setup.first.id, setup.second.id, "report,photo");
@@ -201,7 +234,9 @@ test("R-REV-3 staff see one application's copy check: the closest report with hi
   await expect(images).toHaveCount(2);
   for (const image of await images.all()) {
     await image.scrollIntoViewIfNeeded();
-    await expect.poll(() => image.evaluate((el) => (el instanceof HTMLImageElement ? el.naturalWidth : 0))).toBeGreaterThan(0);
+    await expect
+      .poll(() => image.evaluate((el) => (el instanceof HTMLImageElement ? el.naturalWidth : 0)))
+      .toBeGreaterThan(0);
   }
 
   await waitForReportStatus(setup.scan.id, "no_text");
@@ -210,7 +245,9 @@ test("R-REV-3 staff see one application's copy check: the closest report with hi
   await expect(page.getByTestId("report-match")).toHaveCount(0);
 });
 
-test("R-REV-3 the expert of the second application sees the match with highlighted passages beside the scoring form and cites it in a veto", async ({ page }) => {
+test("R-REV-3 the expert of the second application sees the match with highlighted passages beside the scoring form and cites it in a veto", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const setup = await twoNearIdenticalReports();
   await waitForPairs(setup.first.id, setup.second.id, "report,photo");
@@ -233,7 +270,9 @@ test("R-REV-3 the expert of the second application sees the match with highlight
   // Both photos of the pair load for the expert (its own and the other application's, nothing more).
   for (const image of await panel.getByTestId("photo-match").getByRole("img").all()) {
     await image.scrollIntoViewIfNeeded();
-    await expect.poll(() => image.evaluate((el) => (el instanceof HTMLImageElement ? el.naturalWidth : 0))).toBeGreaterThan(0);
+    await expect
+      .poll(() => image.evaluate((el) => (el instanceof HTMLImageElement ? el.naturalWidth : 0)))
+      .toBeGreaterThan(0);
   }
 
   const form = page.getByRole("form", { name: "评分表" });

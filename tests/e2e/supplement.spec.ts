@@ -8,7 +8,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+
+import { type Browser, expect, type Page, test } from "@playwright/test";
+
 import { makePdf } from "../utils/files.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { inbox, login, query, scenarioClient } from "./utils.ts";
@@ -54,7 +56,9 @@ async function signedIn(browser: Browser, account: Account): Promise<Page> {
 
 const mailsAbout = async (number: string) => (await inbox()).filter((m) => m.subject?.includes(number));
 
-test("staff return for supplement → the provider replaces only the rejected material and resubmits → staff see old/new and accept", async ({ browser }) => {
+test("staff return for supplement → the provider replaces only the rejected material and resubmits → staff see old/new and accept", async ({
+  browser,
+}) => {
   const staff = await signedIn(browser, staffA);
   await staff.goto(`/staff/applications/${supplementId}`);
   await expect(staff.getByTestId("due-date")).toContainText("诊断应于");
@@ -100,15 +104,28 @@ test("staff return for supplement → the provider replaces only the rejected ma
   await expect(staff.getByTestId("history")).toContainText("形式审查：退回补正");
   await expect(staff.getByTestId("history")).toContainText("提交补正材料");
 
-  await expect.poll(async () => (await mailsAbout(supplementNumber)).map((m) => m.subject ?? "").sort().join("|"), { timeout: 20_000 }).toContain("申报已受理");
+  await expect
+    .poll(
+      async () =>
+        (await mailsAbout(supplementNumber))
+          .map((m) => m.subject ?? "")
+          .sort()
+          .join("|"),
+      { timeout: 20_000 },
+    )
+    .toContain("申报已受理");
   const mails = await mailsAbout(supplementNumber);
   // Return, the confirmation of the resubmitted supplement, acceptance.
   expect(mails).toHaveLength(3);
   expect(mails.find((m) => m.subject?.includes("补正材料已提交"))?.text).toContain("重新提交");
-  expect(mails.find((m) => m.subject?.includes("请补正材料"))?.text).toContain("1. M2 被诊断企业营业执照复印件：缺少公章；第1页");
+  expect(mails.find((m) => m.subject?.includes("请补正材料"))?.text).toContain(
+    "1. M2 被诊断企业营业执照复印件：缺少公章；第1页",
+  );
 });
 
-test("two officers decide the same application at the same moment: one outcome, a clear message for the other, one e-mail", async ({ browser }) => {
+test("two officers decide the same application at the same moment: one outcome, a clear message for the other, one e-mail", async ({
+  browser,
+}) => {
   const [a, b] = await Promise.all([signedIn(browser, staffA), signedIn(browser, staffB)]);
   await Promise.all([a.goto(`/staff/applications/${raceId}`), b.goto(`/staff/applications/${raceId}`)]);
   await a.getByRole("button", { name: "其余材料均标为合格" }).click();
@@ -123,12 +140,17 @@ test("two officers decide the same application at the same moment: one outcome, 
   await expect.poll(async () => (await a.getByText(message).count()) + (await b.getByText(message).count())).toBe(1);
   await expect.poll(async () => (await mailsAbout(raceNumber)).length, { timeout: 20_000 }).toBe(1);
   // The outbox holds every mail the decisions made (sent or not yet): exactly one about this application.
-  const outbox = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "OutboxMessage" WHERE subject LIKE '%' || $1 || '%'`, [raceNumber]);
+  const outbox = await query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "OutboxMessage" WHERE subject LIKE '%' || $1 || '%'`,
+    [raceNumber],
+  );
   expect(outbox[0]?.n).toBe(1);
   expect(await mailsAbout(raceNumber)).toHaveLength(1);
 });
 
-test("R-MAT-3 staff record the paper copies for one application and for a whole provider at once", async ({ browser }) => {
+test("R-MAT-3 staff record the paper copies for one application and for a whole provider at once", async ({
+  browser,
+}) => {
   const staff = await signedIn(browser, staffA);
   await staff.goto(`/staff/applications/${raceId}`);
   await expect(staff.getByTestId("paper-copies")).toContainText("尚未登记");
@@ -155,7 +177,9 @@ test("R-MAT-3 staff record the paper copies for one application and for a whole 
   await expect(table.getByText("未收到")).toHaveCount(0);
 });
 
-test("R-ELIG-2 staff suspend a provider with a reason (mailed); its pending applications are flagged on the desk; lifting clears the flag", async ({ browser }) => {
+test("R-ELIG-2 staff suspend a provider with a reason (mailed); its pending applications are flagged on the desk; lifting clears the flag", async ({
+  browser,
+}) => {
   const staff = await signedIn(browser, staffA);
   await staff.goto(`/staff/providers/${organisationId}`);
   // No reason: refused at the field.
@@ -165,7 +189,12 @@ test("R-ELIG-2 staff suspend a provider with a reason (mailed); its pending appl
   await staff.getByRole("button", { name: "暂停申报资格" }).click();
   await expect(staff.getByTestId("suspended")).toContainText("经查被列入经营异常名录");
   await expect
-    .poll(async () => (await inbox()).filter((m) => JSON.stringify(m.to).includes(providerEmail) && m.subject?.includes("暂停")).length, { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await inbox()).filter((m) => JSON.stringify(m.to).includes(providerEmail) && m.subject?.includes("暂停"))
+          .length,
+      { timeout: 20_000 },
+    )
     .toBe(1);
 
   await staff.goto(`/staff/applications?round=${roundId}&flag=provider_suspended`);

@@ -1,11 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
+
 import { E2E_DATA_DIR, e2eDatabaseUrl } from "./env.ts";
 
 /** The demo accounts' generated passwords, as the seed printed them (DATA_DIR/demo-accounts.txt). */
-export function demoAccount(role: "staff" | "approver" | "expert" | "provider" | "admin"): { email: string; password: string } {
+export function demoAccount(role: "staff" | "approver" | "expert" | "provider" | "admin"): {
+  email: string;
+  password: string;
+} {
   const lines = fs.readFileSync(path.join(E2E_DATA_DIR, "demo-accounts.txt"), "utf8").trim().split("\n");
   const line = lines.find((l) => l.startsWith(`${role}\t`));
   if (!line) throw new Error(`no demo ${role}`);
@@ -41,7 +46,12 @@ export async function inbox() {
   const { simpleParser } = await import("mailparser");
   const dir = path.join(E2E_DATA_DIR, "inbox");
   if (!fs.existsSync(dir)) return [];
-  return Promise.all(fs.readdirSync(dir).sort().map(async (name) => simpleParser(fs.readFileSync(path.join(dir, name)))));
+  return Promise.all(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map(async (name) => simpleParser(fs.readFileSync(path.join(dir, name)))),
+  );
 }
 
 /**

@@ -14,7 +14,8 @@
  * Roles are a table: add a row (e.g. the administrator) with its account and start pages.
  */
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { type Browser, expect, test } from "@playwright/test";
+
 import { hashPassword } from "../../app/utils/password.server.ts";
 import { demoAccount, login, query, scenarioClient } from "./utils.ts";
 
@@ -39,7 +40,12 @@ type Role = {
 const PENDING: Account = { email: "walk-pending@example.test", password: "Walk-pending-2026" };
 
 const ROLES: Role[] = [
-  { name: "anonymous", account: () => null, start: ["/", "/login", "/register"], details: (s) => [`/notice/${s.roundCode}`, "/no-such-page"] },
+  {
+    name: "anonymous",
+    account: () => null,
+    start: ["/", "/login", "/register"],
+    details: (s) => [`/notice/${s.roundCode}`, "/no-such-page"],
+  },
   { name: "pending provider", account: () => PENDING, start: ["/provider"], details: () => [] },
   {
     name: "verified provider",
@@ -47,7 +53,12 @@ const ROLES: Role[] = [
     start: ["/provider"],
     details: (s) => s.providerApplications.map((id) => `/provider/applications/${id}`),
   },
-  { name: "expert", account: () => demoAccount("expert"), start: ["/expert"], details: (s) => s.expertAssignments.map((id) => `/expert/reviews/${id}`) },
+  {
+    name: "expert",
+    account: () => demoAccount("expert"),
+    start: ["/expert"],
+    details: (s) => s.expertAssignments.map((id) => `/expert/reviews/${id}`),
+  },
   {
     name: "staff",
     account: () => demoAccount("staff"),
@@ -65,8 +76,18 @@ const ROLES: Role[] = [
       ...s.organisations.map((id) => `/staff/providers/${id}/payee`),
     ],
   },
-  { name: "approver", account: () => demoAccount("approver"), start: ["/staff"], details: (s) => s.batches.map((id) => `/staff/payouts/${id}`) },
-  { name: "administrator", account: () => demoAccount("admin"), start: ["/admin/users"], details: () => ["/staff/audit"] },
+  {
+    name: "approver",
+    account: () => demoAccount("approver"),
+    start: ["/staff"],
+    details: (s) => s.batches.map((id) => `/staff/payouts/${id}`),
+  },
+  {
+    name: "administrator",
+    account: () => demoAccount("admin"),
+    start: ["/admin/users"],
+    details: () => ["/staff/audit"],
+  },
 ];
 
 /**
@@ -75,7 +96,18 @@ const ROLES: Role[] = [
  */
 const KNOWN_EXCEPTIONS: { item: string; path: RegExp; check: Check; text?: RegExp }[] = [];
 
-type Check = "console" | "pageerror" | "request" | "hydration" | "rule-id" | "json" | "iso-time" | "english" | "title" | "overflow" | "a11y";
+type Check =
+  | "console"
+  | "pageerror"
+  | "request"
+  | "hydration"
+  | "rule-id"
+  | "json"
+  | "iso-time"
+  | "english"
+  | "title"
+  | "overflow"
+  | "a11y";
 type Problem = { path: string; check: Check; detail: string };
 
 type Scenario = {
@@ -100,27 +132,46 @@ let axeRuns = 0;
 test.beforeAll(async () => {
   const [round] = await query<{ id: string; code: string }>(`SELECT id, code FROM "Round" WHERE "isDemo" = true`);
   if (!round) throw new Error("no demo round: the test server loads the demo scenario (DEMO=1)");
-  const ids = async (sql: string, params: unknown[] = [round.id]) => (await query<{ id: string }>(sql, params)).map((r) => r.id);
+  const ids = async (sql: string, params: unknown[] = [round.id]) =>
+    (await query<{ id: string }>(sql, params)).map((r) => r.id);
   scenario = {
     roundId: round.id,
     roundCode: round.code,
     applications: await ids(`SELECT id FROM "Application" WHERE "roundId" = $1 ORDER BY number`),
-    reviewed: await ids(`SELECT a.id FROM "Application" a WHERE a."roundId" = $1 AND EXISTS (SELECT 1 FROM "ExpertAssignment" e WHERE e."applicationId" = a.id) ORDER BY number`),
+    reviewed: await ids(
+      `SELECT a.id FROM "Application" a WHERE a."roundId" = $1 AND EXISTS (SELECT 1 FROM "ExpertAssignment" e WHERE e."applicationId" = a.id) ORDER BY number`,
+    ),
     providerApplications: await ids(
       `SELECT a.id FROM "Application" a JOIN "User" u ON u."organisationId" = a."organisationId" WHERE a."roundId" = $1 AND u.email = 'provider@demo.local' ORDER BY number`,
     ),
     expertAssignments: await ids(
       `SELECT e.id FROM "ExpertAssignment" e JOIN "User" u ON u.id = e."expertId" JOIN "Application" a ON a.id = e."applicationId" WHERE a."roundId" = $1 AND u.email = 'expert@demo.local'`,
     ),
-    matches: await ids(`SELECT m.id FROM "SimilarityMatch" m JOIN "Application" a ON a.id = m."applicationAId" WHERE a."roundId" = $1`),
+    matches: await ids(
+      `SELECT m.id FROM "SimilarityMatch" m JOIN "Application" a ON a.id = m."applicationAId" WHERE a."roundId" = $1`,
+    ),
     batches: await ids(`SELECT id FROM "PayoutBatch" WHERE "roundId" = $1 ORDER BY number`),
     organisations: await ids(`SELECT DISTINCT "organisationId" AS id FROM "Application" WHERE "roundId" = $1`),
     experts: await ids(`SELECT u.id FROM "User" u WHERE 'expert' = ANY(u.roles) AND u."isDemo" = true`, []),
   };
   // The scenario has what the issue asks for: every status, a flagged pair, three batches, an open notice.
-  const statuses = await query<{ status: string }>(`SELECT DISTINCT status FROM "Application" WHERE "roundId" = $1`, [round.id]);
+  const statuses = await query<{ status: string }>(`SELECT DISTINCT status FROM "Application" WHERE "roundId" = $1`, [
+    round.id,
+  ]);
   expect(statuses.map((s) => s.status).sort()).toEqual(
-    ["accepted", "draft", "failed", "in_batch", "paid", "passed", "refused", "returned", "reviewed", "submitted", "under_review"].sort(),
+    [
+      "accepted",
+      "draft",
+      "failed",
+      "in_batch",
+      "paid",
+      "passed",
+      "refused",
+      "returned",
+      "reviewed",
+      "submitted",
+      "under_review",
+    ].sort(),
   );
   expect(scenario.matches.length).toBeGreaterThanOrEqual(2);
   expect(scenario.batches.length).toBe(3);
@@ -143,7 +194,13 @@ test.beforeAll(async () => {
         },
       });
       await client.prisma.user.create({
-        data: { email: PENDING.email, name: "待审核联系人", roles: ["provider"], organisationId: organisation.id, passwordHash: await hashPassword(PENDING.password) },
+        data: {
+          email: PENDING.email,
+          name: "待审核联系人",
+          roles: ["provider"],
+          organisationId: organisation.id,
+          passwordHash: await hashPassword(PENDING.password),
+        },
       });
       scenario.organisations.push(organisation.id);
     }
@@ -155,7 +212,9 @@ test.beforeAll(async () => {
 test.afterAll(() => {
   const byRole = new Map<string, number>();
   for (const v of visits) byRole.set(v.role, (byRole.get(v.role) ?? 0) + 1);
-  console.log(`walk: ${visits.length} (role, page) visits — ${[...byRole].map(([r, n]) => `${r} ${n}`).join(", ")} ; axe ran on ${axeRuns} routes (pages ${timing.page} ms, axe ${timing.axe} ms)`);
+  console.log(
+    `walk: ${visits.length} (role, page) visits — ${[...byRole].map(([r, n]) => `${r} ${n}`).join(", ")} ; axe ran on ${axeRuns} routes (pages ${timing.page} ms, axe ${timing.axe} ms)`,
+  );
 });
 
 /** A route's shape: ids replaced, query keys kept (so /staff/applications?page=2 is one shape). */
@@ -171,7 +230,28 @@ const RULE_ID = /R-(ELIG|MAT|DATE|REV|PAY|LOG)-\d/;
 const RAW_JSON = /[{[]\s*"[^"\n]{1,40}"\s*:/;
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 /** Latin words users may read: formats, units, abbreviations the bureau uses. */
-const ENGLISH_ALLOWED = new Set(["PDF", "Excel", "xlsx", "XLSX", "csv", "CSV", "JPEG", "JPG", "PNG", "IP", "ID", "URL", "MB", "KB", "GB", "SHA", "A", "B", "EXIF", "GPS"]);
+const ENGLISH_ALLOWED = new Set([
+  "PDF",
+  "Excel",
+  "xlsx",
+  "XLSX",
+  "csv",
+  "CSV",
+  "JPEG",
+  "JPG",
+  "PNG",
+  "IP",
+  "ID",
+  "URL",
+  "MB",
+  "KB",
+  "GB",
+  "SHA",
+  "A",
+  "B",
+  "EXIF",
+  "GPS",
+]);
 
 /**
  * Latin words in visible text that are not codes, addresses, file names or allowed abbreviations. What
@@ -207,7 +287,8 @@ async function walkRole(browser: Browser, role: Role) {
     console.log(`walk problem: ${role.name} ${current} [${check}] ${detail.slice(0, 300)}`);
   };
   page.on("console", (message) => {
-    if (message.type() === "error" && !(current === "/no-such-page" && message.text().includes("404"))) report(/hydrat|#418|#423|#425/i.test(message.text()) ? "hydration" : "console", message.text());
+    if (message.type() === "error" && !(current === "/no-such-page" && message.text().includes("404")))
+      report(/hydrat|#418|#423|#425/i.test(message.text()) ? "hydration" : "console", message.text());
   });
   page.on("pageerror", (error) => report("pageerror", error.message));
   page.on("response", (response) => {
@@ -250,7 +331,9 @@ async function walkRole(browser: Browser, role: Role) {
     if (!response) report("request", "no response");
     await page.waitForLoadState("load");
     const hydrated = await page
-      .waitForFunction(() => Object.keys(document.body).some((k) => k.startsWith("__reactFiber")), null, { timeout: 5_000 })
+      .waitForFunction(() => Object.keys(document.body).some((k) => k.startsWith("__reactFiber")), null, {
+        timeout: 5_000,
+      })
       .then(() => true)
       .catch(() => false);
     if (!hydrated) report("hydration", "the page never became interactive (React did not hydrate it)");
@@ -265,7 +348,8 @@ async function walkRole(browser: Browser, role: Role) {
         const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
           const parent = node.parentElement;
-          if (!parent || parent.closest('[translate="no"], script, style, template') || !parent.checkVisibility()) continue;
+          if (!parent || parent.closest('[translate="no"], script, style, template') || !parent.checkVisibility())
+            continue;
           text += (parent === last ? "" : " ") + (node.textContent ?? "");
           last = parent;
         }
@@ -275,7 +359,11 @@ async function walkRole(browser: Browser, role: Role) {
       overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
       // The outermost elements that stick out on the right: where to look when the page scrolls sideways.
       wide: [...document.querySelectorAll<HTMLElement>("body *")]
-        .filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && (e.parentElement?.getBoundingClientRect().right ?? 0) <= innerWidth + 1)
+        .filter(
+          (e) =>
+            e.getBoundingClientRect().right > innerWidth + 1 &&
+            (e.parentElement?.getBoundingClientRect().right ?? 0) <= innerWidth + 1,
+        )
         .slice(0, 3)
         .map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(" ").join(".")}` : ""}`),
       links: [...document.querySelectorAll<HTMLAnchorElement>("a[href]")]
@@ -289,7 +377,8 @@ async function walkRole(browser: Browser, role: Role) {
     const english = untranslatedWords(facts.ownText);
     if (english.length > 0) report("english", [...new Set(english)].slice(0, 12).join(" "));
     if (!facts.title.trim() || facts.title.trim() === SITE_TITLE) report("title", `title: “${facts.title}”`);
-    if (facts.overflow > 1) report("overflow", `${facts.overflow}px wider than the 390px screen: ${facts.wide.join(", ")}`);
+    if (facts.overflow > 1)
+      report("overflow", `${facts.overflow}px wider than the 390px screen: ${facts.wide.join(", ")}`);
     const t1 = Date.now();
     // axe takes seconds a page (2 cores in CI): it runs once per route (path with ids as :id, query
     // ignored), in the first role that opens it; every other check runs on every page.
@@ -297,9 +386,17 @@ async function walkRole(browser: Browser, role: Role) {
     if (!axeSeen.has(structure)) {
       axeSeen.add(structure);
       axeRuns += 1;
-      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+      const axe = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+        .analyze();
       for (const v of axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
-        report("a11y", `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+        report(
+          "a11y",
+          `${v.id} (${v.impact}): ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(" "))
+            .join(" | ")}`,
+        );
       }
     }
     timing.page += t1 - t0;
@@ -314,7 +411,9 @@ async function walkRole(browser: Browser, role: Role) {
 }
 
 for (const role of ROLES) {
-  test(`the walk: every page of the ${role.name} works, reads in Chinese, fits a phone and passes axe`, async ({ browser }) => {
+  test(`the walk: every page of the ${role.name} works, reads in Chinese, fits a phone and passes axe`, async ({
+    browser,
+  }) => {
     test.setTimeout(300_000);
     const problems = await walkRole(browser, role);
     expect(problems.map((p) => `${p.path} [${p.check}] ${p.detail}`)).toEqual([]);

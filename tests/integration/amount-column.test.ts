@@ -3,10 +3,13 @@
  * databases, and AMOUNT_COLUMN_MAX_FEN is really the columns' limit (one fen more is refused).
  */
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { AMOUNT_COLUMN_MAX_FEN, MAX_AMOUNT_FEN } from "~/domain/money.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { createApplication, createProvider, createRound } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
@@ -28,9 +31,19 @@ describe.each(VARIANTS)("amount columns on %s", (variant) => {
     const [first, second] = round.enterprises;
     if (!first || !second) throw new Error("scenario");
     const base = { roundId: round.id, organisationId: provider.organisation.id, createdById: provider.user.id, store };
-    const largest = await createApplication(prisma, { ...base, enterpriseId: first.id, contractAmountFen: MAX_AMOUNT_FEN });
-    expect((await prisma.application.findUniqueOrThrow({ where: { id: largest.id } })).contractAmountFen).toBe(MAX_AMOUNT_FEN);
-    await expect(prisma.round.update({ where: { id: round.id }, data: { budgetFen: AMOUNT_COLUMN_MAX_FEN } })).resolves.toBeTruthy();
-    await expect(prisma.round.update({ where: { id: round.id }, data: { budgetFen: AMOUNT_COLUMN_MAX_FEN + 1 } })).rejects.toThrow();
+    const largest = await createApplication(prisma, {
+      ...base,
+      enterpriseId: first.id,
+      contractAmountFen: MAX_AMOUNT_FEN,
+    });
+    expect((await prisma.application.findUniqueOrThrow({ where: { id: largest.id } })).contractAmountFen).toBe(
+      MAX_AMOUNT_FEN,
+    );
+    await expect(
+      prisma.round.update({ where: { id: round.id }, data: { budgetFen: AMOUNT_COLUMN_MAX_FEN } }),
+    ).resolves.toBeTruthy();
+    await expect(
+      prisma.round.update({ where: { id: round.id }, data: { budgetFen: AMOUNT_COLUMN_MAX_FEN + 1 } }),
+    ).rejects.toThrow();
   });
 });

@@ -6,7 +6,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { parseApplicationListQuery } from "~/domain/application-list.ts";
 import {
   applicationListWorkbook,
@@ -21,6 +23,7 @@ import {
 import { readRows } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { createApplication, createProvider, createRound } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
@@ -43,7 +46,14 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
     const store = new FolderStore(path.join(dataDir, "files"));
     fs.mkdirSync(path.join(dataDir, "files"), { recursive: true });
     const round = await createRound(prisma, {
-      enterprises: ["淄博联美弹簧科技有限公司", "山东华成中德传动设备有限公司", "淄博宏达阀门有限公司", "淄博金诺机械有限公司", "山东星辉陶瓷有限公司", "淄博晨光化工有限公司"],
+      enterprises: [
+        "淄博联美弹簧科技有限公司",
+        "山东华成中德传动设备有限公司",
+        "淄博宏达阀门有限公司",
+        "淄博金诺机械有限公司",
+        "山东星辉陶瓷有限公司",
+        "淄博晨光化工有限公司",
+      ],
     });
     roundId = round.id;
     const a = await createProvider(prisma, { name: `甲数智科技有限公司${variant}` });
@@ -60,15 +70,32 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
       // Submitted today, late (R-DATE-2), paper copies received.
       late: await createApplication(prisma, { ...byA, enterpriseId: e1.id, submittedAt: at }),
       // Submitted three days ago, no paper copies.
-      noPaper: await createApplication(prisma, { ...byA, enterpriseId: e2.id, submittedAt: new Date(at.getTime() - 3 * DAY_MS) }),
+      noPaper: await createApplication(prisma, {
+        ...byA,
+        enterpriseId: e2.id,
+        submittedAt: new Date(at.getTime() - 3 * DAY_MS),
+      }),
       // Returned for supplement, due yesterday.
-      overdue: await createApplication(prisma, { ...byB, enterpriseId: e3.id, submittedAt: new Date(at.getTime() - 5 * DAY_MS) }),
+      overdue: await createApplication(prisma, {
+        ...byB,
+        enterpriseId: e3.id,
+        submittedAt: new Date(at.getTime() - 5 * DAY_MS),
+      }),
       // Returned for supplement, due tomorrow.
-      returned: await createApplication(prisma, { ...byB, enterpriseId: e4.id, submittedAt: new Date(at.getTime() - 4 * DAY_MS) }),
+      returned: await createApplication(prisma, {
+        ...byB,
+        enterpriseId: e4.id,
+        submittedAt: new Date(at.getTime() - 4 * DAY_MS),
+      }),
       // A draft without the diagnosis report (R-MAT-2).
       draft: await createApplication(prisma, { ...byB, enterpriseId: e5.id, status: "draft", without: ["M8"] }),
       // Accepted, but its team photo was removed (R-MAT-2: M5 needs a team photo).
-      accepted: await createApplication(prisma, { ...byA, enterpriseId: e6.id, status: "accepted", submittedAt: new Date(at.getTime() - 6 * DAY_MS) }),
+      accepted: await createApplication(prisma, {
+        ...byA,
+        enterpriseId: e6.id,
+        status: "accepted",
+        submittedAt: new Date(at.getTime() - 6 * DAY_MS),
+      }),
     };
     for (const [key, application] of Object.entries(made)) {
       ids[key] = application.id;
@@ -79,9 +106,18 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
       data: { completionLate: true, paperCopiesReceivedOn: "2026-11-20", paperCopiesReceivedBy: "王科员" },
     });
     usccOfLate = late.enterpriseUscc;
-    await prisma.application.update({ where: { id: made.overdue.id }, data: { status: "returned", supplementDueAt: new Date(at.getTime() - DAY_MS) } });
-    await prisma.application.update({ where: { id: made.returned.id }, data: { status: "returned", supplementDueAt: new Date(at.getTime() + DAY_MS) } });
-    await prisma.applicationMaterial.updateMany({ where: { applicationId: made.accepted.id, material: "M5", photoTag: "team" }, data: { removedAt: at } });
+    await prisma.application.update({
+      where: { id: made.overdue.id },
+      data: { status: "returned", supplementDueAt: new Date(at.getTime() - DAY_MS) },
+    });
+    await prisma.application.update({
+      where: { id: made.returned.id },
+      data: { status: "returned", supplementDueAt: new Date(at.getTime() + DAY_MS) },
+    });
+    await prisma.applicationMaterial.updateMany({
+      where: { applicationId: made.accepted.id, material: "M5", photoTag: "team" },
+      data: { removedAt: at },
+    });
 
     // Another round with an application that must never show in this round's list.
     const other = await createRound(prisma);
@@ -94,7 +130,8 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
     await closeDatabase();
   });
 
-  const listed = async (search: string) => (await listApplications(roundId, query(search))).rows.map((row) => row.id).sort();
+  const listed = async (search: string) =>
+    (await listApplications(roundId, query(search))).rows.map((row) => row.id).sort();
   const expected = (...keys: string[]) => keys.map((key) => ids[key]).sort();
 
   it("lists only the round's applications, in application-number order", async () => {
@@ -106,7 +143,9 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
 
   it("searches the enterprise name, the provider name, the credit code (any case) and the application number", async () => {
     expect(await listed("q=宏达阀门")).toEqual(expected("overdue"));
-    expect(await listed(`q=${encodeURIComponent(providerB.name.slice(0, 6))}`)).toEqual(expected("overdue", "returned", "draft"));
+    expect(await listed(`q=${encodeURIComponent(providerB.name.slice(0, 6))}`)).toEqual(
+      expected("overdue", "returned", "draft"),
+    );
     expect(await listed(`q=${usccOfLate.slice(6).toLowerCase()}`)).toEqual(expected("late"));
     expect(await listed(`q=${numbers.noPaper}`)).toEqual(expected("noPaper"));
     // LIKE's wildcards are searched for literally.
@@ -130,13 +169,21 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
     expect(await listed("flag=incomplete")).toEqual(expected("draft", "accepted"));
     expect(await listed("flag=incomplete&flag=no_paper")).toEqual(expected("accepted"));
     const row = (await listApplications(roundId, query("flag=supplement_overdue"))).rows[0];
-    expect(row).toMatchObject({ supplementOverdue: true, status: "returned", statusLabel: expect.any(String) as string });
+    expect(row).toMatchObject({
+      supplementOverdue: true,
+      status: "returned",
+      statusLabel: expect.any(String) as string,
+    });
   });
 
   it("sorts by enterprise, provider and submission time in both directions, drafts last", async () => {
-    const enterprises = (await listApplications(roundId, query("sort=enterprise"))).rows.map((row) => row.enterpriseName);
+    const enterprises = (await listApplications(roundId, query("sort=enterprise"))).rows.map(
+      (row) => row.enterpriseName,
+    );
     expect(enterprises).toEqual([...enterprises].sort());
-    const descending = (await listApplications(roundId, query("sort=enterprise&dir=desc"))).rows.map((row) => row.enterpriseName);
+    const descending = (await listApplications(roundId, query("sort=enterprise&dir=desc"))).rows.map(
+      (row) => row.enterpriseName,
+    );
     expect(descending).toEqual([...enterprises].reverse());
     const bySubmission = (await listApplications(roundId, query("sort=submitted&dir=desc"))).rows.map((row) => row.id);
     expect(bySubmission).toEqual([ids.late, ids.noPaper, ids.returned, ids.overdue, ids.accepted, ids.draft]);
@@ -149,7 +196,9 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
   });
 
   it("pages in the database and clamps a page past the end to the last page", async () => {
-    const bigRound = await createRound(prisma, { enterprises: Array.from({ length: 53 }, (_, i) => `分页测试企业${variant}${i + 1}`) });
+    const bigRound = await createRound(prisma, {
+      enterprises: Array.from({ length: 53 }, (_, i) => `分页测试企业${variant}${i + 1}`),
+    });
     await prisma.application.createMany({
       data: bigRound.enterprises.map((enterprise, i) => ({
         number: `${bigRound.code}-${String(i + 1).padStart(4, "0")}`,
@@ -212,10 +261,26 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
     expect((await roundChoices()).map((r) => r.id)).toContain(roundId);
     expect(await deskCounts()).toMatchObject({ verified: 2, pending: 0, refused: 0, experts: 0 });
 
-    const filed = await prisma.application.findUniqueOrThrow({ where: { id: ids.overdue }, include: { enterprise: true } });
-    await prisma.enterpriseClaimAttempt.create({ data: { roundId, enterpriseId: filed.enterpriseId, organisationId: providerA.id, at: new Date("2026-11-23T02:03:04Z") } });
+    const filed = await prisma.application.findUniqueOrThrow({
+      where: { id: ids.overdue },
+      include: { enterprise: true },
+    });
+    await prisma.enterpriseClaimAttempt.create({
+      data: {
+        roundId,
+        enterpriseId: filed.enterpriseId,
+        organisationId: providerA.id,
+        at: new Date("2026-11-23T02:03:04Z"),
+      },
+    });
     expect(await claimAttempts(roundId)).toEqual([
-      { id: expect.any(String) as string, at: "2026-11-23 10:03:04", enterprise: filed.enterprise.name, attemptedBy: providerA.name, filedBy: `${providerB.name}（${filed.number}）` },
+      {
+        id: expect.any(String) as string,
+        at: "2026-11-23 10:03:04",
+        enterprise: filed.enterprise.name,
+        attemptedBy: providerA.name,
+        filedBy: `${providerB.name}（${filed.number}）`,
+      },
     ]);
   });
 });

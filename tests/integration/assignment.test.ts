@@ -3,22 +3,31 @@
  * assignment (balanced, one e-mail per expert, idempotent), manual choices, withdrawal on a declared
  * conflict.
  */
+import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
   addAssignment,
   applicationAssignments,
   applyAutoAssignment,
   assignmentBoard,
-  STALE_PLAN_MESSAGE,
   planAutoAssignment,
+  STALE_PLAN_MESSAGE,
   withdrawAssignment,
 } from "~/models/assignment.server.ts";
-import { addConflict, declareConflicts, inviteExpert, listExperts, needsConflictDeclaration } from "~/models/expert.server.ts";
+import {
+  addConflict,
+  declareConflicts,
+  inviteExpert,
+  listExperts,
+  needsConflictDeclaration,
+} from "~/models/expert.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
-import path from "node:path";
 
 describe.each(VARIANTS)("expert assignment on %s", (variant) => {
   let prisma: Db;
@@ -55,7 +64,7 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
           store,
           status: "accepted",
           without: ["M5", "M6", "M7"],
-        })
+        }),
       );
     }
     // Disable every expert of earlier tests, so each test has its own pool.
@@ -79,7 +88,7 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
       staff,
       conflicted.id,
       { kind: "provider", partyName: ` ${provider.organisation.name}（淄博）`, note: "兼职顾问" },
-      "staff"
+      "staff",
     );
     expect(outcome).toEqual({ ok: true, withdrawn: [] });
 
@@ -102,10 +111,13 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     expect(Math.max(...loads.slice(1)) - Math.min(...loads.slice(1))).toBeLessThanOrEqual(1);
     expect(applied.view.shortages).toEqual([]);
     // accepted → under_review, version bumped, on the record.
-    const statuses = await prisma.application.findMany({ where: { roundId: round.id }, select: { status: true, version: true } });
+    const statuses = await prisma.application.findMany({
+      where: { roundId: round.id },
+      select: { status: true, version: true },
+    });
     expect(statuses.every((s) => s.status === "under_review" && s.version === 1)).toBe(true);
     expect(
-      await prisma.auditEntry.count({ where: { action: "assignment.auto", entityType: "application" } })
+      await prisma.auditEntry.count({ where: { action: "assignment.auto", entityType: "application" } }),
     ).toBeGreaterThanOrEqual(5);
     // One e-mail per expert, listing all its applications and the link to /expert.
     const mails = await prisma.outboxMessage.findMany({ orderBy: { createdAt: "asc" }, skip: outboxBefore });
@@ -130,14 +142,17 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
       listed
         .filter((e) => pool.some((p) => p.id === e.id))
         .map((e) => e.load)
-        .sort()
+        .sort(),
     ).toEqual([...loads].sort());
   });
 
   it('R-REV-5 two "assign all" at once: one adds, the other adds nothing; one e-mail per expert', async () => {
     const { round, pool } = await world(3, 3);
     const before = await prisma.outboxMessage.count();
-    const [first, second] = await Promise.all([applyAutoAssignment(staff, round.id, 3), applyAutoAssignment(staff, round.id, 3)]);
+    const [first, second] = await Promise.all([
+      applyAutoAssignment(staff, round.id, 3),
+      applyAutoAssignment(staff, round.id, 3),
+    ]);
     const added = [first, second].map((o) => (o.ok ? o.view.addedCount : 0)).sort();
     expect(added).toEqual([0, 9]);
     expect(await prisma.expertAssignment.count({ where: { application: { roundId: round.id } } })).toBe(9);
@@ -154,13 +169,18 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     const planned = preview.added.find((a) => a.provider === provider?.organisation.name);
     const used = pool.find((e) => planned?.experts.includes(e.name));
     if (!used || !provider) throw new Error("scenario");
-    await declareConflicts({ id: used.id, name: used.name }, [{ kind: "provider", partyName: provider.organisation.name }]);
+    await declareConflicts({ id: used.id, name: used.name }, [
+      { kind: "provider", partyName: provider.organisation.name },
+    ]);
     const before = await prisma.outboxMessage.count();
-    expect(await applyAutoAssignment(staff, round.id, 2, preview.fingerprint)).toEqual({ ok: false, message: STALE_PLAN_MESSAGE });
+    expect(await applyAutoAssignment(staff, round.id, 2, preview.fingerprint)).toEqual({
+      ok: false,
+      message: STALE_PLAN_MESSAGE,
+    });
     expect(await prisma.expertAssignment.count({ where: { application: { roundId: round.id } } })).toBe(0);
     expect(await prisma.outboxMessage.count()).toBe(before);
     expect((await prisma.application.findMany({ where: { roundId: round.id } })).map((a) => a.status)).toEqual(
-      Array(4).fill("accepted")
+      Array(4).fill("accepted"),
     );
 
     const fresh = await planAutoAssignment(round.id, 2);
@@ -206,7 +226,10 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     expect(back.withdrawnAt).toBeNull();
     // Once the review is over, the assignment stays as it is.
     await prisma.application.update({ where: { id: app.id }, data: { status: "reviewed" } });
-    expect(await withdrawAssignment(staff, row.id, "专家出差")).toEqual({ ok: false, message: "评审已结束的申报不能撤回评审任务。" });
+    expect(await withdrawAssignment(staff, row.id, "专家出差")).toEqual({
+      ok: false,
+      message: "评审已结束的申报不能撤回评审任务。",
+    });
     expect(await addAssignment(staff, app.id, pool[2]?.id ?? "")).toEqual({
       ok: false,
       message: "只有已受理或评审中的申报可以分配评审专家。",
@@ -234,7 +257,9 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     expect(declared).toEqual({ added: 1, withdrawn: [app.number] });
     const withdrawn = await prisma.expertAssignment.findUniqueOrThrow({ where: { id: row.id } });
     expect(withdrawn.withdrawnReason).toBe("专家声明回避");
-    expect((await prisma.expertProfile.findUniqueOrThrow({ where: { userId: expert.id } })).conflictsDeclaredAt).not.toBeNull();
+    expect(
+      (await prisma.expertProfile.findUniqueOrThrow({ where: { userId: expert.id } })).conflictsDeclaredAt,
+    ).not.toBeNull();
 
     // The application is under review and short of one expert: auto-assign fills the gap with another.
     const refill = await applyAutoAssignment(staff, round.id, 3);
@@ -246,8 +271,18 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     // What the staff application page shows: active experts first, then the withdrawn one with its reason.
     const listed = await applicationAssignments(app.id);
     expect(listed.map((a) => a.withdrawn)).toEqual([false, false, false, true]);
-    expect(listed[3]).toMatchObject({ expertId: expert.id, expertName: expert.name, withdrawnReason: "专家声明回避", reviewStatus: null });
-    expect(listed.slice(0, 3).map((a) => a.expertId).sort()).toEqual(active.map((r) => r.expertId).sort());
+    expect(listed[3]).toMatchObject({
+      expertId: expert.id,
+      expertName: expert.name,
+      withdrawnReason: "专家声明回避",
+      reviewStatus: null,
+    });
+    expect(
+      listed
+        .slice(0, 3)
+        .map((a) => a.expertId)
+        .sort(),
+    ).toEqual(active.map((r) => r.expertId).sort());
 
     // Declaring "none" again keeps what was declared and changes nothing else.
     expect(await declareConflicts({ id: expert.id, name: expert.name }, [])).toEqual({ added: 0, withdrawn: [] });
@@ -279,9 +314,16 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     });
     expect(await prisma.outboxMessage.count({ where: { to: `new-expert-${variant}@example.test` } })).toBe(1);
     // The account, its profile, the invitation and their record are one transaction (R-LOG-1).
-    expect(await prisma.auditEntry.count({ where: { entityId: userId, action: { in: ["user.invite", "expert.profile"] } } })).toBe(2);
+    expect(
+      await prisma.auditEntry.count({ where: { entityId: userId, action: { in: ["user.invite", "expert.profile"] } } }),
+    ).toBe(2);
     await expect(
-      inviteExpert(staff, { name: "重复专家", email: `new-expert-${variant}@example.test`, field: "其他", organisationName: "其他单位" }),
+      inviteExpert(staff, {
+        name: "重复专家",
+        email: `new-expert-${variant}@example.test`,
+        field: "其他",
+        organisationName: "其他单位",
+      }),
     ).rejects.toThrow("该邮箱已被其他账号使用");
     expect(await prisma.outboxMessage.count({ where: { to: `new-expert-${variant}@example.test` } })).toBe(1);
   });

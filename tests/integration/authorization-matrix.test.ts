@@ -17,10 +17,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { prepareBatch } from "~/models/payout.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { getRequest, postRequest, sessionCookie, settle } from "../utils/http.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { useFreshDatabase } from "../utils/test-database.ts";
@@ -77,17 +80,28 @@ const SIGNED_IN: readonly Who[] = ROLES.filter((r) => r !== "anonymous");
 export const MATRIX: Record<string, Entry> = {
   "$.tsx": { path: () => ({ url: "/no-such-page", params: { "*": "no-such-page" } }), get: "public" },
   "_index.tsx": { path: () => ({ url: "/" }), get: "public" },
-  "login.tsx": { path: () => ({ url: "/login" }), get: "public", post: { allowed: "public", intents: { default: () => ({ email: "x@example.test", password: "x" }) } } },
+  "login.tsx": {
+    path: () => ({ url: "/login" }),
+    get: "public",
+    post: { allowed: "public", intents: { default: () => ({ email: "x@example.test", password: "x" }) } },
+  },
   "logout.tsx": { path: () => ({ url: "/logout" }), get: "public", post: { allowed: "public", intents: {} } },
   "register.tsx": { path: () => ({ url: "/register" }), get: "public", post: { allowed: "public", intents: {} } },
   "forgot-password.tsx": { path: () => ({ url: "/forgot-password" }), post: { allowed: "public", intents: {} } },
-  "invite.$token.tsx": { path: () => ({ url: "/invite/no-such-token", params: { token: "no-such-token" } }), get: "public", post: { allowed: "public", intents: {} } },
+  "invite.$token.tsx": {
+    path: () => ({ url: "/invite/no-such-token", params: { token: "no-such-token" } }),
+    get: "public",
+    post: { allowed: "public", intents: {} },
+  },
   "reset-password.$token.tsx": {
     path: () => ({ url: "/reset-password/no-such-token", params: { token: "no-such-token" } }),
     get: "public",
     post: { allowed: "public", intents: {} },
   },
-  "notice.$roundCode.tsx": { path: (ids) => ({ url: `/notice/${ids.roundCode}`, params: { roundCode: ids.roundCode } }), get: "public" },
+  "notice.$roundCode.tsx": {
+    path: (ids) => ({ url: `/notice/${ids.roundCode}`, params: { roundCode: ids.roundCode } }),
+    get: "public",
+  },
   "admin.users.tsx": {
     path: () => ({ url: "/admin/users" }),
     get: ["admin"],
@@ -106,7 +120,10 @@ export const MATRIX: Record<string, Entry> = {
     get: EXPERTS,
     post: {
       allowed: EXPERTS,
-      intents: { none: () => ({ intent: "none" }), declare: () => ({ intent: "declare", kind: "provider", name: "某公司" }) },
+      intents: {
+        none: () => ({ intent: "none" }),
+        declare: () => ({ intent: "declare", kind: "provider", name: "某公司" }),
+      },
     },
   },
   "expert.reviews.$assignmentId.tsx": {
@@ -148,7 +165,16 @@ export const MATRIX: Record<string, Entry> = {
   "provider.payee.tsx": {
     path: () => ({ url: "/provider/payee" }),
     get: ["providerA", "providerB"],
-    post: { allowed: ["providerA", "providerB"], intents: { default: () => ({ payeeAccountName: "某公司", payeeBankName: "某银行张店支行", payeeAccountNumber: "6222020000000000" }) } },
+    post: {
+      allowed: ["providerA", "providerB"],
+      intents: {
+        default: () => ({
+          payeeAccountName: "某公司",
+          payeeBankName: "某银行张店支行",
+          payeeAccountNumber: "6222020000000000",
+        }),
+      },
+    },
   },
   "provider.summary.tsx": {
     path: () => ({ url: "/provider/summary" }),
@@ -157,16 +183,28 @@ export const MATRIX: Record<string, Entry> = {
   },
   "resources.notice.$roundCode.$format.tsx": {
     // Public while the notice is open, officers at any time once its period is set: nobody may get a 403 or a 5xx.
-    path: (ids) => ({ url: `/resources/notice/${ids.roundCode}/pdf`, params: { roundCode: ids.roundCode, format: "pdf" } }),
+    path: (ids) => ({
+      url: `/resources/notice/${ids.roundCode}/pdf`,
+      params: { roundCode: ids.roundCode, format: "pdf" },
+    }),
     get: "public",
   },
-  "resources.pdfjs.$file.tsx": { path: () => ({ url: "/resources/pdfjs/pdf.min.mjs", params: { file: "pdf.min.mjs" } }), get: "public" },
+  "resources.pdfjs.$file.tsx": {
+    path: () => ({ url: "/resources/pdfjs/pdf.min.mjs", params: { file: "pdf.min.mjs" } }),
+    get: "public",
+  },
   "resources.applications.$applicationId.materials.tsx": {
-    path: (ids) => ({ url: `/resources/applications/${ids.applicationA}/materials?material=M1`, params: { applicationId: ids.applicationA } }),
+    path: (ids) => ({
+      url: `/resources/applications/${ids.applicationA}/materials?material=M1`,
+      params: { applicationId: ids.applicationA },
+    }),
     post: { allowed: VERIFIED_PROVIDER_A, intents: { upload: () => ({ file: "%PDF-1.4 not really" }) } },
   },
   "resources.applications.$applicationId.pledge.tsx": {
-    path: (ids) => ({ url: `/resources/applications/${ids.applicationA}/pledge`, params: { applicationId: ids.applicationA } }),
+    path: (ids) => ({
+      url: `/resources/applications/${ids.applicationA}/pledge`,
+      params: { applicationId: ids.applicationA },
+    }),
     get: VERIFIED_PROVIDER_A,
   },
   "resources.due-date.tsx": { path: () => ({ url: "/resources/due-date?from=2022-09-20&days=20" }), get: SIGNED_IN },
@@ -178,17 +216,35 @@ export const MATRIX: Record<string, Entry> = {
     path: (ids) => ({ url: `/resources/similarity/photos/${ids.photoA}`, params: { fileId: ids.photoA } }),
     get: ["expertAssigned", "staff", "approver"],
   },
-  "resources.payouts.$batchId.pdf.tsx": { path: (ids) => ({ url: `/resources/payouts/${ids.batchId}/pdf`, params: { batchId: ids.batchId } }), get: OFFICERS },
-  "resources.payouts.$batchId.xlsx.tsx": { path: (ids) => ({ url: `/resources/payouts/${ids.batchId}/xlsx`, params: { batchId: ids.batchId } }), get: OFFICERS },
-  "resources.provider.summary-table.tsx": { path: (ids) => ({ url: `/resources/provider/summary-table?roundId=${ids.roundId}` }), get: ["providerA", "providerB"] },
+  "resources.payouts.$batchId.pdf.tsx": {
+    path: (ids) => ({ url: `/resources/payouts/${ids.batchId}/pdf`, params: { batchId: ids.batchId } }),
+    get: OFFICERS,
+  },
+  "resources.payouts.$batchId.xlsx.tsx": {
+    path: (ids) => ({ url: `/resources/payouts/${ids.batchId}/xlsx`, params: { batchId: ids.batchId } }),
+    get: OFFICERS,
+  },
+  "resources.provider.summary-table.tsx": {
+    path: (ids) => ({ url: `/resources/provider/summary-table?roundId=${ids.roundId}` }),
+    get: ["providerA", "providerB"],
+  },
   "resources.reviews.$reviewId.score-sheet.tsx": {
     // No review exists in this world: the role gate is what is checked (an allowed role gets 404).
     path: () => ({ url: "/resources/reviews/no-such-review/score-sheet", params: { reviewId: "no-such-review" } }),
     get: ["staff", "expertAssigned", "expertUnassigned", "expertUndeclared"],
   },
-  "resources.rounds.$roundId.score-sheet.tsx": { path: (ids) => ({ url: `/resources/rounds/${ids.roundId}/score-sheet`, params: { roundId: ids.roundId } }), get: STAFF },
-  "resources.similarity.export.tsx": { path: (ids) => ({ url: `/resources/similarity/export?roundId=${ids.roundId}` }), get: STAFF },
-  "resources.staff.applications-export.tsx": { path: () => ({ url: "/resources/staff/applications-export" }), get: OFFICERS },
+  "resources.rounds.$roundId.score-sheet.tsx": {
+    path: (ids) => ({ url: `/resources/rounds/${ids.roundId}/score-sheet`, params: { roundId: ids.roundId } }),
+    get: STAFF,
+  },
+  "resources.similarity.export.tsx": {
+    path: (ids) => ({ url: `/resources/similarity/export?roundId=${ids.roundId}` }),
+    get: STAFF,
+  },
+  "resources.staff.applications-export.tsx": {
+    path: () => ({ url: "/resources/staff/applications-export" }),
+    get: OFFICERS,
+  },
   "staff._index.tsx": { path: () => ({ url: "/staff" }), get: OFFICERS },
   "staff.applications._index.tsx": { path: () => ({ url: "/staff/applications" }), get: OFFICERS },
   "staff.applications.$applicationId.tsx": {
@@ -222,7 +278,17 @@ export const MATRIX: Record<string, Entry> = {
   "staff.experts._index.tsx": {
     path: () => ({ url: "/staff/experts" }),
     get: OFFICERS,
-    post: { allowed: STAFF, intents: { invite: () => ({ name: "新专家", email: "matrix-expert@example.test", field: "智能制造", organisationName: "某高校" }) } },
+    post: {
+      allowed: STAFF,
+      intents: {
+        invite: () => ({
+          name: "新专家",
+          email: "matrix-expert@example.test",
+          field: "智能制造",
+          organisationName: "某高校",
+        }),
+      },
+    },
   },
   "staff.experts.$userId.tsx": {
     path: (ids) => ({ url: `/staff/experts/${ids.expertAssigned}`, params: { userId: ids.expertAssigned } }),
@@ -251,13 +317,20 @@ export const MATRIX: Record<string, Entry> = {
         return: (ids) => ({ intent: "return", version: ids.batchVersion, reason: "退回重做" }),
         paid: (ids) => ({ intent: "paid", version: ids.batchVersion, paidOn: "2022-12-19", voucherRef: "PZ-1" }),
         correct: () => ({ intent: "correct" }),
-        reverse: (ids) => ({ intent: "reverse", reason: "收款账户有误，资金被银行退回", applicationIds: ids.applicationA }),
+        reverse: (ids) => ({
+          intent: "reverse",
+          reason: "收款账户有误，资金被银行退回",
+          applicationIds: ids.applicationA,
+        }),
       },
     },
   },
   "staff.providers._index.tsx": { path: () => ({ url: "/staff/providers" }), get: STAFF },
   "staff.providers.$organisationId.tsx": {
-    path: (ids) => ({ url: `/staff/providers/${ids.organisationPending}`, params: { organisationId: ids.organisationPending } }),
+    path: (ids) => ({
+      url: `/staff/providers/${ids.organisationPending}`,
+      params: { organisationId: ids.organisationPending },
+    }),
     get: STAFF,
     post: {
       allowed: STAFF,
@@ -271,9 +344,15 @@ export const MATRIX: Record<string, Entry> = {
     },
   },
   "staff.providers.$organisationId_.payee.tsx": {
-    path: (ids) => ({ url: `/staff/providers/${ids.organisationA}/payee`, params: { organisationId: ids.organisationA } }),
+    path: (ids) => ({
+      url: `/staff/providers/${ids.organisationA}/payee`,
+      params: { organisationId: ids.organisationA },
+    }),
     get: STAFF,
-    post: { allowed: STAFF, intents: { "verify-payee": () => ({ intent: "verify-payee", accountNumber: "6222020000000000" }) } },
+    post: {
+      allowed: STAFF,
+      intents: { "verify-payee": () => ({ intent: "verify-payee", accountNumber: "6222020000000000" }) },
+    },
   },
   "staff.mail.tsx": {
     path: () => ({ url: "/staff/mail" }),
@@ -286,12 +365,31 @@ export const MATRIX: Record<string, Entry> = {
     post: {
       allowed: STAFF,
       intents: {
-        record: (ids) => ({ intent: "record", roundId: ids.roundId, applicationNumber: "X-0001", receivedOn: "2022-12-05", objector: "某企业", content: "对公示结果有异议" }),
-        resolve: () => ({ intent: "resolve", objectionId: "no-such-objection", outcome: "dismissed", resolution: "经核实不成立" }),
+        record: (ids) => ({
+          intent: "record",
+          roundId: ids.roundId,
+          applicationNumber: "X-0001",
+          receivedOn: "2022-12-05",
+          objector: "某企业",
+          content: "对公示结果有异议",
+        }),
+        resolve: () => ({
+          intent: "resolve",
+          objectionId: "no-such-objection",
+          outcome: "dismissed",
+          resolution: "经核实不成立",
+        }),
       },
     },
   },
-  "staff.results._index.tsx": { path: (ids) => ({ url: `/staff/results?roundId=${ids.roundId}` }), get: STAFF, post: { allowed: STAFF, intents: { confirm: (ids) => ({ intent: "confirm", roundId: ids.roundId, applicationIds: ids.applicationA }) } } },
+  "staff.results._index.tsx": {
+    path: (ids) => ({ url: `/staff/results?roundId=${ids.roundId}` }),
+    get: STAFF,
+    post: {
+      allowed: STAFF,
+      intents: { confirm: (ids) => ({ intent: "confirm", roundId: ids.roundId, applicationIds: ids.applicationA }) },
+    },
+  },
   "staff.results.$applicationId.tsx": {
     path: (ids) => ({ url: `/staff/results/${ids.applicationA}`, params: { applicationId: ids.applicationA } }),
     get: STAFF,
@@ -318,11 +416,20 @@ export const MATRIX: Record<string, Entry> = {
   "staff.similarity._index.tsx": {
     path: (ids) => ({ url: `/staff/similarity?roundId=${ids.roundId}` }),
     get: STAFF,
-    post: { allowed: STAFF, intents: { threshold: (ids) => ({ intent: "threshold", roundId: ids.roundId, threshold: "0.3" }) } },
+    post: {
+      allowed: STAFF,
+      intents: { threshold: (ids) => ({ intent: "threshold", roundId: ids.roundId, threshold: "0.3" }) },
+    },
   },
-  "staff.similarity.$matchId.tsx": { path: () => ({ url: "/staff/similarity/no-such-match", params: { matchId: "no-such-match" } }), get: STAFF },
+  "staff.similarity.$matchId.tsx": {
+    path: () => ({ url: "/staff/similarity/no-such-match", params: { matchId: "no-such-match" } }),
+    get: STAFF,
+  },
   "staff.similarity.applications.$applicationId.tsx": {
-    path: (ids) => ({ url: `/staff/similarity/applications/${ids.applicationA}`, params: { applicationId: ids.applicationA } }),
+    path: (ids) => ({
+      url: `/staff/similarity/applications/${ids.applicationA}`,
+      params: { applicationId: ids.applicationA },
+    }),
     get: STAFF,
   },
 };
@@ -350,7 +457,9 @@ describe("authorization matrix (every route × every role × GET and every POST 
         AND tablename NOT IN ('Session', 'LoginThrottle', '_prisma_migrations') ORDER BY tablename`;
     const parts: string[] = [];
     for (const { name } of tables) {
-      const [row] = await prisma.$queryRawUnsafe<{ d: string | null }[]>(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS d FROM "${name}" t`);
+      const [row] = await prisma.$queryRawUnsafe<{ d: string | null }[]>(
+        `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS d FROM "${name}" t`,
+      );
       parts.push(`${name}:${row?.d ?? "empty"}`);
     }
     return parts.join("\n");
@@ -362,11 +471,30 @@ describe("authorization matrix (every route × every role × GET and every POST 
     process.env.DATA_DIR = fresh.dataDir;
     const store = new FolderStore(path.join(fresh.dataDir, "files"));
     const round = await createRound(prisma);
-    const [providerA, providerB, pending] = [await createProvider(prisma), await createProvider(prisma), await createProvider(prisma)];
-    await prisma.organisation.update({ where: { id: pending.organisation.id }, data: { status: "pending", verifiedAt: null } });
+    const [providerA, providerB, pending] = [
+      await createProvider(prisma),
+      await createProvider(prisma),
+      await createProvider(prisma),
+    ];
+    await prisma.organisation.update({
+      where: { id: pending.organisation.id },
+      data: { status: "pending", verifiedAt: null },
+    });
     const enterprise = (i: number) => round.enterprises[i]?.id ?? "";
-    const appA = await createApplication(prisma, { roundId: round.id, enterpriseId: enterprise(0), organisationId: providerA.organisation.id, createdById: providerA.user.id, store });
-    await createApplication(prisma, { roundId: round.id, enterpriseId: enterprise(1), organisationId: providerB.organisation.id, createdById: providerB.user.id, store });
+    const appA = await createApplication(prisma, {
+      roundId: round.id,
+      enterpriseId: enterprise(0),
+      organisationId: providerA.organisation.id,
+      createdById: providerA.user.id,
+      store,
+    });
+    await createApplication(prisma, {
+      roundId: round.id,
+      enterpriseId: enterprise(1),
+      organisationId: providerB.organisation.id,
+      createdById: providerB.user.id,
+      store,
+    });
     const appB = await prisma.application.findFirstOrThrow({ where: { organisationId: providerB.organisation.id } });
     const passed = await createApplication(prisma, {
       roundId: round.id,
@@ -377,7 +505,10 @@ describe("authorization matrix (every route × every role × GET and every POST 
       status: "accepted",
       contractAmountFen: 300_000,
     });
-    await prisma.application.update({ where: { id: passed.id }, data: { status: "passed", resultPassed: true, finalScoreHundredths: 8000, resultConfirmedAt: new Date() } });
+    await prisma.application.update({
+      where: { id: passed.id },
+      data: { status: "passed", resultPassed: true, finalScoreHundredths: 8000, resultConfirmedAt: new Date() },
+    });
 
     const user = async (roles: ("staff" | "approver" | "expert" | "admin")[]) => (await createUser(prisma, roles)).user;
     const [expertAssigned, expertUnassigned, expertUndeclared, staff, approver, admin] = [
@@ -389,15 +520,32 @@ describe("authorization matrix (every route × every role × GET and every POST 
       await user(["admin"]),
     ];
     const assignment = await prisma.expertAssignment.create({
-      data: { applicationId: appA.id, expertId: expertAssigned.id, assignedById: staff.id, noConflictConfirmedAt: new Date() },
+      data: {
+        applicationId: appA.id,
+        expertId: expertAssigned.id,
+        assignedById: staff.id,
+        noConflictConfirmedAt: new Date(),
+      },
     });
-    await prisma.expertAssignment.create({ data: { applicationId: appA.id, expertId: expertUndeclared.id, assignedById: staff.id } });
-    await prisma.application.update({ where: { id: appA.id }, data: { status: "under_review", acceptedAt: new Date() } });
-    const prepared = await prepareBatch({ id: staff.id, name: staff.name, roles: staff.roles }, { roundId: round.id, selection: { all: true } });
+    await prisma.expertAssignment.create({
+      data: { applicationId: appA.id, expertId: expertUndeclared.id, assignedById: staff.id },
+    });
+    await prisma.application.update({
+      where: { id: appA.id },
+      data: { status: "under_review", acceptedAt: new Date() },
+    });
+    const prepared = await prepareBatch(
+      { id: staff.id, name: staff.name, roles: staff.roles },
+      { roundId: round.id, selection: { all: true } },
+    );
     if (!prepared.ok) throw new Error(prepared.message);
     const batch = await prisma.payoutBatch.findFirstOrThrow({ where: { roundId: round.id } });
-    const material = await prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId: appA.id, material: "M1" } });
-    const photo = await prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId: appA.id, material: "M5" } });
+    const material = await prisma.applicationMaterial.findFirstOrThrow({
+      where: { applicationId: appA.id, material: "M1" },
+    });
+    const photo = await prisma.applicationMaterial.findFirstOrThrow({
+      where: { applicationId: appA.id, material: "M5" },
+    });
     ids = {
       roundId: round.id,
       roundCode: round.code,
@@ -477,7 +625,9 @@ describe("authorization matrix (every route × every role × GET and every POST 
             if (allowed(entry.post.allowed, who)) continue; // not sent: see the header comment
             const expected = await before();
             const action = mod.action;
-            const result = await settle(() => action({ request: postRequest(url, fields(ids), cookie), params, context: {} }));
+            const result = await settle(() =>
+              action({ request: postRequest(url, fields(ids), cookie), params, context: {} }),
+            );
             const refused = result.status >= 300 && result.status < 500;
             if (!refused) failures.push(`${file} POST ${intent} as ${who}: not refused (${result.status})`);
             known = await digest();
@@ -486,7 +636,9 @@ describe("authorization matrix (every route × every role × GET and every POST 
         }
       }
     }
-    console.log(`authorization matrix: ${cases} (route, role, intent) cases run over ${Object.keys(MATRIX).length} routes and ${ROLES.length} roles`);
+    console.log(
+      `authorization matrix: ${cases} (route, role, intent) cases run over ${Object.keys(MATRIX).length} routes and ${ROLES.length} roles`,
+    );
     expect(failures).toEqual([]);
   }, 600_000);
 });

@@ -3,11 +3,13 @@
  * fresh data folder, migrates, seeds the 2022 round and the demo round with demo accounts, serves pages
  * in Chinese; a second process on the same folder is refused; a restart keeps the data.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
+
 import { TMP } from "../utils/test-database.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -27,7 +29,15 @@ async function freePort(): Promise<number> {
 function startPortal(port: number) {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", DEMO: "" },
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      DEMO: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

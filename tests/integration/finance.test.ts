@@ -8,18 +8,31 @@
  */
 import crypto from "node:crypto";
 import path from "node:path";
+
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { parseApplicationListQuery } from "~/domain/application-list.ts";
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { applicationListWorkbook } from "~/models/application-list.server.ts";
 import { recordObjection, resolveObjection } from "~/models/objection.server.ts";
 import { decideOrganisation, registerProvider } from "~/models/organisation.server.ts";
 import { changePayeeAccount, payeeOf, verifyPayeeAccount } from "~/models/payee.server.ts";
-import { approveBatch, getBatch, markBatchPaid, payoutBlockers, payoutOverview, prepareBatch, returnBatch, reversePayment, type Officer } from "~/models/payout.server.ts";
+import {
+  approveBatch,
+  getBatch,
+  markBatchPaid,
+  type Officer,
+  payoutBlockers,
+  payoutOverview,
+  prepareBatch,
+  returnBatch,
+  reversePayment,
+} from "~/models/payout.server.ts";
 import { MONEY_FORMAT, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { createApplication, createProvider, createRound, createUser, fakeUscc } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
@@ -33,7 +46,10 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
   let approver: Officer;
   let enterpriseIndex = 0;
 
-  async function passed(provider: Awaited<ReturnType<typeof createProvider>>, options: { contractFen?: number; confirmedAt?: Date } = {}) {
+  async function passed(
+    provider: Awaited<ReturnType<typeof createProvider>>,
+    options: { contractFen?: number; confirmedAt?: Date } = {},
+  ) {
     const enterprise = round.enterprises[enterpriseIndex++];
     if (!enterprise) throw new Error("no enterprise left");
     const created = await createApplication(prisma, {
@@ -47,18 +63,33 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     });
     return prisma.application.update({
       where: { id: created.id },
-      data: { status: "passed", resultPassed: true, finalScoreHundredths: 7500, resultConfirmedAt: options.confirmedAt ?? new Date(Date.now() - 10 * DAY) },
+      data: {
+        status: "passed",
+        resultPassed: true,
+        finalScoreHundredths: 7500,
+        resultConfirmedAt: options.confirmedAt ?? new Date(Date.now() - 10 * DAY),
+      },
     });
   }
 
   async function setNotice(opensAt: Date, closesAt: Date) {
-    await prisma.round.update({ where: { id: round.id }, data: { noticeOpensAt: opensAt, noticeClosesAt: closesAt, noticeObjectionText: "异议请致电 2869847" } });
+    await prisma.round.update({
+      where: { id: round.id },
+      data: { noticeOpensAt: opensAt, noticeClosesAt: closesAt, noticeObjectionText: "异议请致电 2869847" },
+    });
   }
   const closeNotice = () => setNotice(new Date(Date.now() - 9 * DAY), new Date(Date.now() - 60_000));
 
   async function proofFile(uploadedById: string | null) {
     return prisma.storedFile.create({
-      data: { key: `licences/test/${crypto.randomUUID()}`, fileName: "开户许可证.pdf", contentType: "application/pdf", size: 1, sha256: "0".repeat(64), uploadedById },
+      data: {
+        key: `licences/test/${crypto.randomUUID()}`,
+        fileName: "开户许可证.pdf",
+        contentType: "application/pdf",
+        size: 1,
+        sha256: "0".repeat(64),
+        uploadedById,
+      },
     });
   }
 
@@ -67,7 +98,9 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     prisma = fresh.prisma;
     process.env.DATA_DIR = fresh.dataDir;
     store = new FolderStore(path.join(fresh.dataDir, "files"));
-    round = await createRound(prisma, { enterprises: Array.from({ length: 20 }, (_, i) => `财务测试企业${i + 1}有限公司${crypto.randomInt(1e6)}`) });
+    round = await createRound(prisma, {
+      enterprises: Array.from({ length: 20 }, (_, i) => `财务测试企业${i + 1}有限公司${crypto.randomInt(1e6)}`),
+    });
     const officer = async (roles: ("staff" | "approver")[], name: string): Promise<Officer> => {
       const { user } = await createUser(prisma, roles, { name });
       return { id: user.id, name: user.name, roles: user.roles };
@@ -85,12 +118,21 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     const early = await passed(provider);
     // The notice is open: a batch may be prepared, not approved.
     await setNotice(new Date(Date.now() - 1 * DAY), new Date(Date.now() + 5 * DAY));
-    const prepared = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [early.id] } });
+    const prepared = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [early.id] },
+    });
     if (!prepared.ok) throw new Error(prepared.message);
     const batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: prepared.batchId } });
-    expect((await payoutBlockers(round.id)).find((b) => b.number === early.number)?.blockers).toEqual(["notice_pending", "not_approved"]);
+    expect((await payoutBlockers(round.id)).find((b) => b.number === early.number)?.blockers).toEqual([
+      "notice_pending",
+      "not_approved",
+    ]);
     const refused = await approveBatch(approver, { batchId: batch.id, version: batch.version });
-    expect(refused).toMatchObject({ ok: false, problems: [{ applicationNo: early.number, message: expect.stringContaining("公示期尚未结束") }] });
+    expect(refused).toMatchObject({
+      ok: false,
+      problems: [{ applicationNo: early.number, message: expect.stringContaining("公示期尚未结束") }],
+    });
     expect((await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } })).status).toBe("prepared");
     // Once it has closed, the same batch is approved.
     await closeNotice();
@@ -98,15 +140,23 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
 
     // A result confirmed after the notice opened was not on it for the whole period.
     const late = await passed(provider, { confirmedAt: new Date(Date.now() - 2 * DAY) });
-    expect((await payoutBlockers(round.id)).find((b) => b.number === late.number)?.blockers).toEqual(["notice_missed", "batch_not_prepared"]);
-    const lateBatch = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [late.id] } });
+    expect((await payoutBlockers(round.id)).find((b) => b.number === late.number)?.blockers).toEqual([
+      "notice_missed",
+      "batch_not_prepared",
+    ]);
+    const lateBatch = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [late.id] },
+    });
     if (!lateBatch.ok) throw new Error(lateBatch.message);
     const version = (await prisma.payoutBatch.findUniqueOrThrow({ where: { id: lateBatch.batchId } })).version;
     expect(await approveBatch(approver, { batchId: lateBatch.batchId, version })).toMatchObject({
       ok: false,
       problems: [{ applicationNo: late.number, message: expect.stringContaining("须重新公示") }],
     });
-    expect(await returnBatch(approver, { batchId: lateBatch.batchId, version, reason: "须重新公示" })).toEqual({ ok: true });
+    expect(await returnBatch(approver, { batchId: lateBatch.batchId, version, reason: "须重新公示" })).toEqual({
+      ok: true,
+    });
   });
 
   it("R-PAY-3 an open objection holds an application out of batches; dismissed it pays, upheld it never does (R-LOG-1)", async () => {
@@ -114,34 +164,95 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     const provider = await createProvider(prisma);
     const objected = await passed(provider);
     const upheld = await passed(provider);
-    expect(await recordObjection(staff, { roundId: round.id, applicationNumber: "NOPE-0001", receivedOn: "2022-12-22", objector: "某企业", content: "合同金额存疑" })).toMatchObject({
+    expect(
+      await recordObjection(staff, {
+        roundId: round.id,
+        applicationNumber: "NOPE-0001",
+        receivedOn: "2022-12-22",
+        objector: "某企业",
+        content: "合同金额存疑",
+      }),
+    ).toMatchObject({
       ok: false,
       field: "applicationNumber",
     });
-    const recorded = await recordObjection(staff, { roundId: round.id, applicationNumber: objected.number, receivedOn: "2022-12-22", objector: "张三 13800000000", content: "诊断报告与实际不符" });
+    const recorded = await recordObjection(staff, {
+      roundId: round.id,
+      applicationNumber: objected.number,
+      receivedOn: "2022-12-22",
+      objector: "张三 13800000000",
+      content: "诊断报告与实际不符",
+    });
     if (!recorded.ok) throw new Error(recorded.message);
-    const entry = await prisma.auditEntry.findFirstOrThrow({ where: { entityId: objected.id, action: "application.objection_record" } });
-    expect(entry).toMatchObject({ actorName: "经办人甲", after: expect.objectContaining({ objector: "张三 13800000000", held: true }) });
+    const entry = await prisma.auditEntry.findFirstOrThrow({
+      where: { entityId: objected.id, action: "application.objection_record" },
+    });
+    expect(entry).toMatchObject({
+      actorName: "经办人甲",
+      after: expect.objectContaining({ objector: "张三 13800000000", held: true }),
+    });
 
-    expect(await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [objected.id] } })).toMatchObject({
+    expect(
+      await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [objected.id] } }),
+    ).toMatchObject({
       ok: false,
       problems: [{ applicationNo: objected.number, message: "该申报有公示异议尚未处理，暂不能拨付" }],
     });
     const overview = await payoutOverview(round.id);
-    expect(overview?.rows.find((r) => r.id === objected.id)).toMatchObject({ eligible: false, ineligibleReason: "该申报有公示异议尚未处理，暂不能拨付" });
-    expect((await payoutBlockers(round.id)).find((b) => b.number === objected.number)?.blockers).toEqual(["objection_open", "batch_not_prepared"]);
+    expect(overview?.rows.find((r) => r.id === objected.id)).toMatchObject({
+      eligible: false,
+      ineligibleReason: "该申报有公示异议尚未处理，暂不能拨付",
+    });
+    expect((await payoutBlockers(round.id)).find((b) => b.number === objected.number)?.blockers).toEqual([
+      "objection_open",
+      "batch_not_prepared",
+    ]);
 
-    expect(await resolveObjection(staff, { objectionId: recorded.objectionId, outcome: "dismissed", resolution: "经核实，诊断报告与现场一致，异议不成立" })).toEqual({ ok: true });
-    expect(await resolveObjection(staff, { objectionId: recorded.objectionId, outcome: "upheld", resolution: "再次处理" })).toMatchObject({ ok: false, message: expect.stringContaining("已处理") });
-    const resolvedEntry = await prisma.auditEntry.findFirstOrThrow({ where: { entityId: objected.id, action: "application.objection_resolve" } });
-    expect(resolvedEntry).toMatchObject({ reason: "经核实，诊断报告与现场一致，异议不成立", before: expect.objectContaining({ outcome: null }), after: expect.objectContaining({ outcome: "dismissed" }) });
+    expect(
+      await resolveObjection(staff, {
+        objectionId: recorded.objectionId,
+        outcome: "dismissed",
+        resolution: "经核实，诊断报告与现场一致，异议不成立",
+      }),
+    ).toEqual({ ok: true });
+    expect(
+      await resolveObjection(staff, { objectionId: recorded.objectionId, outcome: "upheld", resolution: "再次处理" }),
+    ).toMatchObject({ ok: false, message: expect.stringContaining("已处理") });
+    const resolvedEntry = await prisma.auditEntry.findFirstOrThrow({
+      where: { entityId: objected.id, action: "application.objection_resolve" },
+    });
+    expect(resolvedEntry).toMatchObject({
+      reason: "经核实，诊断报告与现场一致，异议不成立",
+      before: expect.objectContaining({ outcome: null }),
+      after: expect.objectContaining({ outcome: "dismissed" }),
+    });
 
-    const second = await recordObjection(staff, { roundId: round.id, applicationNumber: upheld.number, receivedOn: "2022-12-23", objector: "李四", content: "报告抄袭他人报告" });
+    const second = await recordObjection(staff, {
+      roundId: round.id,
+      applicationNumber: upheld.number,
+      receivedOn: "2022-12-23",
+      objector: "李四",
+      content: "报告抄袭他人报告",
+    });
     if (!second.ok) throw new Error(second.message);
-    expect(await resolveObjection(staff, { objectionId: second.objectionId, outcome: "upheld", resolution: "经核实报告雷同，异议成立" })).toEqual({ ok: true });
-    const outcome = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [objected.id, upheld.id] } });
-    expect(outcome).toMatchObject({ ok: false, problems: [{ applicationNo: upheld.number, message: "该申报公示异议成立，不予拨付" }] });
-    expect((await payoutBlockers(round.id)).find((b) => b.number === upheld.number)?.blockers).toContain("objection_upheld");
+    expect(
+      await resolveObjection(staff, {
+        objectionId: second.objectionId,
+        outcome: "upheld",
+        resolution: "经核实报告雷同，异议成立",
+      }),
+    ).toEqual({ ok: true });
+    const outcome = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [objected.id, upheld.id] },
+    });
+    expect(outcome).toMatchObject({
+      ok: false,
+      problems: [{ applicationNo: upheld.number, message: "该申报公示异议成立，不予拨付" }],
+    });
+    expect((await payoutBlockers(round.id)).find((b) => b.number === upheld.number)?.blockers).toContain(
+      "objection_upheld",
+    );
     // "All eligible" leaves the held application out rather than refusing the batch.
     const all = await prepareBatch(staff, { roundId: round.id, selection: { all: true } });
     if (!all.ok) throw new Error(all.message);
@@ -151,9 +262,20 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
 
     // An objection received while the application is already in a prepared batch stops its approval.
     const inBatch = await passed(provider);
-    const batch = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [inBatch.id] } });
+    const batch = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [inBatch.id] },
+    });
     if (!batch.ok) throw new Error(batch.message);
-    expect(await recordObjection(staff, { roundId: round.id, applicationNumber: inBatch.number, receivedOn: "2022-12-24", objector: "王五", content: "服务商推销自有产品" })).toMatchObject({ ok: true });
+    expect(
+      await recordObjection(staff, {
+        roundId: round.id,
+        applicationNumber: inBatch.number,
+        receivedOn: "2022-12-24",
+        objector: "王五",
+        content: "服务商推销自有产品",
+      }),
+    ).toMatchObject({ ok: true });
     const version = (await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.batchId } })).version;
     expect(await approveBatch(approver, { batchId: batch.batchId, version })).toMatchObject({
       ok: false,
@@ -162,7 +284,9 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
   });
 
   it("R-PAY-3 payee account: entered at registration with its proof and checked at verification", async () => {
-    const name = (await prisma.roundProvider.findFirstOrThrow({ where: { roundId: round.id }, orderBy: { seq: "asc" } })).name;
+    const name = (
+      await prisma.roundProvider.findFirstOrThrow({ where: { roundId: round.id }, orderBy: { seq: "asc" } })
+    ).name;
     const licence = await proofFile(null);
     const proof = await proofFile(null);
     const registered = await registerProvider({
@@ -173,7 +297,12 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
       email: `reg${crypto.randomInt(1e9)}@example.test`,
       password: "Passw0rd-x",
       licenseFileId: licence.id,
-      payee: { accountName: name, bankName: "中国建设银行淄博张店支行", accountNumber: "37050163650100000123", proofFileId: proof.id },
+      payee: {
+        accountName: name,
+        bankName: "中国建设银行淄博张店支行",
+        accountNumber: "37050163650100000123",
+        proofFileId: proof.id,
+      },
     });
     if (!registered.ok) throw new Error(registered.message);
     expect(await payeeOf(registered.organisationId)).toMatchObject({
@@ -181,7 +310,9 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
       state: "pending",
       proof: { id: proof.id },
     });
-    expect(await decideOrganisation({ id: staff.id, name: staff.name }, registered.organisationId, { verdict: "verify" })).toEqual({ ok: true });
+    expect(
+      await decideOrganisation({ id: staff.id, name: staff.name }, registered.organisationId, { verdict: "verify" }),
+    ).toEqual({ ok: true });
     expect((await payeeOf(registered.organisationId))?.state).toBe("verified");
   });
 
@@ -189,33 +320,76 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     await closeNotice();
     const provider = await createProvider(prisma, { payee: false });
     const app = await passed(provider);
-    expect(await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } })).toMatchObject({
+    expect(
+      await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } }),
+    ).toMatchObject({
       ok: false,
       problems: [{ applicationNo: app.number, message: "服务商未登记收款账户，暂不能拨付" }],
     });
     const actor = { id: provider.user.id, name: provider.user.name };
     const proof = await proofFile(provider.user.id);
-    expect(await changePayeeAccount(actor, provider.organisation.id, { accountName: provider.organisation.name, bankName: "中国银行淄博分行", accountNumber: "1603001209200123456", proofFileId: proof.id })).toEqual({ ok: true });
+    expect(
+      await changePayeeAccount(actor, provider.organisation.id, {
+        accountName: provider.organisation.name,
+        bankName: "中国银行淄博分行",
+        accountNumber: "1603001209200123456",
+        proofFileId: proof.id,
+      }),
+    ).toEqual({ ok: true });
     // Someone else's upload is not a proof.
     const foreign = await proofFile(staff.id);
-    expect(await changePayeeAccount(actor, provider.organisation.id, { accountName: provider.organisation.name, bankName: "X银行", accountNumber: "99999999", proofFileId: foreign.id })).toMatchObject({ ok: false, field: "proofFileId" });
+    expect(
+      await changePayeeAccount(actor, provider.organisation.id, {
+        accountName: provider.organisation.name,
+        bankName: "X银行",
+        accountNumber: "99999999",
+        proofFileId: foreign.id,
+      }),
+    ).toMatchObject({ ok: false, field: "proofFileId" });
 
-    expect(await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } })).toMatchObject({
+    expect(
+      await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } }),
+    ).toMatchObject({
       ok: false,
       problems: [{ applicationNo: app.number, message: "服务商收款账户尚待工信局核验，暂不能拨付" }],
     });
-    expect((await payoutBlockers(round.id)).find((b) => b.number === app.number)?.blockers).toEqual(["payee_pending", "batch_not_prepared"]);
-    const mail = await prisma.outboxMessage.findFirstOrThrow({ where: { to: provider.organisation.contactEmail, subject: { contains: "收款账户已变更" } } });
+    expect((await payoutBlockers(round.id)).find((b) => b.number === app.number)?.blockers).toEqual([
+      "payee_pending",
+      "batch_not_prepared",
+    ]);
+    const mail = await prisma.outboxMessage.findFirstOrThrow({
+      where: { to: provider.organisation.contactEmail, subject: { contains: "收款账户已变更" } },
+    });
     expect(mail.text).toContain("***************3456");
     expect(mail.text).not.toContain("1603001209200123456");
-    const change = await prisma.auditEntry.findFirstOrThrow({ where: { entityId: provider.organisation.id, action: "organisation.payee_change" } });
-    expect(change).toMatchObject({ before: { accountNumber: null }, after: expect.objectContaining({ accountNumber: "1603001209200123456", verified: false }) });
+    const change = await prisma.auditEntry.findFirstOrThrow({
+      where: { entityId: provider.organisation.id, action: "organisation.payee_change" },
+    });
+    expect(change).toMatchObject({
+      before: { accountNumber: null },
+      after: expect.objectContaining({ accountNumber: "1603001209200123456", verified: false }),
+    });
 
     // Staff verify what they saw; a number changed meanwhile is not verified.
-    expect(await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, { accountNumber: "0000000000" })).toMatchObject({ ok: false });
-    expect(await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, { accountNumber: "1603001209200123456" })).toEqual({ ok: true });
-    expect(await prisma.auditEntry.count({ where: { entityId: provider.organisation.id, action: "organisation.payee_verify" } })).toBe(1);
-    const prepared = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } });
+    expect(
+      await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, {
+        accountNumber: "0000000000",
+      }),
+    ).toMatchObject({ ok: false });
+    expect(
+      await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, {
+        accountNumber: "1603001209200123456",
+      }),
+    ).toEqual({ ok: true });
+    expect(
+      await prisma.auditEntry.count({
+        where: { entityId: provider.organisation.id, action: "organisation.payee_verify" },
+      }),
+    ).toBe(1);
+    const prepared = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [app.id] },
+    });
     if (!prepared.ok) throw new Error(prepared.message);
     expect(await prisma.payoutLine.findFirstOrThrow({ where: { batchId: prepared.batchId } })).toMatchObject({
       payeeAccountName: provider.organisation.name,
@@ -228,7 +402,10 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     await closeNotice();
     const provider = await createProvider(prisma);
     const app = await passed(provider, { contractFen: 876_540 });
-    const prepared = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } });
+    const prepared = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [app.id] },
+    });
     if (!prepared.ok) throw new Error(prepared.message);
     const before = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: prepared.batchId } });
     expect(await approveBatch(approver, { batchId: before.id, version: before.version })).toMatchObject({ ok: true });
@@ -238,7 +415,14 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     // The payment date: not before the approval day (Beijing), not in the future.
     const approvedOn = shanghaiDate(approved.approvedAt ?? new Date());
     const dayBefore = shanghaiDate(new Date((approved.approvedAt ?? new Date()).getTime() - DAY));
-    expect(await markBatchPaid(staff, { batchId: approved.id, version: approved.version, paidOn: dayBefore, voucherRef: "张财拨1号" })).toEqual({
+    expect(
+      await markBatchPaid(staff, {
+        batchId: approved.id,
+        version: approved.version,
+        paidOn: dayBefore,
+        voucherRef: "张财拨1号",
+      }),
+    ).toEqual({
       ok: false,
       field: "paidOn",
       message: `拨付日期不能早于审批日期（${approvedOn}）`,
@@ -254,17 +438,37 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     });
     const detail = await getBatch(approved.id);
     expect(detail?.payeeChanges).toEqual([
-      expect.objectContaining({ providerName: provider.organisation.name, current: expect.objectContaining({ accountNumber: "6222000011112222" }), verified: false }),
+      expect.objectContaining({
+        providerName: provider.organisation.name,
+        current: expect.objectContaining({ accountNumber: "6222000011112222" }),
+        verified: false,
+      }),
     ]);
-    expect(await markBatchPaid(staff, { batchId: approved.id, version: approved.version, paidOn: approvedOn, voucherRef: "张财拨2号" })).toMatchObject({
+    expect(
+      await markBatchPaid(staff, {
+        batchId: approved.id,
+        version: approved.version,
+        paidOn: approvedOn,
+        voucherRef: "张财拨2号",
+      }),
+    ).toMatchObject({
       ok: false,
       message: expect.stringContaining("收款账户在审批后已变更"),
     });
     // Tampering with the account fixed in the batch breaks the digest.
     const line = await prisma.payoutLine.findFirstOrThrow({ where: { batchId: approved.id } });
     await prisma.payoutLine.update({ where: { id: line.id }, data: { payeeAccountNumber: "6222000011112222" } });
-    await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, { accountNumber: "6222000011112222" });
-    expect(await markBatchPaid(staff, { batchId: approved.id, version: approved.version, paidOn: approvedOn, voucherRef: "张财拨3号" })).toMatchObject({
+    await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, {
+      accountNumber: "6222000011112222",
+    });
+    expect(
+      await markBatchPaid(staff, {
+        batchId: approved.id,
+        version: approved.version,
+        paidOn: approvedOn,
+        voucherRef: "张财拨3号",
+      }),
+    ).toMatchObject({
       ok: false,
       message: expect.stringContaining("与审批时的摘要不一致"),
     });
@@ -276,34 +480,92 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     await closeNotice();
     const provider = await createProvider(prisma);
     const app = await passed(provider);
-    const prepared = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } });
+    const prepared = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [app.id] },
+    });
     if (!prepared.ok) throw new Error(prepared.message);
     let batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: prepared.batchId } });
     expect(await approveBatch(approver, { batchId: batch.id, version: batch.version })).toMatchObject({ ok: true });
     batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } });
     const today = shanghaiDate(new Date());
-    expect(await markBatchPaid(staff, { batchId: batch.id, version: batch.version, paidOn: today, voucherRef: "张财拨5号" })).toEqual({ ok: true });
+    expect(
+      await markBatchPaid(staff, { batchId: batch.id, version: batch.version, paidOn: today, voucherRef: "张财拨5号" }),
+    ).toEqual({ ok: true });
     // The bank returns the money: a wrong account. Reversed, with the reason, the provider told.
-    expect(await reversePayment(approver, { batchId: batch.id, applicationIds: [app.id], reason: "账户有误，资金被退回" })).toMatchObject({ ok: false });
-    expect(await reversePayment(staff, { batchId: batch.id, applicationIds: [app.id], reason: "账户有误，资金被退回" })).toEqual({ ok: true, count: 1 });
-    expect(await reversePayment(staff, { batchId: batch.id, applicationIds: [app.id], reason: "再次" })).toMatchObject({ ok: false });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({ status: "passed", payoutBatchId: null });
-    expect(await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } })).toMatchObject({ status: "paid", digest: batch.digest });
-    expect(await prisma.auditEntry.findFirstOrThrow({ where: { entityId: app.id, action: "application.reverse_payment" } })).toMatchObject({ reason: "账户有误，资金被退回", before: { status: "paid", payoutBatchId: batch.id } });
-    expect(await prisma.outboxMessage.count({ where: { to: provider.organisation.contactEmail, subject: { contains: "冲正" } } })).toBe(1);
+    expect(
+      await reversePayment(approver, { batchId: batch.id, applicationIds: [app.id], reason: "账户有误，资金被退回" }),
+    ).toMatchObject({ ok: false });
+    expect(
+      await reversePayment(staff, { batchId: batch.id, applicationIds: [app.id], reason: "账户有误，资金被退回" }),
+    ).toEqual({ ok: true, count: 1 });
+    expect(await reversePayment(staff, { batchId: batch.id, applicationIds: [app.id], reason: "再次" })).toMatchObject({
+      ok: false,
+    });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({
+      status: "passed",
+      payoutBatchId: null,
+    });
+    expect(await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } })).toMatchObject({
+      status: "paid",
+      digest: batch.digest,
+    });
+    expect(
+      await prisma.auditEntry.findFirstOrThrow({ where: { entityId: app.id, action: "application.reverse_payment" } }),
+    ).toMatchObject({ reason: "账户有误，资金被退回", before: { status: "paid", payoutBatchId: batch.id } });
+    expect(
+      await prisma.outboxMessage.count({
+        where: { to: provider.organisation.contactEmail, subject: { contains: "冲正" } },
+      }),
+    ).toBe(1);
     // The provider corrects its account; until staff verify it, no re-issue.
     const proof = await proofFile(provider.user.id);
-    await changePayeeAccount({ id: provider.user.id, name: provider.user.name }, provider.organisation.id, { accountName: provider.organisation.name, bankName: "中国农业银行张店支行", accountNumber: "15350101040012345", proofFileId: proof.id });
-    expect(await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] }, correctsBatchId: batch.id })).toMatchObject({ ok: false });
-    await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, { accountNumber: "15350101040012345" });
-    const reissue = await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] }, correctsBatchId: batch.id });
+    await changePayeeAccount({ id: provider.user.id, name: provider.user.name }, provider.organisation.id, {
+      accountName: provider.organisation.name,
+      bankName: "中国农业银行张店支行",
+      accountNumber: "15350101040012345",
+      proofFileId: proof.id,
+    });
+    expect(
+      await prepareBatch(staff, {
+        roundId: round.id,
+        selection: { all: false, applicationIds: [app.id] },
+        correctsBatchId: batch.id,
+      }),
+    ).toMatchObject({ ok: false });
+    await verifyPayeeAccount({ id: staff.id, name: staff.name }, provider.organisation.id, {
+      accountNumber: "15350101040012345",
+    });
+    const reissue = await prepareBatch(staff, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [app.id] },
+      correctsBatchId: batch.id,
+    });
     if (!reissue.ok) throw new Error(reissue.message);
-    const correction = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: reissue.batchId }, include: { lines: true } });
-    expect(correction).toMatchObject({ correctsBatchId: batch.id, lines: [expect.objectContaining({ payeeAccountNumber: "15350101040012345" })] });
-    expect(await approveBatch(approver, { batchId: correction.id, version: correction.version })).toMatchObject({ ok: true });
+    const correction = await prisma.payoutBatch.findUniqueOrThrow({
+      where: { id: reissue.batchId },
+      include: { lines: true },
+    });
+    expect(correction).toMatchObject({
+      correctsBatchId: batch.id,
+      lines: [expect.objectContaining({ payeeAccountNumber: "15350101040012345" })],
+    });
+    expect(await approveBatch(approver, { batchId: correction.id, version: correction.version })).toMatchObject({
+      ok: true,
+    });
     const approvedCorrection = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: correction.id } });
-    expect(await markBatchPaid(staff, { batchId: correction.id, version: approvedCorrection.version, paidOn: today, voucherRef: "张财拨6号" })).toEqual({ ok: true });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({ status: "paid", payoutBatchId: correction.id });
+    expect(
+      await markBatchPaid(staff, {
+        batchId: correction.id,
+        version: approvedCorrection.version,
+        paidOn: today,
+        voucherRef: "张财拨6号",
+      }),
+    ).toEqual({ ok: true });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: app.id } })).toMatchObject({
+      status: "paid",
+      payoutBatchId: correction.id,
+    });
   });
 
   it("R-PAY-1 every amount in an .xlsx export is a number with the 0.00 format, so Excel sums it", async () => {
@@ -322,7 +584,10 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
       expect(cell.numFmt).toBe(MONEY_FORMAT);
       amounts.push(Number(cell.value));
     });
-    const fen = await prisma.application.findMany({ where: { roundId: round.id }, select: { contractAmountFen: true } });
+    const fen = await prisma.application.findMany({
+      where: { roundId: round.id },
+      select: { contractAmountFen: true },
+    });
     expect(amounts.length).toBe(fen.length);
     expect(amounts.map((a) => Math.round(a * 100)).sort()).toEqual(fen.map((f) => f.contractAmountFen).sort());
     expect(amounts).toContain(8765.4);

@@ -6,14 +6,22 @@
  */
 import path from "node:path";
 import { Readable } from "node:stream";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Verdict } from "~/domain/formal-review.ts";
+import { MATERIAL_IDS } from "~/domain/materials.ts";
 import { attachMaterial, NotEditableError, resubmitApplication } from "~/models/application.server.ts";
-import { CONCURRENT_CHANGE_MESSAGE, decideFormalReview, recordPaperCopies, staffApplicationView } from "~/models/formal-review.server.ts";
+import {
+  CONCURRENT_CHANGE_MESSAGE,
+  decideFormalReview,
+  recordPaperCopies,
+  staffApplicationView,
+} from "~/models/formal-review.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
-import { MATERIAL_IDS } from "~/domain/materials.ts";
-import type { Verdict } from "~/domain/formal-review.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { makePdf } from "../utils/files.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
@@ -53,11 +61,26 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
   async function submitted() {
     const enterprise = round.enterprises[enterpriseIndex++];
     if (!enterprise) throw new Error("no enterprise left");
-    return createApplication(prisma, { roundId: round.id, enterpriseId: enterprise.id, organisationId: provider.organisation.id, createdById: provider.user.id, store });
+    return createApplication(prisma, {
+      roundId: round.id,
+      enterpriseId: enterprise.id,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+    });
   }
-  const mailsFor = (number: string) => prisma.outboxMessage.findMany({ where: { to: provider.email, subject: { contains: number } }, orderBy: { createdAt: "asc" } });
+  const mailsFor = (number: string) =>
+    prisma.outboxMessage.findMany({
+      where: { to: provider.email, subject: { contains: number } },
+      orderBy: { createdAt: "asc" },
+    });
   async function newPdf(name: string) {
-    const file = await saveUpload({ body: Readable.from([await makePdf(name)]), fileName: name, purpose: "materials", uploadedById: provider.user.id });
+    const file = await saveUpload({
+      body: Readable.from([await makePdf(name)]),
+      fileName: name,
+      purpose: "materials",
+      uploadedById: provider.user.id,
+    });
     return file.id;
   }
 
@@ -65,7 +88,13 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
     const application = await submitted();
     const outcomes = await Promise.all([
       decideFormalReview(staffA, application.id, { decision: "accept", version: 0, verdicts: allAccepted }),
-      decideFormalReview(staffB, application.id, { decision: "return", version: 0, verdicts: rejecting("M2", "缺少公章"), dueOn, note: null }),
+      decideFormalReview(staffB, application.id, {
+        decision: "return",
+        version: 0,
+        verdicts: rejecting("M2", "缺少公章"),
+        dueOn,
+        note: null,
+      }),
     ]);
     const won = outcomes.filter((o) => o.ok);
     const lost = outcomes.filter((o) => !o.ok);
@@ -75,28 +104,60 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
     expect(after.version).toBe(1);
     expect(["accepted", "returned"]).toContain(after.status);
     expect(await mailsFor(application.number)).toHaveLength(1);
-    const decisions = await prisma.auditEntry.findMany({ where: { entityId: application.id, action: { startsWith: "application." } } });
+    const decisions = await prisma.auditEntry.findMany({
+      where: { entityId: application.id, action: { startsWith: "application." } },
+    });
     expect(decisions).toHaveLength(1);
     // The verdicts written are those of the decision that stood, once.
     expect(await prisma.materialReview.count({ where: { applicationId: application.id } })).toBe(9);
-    expect(await prisma.supplementNotice.count({ where: { applicationId: application.id } })).toBe(after.status === "returned" ? 1 : 0);
+    expect(await prisma.supplementNotice.count({ where: { applicationId: application.id } })).toBe(
+      after.status === "returned" ? 1 : 0,
+    );
   });
 
   it("R-MAT-1 a return lists every rejection once; the provider may replace only those, then resubmit; 一次性告知 holds in the next cycle", async () => {
     const application = await submitted();
     // Bad input: a rejection without its reason, a deadline in the past.
-    expect(await decideFormalReview(staffA, application.id, { decision: "return", version: 0, verdicts: rejecting("M2", " "), dueOn, note: null })).toMatchObject({
+    expect(
+      await decideFormalReview(staffA, application.id, {
+        decision: "return",
+        version: 0,
+        verdicts: rejecting("M2", " "),
+        dueOn,
+        note: null,
+      }),
+    ).toMatchObject({
       ok: false,
       field: "reason",
       material: "M2",
     });
-    expect(await decideFormalReview(staffA, application.id, { decision: "return", version: 0, verdicts: rejecting("M2", "缺少公章"), dueOn: "2020-01-01", note: null })).toMatchObject({
+    expect(
+      await decideFormalReview(staffA, application.id, {
+        decision: "return",
+        version: 0,
+        verdicts: rejecting("M2", "缺少公章"),
+        dueOn: "2020-01-01",
+        note: null,
+      }),
+    ).toMatchObject({
       ok: false,
       field: "dueAt",
     });
-    const verdicts = rejecting("M2", "缺少公章").map((v): Verdict => (v.material === "M8" ? { material: "M8", verdict: "rejected", reason: "无法辨认" } : v));
-    expect(await decideFormalReview(staffA, application.id, { decision: "return", version: 0, verdicts, dueOn, note: "请加盖公章后扫描" })).toEqual({ ok: true, status: "returned" });
-    const notice = await prisma.supplementNotice.findUniqueOrThrow({ where: { applicationId_cycle: { applicationId: application.id, cycle: 1 } } });
+    const verdicts = rejecting("M2", "缺少公章").map((v): Verdict =>
+      v.material === "M8" ? { material: "M8", verdict: "rejected", reason: "无法辨认" } : v,
+    );
+    expect(
+      await decideFormalReview(staffA, application.id, {
+        decision: "return",
+        version: 0,
+        verdicts,
+        dueOn,
+        note: "请加盖公章后扫描",
+      }),
+    ).toEqual({ ok: true, status: "returned" });
+    const notice = await prisma.supplementNotice.findUniqueOrThrow({
+      where: { applicationId_cycle: { applicationId: application.id, cycle: 1 } },
+    });
     expect(notice.items).toEqual([
       { material: "M2", reason: "缺少公章" },
       { material: "M8", reason: "无法辨认" },
@@ -107,16 +168,27 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
     expect(mail?.text).toContain("2. M8 诊断报告原件：无法辨认");
 
     // Only the named materials, with a clear message otherwise; not resubmittable before replacing both.
-    await expect(attachMaterial(scope, application.id, "M4", await newPdf("问卷.pdf"), null)).rejects.toThrow(NotEditableError);
-    await expect(attachMaterial(scope, application.id, "M4", await newPdf("问卷.pdf"), null)).rejects.toThrow(/只能更换补正通知列出的材料/);
+    await expect(attachMaterial(scope, application.id, "M4", await newPdf("问卷.pdf"), null)).rejects.toThrow(
+      NotEditableError,
+    );
+    await expect(attachMaterial(scope, application.id, "M4", await newPdf("问卷.pdf"), null)).rejects.toThrow(
+      /只能更换补正通知列出的材料/,
+    );
     await attachMaterial(scope, application.id, "M2", await newPdf("执照-盖章.pdf"), null);
-    expect(await resubmitApplication(scope, application.id)).toEqual({ ok: false, message: expect.stringContaining("M8") });
+    expect(await resubmitApplication(scope, application.id)).toEqual({
+      ok: false,
+      message: expect.stringContaining("M8"),
+    });
     await attachMaterial(scope, application.id, "M8", await newPdf("报告-清晰.pdf"), null);
     expect(await resubmitApplication(scope, application.id)).toEqual({ ok: true });
     const resubmitted = await prisma.application.findUniqueOrThrow({ where: { id: application.id } });
     expect(resubmitted).toMatchObject({ status: "submitted", reviewCycle: 2, version: 2 });
     // The old files are kept (marked removed) beside the new ones.
-    const m2 = await prisma.applicationMaterial.findMany({ where: { applicationId: application.id, material: "M2" }, include: { file: true }, orderBy: { createdAt: "asc" } });
+    const m2 = await prisma.applicationMaterial.findMany({
+      where: { applicationId: application.id, material: "M2" },
+      include: { file: true },
+      orderBy: { createdAt: "asc" },
+    });
     expect(m2.map((r) => [r.file.fileName, r.removedAt !== null])).toEqual([
       ["M2.pdf", true],
       ["执照-盖章.pdf", false],
@@ -128,15 +200,33 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
       { material: "M8", verdict: "accepted", reason: null },
       { material: "M4", verdict: "rejected", reason: "文件错误" },
     ];
-    expect(await decideFormalReview(staffB, application.id, { decision: "return", version: 2, verdicts: cycle2, dueOn, note: null })).toMatchObject({
+    expect(
+      await decideFormalReview(staffB, application.id, {
+        decision: "return",
+        version: 2,
+        verdicts: cycle2,
+        dueOn,
+        note: null,
+      }),
+    ).toMatchObject({
       ok: false,
       material: "M4",
       message: expect.stringContaining("一次性告知"),
     });
-    expect(await decideFormalReview(staffB, application.id, { decision: "accept", version: 2, verdicts: cycle2.slice(0, 2) })).toEqual({ ok: true, status: "accepted" });
+    expect(
+      await decideFormalReview(staffB, application.id, {
+        decision: "accept",
+        version: 2,
+        verdicts: cycle2.slice(0, 2),
+      }),
+    ).toEqual({ ok: true, status: "accepted" });
     // An accepted application cannot be changed at all.
-    await expect(attachMaterial(scope, application.id, "M2", await newPdf("再换.pdf"), null)).rejects.toThrow(/不能再修改/);
-    const actions = (await prisma.auditEntry.findMany({ where: { entityId: application.id }, orderBy: { id: "asc" } })).map((e) => [e.action, e.actorName]);
+    await expect(attachMaterial(scope, application.id, "M2", await newPdf("再换.pdf"), null)).rejects.toThrow(
+      /不能再修改/,
+    );
+    const actions = (
+      await prisma.auditEntry.findMany({ where: { entityId: application.id }, orderBy: { id: "asc" } })
+    ).map((e) => [e.action, e.actorName]);
     expect(actions).toEqual([
       ["application.return_for_supplement", "审查员甲"],
       ["material.replace", provider.user.name],
@@ -154,7 +244,9 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
     expect(mails[1]?.to).toBe(provider.email);
     // R-LOG-1: the history reads in Chinese and Beijing time, with no raw JSON, ISO time or internal id.
     const view = await staffApplicationView(application.id);
-    const changes = (view?.history ?? []).flatMap((entry) => [entry.before, entry.after]).filter((text): text is string => text !== null);
+    const changes = (view?.history ?? [])
+      .flatMap((entry) => [entry.before, entry.after])
+      .filter((text): text is string => text !== null);
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.some((text) => text.includes("状态：已提交"))).toBe(true);
     for (const text of changes) expect(text).not.toMatch(/[{}"]|\d{4}-\d{2}-\d{2}T|\bc[a-z0-9]{20,}\b/);
@@ -163,10 +255,22 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
 
   it("refusal (不予受理) needs a reason, goes on the record and mails the provider; a stale page is told to refresh", async () => {
     const application = await submitted();
-    expect(await decideFormalReview(staffA, application.id, { decision: "refuse", version: 0, reason: "" })).toMatchObject({ ok: false, field: "reason" });
-    expect(await decideFormalReview(staffA, application.id, { decision: "refuse", version: 0, reason: "被诊断企业不是制造业企业" })).toEqual({ ok: true, status: "refused" });
-    expect(await decideFormalReview(staffB, application.id, { decision: "accept", version: 0, verdicts: allAccepted })).toMatchObject({ ok: false, message: CONCURRENT_CHANGE_MESSAGE });
-    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { entityId: application.id, action: "application.refuse" } });
+    expect(
+      await decideFormalReview(staffA, application.id, { decision: "refuse", version: 0, reason: "" }),
+    ).toMatchObject({ ok: false, field: "reason" });
+    expect(
+      await decideFormalReview(staffA, application.id, {
+        decision: "refuse",
+        version: 0,
+        reason: "被诊断企业不是制造业企业",
+      }),
+    ).toEqual({ ok: true, status: "refused" });
+    expect(
+      await decideFormalReview(staffB, application.id, { decision: "accept", version: 0, verdicts: allAccepted }),
+    ).toMatchObject({ ok: false, message: CONCURRENT_CHANGE_MESSAGE });
+    const audit = await prisma.auditEntry.findFirstOrThrow({
+      where: { entityId: application.id, action: "application.refuse" },
+    });
     expect(audit).toMatchObject({ actorName: "审查员甲", reason: "被诊断企业不是制造业企业" });
     expect(await mailsFor(application.number)).toHaveLength(1);
   });
@@ -174,16 +278,49 @@ describe.each(VARIANTS)("formal review on %s", (variant) => {
   it("R-MAT-3 records the paper copies of several applications of one provider at once, refusing bad input", async () => {
     const [one, two] = [await submitted(), await submitted()];
     const ids = [one.id, two.id];
-    expect(await recordPaperCopies(staffA, { applicationIds: ids, organisationId: provider.organisation.id, receivedOn: "2099-01-01", receivedBy: "王" })).toMatchObject({ ok: false, field: "receivedOn" });
-    expect(await recordPaperCopies(staffA, { applicationIds: ids, organisationId: provider.organisation.id, receivedOn: "2022-12-01", receivedBy: " " })).toMatchObject({ ok: false, field: "receivedBy" });
+    expect(
+      await recordPaperCopies(staffA, {
+        applicationIds: ids,
+        organisationId: provider.organisation.id,
+        receivedOn: "2099-01-01",
+        receivedBy: "王",
+      }),
+    ).toMatchObject({ ok: false, field: "receivedOn" });
+    expect(
+      await recordPaperCopies(staffA, {
+        applicationIds: ids,
+        organisationId: provider.organisation.id,
+        receivedOn: "2022-12-01",
+        receivedBy: " ",
+      }),
+    ).toMatchObject({ ok: false, field: "receivedBy" });
     const other = await createProvider(prisma);
-    expect(await recordPaperCopies(staffA, { applicationIds: ids, organisationId: other.organisation.id, receivedOn: "2022-12-01", receivedBy: "王" })).toMatchObject({ ok: false, field: "applicationIds" });
-    expect(await recordPaperCopies(staffA, { applicationIds: ids, organisationId: provider.organisation.id, receivedOn: "2022-12-01", receivedBy: "王科员" })).toEqual({ ok: true, count: 2 });
-    const rows = await prisma.application.findMany({ where: { id: { in: ids } }, select: { paperCopiesReceivedOn: true, paperCopiesReceivedBy: true } });
+    expect(
+      await recordPaperCopies(staffA, {
+        applicationIds: ids,
+        organisationId: other.organisation.id,
+        receivedOn: "2022-12-01",
+        receivedBy: "王",
+      }),
+    ).toMatchObject({ ok: false, field: "applicationIds" });
+    expect(
+      await recordPaperCopies(staffA, {
+        applicationIds: ids,
+        organisationId: provider.organisation.id,
+        receivedOn: "2022-12-01",
+        receivedBy: "王科员",
+      }),
+    ).toEqual({ ok: true, count: 2 });
+    const rows = await prisma.application.findMany({
+      where: { id: { in: ids } },
+      select: { paperCopiesReceivedOn: true, paperCopiesReceivedBy: true },
+    });
     expect(rows).toEqual([
       { paperCopiesReceivedOn: "2022-12-01", paperCopiesReceivedBy: "王科员" },
       { paperCopiesReceivedOn: "2022-12-01", paperCopiesReceivedBy: "王科员" },
     ]);
-    expect(await prisma.auditEntry.count({ where: { entityId: { in: ids }, action: "application.paper_copies" } })).toBe(2);
+    expect(
+      await prisma.auditEntry.count({ where: { entityId: { in: ids }, action: "application.paper_copies" } }),
+    ).toBe(2);
   });
 });

@@ -3,15 +3,18 @@
  * verification (R-ELIG-1), the append-only record (R-LOG-1), seeding, and instants across time zones.
  */
 import { Readable } from "node:stream";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { isValidUscc } from "~/domain/uscc.ts";
 import { decideOrganisation, registerProvider, type Registration } from "~/models/organisation.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { attemptLogin } from "~/models/user.server.ts";
-import { closeDatabase, isUniqueViolation, type Db } from "~/utils/db.server.ts";
+import { closeDatabase, type Db, isUniqueViolation } from "~/utils/db.server.ts";
+
 import { DEMO_ROUND_NAME, ROUND_2022, seed } from "../../seeds/seed.server.ts";
-import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 import { makePdf } from "../utils/files.ts";
+import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
 function codeWithCheck(body17: string): string {
   for (const c of "0123456789ABCDEFGHJKLMNPQRTUWXY") if (isValidUscc(body17 + c)) return body17 + c;
@@ -56,7 +59,10 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
 
   it("seeds the 2022 round with 50 enterprises and 36 providers, a demo round and one demo account per role, idempotently", async () => {
     await seed(prisma, { demo: true, dataDir, now: new Date("2026-11-24T02:00:00Z") });
-    const round = await prisma.round.findUniqueOrThrow({ where: { name: ROUND_2022.name }, include: { _count: { select: { enterprises: true, providers: true } } } });
+    const round = await prisma.round.findUniqueOrThrow({
+      where: { name: ROUND_2022.name },
+      include: { _count: { select: { enterprises: true, providers: true } } },
+    });
     expect(round._count).toEqual({ enterprises: 50, providers: 36 });
     // R-DATE-1: the 2022 deadline is the end of 2022-12-20 in Asia/Shanghai.
     expect(round.deadline.toISOString()).toBe("2022-12-20T15:59:59.999Z");
@@ -72,7 +78,10 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     const result = await registerProvider(await registration());
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const org = await prisma.organisation.findUniqueOrThrow({ where: { id: result.organisationId }, include: { licenseFile: true } });
+    const org = await prisma.organisation.findUniqueOrThrow({
+      where: { id: result.organisationId },
+      include: { licenseFile: true },
+    });
     expect(org.status).toBe("pending");
     expect(org.licenseFile?.contentType).toBe("application/pdf");
     expect(org.licenseFile?.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -81,17 +90,29 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
   });
 
   it("R-ELIG-1 refuses an organisation that is not on any round's provider list", async () => {
-    const result = await registerProvider(await registration({ organisationName: "不存在的公司", email: "x1@example.com" }));
-    expect(result).toEqual({ ok: false, field: "organisationName", message: expect.stringContaining("不在服务商名单中") });
+    const result = await registerProvider(
+      await registration({ organisationName: "不存在的公司", email: "x1@example.com" }),
+    );
+    expect(result).toEqual({
+      ok: false,
+      field: "organisationName",
+      message: expect.stringContaining("不在服务商名单中"),
+    });
   });
 
   it("R-ELIG-5 refuses a duplicate registration: same organisation, same credit code, same e-mail", async () => {
-    expect(await registerProvider(await registration({ email: "other@example.com", uscc: codeWithCheck("91370303MA3C00002") }))).toMatchObject({
+    expect(
+      await registerProvider(
+        await registration({ email: "other@example.com", uscc: codeWithCheck("91370303MA3C00002") }),
+      ),
+    ).toMatchObject({
       ok: false,
       field: "organisationName",
     });
     expect(
-      await registerProvider(await registration({ organisationName: "山东全晰信息技术有限公司", email: "other@example.com" })),
+      await registerProvider(
+        await registration({ organisationName: "山东全晰信息技术有限公司", email: "other@example.com" }),
+      ),
     ).toMatchObject({ ok: false, field: "uscc", message: expect.stringContaining("山东万群信息技术有限公司") });
     expect(
       await registerProvider(
@@ -103,8 +124,12 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
   it("R-ELIG-5 two registrations of one organisation at the same moment: exactly one wins, the other gets a message", async () => {
     const base = { organisationName: "山东郎云工业设计有限责任公司" };
     const [a, b] = await Promise.all([
-      registerProvider(await registration({ ...base, uscc: codeWithCheck("91370303MA3C00011"), email: "a@example.com" })),
-      registerProvider(await registration({ ...base, uscc: codeWithCheck("91370303MA3C00012"), email: "b@example.com" })),
+      registerProvider(
+        await registration({ ...base, uscc: codeWithCheck("91370303MA3C00011"), email: "a@example.com" }),
+      ),
+      registerProvider(
+        await registration({ ...base, uscc: codeWithCheck("91370303MA3C00012"), email: "b@example.com" }),
+      ),
     ]);
     expect([a.ok, b.ok].sort()).toEqual([false, true]);
     expect(await prisma.organisation.count({ where: { name: base.organisationName } })).toBe(1);
@@ -113,7 +138,10 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
   it("a duplicate key is recognised however the driver reports it", async () => {
     const error = await prisma.round
       .create({ data: { name: ROUND_2022.name, code: "X2022", year: 2022, deadline: new Date() } })
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(isUniqueViolation(error)).toBe(true);
   });
 
@@ -139,14 +167,20 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     const account = { email: "wanqun@example.com", address: "198.51.100.7" };
     expect(await attemptLogin({ ...account, password: "secret123" })).toMatchObject({ ok: true });
     for (let i = 0; i < 5; i++) {
-      expect(await attemptLogin({ ...account, password: "wrong" })).toEqual({ ok: false, field: "password", message: "邮箱或密码不正确。" });
+      expect(await attemptLogin({ ...account, password: "wrong" })).toEqual({
+        ok: false,
+        field: "password",
+        message: "邮箱或密码不正确。",
+      });
     }
     expect(await attemptLogin({ ...account, password: "secret123" })).toEqual({
       ok: false,
       message: "该账号登录失败次数过多，已暂停登录，请 15 分钟后再试，或通过“忘记密码”重设密码后立即登录。",
     });
     // Another account from another address is not affected.
-    expect(await attemptLogin({ email: "staff@demo.local", password: "wrong", address: "198.51.100.8" })).toMatchObject({ ok: false, field: "password" });
+    expect(await attemptLogin({ email: "staff@demo.local", password: "wrong", address: "198.51.100.8" })).toMatchObject(
+      { ok: false, field: "password" },
+    );
   });
 
   it("R-LOG-1 the audit record is append-only: the database refuses updates and deletes", async () => {
@@ -162,7 +196,9 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     const zones = ["UTC", "Asia/Shanghai", "America/Los_Angeles"];
     for (const zone of zones) {
       process.env.TZ = zone;
-      const round = await prisma.round.create({ data: { name: `tz-${zone}`, code: `TZ-${zones.indexOf(zone)}`, year: 2022, deadline: instant } });
+      const round = await prisma.round.create({
+        data: { name: `tz-${zone}`, code: `TZ-${zones.indexOf(zone)}`, year: 2022, deadline: instant },
+      });
       const back = await prisma.round.findUniqueOrThrow({ where: { id: round.id } });
       expect(back.deadline.toISOString()).toBe(instant.toISOString());
     }

@@ -4,11 +4,13 @@
  * HSTS only behind https; `Origin: null` refused in Chinese (not Remix's 500); X-Forwarded-Host ignored
  * unless TRUST_PROXY=1; a sign-in redirect target with a newline or tab never leaves the portal or fails.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { TMP } from "../utils/test-database.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -34,7 +36,17 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/server.ts"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", DEMO: "1", TRUST_PROXY: "0", PUBLIC_URL: "" },
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      DEMO: "1",
+      TRUST_PROXY: "0",
+      PUBLIC_URL: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
@@ -61,7 +73,10 @@ afterAll(async () => {
 });
 
 function demoAccount(role: string): { email: string; password: string } {
-  const line = fs.readFileSync(path.join(dataDir, "demo-accounts.txt"), "utf8").split("\n").find((l) => l.startsWith(`${role}\t`));
+  const line = fs
+    .readFileSync(path.join(dataDir, "demo-accounts.txt"), "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${role}\t`));
   const [, email = "", password = ""] = line?.split("\t") ?? [];
   return { email, password };
 }
@@ -106,7 +121,11 @@ describe("HTTP security of the built portal", () => {
     const response = await fetch(`${base}/login`, {
       method: "POST",
       redirect: "manual",
-      headers: { Origin: "http://evil.example", "X-Forwarded-Host": "evil.example", "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Origin: "http://evil.example",
+        "X-Forwarded-Host": "evil.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: form({ email: "a@b.cn", password: "x" }),
     });
     expect(response.status).toBe(403);
@@ -142,6 +161,8 @@ describe("HTTP security of the built portal", () => {
     const page = await fetch(`${base}/admin/users`, { headers: { Cookie: cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("账号管理");
-    expect((await fetch(`${base}/staff/payouts`, { headers: { Cookie: cookie }, redirect: "manual" })).status).toBe(403);
+    expect((await fetch(`${base}/staff/payouts`, { headers: { Cookie: cookie }, redirect: "manual" })).status).toBe(
+      403,
+    );
   });
 });

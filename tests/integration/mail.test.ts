@@ -4,9 +4,11 @@
  */
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { delayedMail, delayedMailCount, resendMail } from "~/models/outbox.server.ts";
 import { deliverDueMail, enqueueMail, RETRY_CAP_MS } from "~/services/mail.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { startSmtp } from "../utils/smtp-server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
@@ -30,7 +32,9 @@ describe.each(VARIANTS)("mail outbox on %s", (variant) => {
   });
 
   it("delivers through SMTP; an outage delays the mail and loses none", async () => {
-    await prisma.$transaction((tx) => enqueueMail(tx, { to: "provider@example.com", subject: "审核通过", text: "贵单位已通过审核。" }));
+    await prisma.$transaction((tx) =>
+      enqueueMail(tx, { to: "provider@example.com", subject: "审核通过", text: "贵单位已通过审核。" }),
+    );
 
     // The mail server is down: the attempt fails, the message stays pending with a later retry time.
     const probe = await startSmtp();
@@ -46,13 +50,19 @@ describe.each(VARIANTS)("mail outbox on %s", (variant) => {
 
     // The server is back and the retry time has come.
     const smtp = await startSmtp(deadPort);
-    await prisma.outboxMessage.update({ where: { id: pending.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+    await prisma.outboxMessage.update({
+      where: { id: pending.id },
+      data: { nextAttemptAt: new Date(Date.now() - 1000) },
+    });
     const up = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
     expect(await deliverDueMail(prisma, up)).toEqual({ sent: 1, failed: 0 });
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0]?.subject).toBe("审核通过");
     expect(smtp.messages[0]?.text).toContain("贵单位已通过审核");
-    expect(await prisma.outboxMessage.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ status: "sent", attempts: 2 });
+    expect(await prisma.outboxMessage.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({
+      status: "sent",
+      attempts: 2,
+    });
     expect(await deliverDueMail(prisma, up)).toEqual({ sent: 0, failed: 0 }); // sent once, never twice
     down.transporter.close();
     up.transporter.close();
@@ -60,7 +70,9 @@ describe.each(VARIANTS)("mail outbox on %s", (variant) => {
   });
 
   it("a long outage: retried at a capped interval, never given up, listed for staff, 重新发送 delivers once the server is back", async () => {
-    await prisma.$transaction((tx) => enqueueMail(tx, { to: "long-outage@example.com", subject: "补正通知", text: "请补正材料。" }));
+    await prisma.$transaction((tx) =>
+      enqueueMail(tx, { to: "long-outage@example.com", subject: "补正通知", text: "请补正材料。" }),
+    );
     const probe = await startSmtp();
     const port = probe.port;
     await probe.stop();
@@ -68,7 +80,10 @@ describe.each(VARIANTS)("mail outbox on %s", (variant) => {
     const message = await prisma.outboxMessage.findFirstOrThrow({ where: { to: "long-outage@example.com" } });
     // Thirty failed attempts (hours of outage, well past the fast retries): still pending, next try at most 15 min away.
     for (let attempt = 1; attempt <= 30; attempt++) {
-      await prisma.outboxMessage.update({ where: { id: message.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+      await prisma.outboxMessage.update({
+        where: { id: message.id },
+        data: { nextAttemptAt: new Date(Date.now() - 1000) },
+      });
       const before = Date.now();
       expect(await deliverDueMail(prisma, down)).toMatchObject({ failed: 1 });
       const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: message.id } });
@@ -100,11 +115,16 @@ describe.each(VARIANTS)("mail outbox on %s", (variant) => {
   it("two workers at once claim each message once (FOR UPDATE SKIP LOCKED)", async () => {
     const smtp = await startSmtp();
     for (let i = 0; i < 6; i++) {
-      await prisma.$transaction((tx) => enqueueMail(tx, { to: `bulk${i}@example.com`, subject: `批量 ${i}`, text: "x" }));
+      await prisma.$transaction((tx) =>
+        enqueueMail(tx, { to: `bulk${i}@example.com`, subject: `批量 ${i}`, text: "x" }),
+      );
     }
     const t1 = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
     const t2 = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
-    const [a, b] = await Promise.all([deliverDueMail(prisma, t1, { limit: 3 }), deliverDueMail(prisma, t2, { limit: 3 })]);
+    const [a, b] = await Promise.all([
+      deliverDueMail(prisma, t1, { limit: 3 }),
+      deliverDueMail(prisma, t2, { limit: 3 }),
+    ]);
     const rest = await deliverDueMail(prisma, t1);
     expect(a.sent + b.sent + rest.sent).toBe(6);
     expect(smtp.messages.filter((m) => m.subject?.startsWith("批量"))).toHaveLength(6);

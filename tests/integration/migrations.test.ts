@@ -4,8 +4,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
+
 import { migrationAdapter } from "~/utils/database-adapter.server.ts";
+
 import { adminQuery, PG_PREFIX, postgresUrlFor, TMP } from "../utils/test-database.ts";
 
 const database = `${PG_PREFIX}migrations`;

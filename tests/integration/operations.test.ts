@@ -5,8 +5,10 @@
  * is logged on the server only; /healthz and /readyz answer a load balancer.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Db } from "~/utils/db.server.ts";
-import { killPortals, startPortal, waitForHealth, type Portal } from "../utils/portal-process.ts";
+
+import { killPortals, type Portal, startPortal, waitForHealth } from "../utils/portal-process.ts";
 import { createUser } from "../utils/scenario.ts";
 import { useFreshDatabase } from "../utils/test-database.ts";
 
@@ -17,7 +19,12 @@ let prisma: Db;
 beforeAll(async () => {
   const fresh = await useFreshDatabase("postgres");
   prisma = fresh.prisma;
-  portal = await startPortal({ DATABASE_URL: fresh.url ?? "", DATA_DIR: fresh.dataDir, SESSION_SECRET: SECRET, DEMO: "0" });
+  portal = await startPortal({
+    DATABASE_URL: fresh.url ?? "",
+    DATA_DIR: fresh.dataDir,
+    SESSION_SECRET: SECRET,
+    DEMO: "0",
+  });
   await waitForHealth(portal);
 });
 afterAll(() => killPortals());
@@ -39,17 +46,27 @@ describe("operations: production mode, request log, health", () => {
     expect(page.status).toBe(200);
     const requestId = page.headers.get("x-request-id") ?? "";
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    await expect.poll(() => requestLines().find((l) => l.requestId === requestId)).toMatchObject({
-      level: "info",
-      userId: user.id,
-      method: "GET",
-      path: "/staff/rounds",
-      route: "routes/staff.rounds._index",
-      status: 200,
-      durationMs: expect.any(Number),
-    });
+    await expect
+      .poll(() => requestLines().find((l) => l.requestId === requestId))
+      .toMatchObject({
+        level: "info",
+        userId: user.id,
+        method: "GET",
+        path: "/staff/rounds",
+        route: "routes/staff.rounds._index",
+        status: 200,
+        durationMs: expect.any(Number),
+      });
     // Late mail: counted on the dashboard, listed with 重新发送 on /staff/mail.
-    await prisma.outboxMessage.create({ data: { to: "late@example.com", subject: "迟到的邮件", text: "x", attempts: 12, lastError: "connect ECONNREFUSED" } });
+    await prisma.outboxMessage.create({
+      data: {
+        to: "late@example.com",
+        subject: "迟到的邮件",
+        text: "x",
+        attempts: 12,
+        lastError: "connect ECONNREFUSED",
+      },
+    });
     const dashboard = await (await fetch(`${portal.url}/staff`, { headers: { Cookie: cookie } })).text();
     expect(dashboard).toMatch(/有 <!-- -->1<!-- --> 封邮件延迟或发送失败|有 1 封邮件延迟或发送失败/);
     const mailPage = await (await fetch(`${portal.url}/staff/mail`, { headers: { Cookie: cookie } })).text();
@@ -76,11 +93,19 @@ describe("operations: production mode, request log, health", () => {
       expect(html).not.toMatch(/\bat [\w.<>]+ \(|\/node_modules\/|Round_gone|does not exist|Prisma/);
       expect(html).not.toContain(process.cwd());
       await expect
-        .poll(() => portal.logLines().find((l) => l.level === "error" && l.requestId === requestId && l.msg === "unexpected error"))
+        .poll(() =>
+          portal
+            .logLines()
+            .find((l) => l.level === "error" && l.requestId === requestId && l.msg === "unexpected error"),
+        )
         .toBeTruthy();
-      const logged = portal.logLines().find((l) => l.level === "error" && l.requestId === requestId && l.msg === "unexpected error");
+      const logged = portal
+        .logLines()
+        .find((l) => l.level === "error" && l.requestId === requestId && l.msg === "unexpected error");
       expect(JSON.stringify(logged?.err)).toMatch(/stack/);
-      await expect.poll(() => requestLines().find((l) => l.requestId === requestId)).toMatchObject({ status: 500, level: "error" });
+      await expect
+        .poll(() => requestLines().find((l) => l.requestId === requestId))
+        .toMatchObject({ status: 500, level: "error" });
     } finally {
       await prisma.$executeRawUnsafe(`ALTER TABLE "Round_gone" RENAME TO "Round"`);
     }
@@ -93,14 +118,22 @@ describe("operations: production mode, request log, health", () => {
 
     const ready = await fetch(`${portal.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok", storage: "ok", migrations: "ok", shutdown: "ok" } });
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { database: "ok", storage: "ok", migrations: "ok", shutdown: "ok" },
+    });
 
     // A migration the database lacks (an older database behind newer code): not ready.
-    const [last] = await prisma.$queryRaw<{ id: string }[]>`SELECT id FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`;
+    const [last] = await prisma.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`;
     await prisma.$executeRaw`UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE id = ${last?.id}`;
     const behind = await fetch(`${portal.url}/readyz`);
     expect(behind.status).toBe(503);
-    expect(await behind.json()).toMatchObject({ status: "not ready", checks: { database: "ok", migrations: "failed" } });
+    expect(await behind.json()).toMatchObject({
+      status: "not ready",
+      checks: { database: "ok", migrations: "failed" },
+    });
     await prisma.$executeRaw`UPDATE "_prisma_migrations" SET rolled_back_at = NULL WHERE id = ${last?.id}`;
 
     // SIGTERM: stops cleanly.

@@ -7,8 +7,11 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
+
 import { migrationAdapter } from "~/utils/database-adapter.server.ts";
+
 import { adminQuery, PG_PREFIX, postgresUrlFor, TMP } from "../utils/test-database.ts";
 
 const MIGRATION = "20261130093000_plan_parameters_summary_suspension";
@@ -56,7 +59,9 @@ describe.each(["pglite", "postgres"] as const)("the plan migration's data on %s"
     } else {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    const adapter = await (await migrationAdapter(variant === "postgres" ? postgresUrlFor(database) : undefined, dir)).connect();
+    const adapter = await (
+      await migrationAdapter(variant === "postgres" ? postgresUrlFor(database) : undefined, dir)
+    ).connect();
     try {
       for (const name of earlier) await adapter.executeScript(scriptOf(name));
       await adapter.executeScript(BEFORE);
@@ -64,14 +69,18 @@ describe.each(["pglite", "postgres"] as const)("the plan migration's data on %s"
       const rows = async (sql: string) => (await adapter.queryRaw({ sql, args: [], argTypes: [] })).rows;
 
       // One table for the provider in the 2022 round: the latest M7 (f2), listing a1 and a2 (a3 came later).
-      const tables = await rows(`SELECT "roundId", "fileId", "applicationIds"::text, digest FROM "ProviderSummaryTable" ORDER BY "roundId"`);
+      const tables = await rows(
+        `SELECT "roundId", "fileId", "applicationIds"::text, digest FROM "ProviderSummaryTable" ORDER BY "roundId"`,
+      );
       expect(tables).toHaveLength(1);
       const [roundId, fileId, ids, digest] = tables[0] ?? [];
       expect([roundId, fileId]).toEqual(["r2022", "f2"]);
       expect(JSON.parse(String(ids))).toEqual(["a1", "a2"]);
       expect(digest).toBe(crypto.createHash("sha256").update("a1\na2").digest("hex"));
       // The per-application rows stay as they were filed.
-      expect(await rows(`SELECT count(*)::int FROM "ApplicationMaterial" WHERE material = 'M7' AND "removedAt" IS NULL`)).toEqual([[2]]);
+      expect(
+        await rows(`SELECT count(*)::int FROM "ApplicationMaterial" WHERE material = 'M7' AND "removedAt" IS NULL`),
+      ).toEqual([[2]]);
 
       // R-PAY-1: each round's own cap.
       expect(await rows(`SELECT id, "payoutAmountFen" FROM "Application" ORDER BY id`)).toEqual([

@@ -9,21 +9,29 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { Readable } from "node:stream";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { parseApplicationListQuery } from "~/domain/application-list.ts";
-import { MATERIAL_IDS } from "~/domain/materials.ts";
 import type { Verdict } from "~/domain/formal-review.ts";
-import { createApplication as fileApplication, submitApplication, tagPhoto, type ProviderScope } from "~/models/application.server.ts";
+import { MATERIAL_IDS } from "~/domain/materials.ts";
+import {
+  createApplication as fileApplication,
+  type ProviderScope,
+  submitApplication,
+  tagPhoto,
+} from "~/models/application.server.ts";
 import { listApplications } from "~/models/application-list.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView } from "~/models/formal-review.server.ts";
 import { prepareBatch } from "~/models/payout.server.ts";
 import { liftSuspension, suspendProvider } from "~/models/provider-standing.server.ts";
 import { clearCopyFlag, confirmResults, listRoundResults } from "~/models/review-result.server.ts";
-import { LockedParameterError, saveRound, type RoundInput } from "~/models/round.server.ts";
+import { LockedParameterError, type RoundInput, saveRound } from "~/models/round.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { recordSummaryGeneration, summaryTableState, uploadSummaryTable } from "~/models/summary-table.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { makePdf } from "../utils/files.ts";
 import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
@@ -55,7 +63,11 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     const name = round.providers[index]?.name;
     if (!name) throw new Error("no provider on the list");
     const provider = await createProvider(prisma, { name });
-    const scope: ProviderScope = { userId: provider.user.id, userName: provider.user.name, organisationId: provider.organisation.id };
+    const scope: ProviderScope = {
+      userId: provider.user.id,
+      userName: provider.user.name,
+      organisationId: provider.organisation.id,
+    };
     return { ...provider, scope };
   }
 
@@ -73,7 +85,12 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     submitApplication(scope, id, {
       attested: true,
       at: new Date(),
-      receipt: { key: `receipts/${crypto.randomBytes(6).toString("hex")}.pdf`, fileName: "受理回执.pdf", size: 10, sha256: "0".repeat(64) },
+      receipt: {
+        key: `receipts/${crypto.randomBytes(6).toString("hex")}.pdf`,
+        fileName: "受理回执.pdf",
+        size: 10,
+        sha256: "0".repeat(64),
+      },
       mailTo: "provider@example.test",
       mailText: "回执",
     });
@@ -122,7 +139,13 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     await saveRound(staff, round.id, { ...input, passMark: 65 });
     await saveRound(staff, round.id, { ...input, passMark: 60 });
     const provider = await listedProvider(round);
-    await createApplication(prisma, { roundId: round.id, enterpriseId: round.enterprises[0]!.id, organisationId: provider.organisation.id, createdById: provider.user.id, store });
+    await createApplication(prisma, {
+      roundId: round.id,
+      enterpriseId: round.enterprises[0]!.id,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+    });
 
     const refused = saveRound(staff, round.id, { ...input, passMark: 55, perEnterpriseCapFen: 2_000_000 });
     await expect(refused).rejects.toBeInstanceOf(LockedParameterError);
@@ -131,7 +154,10 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
       { field: "passMark", message: expect.stringContaining("合格分数线不能修改") },
       { field: "perEnterpriseCap", message: expect.stringContaining("每家企业补助上限不能修改") },
     ]);
-    expect(await prisma.round.findUniqueOrThrow({ where: { id: round.id } })).toMatchObject({ passMark: 60, perEnterpriseCapFen: 1_000_000 });
+    expect(await prisma.round.findUniqueOrThrow({ where: { id: round.id } })).toMatchObject({
+      passMark: 60,
+      perEnterpriseCapFen: 1_000_000,
+    });
     // Other settings still change, with the locked ones as they are.
     await saveRound(staff, round.id, { ...input, budgetFen: 123_400 });
     expect(await prisma.round.findUniqueOrThrow({ where: { id: round.id } })).toMatchObject({ budgetFen: 123_400 });
@@ -141,21 +167,40 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     const round = await createRound(prisma);
     const provider = await listedProvider(round);
     const base = { roundId: round.id, organisationId: provider.organisation.id, createdById: provider.user.id, store };
-    const big = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[0]!.id, contractAmountFen: 1_500_000, status: "under_review" });
-    const small = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[1]!.id, contractAmountFen: 654_321, status: "under_review" });
+    const big = await createApplication(prisma, {
+      ...base,
+      enterpriseId: round.enterprises[0]!.id,
+      contractAmountFen: 1_500_000,
+      status: "under_review",
+    });
+    const small = await createApplication(prisma, {
+      ...base,
+      enterpriseId: round.enterprises[1]!.id,
+      contractAmountFen: 654_321,
+      status: "under_review",
+    });
     await reviewed(big.id, 80);
     await reviewed(small.id, 75);
     expect(await confirmResults(staff, round.id, { all: true })).toMatchObject({ ok: true, confirmed: 2 });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: big.id } })).toMatchObject({ payoutAmountFen: 1_000_000 });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: small.id } })).toMatchObject({ payoutAmountFen: 654_321 });
-    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "application.confirm_result", entityId: big.id } });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: big.id } })).toMatchObject({
+      payoutAmountFen: 1_000_000,
+    });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: small.id } })).toMatchObject({
+      payoutAmountFen: 654_321,
+    });
+    const audit = await prisma.auditEntry.findFirstOrThrow({
+      where: { action: "application.confirm_result", entityId: big.id },
+    });
     expect(audit.after).toMatchObject({ payoutAmountFen: 1_000_000, passMark: 60 });
 
     // Whatever the round's row says later (the form refuses it; a direct write stands in here), the batch pays what was confirmed.
     await prisma.round.update({ where: { id: round.id }, data: { perEnterpriseCapFen: 1 } });
     const batch = await prepareBatch(staff, { roundId: round.id, selection: { all: true } });
     expect(batch).toMatchObject({ ok: true });
-    const lines = await prisma.payoutLine.findMany({ where: { batch: { roundId: round.id } }, orderBy: { applicationNo: "asc" } });
+    const lines = await prisma.payoutLine.findMany({
+      where: { batch: { roundId: round.id } },
+      orderBy: { applicationNo: "asc" },
+    });
     expect(lines.map((l) => l.amountFen)).toEqual([1_000_000, 654_321]);
   });
 
@@ -196,24 +241,40 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
 
     expect(await suspendProvider(staff, provider.organisation.id, " ")).toMatchObject({ ok: false, field: "reason" });
     expect(await suspendProvider(staff, provider.organisation.id, "经查被列入经营异常名录")).toEqual({ ok: true });
-    const mail = await prisma.outboxMessage.findFirstOrThrow({ where: { to: provider.email, subject: { contains: "暂停" } } });
+    const mail = await prisma.outboxMessage.findFirstOrThrow({
+      where: { to: provider.email, subject: { contains: "暂停" } },
+    });
     expect(mail.text).toContain("经查被列入经营异常名录");
-    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "organisation.suspend", entityId: provider.organisation.id } });
+    const audit = await prisma.auditEntry.findFirstOrThrow({
+      where: { action: "organisation.suspend", entityId: provider.organisation.id },
+    });
     expect(audit).toMatchObject({ actorId: staff.id, reason: "经查被列入经营异常名录" });
     expect(audit.after).toMatchObject({ pendingApplications: expect.arrayContaining([draft.number, pending.number]) });
 
     const filed = await fileApplication(provider.scope, draftData(round.enterprises[2]!.id, round.id));
     expect(filed).toMatchObject({ ok: false, message: expect.stringContaining("暂停申报资格") });
-    expect(await submit(provider.scope, draft.id)).toMatchObject({ ok: false, message: expect.stringContaining("经查被列入经营异常名录") });
+    expect(await submit(provider.scope, draft.id)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("经查被列入经营异常名录"),
+    });
 
     // Flagged on the desk: the list (badge and filter) and the application page.
-    const list = await listApplications(round.id, parseApplicationListQuery(new URLSearchParams("flag=provider_suspended")));
+    const list = await listApplications(
+      round.id,
+      parseApplicationListQuery(new URLSearchParams("flag=provider_suspended")),
+    );
     expect(list.rows.map((r) => r.number).sort()).toEqual([draft.number, pending.number].sort());
     expect(list.rows.every((r) => r.providerSuspended)).toBe(true);
-    expect((await staffApplicationView(pending.id))?.providerSuspension).toMatchObject({ reason: "经查被列入经营异常名录" });
+    expect((await staffApplicationView(pending.id))?.providerSuspension).toMatchObject({
+      reason: "经查被列入经营异常名录",
+    });
 
     expect(await liftSuspension(staff, provider.organisation.id, "已移出经营异常名录")).toEqual({ ok: true });
-    expect(await prisma.auditEntry.count({ where: { action: "organisation.lift_suspension", entityId: provider.organisation.id } })).toBe(1);
+    expect(
+      await prisma.auditEntry.count({
+        where: { action: "organisation.lift_suspension", entityId: provider.organisation.id },
+      }),
+    ).toBe(1);
     expect((await staffApplicationView(pending.id))?.providerSuspension).toBeNull();
     expect(await submit(provider.scope, draft.id)).toMatchObject({ ok: true });
   });
@@ -229,9 +290,13 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
       store,
       status: "draft",
     });
-    const photo = await prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId: draft.id, material: "M5", photoTag: "workshop" } });
+    const photo = await prisma.applicationMaterial.findFirstOrThrow({
+      where: { applicationId: draft.id, material: "M5", photoTag: "workshop" },
+    });
     await tagPhoto(provider.scope, draft.id, photo.id, "team");
-    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "material.tag_photo", entityId: draft.id } });
+    const audit = await prisma.auditEntry.findFirstOrThrow({
+      where: { action: "material.tag_photo", entityId: draft.id },
+    });
     expect(audit).toMatchObject({ actorId: provider.user.id });
     expect(audit.before).toMatchObject({ material: "M5", fileId: photo.fileId, photoTag: "workshop" });
     expect(audit.after).toMatchObject({ material: "M5", fileId: photo.fileId, photoTag: "team" });
@@ -243,14 +308,31 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
   it("R-MAT-2 M7 is one table per provider per round: generated from all its applications, uploaded once, counted for each, refused when stale", async () => {
     const round = await createRound(prisma);
     const provider = await listedProvider(round);
-    const withoutM7 = { roundId: round.id, organisationId: provider.organisation.id, createdById: provider.user.id, store, status: "draft" as const, without: ["M7" as const] };
+    const withoutM7 = {
+      roundId: round.id,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+      status: "draft" as const,
+      without: ["M7" as const],
+    };
     const one = await createApplication(prisma, { ...withoutM7, enterpriseId: round.enterprises[0]!.id });
     const two = await createApplication(prisma, { ...withoutM7, enterpriseId: round.enterprises[1]!.id });
     const signed = async () =>
-      (await saveUpload({ body: Readable.from([await makePdf("汇总表")]), fileName: "汇总表.pdf", purpose: "materials", uploadedById: provider.user.id })).id;
+      (
+        await saveUpload({
+          body: Readable.from([await makePdf("汇总表")]),
+          fileName: "汇总表.pdf",
+          purpose: "materials",
+          uploadedById: provider.user.id,
+        })
+      ).id;
 
     // Nothing generated yet: the upload is refused; so is a submission without the table.
-    expect(await uploadSummaryTable(provider.scope, round.id, await signed())).toMatchObject({ ok: false, message: expect.stringContaining("请先下载") });
+    expect(await uploadSummaryTable(provider.scope, round.id, await signed())).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("请先下载"),
+    });
     expect(await submit(provider.scope, one.id)).toMatchObject({ ok: false });
 
     const generated = await recordSummaryGeneration(provider.scope, round.id);
@@ -269,35 +351,66 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     // Generated again and uploaded once: filed as M7 of all three, so each is complete and submits.
     await recordSummaryGeneration(provider.scope, round.id);
     const fileId = await signed();
-    expect(await uploadSummaryTable(provider.scope, round.id, fileId)).toEqual({ ok: true, filedOn: [one.number, two.number, three.number] });
+    expect(await uploadSummaryTable(provider.scope, round.id, fileId)).toEqual({
+      ok: true,
+      filedOn: [one.number, two.number, three.number],
+    });
     for (const application of [one, two, three]) {
-      expect(await prisma.applicationMaterial.count({ where: { applicationId: application.id, material: "M7", removedAt: null, fileId } })).toBe(1);
+      expect(
+        await prisma.applicationMaterial.count({
+          where: { applicationId: application.id, material: "M7", removedAt: null, fileId },
+        }),
+      ).toBe(1);
     }
-    expect(await prisma.auditEntry.count({ where: { action: "organisation.summary_table_upload", entityId: provider.organisation.id } })).toBe(1);
+    expect(
+      await prisma.auditEntry.count({
+        where: { action: "organisation.summary_table_upload", entityId: provider.organisation.id },
+      }),
+    ).toBe(1);
     expect(await submit(provider.scope, one.id)).toMatchObject({ ok: true });
-    expect((await summaryTableState(provider.organisation.id, round.id)).uploaded).toMatchObject({ count: 3, stale: false });
+    expect((await summaryTableState(provider.organisation.id, round.id)).uploaded).toMatchObject({
+      count: 3,
+      stale: false,
+    });
 
     // A fourth application makes the uploaded table stale: the others cannot be submitted on it any more.
     await createApplication(prisma, { ...withoutM7, enterpriseId: round.enterprises[3]!.id });
-    expect(await submit(provider.scope, two.id)).toMatchObject({ ok: false, message: expect.stringContaining("已过期") });
+    expect(await submit(provider.scope, two.id)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("已过期"),
+    });
     expect((await summaryTableState(provider.organisation.id, round.id)).uploaded).toMatchObject({ stale: true });
   });
 
   it("R-REV-3 a result flagged by the copy check is not confirmed until an expert vetoes it or staff record why it is not copying", async () => {
     const round = await createRound(prisma);
     const provider = await listedProvider(round);
-    const base = { roundId: round.id, organisationId: provider.organisation.id, createdById: provider.user.id, store, status: "under_review" as const };
+    const base = {
+      roundId: round.id,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+      status: "under_review" as const,
+    };
     const flagged = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[0]!.id });
     const vetoed = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[1]!.id });
     const clean = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[2]!.id });
     await reviewed(flagged.id, 85);
     await reviewed(vetoed.id, 85, { veto: true });
     await reviewed(clean.id, 85);
-    const photoOf = (applicationId: string) => prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId, material: "M5" } });
+    const photoOf = (applicationId: string) =>
+      prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId, material: "M5" } });
     // The same site photo in the flagged and the vetoed application (a stored photo pair is always flagged).
     const [a, b] = [await photoOf(flagged.id), await photoOf(vetoed.id)];
     await prisma.similarityMatch.create({
-      data: { kind: "photo", applicationAId: flagged.id, fileAId: a.fileId, applicationBId: vetoed.id, fileBId: b.fileId, score: 1 },
+      data: {
+        kind: "photo",
+        applicationAId: flagged.id,
+        fileAId: a.fileId,
+        applicationBId: vetoed.id,
+        fileBId: b.fileId,
+        score: 1,
+      },
     });
 
     // The results page shows the flagged application first, then the vetoed one.
@@ -308,19 +421,37 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     // Chosen: refused by name. All: the others are confirmed, the flagged one is left.
     const chosen = await confirmResults(staff, round.id, { all: false, applicationIds: [flagged.id, clean.id] });
     expect(chosen).toMatchObject({ ok: false, message: expect.stringContaining(flagged.number) });
-    expect(await confirmResults(staff, round.id, { all: true })).toMatchObject({ ok: true, confirmed: 2, copyBlocked: [flagged.number] });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: flagged.id } })).toMatchObject({ resultConfirmedAt: null });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: vetoed.id } })).toMatchObject({ resultPassed: false });
+    expect(await confirmResults(staff, round.id, { all: true })).toMatchObject({
+      ok: true,
+      confirmed: 2,
+      copyBlocked: [flagged.number],
+    });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: flagged.id } })).toMatchObject({
+      resultConfirmedAt: null,
+    });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: vetoed.id } })).toMatchObject({
+      resultPassed: false,
+    });
 
     // A clearance needs a real reason; then it is kept, recorded and carried into the confirmed result.
     expect(await clearCopyFlag(staff, flagged.id, "不是抄袭")).toMatchObject({ ok: false, field: "reason" });
     const reason = "两份申报为同一服务商同日在同一园区拍摄的公共区域照片，报告正文无雷同";
     expect(await clearCopyFlag(staff, flagged.id, reason)).toEqual({ ok: true });
-    const clearanceAudit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "application.copy_flag_cleared", entityId: flagged.id } });
+    const clearanceAudit = await prisma.auditEntry.findFirstOrThrow({
+      where: { action: "application.copy_flag_cleared", entityId: flagged.id },
+    });
     expect(clearanceAudit).toMatchObject({ actorId: staff.id, reason });
-    expect(await confirmResults(staff, round.id, { all: false, applicationIds: [flagged.id] })).toMatchObject({ ok: true, confirmed: 1 });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: flagged.id } })).toMatchObject({ copyFlagClearance: reason, resultPassed: true });
-    const confirmAudit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "application.confirm_result", entityId: flagged.id } });
+    expect(await confirmResults(staff, round.id, { all: false, applicationIds: [flagged.id] })).toMatchObject({
+      ok: true,
+      confirmed: 1,
+    });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: flagged.id } })).toMatchObject({
+      copyFlagClearance: reason,
+      resultPassed: true,
+    });
+    const confirmAudit = await prisma.auditEntry.findFirstOrThrow({
+      where: { action: "application.confirm_result", entityId: flagged.id },
+    });
     expect(confirmAudit.after).toMatchObject({ copyFlagClearance: reason });
   });
 
@@ -335,13 +466,31 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
       createdById: provider.user.id,
       store,
     });
-    const refused = await decideFormalReview(staff, application.id, { decision: "accept", version: 0, verdicts: allAccepted });
-    expect(refused).toEqual({ ok: false, field: "paper", message: expect.stringContaining("本批次要求先收到纸质材料") });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: application.id } })).toMatchObject({ status: "submitted" });
+    const refused = await decideFormalReview(staff, application.id, {
+      decision: "accept",
+      version: 0,
+      verdicts: allAccepted,
+    });
+    expect(refused).toEqual({
+      ok: false,
+      field: "paper",
+      message: expect.stringContaining("本批次要求先收到纸质材料"),
+    });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: application.id } })).toMatchObject({
+      status: "submitted",
+    });
 
-    expect(await recordPaperCopies(staff, { applicationIds: [application.id], receivedOn: "2022-12-22", receivedBy: "经办人" })).toEqual({ ok: true, count: 1 });
+    expect(
+      await recordPaperCopies(staff, {
+        applicationIds: [application.id],
+        receivedOn: "2022-12-22",
+        receivedBy: "经办人",
+      }),
+    ).toEqual({ ok: true, count: 1 });
     const view = await staffApplicationView(application.id);
     expect(view?.application).toMatchObject({ paperCopiesRequired: true, paperCopiesLate: true });
-    expect(await decideFormalReview(staff, application.id, { decision: "accept", version: 0, verdicts: allAccepted })).toEqual({ ok: true, status: "accepted" });
+    expect(
+      await decideFormalReview(staff, application.id, { decision: "accept", version: 0, verdicts: allAccepted }),
+    ).toEqual({ ok: true, status: "accepted" });
   });
 });

@@ -5,13 +5,21 @@
  * does) and in one running in America/New_York. Both real databases.
  */
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { parseApplicationListQuery } from "~/domain/application-list.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
-import { applicationListWorkbook, chooseRound, claimAttempts, listApplications } from "~/models/application-list.server.ts";
+import {
+  applicationListWorkbook,
+  chooseRound,
+  claimAttempts,
+  listApplications,
+} from "~/models/application-list.server.ts";
 import { readRows } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { createApplication, createProvider, createRound } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
@@ -34,44 +42,50 @@ describe.each(VARIANTS)("times read through raw SQL on %s", (variant) => {
     await closeDatabase();
   });
 
-  it.each(ZONES)("the list, the export and the repeated-claim table show the receipt's time with the process in %s", async (zone) => {
-    const round = await createRound(prisma, { deadline: new Date("2099-06-30T09:30:00Z") });
-    const [filer, other] = [await createProvider(prisma), await createProvider(prisma)];
-    const enterprise = round.enterprises[0];
-    if (!enterprise) throw new Error("scenario");
-    const application = await createApplication(prisma, {
-      roundId: round.id,
-      enterpriseId: enterprise.id,
-      organisationId: filer.organisation.id,
-      createdById: filer.user.id,
-      store,
-      submittedAt: SUBMITTED,
-    });
-    await prisma.enterpriseClaimAttempt.create({
-      data: { roundId: round.id, enterpriseId: enterprise.id, organisationId: other.organisation.id, at: SUBMITTED },
-    });
+  it.each(ZONES)(
+    "the list, the export and the repeated-claim table show the receipt's time with the process in %s",
+    async (zone) => {
+      const round = await createRound(prisma, { deadline: new Date("2099-06-30T09:30:00Z") });
+      const [filer, other] = [await createProvider(prisma), await createProvider(prisma)];
+      const enterprise = round.enterprises[0];
+      if (!enterprise) throw new Error("scenario");
+      const application = await createApplication(prisma, {
+        roundId: round.id,
+        enterpriseId: enterprise.id,
+        organisationId: filer.organisation.id,
+        createdById: filer.user.id,
+        store,
+        submittedAt: SUBMITTED,
+      });
+      await prisma.enterpriseClaimAttempt.create({
+        data: { roundId: round.id, enterpriseId: enterprise.id, organisationId: other.organisation.id, at: SUBMITTED },
+      });
 
-    process.env.TZ = zone;
-    expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(zone === "Asia/Shanghai" ? -480 : 300);
-    // The receipt and the provider's page read the instant through Prisma's client.
-    const receipt = await prisma.application.findUniqueOrThrow({ where: { id: application.id }, select: { submittedAt: true } });
-    if (!receipt.submittedAt) throw new Error("not submitted");
-    const receiptTime = formatShanghai(receipt.submittedAt);
-    expect(receiptTime).toBe("2026-11-30 16:13");
+      process.env.TZ = zone;
+      expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(zone === "Asia/Shanghai" ? -480 : 300);
+      // The receipt and the provider's page read the instant through Prisma's client.
+      const receipt = await prisma.application.findUniqueOrThrow({
+        where: { id: application.id },
+        select: { submittedAt: true },
+      });
+      if (!receipt.submittedAt) throw new Error("not submitted");
+      const receiptTime = formatShanghai(receipt.submittedAt);
+      expect(receiptTime).toBe("2026-11-30 16:13");
 
-    const list = await listApplications(round.id, parseApplicationListQuery(new URLSearchParams()));
-    expect(list.rows.map((r) => r.submittedAt)).toEqual([receiptTime]);
+      const list = await listApplications(round.id, parseApplicationListQuery(new URLSearchParams()));
+      expect(list.rows.map((r) => r.submittedAt)).toEqual([receiptTime]);
 
-    const workbook = await applicationListWorkbook(round.id, parseApplicationListQuery(new URLSearchParams()));
-    const rows = await readRows(workbook.bytes, workbook.fileName);
-    const column = rows[0]?.indexOf("提交时间（北京时间）") ?? -1;
-    expect(column).toBeGreaterThanOrEqual(0);
-    expect(rows[1]?.[column]).toBe(receiptTime);
+      const workbook = await applicationListWorkbook(round.id, parseApplicationListQuery(new URLSearchParams()));
+      const rows = await readRows(workbook.bytes, workbook.fileName);
+      const column = rows[0]?.indexOf("提交时间（北京时间）") ?? -1;
+      expect(column).toBeGreaterThanOrEqual(0);
+      expect(rows[1]?.[column]).toBe(receiptTime);
 
-    const claims = await claimAttempts(round.id);
-    expect(claims.map((c) => c.at)).toEqual([formatShanghai(SUBMITTED, true)]);
+      const claims = await claimAttempts(round.id);
+      expect(claims.map((c) => c.at)).toEqual([formatShanghai(SUBMITTED, true)]);
 
-    const chosen = await chooseRound(round.id);
-    expect(chosen?.deadline.toISOString()).toBe("2099-06-30T09:30:00.000Z");
-  });
+      const chosen = await chooseRound(round.id);
+      expect(chosen?.deadline.toISOString()).toBe("2099-06-30T09:30:00.000Z");
+    },
+  );
 });

@@ -6,18 +6,37 @@
  * names no expert (R-REV-4, R-MAT-2).
  */
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { ReviewInput } from "~/domain/scoring.ts";
-import { confirmResults, getApplicationResult, listOwnConfirmedResults, reopenReview } from "~/models/review-result.server.ts";
-import { confirmNoConflict, declareConflict, getOwnAssignment, listOwnAssignments, saveReview } from "~/models/review.server.ts";
+import {
+  confirmNoConflict,
+  declareConflict,
+  getOwnAssignment,
+  listOwnAssignments,
+  saveReview,
+} from "~/models/review.server.ts";
+import {
+  confirmResults,
+  getApplicationResult,
+  listOwnConfirmedResults,
+  reopenReview,
+} from "~/models/review-result.server.ts";
 import { canReadFile } from "~/models/stored-file.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
-import type { SessionUser } from "~/utils/session.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+import type { SessionUser } from "~/utils/session.server.ts";
+
 import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
-function scores(basics: number, recommendations: number, estimates: number, extra: Partial<ReviewInput> = {}): ReviewInput {
+function scores(
+  basics: number,
+  recommendations: number,
+  estimates: number,
+  extra: Partial<ReviewInput> = {},
+): ReviewInput {
   return {
     materialsComplete: true,
     sections: {
@@ -61,7 +80,13 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     }
     const other = await createUser(prisma, ["expert"], { name: "丁专家" });
     outsider = { id: other.user.id, name: other.user.name };
-    const base = { roundId, organisationId: provider.organisation.id, createdById: provider.user.id, store, status: "under_review" as const };
+    const base = {
+      roundId,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+      status: "under_review" as const,
+    };
     const application = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[0]?.id ?? "" });
     const second = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[1]?.id ?? "" });
     applicationId = application.id;
@@ -71,7 +96,11 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
       const assignment = await assignExpert(prisma, { applicationId, expertId: expert.id, assignedById: staff.id });
       assignmentIds.push(assignment.id);
     }
-    await assignExpert(prisma, { applicationId: secondApplicationId, expertId: experts[0]?.id ?? "", assignedById: staff.id });
+    await assignExpert(prisma, {
+      applicationId: secondApplicationId,
+      expertId: experts[0]?.id ?? "",
+      assignedById: staff.id,
+    });
   });
   afterAll(async () => {
     await closeDatabase();
@@ -94,32 +123,70 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     const expertUser = { id: expert(0).id, roles: ["expert"] } as const;
     const material = await prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId, material: "M8" } });
     expect(await canReadFile(sessionUser(expertUser), material.fileId)).toBe(false);
-    expect(await saveReview(expert(0), assignment(0), { input: scores(20, 30, 20), version: 0, mode: "draft" })).toMatchObject({ ok: false, status: 409 });
+    expect(
+      await saveReview(expert(0), assignment(0), { input: scores(20, 30, 20), version: 0, mode: "draft" }),
+    ).toMatchObject({ ok: false, status: 409 });
     for (let i = 0; i < 3; i++) expect(await confirmNoConflict(expert(i), assignment(i))).toEqual({ ok: true });
     expect(await canReadFile(sessionUser(expertUser), material.fileId)).toBe(true);
     expect(await canReadFile(sessionUser({ id: outsider.id, roles: ["expert"] }), material.fileId)).toBe(false);
-    const audit = await prisma.auditEntry.count({ where: { action: "assignment.confirm_no_conflict", entityId: assignment(0) } });
+    const audit = await prisma.auditEntry.count({
+      where: { action: "assignment.confirm_no_conflict", entityId: assignment(0) },
+    });
     expect(audit).toBe(1);
   });
 
   it("R-REV-1 saves a draft, refuses out-of-range and half points at the field, and keeps the stored draft", async () => {
-    const saved = await saveReview(expert(0), assignment(0), { input: { sections: { basics: { score: 25, comment: "" } } }, version: 0, mode: "draft" });
+    const saved = await saveReview(expert(0), assignment(0), {
+      input: { sections: { basics: { score: 25, comment: "" } } },
+      version: 0,
+      mode: "draft",
+    });
     expect(saved).toMatchObject({ ok: true, version: 1, status: "draft" });
-    const outOfRange = await saveReview(expert(0), assignment(0), { input: scores(31, 30, 20), version: 1, mode: "draft" });
-    expect(outOfRange).toMatchObject({ ok: false, status: 400, errors: { "sections.basics.score": ["“基本情况”得分须在 0 至 30 分之间"] } });
+    const outOfRange = await saveReview(expert(0), assignment(0), {
+      input: scores(31, 30, 20),
+      version: 1,
+      mode: "draft",
+    });
+    expect(outOfRange).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: { "sections.basics.score": ["“基本情况”得分须在 0 至 30 分之间"] },
+    });
     const half = await saveReview(expert(0), assignment(0), { input: scores(20.5, 30, 20), version: 1, mode: "draft" });
-    expect(half).toMatchObject({ ok: false, status: 400, errors: { "sections.basics.score": ["“基本情况”得分须为整数"] } });
+    expect(half).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: { "sections.basics.score": ["“基本情况”得分须为整数"] },
+    });
     const stored = await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(0) } });
-    expect(stored).toMatchObject({ status: "draft", basicsHalfPoints: 50, recommendationsHalfPoints: null, version: 1 });
+    expect(stored).toMatchObject({
+      status: "draft",
+      basicsHalfPoints: 50,
+      recommendationsHalfPoints: null,
+      version: 1,
+    });
   });
 
   it("R-REV-1 half points are configuration: accepted when the round allows them, stored exactly", async () => {
     await prisma.round.update({ where: { id: roundId }, data: { allowHalfPoints: true } });
-    const half = await saveReview(expert(2), assignment(2), { input: { sections: { basics: { score: 20.5 } } }, version: 0, mode: "draft" });
+    const half = await saveReview(expert(2), assignment(2), {
+      input: { sections: { basics: { score: 20.5 } } },
+      version: 0,
+      mode: "draft",
+    });
     expect(half).toMatchObject({ ok: true, version: 1 });
-    const quarter = await saveReview(expert(2), assignment(2), { input: { sections: { basics: { score: 20.25 } } }, version: 1, mode: "draft" });
-    expect(quarter).toMatchObject({ ok: false, errors: { "sections.basics.score": ["“基本情况”得分须以 0.5 分为单位"] } });
-    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(2) } })).toMatchObject({ basicsHalfPoints: 41 });
+    const quarter = await saveReview(expert(2), assignment(2), {
+      input: { sections: { basics: { score: 20.25 } } },
+      version: 1,
+      mode: "draft",
+    });
+    expect(quarter).toMatchObject({
+      ok: false,
+      errors: { "sections.basics.score": ["“基本情况”得分须以 0.5 分为单位"] },
+    });
+    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(2) } })).toMatchObject({
+      basicsHalfPoints: 41,
+    });
     await prisma.round.update({ where: { id: roundId }, data: { allowHalfPoints: false } });
   });
 
@@ -134,23 +201,46 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     // Two tabs both creating the first draft: the second is refused too.
     const fresh = await saveReview(expert(1), assignment(1), { input: scores(20, 20, 20), version: 0, mode: "draft" });
     expect(fresh).toMatchObject({ ok: true, version: 1 });
-    expect(await saveReview(expert(1), assignment(1), { input: scores(5, 5, 5), version: 0, mode: "draft" })).toMatchObject({ ok: false, conflict: true });
+    expect(
+      await saveReview(expert(1), assignment(1), { input: scores(5, 5, 5), version: 0, mode: "draft" }),
+    ).toMatchObject({ ok: false, conflict: true });
   });
 
   it("R-REV-2 / R-REV-3 submitting refuses a deduction without reason and a veto without evidence", async () => {
-    const noReason = await saveReview(expert(1), assignment(1), { input: scores(25, 35, 25, { deduction: true }), version: 1, mode: "submit" });
+    const noReason = await saveReview(expert(1), assignment(1), {
+      input: scores(25, 35, 25, { deduction: true }),
+      version: 1,
+      mode: "submit",
+    });
     expect(noReason).toMatchObject({ ok: false, status: 400, errors: { deductionReason: ["扣 20 分须填写扣分理由"] } });
-    const noEvidence = await saveReview(expert(1), assignment(1), { input: scores(25, 35, 25, { veto: true }), version: 1, mode: "submit" });
-    expect(noEvidence).toMatchObject({ ok: false, status: 400, errors: { vetoEvidence: ["一票否决须指明雷同或抄袭的依据"] } });
-    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(1) } })).toMatchObject({ status: "draft", deduction: false });
+    const noEvidence = await saveReview(expert(1), assignment(1), {
+      input: scores(25, 35, 25, { veto: true }),
+      version: 1,
+      mode: "submit",
+    });
+    expect(noEvidence).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: { vetoEvidence: ["一票否决须指明雷同或抄袭的依据"] },
+    });
+    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(1) } })).toMatchObject({
+      status: "draft",
+      deduction: false,
+    });
   });
 
   it("R-REV-5 a submitted review is final: on the record, and read-only for the expert", async () => {
-    const submitted = await saveReview(expert(0), assignment(0), { input: scores(26, 30, 20), version: 2, mode: "submit" });
+    const submitted = await saveReview(expert(0), assignment(0), {
+      input: scores(26, 30, 20),
+      version: 2,
+      mode: "submit",
+    });
     expect(submitted).toMatchObject({ ok: true, status: "submitted", version: 3 });
     const again = await saveReview(expert(0), assignment(0), { input: scores(30, 40, 30), version: 3, mode: "draft" });
     expect(again).toMatchObject({ ok: false, status: 409 });
-    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "review.submit", actorId: expert(0).id } });
+    const audit = await prisma.auditEntry.findFirstOrThrow({
+      where: { action: "review.submit", actorId: expert(0).id },
+    });
     expect(audit.after).toMatchObject({ basicsHalfPoints: 52, status: "submitted" });
   });
 
@@ -165,33 +255,69 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     const late = await saveReview(expert(1), assignment(1), { input: scores(1, 1, 1), version: 1, mode: "draft" });
     expect(late).toMatchObject({ ok: false, status: 409 });
     expect(late.ok ? "" : late.message).toContain("截止");
-    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(1) } })).toMatchObject({ basicsHalfPoints: 40, version: 1 });
+    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(1) } })).toMatchObject({
+      basicsHalfPoints: 40,
+      version: 1,
+    });
     await prisma.round.update({ where: { id: roundId }, data: { reviewDeadline: new Date(Date.now() + 86_400_000) } });
   });
 
   it("R-REV-5 staff reopen a submitted review with a reason, on the record; the expert corrects and resubmits", async () => {
-    const reopened = await reopenReview(staff, (await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(0) } })).id, "基本情况评分与评语不一致");
+    const reopened = await reopenReview(
+      staff,
+      (await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(0) } })).id,
+      "基本情况评分与评语不一致",
+    );
     expect(reopened).toEqual({ ok: true });
     const review = await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(0) } });
-    expect(review).toMatchObject({ status: "draft", submittedAt: null, reopenReason: "基本情况评分与评语不一致", version: 4 });
+    expect(review).toMatchObject({
+      status: "draft",
+      submittedAt: null,
+      reopenReason: "基本情况评分与评语不一致",
+      version: 4,
+    });
     const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "review.reopen", entityId: review.id } });
     expect(audit).toMatchObject({ actorId: staff.id, reason: "基本情况评分与评语不一致" });
     expect(audit.before).toMatchObject({ status: "submitted", basicsHalfPoints: 52 });
-    const mail = await prisma.outboxMessage.findFirstOrThrow({ where: { to: expert(0).email, subject: { contains: "评分退回修改" } } });
+    const mail = await prisma.outboxMessage.findFirstOrThrow({
+      where: { to: expert(0).email, subject: { contains: "评分退回修改" } },
+    });
     expect(mail.text).toContain("退回原因：基本情况评分与评语不一致");
-    expect(await saveReview(expert(0), assignment(0), { input: scores(20, 30, 20), version: 4, mode: "submit" })).toMatchObject({ ok: true, status: "submitted" });
+    expect(
+      await saveReview(expert(0), assignment(0), { input: scores(20, 30, 20), version: 4, mode: "submit" }),
+    ).toMatchObject({ ok: true, status: "submitted" });
   });
 
   it("R-REV-4 / R-LOG-1 confirming freezes the result, moves the status, and mails each provider once without expert names", async () => {
-    expect(await saveReview(expert(1), assignment(1), { input: scores(30, 40, 30, { deduction: true, deductionReason: "推销自有MES系统" }), version: 1, mode: "submit" })).toMatchObject({ ok: true });
-    expect(await saveReview(expert(2), assignment(2), { input: scores(20, 25, 15), version: 1, mode: "submit" })).toMatchObject({ ok: true });
+    expect(
+      await saveReview(expert(1), assignment(1), {
+        input: scores(30, 40, 30, { deduction: true, deductionReason: "推销自有MES系统" }),
+        version: 1,
+        mode: "submit",
+      }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await saveReview(expert(2), assignment(2), { input: scores(20, 25, 15), version: 1, mode: "submit" }),
+    ).toMatchObject({ ok: true });
     const second = await prisma.expertAssignment.findFirstOrThrow({ where: { applicationId: secondApplicationId } });
     expect(await confirmNoConflict(expert(0), second.id)).toEqual({ ok: true });
-    expect(await saveReview(expert(0), second.id, { input: scores(10, 20, 10, { materialsComplete: false, materialsNote: "缺少M6发票" }), version: 0, mode: "submit" })).toMatchObject({ ok: true });
+    expect(
+      await saveReview(expert(0), second.id, {
+        input: scores(10, 20, 10, { materialsComplete: false, materialsNote: "缺少M6发票" }),
+        version: 0,
+        mode: "submit",
+      }),
+    ).toMatchObject({ ok: true });
 
     const result = await getApplicationResult(applicationId);
     // Totals 70, 80 (100 − 20) and 60: mean 70, spread 20 (not flagged: only more than 20 is).
-    expect(result?.result.decision).toMatchObject({ finalScore: 70, passed: true, totals: [70, 80, 60], spread: 20, spreadFlag: false });
+    expect(result?.result.decision).toMatchObject({
+      finalScore: 70,
+      passed: true,
+      totals: [70, 80, 60],
+      spread: 20,
+      spreadFlag: false,
+    });
 
     const mailsBefore = await prisma.outboxMessage.count();
     const outcome = await confirmResults(staff, roundId, { all: true });
@@ -200,10 +326,21 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
       prisma.application.findUniqueOrThrow({ where: { id: applicationId } }),
       prisma.application.findUniqueOrThrow({ where: { id: secondApplicationId } }),
     ]);
-    expect(first).toMatchObject({ status: "passed", resultPassed: true, finalScoreHundredths: 7000, resultConfirmedById: staff.id });
-    expect(first.resultReasons).toEqual(["扣分：1 位评审专家认定报告借机推销自身产品和解决方案，各扣 20 分（推销自有MES系统）"]);
+    expect(first).toMatchObject({
+      status: "passed",
+      resultPassed: true,
+      finalScoreHundredths: 7000,
+      resultConfirmedById: staff.id,
+    });
+    expect(first.resultReasons).toEqual([
+      "扣分：1 位评审专家认定报告借机推销自身产品和解决方案，各扣 20 分（推销自有MES系统）",
+    ]);
     expect(other).toMatchObject({ status: "failed", resultPassed: false, finalScoreHundredths: 4000 });
-    expect(await prisma.auditEntry.count({ where: { action: "application.confirm_result", entityId: { in: [applicationId, secondApplicationId] } } })).toBe(2);
+    expect(
+      await prisma.auditEntry.count({
+        where: { action: "application.confirm_result", entityId: { in: [applicationId, secondApplicationId] } },
+      }),
+    ).toBe(2);
 
     const mails = await prisma.outboxMessage.findMany({ orderBy: { createdAt: "asc" }, skip: mailsBefore });
     expect(mails).toHaveLength(1);
@@ -223,13 +360,19 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
 
     const own = await listOwnConfirmedResults(provider.organisation.id);
     expect(own.map((r) => r.result)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ passed: true, finalScore: "70.00" }), expect.objectContaining({ passed: false, finalScore: "40.00" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ passed: true, finalScore: "70.00" }),
+        expect.objectContaining({ passed: false, finalScore: "40.00" }),
+      ]),
     );
     expect(JSON.stringify(own)).not.toMatch(/专家[甲乙丙丁]|[甲乙丙丁]专家/);
   });
 
   it("R-REV-5 declaring a conflict withdraws the assignment, records the conflict, and hands it back to staff", async () => {
-    const round = await prisma.round.findUniqueOrThrow({ where: { id: roundId }, include: { enterprises: { orderBy: { seq: "asc" } } } });
+    const round = await prisma.round.findUniqueOrThrow({
+      where: { id: roundId },
+      include: { enterprises: { orderBy: { seq: "asc" } } },
+    });
     const application = await createApplication(prisma, {
       roundId,
       organisationId: provider.organisation.id,
@@ -238,13 +381,30 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
       status: "under_review",
       enterpriseId: round.enterprises[2]?.id ?? "",
     });
-    const assigned = await assignExpert(prisma, { applicationId: application.id, expertId: outsider.id, assignedById: staff.id });
-    const outcome = await declareConflict(outsider, assigned.id, { kind: "provider", reason: "近三年曾为该服务商提供咨询" });
+    const assigned = await assignExpert(prisma, {
+      applicationId: application.id,
+      expertId: outsider.id,
+      assignedById: staff.id,
+    });
+    const outcome = await declareConflict(outsider, assigned.id, {
+      kind: "provider",
+      reason: "近三年曾为该服务商提供咨询",
+    });
     expect(outcome).toEqual({ ok: true });
-    expect(await prisma.expertAssignment.findUniqueOrThrow({ where: { id: assigned.id } })).toMatchObject({ withdrawnReason: expect.stringContaining("近三年曾为该服务商提供咨询") });
-    expect(await prisma.expertConflict.findFirst({ where: { expertId: outsider.id, kind: "provider", partyName: provider.organisation.name, declaredBy: "expert" } })).not.toBeNull();
-    expect(await prisma.auditEntry.count({ where: { action: "assignment.declare_conflict", entityId: assigned.id } })).toBe(1);
-    const handBack = await prisma.outboxMessage.findFirstOrThrow({ where: { subject: { contains: `请重新分配 ${application.number}` } } });
+    expect(await prisma.expertAssignment.findUniqueOrThrow({ where: { id: assigned.id } })).toMatchObject({
+      withdrawnReason: expect.stringContaining("近三年曾为该服务商提供咨询"),
+    });
+    expect(
+      await prisma.expertConflict.findFirst({
+        where: { expertId: outsider.id, kind: "provider", partyName: provider.organisation.name, declaredBy: "expert" },
+      }),
+    ).not.toBeNull();
+    expect(
+      await prisma.auditEntry.count({ where: { action: "assignment.declare_conflict", entityId: assigned.id } }),
+    ).toBe(1);
+    const handBack = await prisma.outboxMessage.findFirstOrThrow({
+      where: { subject: { contains: `请重新分配 ${application.number}` } },
+    });
     expect(handBack.to).toBe((await prisma.user.findUniqueOrThrow({ where: { id: staff.id } })).email);
     expect(await getOwnAssignment(outsider.id, assigned.id)).toBeNull();
     expect((await listOwnAssignments(outsider.id)).map((a) => a.id)).not.toContain(assigned.id);
@@ -252,5 +412,13 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
 });
 
 function sessionUser(user: { id: string; roles: readonly ("expert" | "staff" | "provider")[] }): SessionUser {
-  return { id: user.id, name: "", email: "", roles: [...user.roles], status: "active", isDemo: false, organisation: null };
+  return {
+    id: user.id,
+    name: "",
+    email: "",
+    roles: [...user.roles],
+    status: "active",
+    isDemo: false,
+    organisation: null,
+  };
 }

@@ -5,12 +5,21 @@
  * they created or invited, or by the account that created or invited them (the detour of issue 13).
  */
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approveBatch, prepareBatch, returnBatch, type Officer } from "~/models/payout.server.ts";
-import { acceptInvitation, createFirstAdministrator, createStaffManagedUser, RoleGrantError, setUserRoles } from "~/models/user.server.ts";
+
+import { approveBatch, type Officer, prepareBatch, returnBatch } from "~/models/payout.server.ts";
+import {
+  acceptInvitation,
+  createFirstAdministrator,
+  createStaffManagedUser,
+  RoleGrantError,
+  setUserRoles,
+} from "~/models/user.server.ts";
 import { action as adminUsersAction, loader as adminUsersLoader } from "~/routes/admin.users.tsx";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
+
 import { getRequest, postRequest, sessionCookie, settle } from "../utils/http.ts";
 import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
@@ -25,7 +34,11 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
   let approver: Officer;
   let round: Awaited<ReturnType<typeof createRound>>;
 
-  const officer = async (roles: ("staff" | "approver" | "admin")[], name: string, createdById?: string): Promise<Officer> => {
+  const officer = async (
+    roles: ("staff" | "approver" | "admin")[],
+    name: string,
+    createdById?: string,
+  ): Promise<Officer> => {
     const { user } = await createUser(prisma, roles, { name, createdById });
     return { id: user.id, name: user.name, roles: user.roles };
   };
@@ -46,15 +59,26 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     await prisma.application.update({
       where: { id: created.id },
       // Confirmed before the public notice opened, and the notice is over (审核通过后公示, R-PAY-3).
-      data: { status: "passed", resultPassed: true, finalScoreHundredths: 8000, resultConfirmedAt: new Date(Date.now() - 10 * DAY) },
+      data: {
+        status: "passed",
+        resultPassed: true,
+        finalScoreHundredths: 8000,
+        resultConfirmedAt: new Date(Date.now() - 10 * DAY),
+      },
     });
-    await prisma.round.update({ where: { id: round.id }, data: { noticeOpensAt: new Date(Date.now() - 9 * DAY), noticeClosesAt: new Date(Date.now() - 2 * DAY) } });
+    await prisma.round.update({
+      where: { id: round.id },
+      data: { noticeOpensAt: new Date(Date.now() - 9 * DAY), noticeClosesAt: new Date(Date.now() - 2 * DAY) },
+    });
     return created.id;
   }
 
   async function preparedBy(preparer: Officer) {
     const applicationId = await passedApplication();
-    const outcome = await prepareBatch(preparer, { roundId: round.id, selection: { all: false, applicationIds: [applicationId] } });
+    const outcome = await prepareBatch(preparer, {
+      roundId: round.id,
+      selection: { all: false, applicationIds: [applicationId] },
+    });
     if (!outcome.ok) throw new Error(outcome.message);
     return prisma.payoutBatch.findFirstOrThrow({ where: { applications: { some: { id: applicationId } } } });
   }
@@ -75,12 +99,19 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
 
   it("R-PAY-3 staff cannot open the account page nor create an approver through it; the database is unchanged", async () => {
     const cookie = await sessionCookie(staff.id);
-    expect((await settle(() => adminUsersLoader({ request: getRequest("/admin/users", cookie), params: {}, context: {} }))).status).toBe(403);
+    expect(
+      (await settle(() => adminUsersLoader({ request: getRequest("/admin/users", cookie), params: {}, context: {} })))
+        .status,
+    ).toBe(403);
     const users = await prisma.user.count();
     const audit = await prisma.auditEntry.count();
     const posted = await settle(() =>
       adminUsersAction({
-        request: postRequest("/admin/users", { intent: "invite", name: "我的小号", email: "mine@evil.example", roles: "approver" }, cookie),
+        request: postRequest(
+          "/admin/users",
+          { intent: "invite", name: "我的小号", email: "mine@evil.example", roles: "approver" },
+          cookie,
+        ),
         params: {},
         context: {},
       }),
@@ -91,10 +122,18 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
   });
 
   it("R-PAY-3 staff and approvers grant no role in the model either (experts into the pool only)", async () => {
-    await expect(createStaffManagedUser(staff, { name: "小号", email: "alt@evil.example", roles: ["approver"] })).rejects.toThrow(RoleGrantError);
-    await expect(createStaffManagedUser(staff, { name: "小号", email: "alt2@evil.example", roles: ["staff"] })).rejects.toThrow(RoleGrantError);
-    await expect(createStaffManagedUser(approver, { name: "小号", email: "alt3@evil.example", roles: ["expert"] })).rejects.toThrow(RoleGrantError);
-    expect(await setUserRoles(staff, { userId: approver.id, roles: ["approver", "staff"] })).toMatchObject({ ok: false });
+    await expect(
+      createStaffManagedUser(staff, { name: "小号", email: "alt@evil.example", roles: ["approver"] }),
+    ).rejects.toThrow(RoleGrantError);
+    await expect(
+      createStaffManagedUser(staff, { name: "小号", email: "alt2@evil.example", roles: ["staff"] }),
+    ).rejects.toThrow(RoleGrantError);
+    await expect(
+      createStaffManagedUser(approver, { name: "小号", email: "alt3@evil.example", roles: ["expert"] }),
+    ).rejects.toThrow(RoleGrantError);
+    expect(await setUserRoles(staff, { userId: approver.id, roles: ["approver", "staff"] })).toMatchObject({
+      ok: false,
+    });
     expect(await prisma.user.count({ where: { email: { endsWith: "@evil.example" } } })).toBe(0);
   });
 
@@ -102,7 +141,11 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     const cookie = await sessionCookie(admin.id);
     const posted = await settle(() =>
       adminUsersAction({
-        request: postRequest("/admin/users", { intent: "invite", name: "双重身份", email: "both@example.test", roles: ["admin", "approver"] }, cookie),
+        request: postRequest(
+          "/admin/users",
+          { intent: "invite", name: "双重身份", email: "both@example.test", roles: ["admin", "approver"] },
+          cookie,
+        ),
         params: {},
         context: {},
       }),
@@ -117,7 +160,11 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     const cookie = await sessionCookie(admin.id);
     const posted = await settle(() =>
       adminUsersAction({
-        request: postRequest("/admin/users", { intent: "invite", name: "新经办人", email: "new-staff@example.test", roles: "staff" }, cookie),
+        request: postRequest(
+          "/admin/users",
+          { intent: "invite", name: "新经办人", email: "new-staff@example.test", roles: "staff" },
+          cookie,
+        ),
         params: {},
         context: {},
       }),
@@ -125,17 +172,25 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     expect(posted.status).toBe(200);
     const made = await prisma.user.findUniqueOrThrow({ where: { email: "new-staff@example.test" } });
     expect(made.createdById).toBe(admin.id);
-    expect(await prisma.auditEntry.findFirst({ where: { action: "user.invite", entityId: made.id, actorId: admin.id } })).not.toBeNull();
+    expect(
+      await prisma.auditEntry.findFirst({ where: { action: "user.invite", entityId: made.id, actorId: admin.id } }),
+    ).not.toBeNull();
     for (const to of [approver, otherApprover]) {
       const email = (await prisma.user.findUniqueOrThrow({ where: { id: to.id } })).email;
-      const mail = await prisma.outboxMessage.findFirst({ where: { to: email, subject: { contains: "角色授予通知" }, text: { contains: "new-staff@example.test" } } });
+      const mail = await prisma.outboxMessage.findFirst({
+        where: { to: email, subject: { contains: "角色授予通知" }, text: { contains: "new-staff@example.test" } },
+      });
       expect(mail?.text).toContain("工信局工作人员");
     }
 
     expect(await setUserRoles(admin, { userId: made.id, roles: ["staff", "approver"] })).toEqual({ ok: true });
     const grant = await prisma.auditEntry.findFirstOrThrow({ where: { action: "user.set_roles", entityId: made.id } });
     expect(grant.after).toMatchObject({ added: ["approver"] });
-    expect(await prisma.outboxMessage.count({ where: { subject: { contains: "角色授予通知" }, text: { contains: "审批领导" } } })).toBeGreaterThanOrEqual(2);
+    expect(
+      await prisma.outboxMessage.count({
+        where: { subject: { contains: "角色授予通知" }, text: { contains: "审批领导" } },
+      }),
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it("R-PAY-3 R-LOG-1 the first administrator of an installation is made from the command line, on the record, mailed to approvers", async () => {
@@ -143,7 +198,11 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     const made = await prisma.user.findUniqueOrThrow({ where: { email: "first-admin@example.test" } });
     expect(made).toMatchObject({ roles: ["admin"], status: "invited" });
     expect(await prisma.auditEntry.count({ where: { action: "user.create", entityId: made.id } })).toBe(1);
-    expect(await prisma.outboxMessage.count({ where: { subject: { contains: "角色授予通知" }, text: { contains: "first-admin@example.test" } } })).toBeGreaterThan(0);
+    expect(
+      await prisma.outboxMessage.count({
+        where: { subject: { contains: "角色授予通知" }, text: { contains: "first-admin@example.test" } },
+      }),
+    ).toBeGreaterThan(0);
     const token = link.split("/invite/")[1] ?? "";
     expect(await acceptInvitation(token, "AdminPassw0rd!")).toEqual({ ok: true, userId: made.id });
   });
@@ -154,7 +213,9 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     const batch = await preparedBy(staff);
     const refused = await approveBatch(ownApprover, { batchId: batch.id, version: batch.version });
     expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("编制人创建或邀请") });
-    expect(await returnBatch(ownApprover, { batchId: batch.id, version: batch.version, reason: "x" })).toMatchObject({ ok: false });
+    expect(await returnBatch(ownApprover, { batchId: batch.id, version: batch.version, reason: "x" })).toMatchObject({
+      ok: false,
+    });
 
     // An approver who made the preparer's account.
     const madeStaff = await officer(["staff"], "经办人丙", approver.id);

@@ -8,12 +8,15 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { S3Store } from "~/services/storage.server.ts";
-import { openDatabase, type Handle } from "~/utils/db.server.ts";
+import { type Handle, openDatabase } from "~/utils/db.server.ts";
 import { shippedMigrations } from "~/utils/migrations.server.ts";
+
 import { makePdf } from "../utils/files.ts";
-import { killPortals, startPortal, waitForHealth, type Portal } from "../utils/portal-process.ts";
+import { killPortals, type Portal, startPortal, waitForHealth } from "../utils/portal-process.ts";
 import { startS3 } from "../utils/s3-server.ts";
 import { createApplication, createProvider, createRound } from "../utils/scenario.ts";
 import { startSmtp } from "../utils/smtp-server.ts";
@@ -47,10 +50,20 @@ beforeAll(async () => {
   // Each its own DATA_DIR: nothing may depend on a shared folder.
   const dirs = [1, 2].map((i) => fs.mkdtempSync(path.join(TMP, `data-instance${i}-`)));
   const [first, second] = dirs;
-  [a, b] = await Promise.all([startPortal({ ...config, DATA_DIR: first ?? "" }), startPortal({ ...config, DATA_DIR: second ?? "" })]);
+  [a, b] = await Promise.all([
+    startPortal({ ...config, DATA_DIR: first ?? "" }),
+    startPortal({ ...config, DATA_DIR: second ?? "" }),
+  ]);
   await Promise.all([waitForHealth(a), waitForHealth(b)]);
   database = await openDatabase({ url, dataDir: TMP });
-  store = new S3Store({ endpoint: s3.endpoint, bucket: "portal", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", forcePathStyle: true });
+  store = new S3Store({
+    endpoint: s3.endpoint,
+    bucket: "portal",
+    region: "us-east-1",
+    accessKeyId: "S3RVER",
+    secretAccessKey: "S3RVER",
+    forcePathStyle: true,
+  });
 });
 
 afterAll(async () => {
@@ -105,7 +118,12 @@ describe("two instances on one PostgreSQL, one S3, one SMTP", () => {
     const pdf = Buffer.from(await makePdf("instance A upload"));
     const upload = await fetch(`${a.url}/resources/applications/${draft.id}/materials?material=M1`, {
       method: "POST",
-      headers: { Cookie: cookie, Origin: a.url, "Content-Type": "application/pdf", "X-File-Name": encodeURIComponent("承诺书.pdf") },
+      headers: {
+        Cookie: cookie,
+        Origin: a.url,
+        "Content-Type": "application/pdf",
+        "X-File-Name": encodeURIComponent("承诺书.pdf"),
+      },
       body: pdf,
     });
     expect(upload.status).toBe(200);
@@ -118,9 +136,14 @@ describe("two instances on one PostgreSQL, one S3, one SMTP", () => {
   it("each mail is sent exactly once across both instances", async () => {
     const prisma = database.client;
     const subjects = Array.from({ length: 30 }, (_, i) => `多实例邮件 ${i}`);
-    await prisma.outboxMessage.createMany({ data: subjects.map((subject, i) => ({ to: `m${i}@example.test`, subject, text: "x" })) });
+    await prisma.outboxMessage.createMany({
+      data: subjects.map((subject, i) => ({ to: `m${i}@example.test`, subject, text: "x" })),
+    });
     await expect
-      .poll(() => prisma.outboxMessage.count({ where: { subject: { in: subjects }, status: "sent" } }), { timeout: 30_000, interval: 300 })
+      .poll(() => prisma.outboxMessage.count({ where: { subject: { in: subjects }, status: "sent" } }), {
+        timeout: 30_000,
+        interval: 300,
+      })
       .toBe(30);
     await new Promise((r) => setTimeout(r, 1000)); // time for a duplicate to arrive, if there were one
     const received = smtp.messages.map((m) => m.subject ?? "").filter((s) => s.startsWith("多实例邮件"));
@@ -135,14 +158,24 @@ describe("two instances on one PostgreSQL, one S3, one SMTP", () => {
     const round = await createRound(prisma);
     const provider = await createProvider(prisma);
     for (const enterprise of round.enterprises.slice(0, 3)) {
-      await createApplication(prisma, { roundId: round.id, enterpriseId: enterprise.id, organisationId: provider.organisation.id, createdById: provider.user.id, store });
+      await createApplication(prisma, {
+        roundId: round.id,
+        enterpriseId: enterprise.id,
+        organisationId: provider.organisation.id,
+        createdById: provider.user.id,
+        store,
+      });
     }
     const expected = { reports: 3, photos: 6 };
     await expect
       .poll(
         async () => ({
-          reports: await prisma.reportText.count({ where: { application: { roundId: round.id }, status: { not: "pending" } } }),
-          photos: await prisma.photoFingerprint.count({ where: { application: { roundId: round.id }, status: { not: "pending" } } }),
+          reports: await prisma.reportText.count({
+            where: { application: { roundId: round.id }, status: { not: "pending" } },
+          }),
+          photos: await prisma.photoFingerprint.count({
+            where: { application: { roundId: round.id }, status: { not: "pending" } },
+          }),
         }),
         { timeout: 60_000, interval: 500 },
       )

@@ -7,14 +7,17 @@
  */
 import os from "node:os";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { getApplicationSimilarity, listFlaggedPairs } from "~/models/similarity.server.ts";
 import { drainSimilarity, runSimilarityOnce } from "~/services/similarity.server.ts";
 import { objectStore } from "~/services/storage.server.ts";
-import { closeDatabase, openDatabase, type Db } from "~/utils/db.server.ts";
-import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
+import { closeDatabase, type Db, openDatabase } from "~/utils/db.server.ts";
+
 import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { reportPdf, reportTexts } from "../utils/similarity-fixtures.ts";
+import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
 type Round = Awaited<ReturnType<typeof createRound>>;
 
@@ -33,7 +36,9 @@ async function application(prisma: Db, round: Round, seq: number, report: Uint8A
 }
 
 async function reportPairs(prisma: Db, ids: string[]) {
-  return prisma.similarityMatch.findMany({ where: { kind: "report", applicationAId: { in: ids }, applicationBId: { in: ids } } });
+  return prisma.similarityMatch.findMany({
+    where: { kind: "report", applicationAId: { in: ids }, applicationBId: { in: ids } },
+  });
 }
 
 describe.each(VARIANTS)("R-REV-3 the copy check's index in the database on %s", (variant) => {
@@ -65,7 +70,10 @@ describe.each(VARIANTS)("R-REV-3 the copy check's index in the database on %s", 
     await drainSimilarity(prisma);
 
     // The index is rows in the database: every analysed report has its hashes there.
-    const reports = await prisma.reportText.findMany({ where: { applicationId: { in: [first.id, second.id, other.id] } }, include: { _count: { select: { fingerprints: true } } } });
+    const reports = await prisma.reportText.findMany({
+      where: { applicationId: { in: [first.id, second.id, other.id] } },
+      include: { _count: { select: { fingerprints: true } } },
+    });
     expect(reports).toHaveLength(3);
     for (const report of reports) {
       expect(report.status).toBe("done");
@@ -85,8 +93,11 @@ describe.each(VARIANTS)("R-REV-3 the copy check's index in the database on %s", 
     expect(match?.other.organisationName).toBeNull();
 
     // Scope: every round by default; this round or this year leave the earlier year's copy out.
-    const listed = (scope: "all" | "round" | "year") => listFlaggedPairs({ roundId: current.id, kind: "report", scope, q: "" }, null);
-    expect((await listed("all"))?.rows.map((r) => r.b.roundName === current.name || r.a.roundName === current.name)).toEqual([true]);
+    const listed = (scope: "all" | "round" | "year") =>
+      listFlaggedPairs({ roundId: current.id, kind: "report", scope, q: "" }, null);
+    expect(
+      (await listed("all"))?.rows.map((r) => r.b.roundName === current.name || r.a.roundName === current.name),
+    ).toEqual([true]);
     expect((await listed("round"))?.total).toBe(0);
     expect((await listed("year"))?.total).toBe(0);
     await prisma.round.update({ where: { id: earlier.id }, data: { year: current.year } });
@@ -138,7 +149,8 @@ describe("R-REV-3 two portal instances on one PostgreSQL", () => {
 
   it("R-REV-3 two instances analysing two copies at the same moment find the pair, and store it once", async () => {
     // Two instances: two clients with their own connection pools, each running the worker.
-    for (let i = 0; i < 2; i++) instances.push(await openDatabase({ url, dataDir: path.join(dataDir || os.tmpdir(), `instance-${i}`) }));
+    for (let i = 0; i < 2; i++)
+      instances.push(await openDatabase({ url, dataDir: path.join(dataDir || os.tmpdir(), `instance-${i}`) }));
     const [a, b] = instances.map((instance) => instance.client);
     if (!a || !b) throw new Error("no instances");
     for (const seed of [51, 52, 53]) {
@@ -150,9 +162,19 @@ describe("R-REV-3 two portal instances on one PostgreSQL", () => {
       // claim skips a row another instance holds), so the two are analysed at the same moment.
       for (const [i, app] of [first, second].entries()) {
         const file = await a.applicationMaterial.findFirstOrThrow({ where: { applicationId: app.id, material: "M8" } });
-        await a.reportText.create({ data: { fileId: file.fileId, applicationId: app.id, status: "pending", claimedAt: new Date(Date.now() - (60 + i) * 60_000) } });
+        await a.reportText.create({
+          data: {
+            fileId: file.fileId,
+            applicationId: app.id,
+            status: "pending",
+            claimedAt: new Date(Date.now() - (60 + i) * 60_000),
+          },
+        });
       }
-      const [ra, rb] = await Promise.all([runSimilarityOnce(a, { reports: 1, photos: 0 }), runSimilarityOnce(b, { reports: 1, photos: 0 })]);
+      const [ra, rb] = await Promise.all([
+        runSimilarityOnce(a, { reports: 1, photos: 0 }),
+        runSimilarityOnce(b, { reports: 1, photos: 0 }),
+      ]);
       // Each instance analysed one of the two reports, at the same time.
       expect([ra.reports, rb.reports]).toEqual([1, 1]);
       const pairs = await reportPairs(a, [first.id, second.id]);

@@ -6,17 +6,31 @@
  */
 import crypto from "node:crypto";
 import { Readable } from "node:stream";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { citeEvidence } from "~/domain/similarity/evidence.ts";
 import { normalizeReport } from "~/domain/similarity/normalize.ts";
-import { getApplicationSimilarity, getMatchComparison, listFlaggedPairs, setSimilarityThreshold } from "~/models/similarity.server.ts";
-import { drainSimilarity } from "~/services/similarity.server.ts";
+import {
+  getApplicationSimilarity,
+  getMatchComparison,
+  listFlaggedPairs,
+  setSimilarityThreshold,
+} from "~/models/similarity.server.ts";
 import { canReadFile } from "~/models/stored-file.server.ts";
 import { objectStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
-import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
+
 import { assignExpert, createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
-import { drainReportReading, reportPdf, reportTexts, reusedCopy, scannedPdf, sitePhoto } from "../utils/similarity-fixtures.ts";
+import {
+  drainReportReading,
+  reportPdf,
+  reportTexts,
+  reusedCopy,
+  scannedPdf,
+  sitePhoto,
+} from "../utils/similarity-fixtures.ts";
+import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
 // Compared as the engine reads them: a passage may span a page footer or a heading, which normalisation drops.
 const content = (text: string) => normalizeReport(text).text.replace(/\n/g, "");
@@ -24,7 +38,8 @@ const content = (text: string) => normalizeReport(text).text.replace(/\n/g, "");
 describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) => {
   let prisma: Db;
   let round: Awaited<ReturnType<typeof createRound>>;
-  const apps: Record<"first" | "second" | "other" | "scan", { id: string; number: string; organisationName: string }> = {} as never;
+  const apps: Record<"first" | "second" | "other" | "scan", { id: string; number: string; organisationName: string }> =
+    {} as never;
   let expert: { id: string; roles: string[] };
   let outsider: { id: string; roles: string[] };
   let staff: { id: string; name: string };
@@ -46,15 +61,26 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
   }
 
   async function replacePhotos(applicationId: string, photos: Buffer[]) {
-    await prisma.applicationMaterial.updateMany({ where: { applicationId, material: "M5" }, data: { removedAt: new Date() } });
+    await prisma.applicationMaterial.updateMany({
+      where: { applicationId, material: "M5" },
+      data: { removedAt: new Date() },
+    });
     const ids: string[] = [];
     for (const [i, bytes] of photos.entries()) {
       const key = `materials/simview-${crypto.randomUUID()}.jpg`;
       await objectStore().put(key, Readable.from([bytes]), "image/jpeg");
       const file = await prisma.storedFile.create({
-        data: { key, fileName: `现场照片${i + 1}.jpg`, contentType: "image/jpeg", size: bytes.length, sha256: crypto.createHash("sha256").update(bytes).digest("hex") },
+        data: {
+          key,
+          fileName: `现场照片${i + 1}.jpg`,
+          contentType: "image/jpeg",
+          size: bytes.length,
+          sha256: crypto.createHash("sha256").update(bytes).digest("hex"),
+        },
       });
-      await prisma.applicationMaterial.create({ data: { applicationId, material: "M5", fileId: file.id, photoTag: i === 0 ? "workshop" : "team" } });
+      await prisma.applicationMaterial.create({
+        data: { applicationId, material: "M5", fileId: file.id, photoTag: i === 0 ? "workshop" : "team" },
+      });
       ids.push(file.id);
     }
     return ids;
@@ -72,8 +98,14 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
     apps.other = await application(2, await reportPdf(texts.other));
     apps.scan = await application(3, await scannedPdf());
     const original = await sitePhoto(404, { takenAt: "2022:08:15 10:00:00" }); // before the contract (2022-09-01)
-    [photoIds.original = "", photoIds.firstOwn = ""] = await replacePhotos(apps.first.id, [original, await sitePhoto(505)]);
-    await replacePhotos(apps.second.id, [await reusedCopy(original), await sitePhoto(606, { takenAt: "2022:09:10 09:00:00" })]);
+    [photoIds.original = "", photoIds.firstOwn = ""] = await replacePhotos(apps.first.id, [
+      original,
+      await sitePhoto(505),
+    ]);
+    await replacePhotos(apps.second.id, [
+      await reusedCopy(original),
+      await sitePhoto(606, { takenAt: "2022:09:10 09:00:00" }),
+    ]);
     const staffUser = await createUser(prisma, ["staff"]);
     staff = { id: staffUser.user.id, name: staffUser.user.name };
     expert = (await createUser(prisma, ["expert"])).user;
@@ -107,7 +139,12 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
   it("R-REV-3 an assigned expert sees the match and passages but not the other application's provider or enterprise; others see nothing", async () => {
     const view = await getApplicationSimilarity(apps.second.id, { role: "expert", userId: expert.id });
     const match = view?.reportMatches[0];
-    expect(match?.other).toEqual({ applicationId: apps.first.id, number: apps.first.number, organisationName: null, enterpriseName: null });
+    expect(match?.other).toEqual({
+      applicationId: apps.first.id,
+      number: apps.first.number,
+      organisationName: null,
+      enterpriseName: null,
+    });
     expect(view?.photoMatches[0]?.other.organisationName).toBeNull();
     expect(view?.forStaff).toBe(false);
     expect(JSON.stringify(view)).not.toContain(apps.first.organisationName);
@@ -136,7 +173,10 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
     // Assigned but not yet declared free of conflict (issue 13, finding 4): nothing.
     expect(await canReadFile(expert, mine)).toBe(false);
     expect(await canReadFile(expert, photoIds.original)).toBe(false);
-    await prisma.expertAssignment.updateMany({ where: { expertId: expert.id, applicationId: apps.second.id }, data: { noConflictConfirmedAt: new Date() } });
+    await prisma.expertAssignment.updateMany({
+      where: { expertId: expert.id, applicationId: apps.second.id },
+      data: { noConflictConfirmedAt: new Date() },
+    });
     expect(await canReadFile(expert, mine)).toBe(true);
     expect(await canReadFile(expert, photoIds.original)).toBe(true);
     expect(await canReadFile(expert, photoIds.firstOwn)).toBe(false);
@@ -145,11 +185,17 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
     expect(await canReadFile({ id: "p", roles: ["provider"] }, mine)).toBe(false);
     // A photo the provider removed is no longer served to the expert (the record keeps it for staff).
     const removedAt = new Date();
-    await prisma.applicationMaterial.updateMany({ where: { fileId: { in: [mine, photoIds.original] } }, data: { removedAt } });
+    await prisma.applicationMaterial.updateMany({
+      where: { fileId: { in: [mine, photoIds.original] } },
+      data: { removedAt },
+    });
     expect(await canReadFile(expert, mine)).toBe(false);
     expect(await canReadFile(expert, photoIds.original)).toBe(false);
     expect(await canReadFile({ id: staff.id, roles: ["staff"] }, mine)).toBe(true);
-    await prisma.applicationMaterial.updateMany({ where: { fileId: { in: [mine, photoIds.original] }, removedAt }, data: { removedAt: null } });
+    await prisma.applicationMaterial.updateMany({
+      where: { fileId: { in: [mine, photoIds.original] }, removedAt },
+      data: { removedAt: null },
+    });
   });
 
   it("R-REV-3 a scan without a text layer is flagged as such, never shown as original", async () => {
@@ -168,9 +214,13 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
     expect(all?.total).toBe(2);
     expect((await listFlaggedPairs({ roundId: round.id, kind: "photo", q: "" }, null))?.total).toBe(1);
     expect((await listFlaggedPairs({ roundId: round.id, kind: "all", q: apps.first.number }, null))?.total).toBe(2);
-    expect((await listFlaggedPairs({ roundId: round.id, kind: "all", q: apps.second.organisationName }, null))?.total).toBe(2);
+    expect(
+      (await listFlaggedPairs({ roundId: round.id, kind: "all", q: apps.second.organisationName }, null))?.total,
+    ).toBe(2);
     expect((await listFlaggedPairs({ roundId: round.id, kind: "all", q: apps.other.number }, null))?.total).toBe(0);
-    expect((await listFlaggedPairs({ roundId: round.id, kind: "all", q: "" }, { skip: 1, take: 1 }))?.rows).toHaveLength(1);
+    expect(
+      (await listFlaggedPairs({ roundId: round.id, kind: "all", q: "" }, { skip: 1, take: 1 }))?.rows,
+    ).toHaveLength(1);
 
     const reportRow = all?.rows.find((r) => r.kind === "report");
     const comparison = await getMatchComparison(reportRow?.matchId ?? "");
@@ -178,14 +228,18 @@ describe.each(VARIANTS)("R-REV-3 similarity as people see it on %s", (variant) =
     expect(comparison.a.highlights.length).toBeGreaterThan(0);
     const h = comparison.a.highlights[0];
     expect(h && comparison.a.text.slice(h.start, h.end).length).toBeGreaterThan(10);
-    expect(new Set([comparison.a.number, comparison.b.number])).toEqual(new Set([apps.first.number, apps.second.number]));
+    expect(new Set([comparison.a.number, comparison.b.number])).toEqual(
+      new Set([apps.first.number, apps.second.number]),
+    );
 
     await setSimilarityThreshold({ id: staff.id, name: staff.name }, round.id, 0.99);
     const strict = await listFlaggedPairs({ roundId: round.id, kind: "all", q: "" }, null);
     expect(strict?.rows.map((r) => r.kind)).toEqual(["photo"]);
     const view = await getApplicationSimilarity(apps.second.id, { role: "staff" });
     expect(view?.reportMatches[0]?.flagged).toBe(false); // still shown as the closest, no longer flagged
-    const audit = await prisma.auditEntry.findMany({ where: { entityType: "round", entityId: round.id, action: "round.similarity_threshold" } });
+    const audit = await prisma.auditEntry.findMany({
+      where: { entityType: "round", entityId: round.id, action: "round.similarity_threshold" },
+    });
     expect(audit).toHaveLength(1);
     expect(audit[0]?.actorId).toBe(staff.id);
     expect(audit[0]?.before).toEqual({ similarityThreshold: 0.5 });

@@ -8,9 +8,12 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
+
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { FolderStore, StorageUnavailableError, type ObjectStore } from "~/services/storage.server.ts";
+
+import { FolderStore, type ObjectStore, StorageUnavailableError } from "~/services/storage.server.ts";
 import { parseFormWithUploads } from "~/utils/multipart.server.ts";
+
 import { makePdf } from "../utils/files.ts";
 import { TMP } from "../utils/test-database.ts";
 
@@ -39,7 +42,9 @@ describe.skipIf(!immutable)("a store that cannot write", () => {
 
   it("is reported as StorageUnavailableError, in Chinese and without the path", async () => {
     const store: ObjectStore = new FolderStore(root);
-    const failure = await store.put("materials/2026-11/a", Readable.from([Buffer.from("x")]), "application/pdf").catch((e: unknown) => e);
+    const failure = await store
+      .put("materials/2026-11/a", Readable.from([Buffer.from("x")]), "application/pdf")
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StorageUnavailableError);
     const error = failure instanceof Error ? failure : new Error("none");
     expect(error.message).toContain("文件存储暂时不可用");
@@ -52,7 +57,9 @@ describe.skipIf(!immutable)("a store that cannot write", () => {
     form.set("intent", "save");
     form.set("license", new Blob([Buffer.from(await makePdf("licence"))], { type: "application/pdf" }), "执照.pdf");
     const request = new Request("http://portal.test/register", { method: "POST", body: form });
-    const failure = await parseFormWithUploads(request, { license: { purpose: "licences" } }, null).catch((e: unknown) => e);
+    const failure = await parseFormWithUploads(request, { license: { purpose: "licences" } }, null).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(Response);
     const response = failure instanceof Response ? failure : new Response();
     expect(response.status).toBe(503);

@@ -6,8 +6,10 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { killPortals, startPortal, waitForHealth, type Portal } from "../utils/portal-process.ts";
+
+import { killPortals, type Portal, startPortal, waitForHealth } from "../utils/portal-process.ts";
 import { useFreshDatabase } from "../utils/test-database.ts";
 
 let portal: Portal;
@@ -40,7 +42,10 @@ type Exchange = { response: string; bytesSent: number; closed: boolean; msToResp
  * Sends `head`, then keeps sending `chunk`s (up to `maxBytes`) until the server closes the connection;
  * returns what the server answered and how much it let through.
  */
-async function send(head: string, options: { chunk?: (i: number) => Buffer; maxBytes: number; waitForResponseFirst?: boolean }): Promise<Exchange> {
+async function send(
+  head: string,
+  options: { chunk?: (i: number) => Buffer; maxBytes: number; waitForResponseFirst?: boolean },
+): Promise<Exchange> {
   const socket = net.connect(portal.port, "127.0.0.1");
   await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
   const started = Date.now();
@@ -62,7 +67,8 @@ async function send(head: string, options: { chunk?: (i: number) => Buffer; maxB
     const data = chunk(i);
     const flushed = socket.write(data);
     bytesSent += data.length;
-    if (!flushed) await Promise.race([new Promise((r) => socket.once("drain", r)), ended, new Promise((r) => setTimeout(r, 2000))]);
+    if (!flushed)
+      await Promise.race([new Promise((r) => socket.once("drain", r)), ended, new Promise((r) => setTimeout(r, 2000))]);
   }
   await Promise.race([ended, new Promise((r) => setTimeout(r, 10_000))]);
   socket.destroy();
@@ -91,18 +97,25 @@ describe("upload limits", () => {
     const result = await send(head, { maxBytes: 0, waitForResponseFirst: true });
     expect(result.response).toMatch(/^HTTP\/1\.1 413/);
     expect(result.response).not.toContain("100 Continue");
-    expect(JSON.parse(result.response.slice(result.response.indexOf("\r\n\r\n") + 4))).toMatchObject({ ok: false, error: expect.stringContaining("1 MB") });
+    expect(JSON.parse(result.response.slice(result.response.indexOf("\r\n\r\n") + 4))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("1 MB"),
+    });
   });
 
   it("counts an undeclared (chunked) upload: 413 once the file passes the limit, then closes", async () => {
     const head =
       `POST /register HTTP/1.1\r\nHost: 127.0.0.1:${portal.port}\r\nOrigin: ${origin()}\r\n` +
       `Content-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n`;
-    const frame = (data: Buffer) => Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from("\r\n")]);
+    const frame = (data: Buffer) =>
+      Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from("\r\n")]);
     const partHead = Buffer.from(
       `--XyZ\r\nContent-Disposition: form-data; name="license"; filename="licence.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
     );
-    const result = await send(head, { chunk: (i) => frame(i === 0 ? partHead : Buffer.alloc(64 * 1024, 0x20)), maxBytes: 300 * 1024 * 1024 });
+    const result = await send(head, {
+      chunk: (i) => frame(i === 0 ? partHead : Buffer.alloc(64 * 1024, 0x20)),
+      maxBytes: 300 * 1024 * 1024,
+    });
     expect(result.response).toMatch(/^HTTP\/1\.1 413/);
     expect(result.closed).toBe(true);
     expect(result.bytesSent).toBeLessThan(40 * 1024 * 1024);

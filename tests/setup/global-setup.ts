@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import pg from "pg";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -73,8 +74,11 @@ export default async function globalSetup() {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const dropDatabases = async (which: (name: string) => boolean) => {
-    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname ~ '^(pt[0-9]+_|portal_test_)'");
-    for (const row of rows) if (which(row.datname)) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname ~ '^(pt[0-9]+_|portal_test_)'",
+    );
+    for (const row of rows)
+      if (which(row.datname)) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
   };
   const ownDatabase = (name: string) => name.startsWith(prefix);
   const staleDatabase = (name: string) => {

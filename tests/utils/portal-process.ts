@@ -3,7 +3,7 @@
  * its output is kept (the JSON log lines parsed), and it is stopped with SIGTERM or killed after the test.
  * Needs a production build (`npx remix build`).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 
@@ -83,7 +83,8 @@ export async function startPortal(env: Record<string, string>, options: { port?:
 export async function waitForHealth(portal: Portal, timeoutMs = 90_000): Promise<number> {
   const start = Date.now();
   for (;;) {
-    if (portal.child.exitCode !== null) throw new Error(`portal exited with ${portal.child.exitCode}:\n${portal.output()}`);
+    if (portal.child.exitCode !== null)
+      throw new Error(`portal exited with ${portal.child.exitCode}:\n${portal.output()}`);
     try {
       const response = await fetch(`${portal.url}/healthz`);
       if (response.ok) return Date.now() - start;

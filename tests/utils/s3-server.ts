@@ -2,7 +2,9 @@
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+
 import S3rver from "s3rver";
+
 import { TMP } from "./test-database.ts";
 
 export async function startS3(): Promise<{ endpoint: string; stop: () => Promise<void> }> {

@@ -8,10 +8,11 @@
  */
 import crypto from "node:crypto";
 import { Readable } from "node:stream";
+
+import { MATERIAL_IDS, type MaterialId } from "../../app/domain/materials.ts";
+import type { ObjectStore } from "../../app/services/storage.server.ts";
 import type { Db } from "../../app/utils/db.server.ts";
 import { hashPassword } from "../../app/utils/password.server.ts";
-import type { ObjectStore } from "../../app/services/storage.server.ts";
-import { MATERIAL_IDS, type MaterialId } from "../../app/domain/materials.ts";
 import { makeJpeg, makePdf } from "./files.ts";
 
 export const SCENARIO_PASSWORD = "Scenario-Passw0rd!";
@@ -32,7 +33,14 @@ export function fakeUscc(): string {
 
 export async function createRound(
   prisma: Db,
-  options: { name?: string; code?: string; deadline?: Date; enterprises?: string[]; providers?: string[]; passMark?: number } = {},
+  options: {
+    name?: string;
+    code?: string;
+    deadline?: Date;
+    enterprises?: string[];
+    providers?: string[];
+    passMark?: number;
+  } = {},
 ) {
   const code = options.code ?? unique("T").slice(0, 12);
   const enterprises = options.enterprises ?? Array.from({ length: 10 }, (_, i) => `测试企业${code}-${i + 1}有限公司`);
@@ -70,7 +78,13 @@ export async function createProvider(prisma: Db, options: { name?: string; email
   const payee =
     options.payee === false
       ? {}
-      : { payeeAccountName: name, payeeBankName: "中国工商银行淄博张店支行", payeeAccountNumber: fakeAccountNumber(), payeeChangedAt: new Date(), payeeVerifiedAt: new Date() };
+      : {
+          payeeAccountName: name,
+          payeeBankName: "中国工商银行淄博张店支行",
+          payeeAccountNumber: fakeAccountNumber(),
+          payeeChangedAt: new Date(),
+          payeeVerifiedAt: new Date(),
+        };
   const organisation = await prisma.organisation.create({
     data: {
       name,
@@ -112,14 +126,29 @@ export async function createUser(
       passwordHash: await hashPassword(SCENARIO_PASSWORD),
       createdById: options.createdById ?? null,
       ...(roles.includes("expert")
-        ? { expertProfile: { create: { field: options.field ?? "智能制造", organisationName: options.organisationName ?? "某高校", conflictsDeclaredAt: new Date() } } }
+        ? {
+            expertProfile: {
+              create: {
+                field: options.field ?? "智能制造",
+                organisationName: options.organisationName ?? "某高校",
+                conflictsDeclaredAt: new Date(),
+              },
+            },
+          }
         : {}),
     },
   });
   return { user, email, password: SCENARIO_PASSWORD };
 }
 
-async function storeFile(store: ObjectStore, prisma: Db, fileName: string, bytes: Uint8Array, contentType: string, uploadedById: string) {
+async function storeFile(
+  store: ObjectStore,
+  prisma: Db,
+  fileName: string,
+  bytes: Uint8Array,
+  contentType: string,
+  uploadedById: string,
+) {
   const key = `materials/${unique("f")}-${fileName.replace(/[^a-z0-9.]/gi, "_")}`;
   await store.put(key, Readable.from([Buffer.from(bytes)]), contentType);
   return prisma.storedFile.create({
@@ -154,7 +183,10 @@ export type ScenarioApplicationOptions = {
 /** An application with every material (small real PDF/JPEG files in the store), in the given status. */
 /** R-ELIG-1: only a provider on the round's list files in it; the scenario keeps that true. */
 export async function putOnProviderList(prisma: Db, roundId: string, organisationId: string) {
-  const organisation = await prisma.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { name: true } });
+  const organisation = await prisma.organisation.findUniqueOrThrow({
+    where: { id: organisationId },
+    select: { name: true },
+  });
   const listed = await prisma.roundProvider.count({ where: { roundId } });
   await prisma.roundProvider.upsert({
     where: { roundId_name: { roundId, name: organisation.name } },
@@ -209,9 +241,21 @@ export async function createApplication(prisma: Db, options: ScenarioApplication
     await prisma.applicationMaterial.create({
       data: { applicationId: application.id, material, fileId: file.id, photoTag: isPhoto ? "workshop" : null },
     });
-    if (material === "M7") await recordSummaryTable(prisma, { roundId: options.roundId, organisationId: options.organisationId, fileId: file.id });
+    if (material === "M7")
+      await recordSummaryTable(prisma, {
+        roundId: options.roundId,
+        organisationId: options.organisationId,
+        fileId: file.id,
+      });
     if (isPhoto) {
-      const team = await storeFile(options.store, prisma, `${material}-team.jpg`, await makeJpeg(crypto.randomInt(1_000_000)), "image/jpeg", options.createdById);
+      const team = await storeFile(
+        options.store,
+        prisma,
+        `${material}-team.jpg`,
+        await makeJpeg(crypto.randomInt(1_000_000)),
+        "image/jpeg",
+        options.createdById,
+      );
       await prisma.applicationMaterial.create({
         data: { applicationId: application.id, material, fileId: team.id, photoTag: "team" },
       });
@@ -224,8 +268,14 @@ export async function createApplication(prisma: Db, options: ScenarioApplication
  * M7 (R-MAT-2): the provider's summary table of the round as the portal keeps it after an upload: a
  * generation listing every application the provider has in the round, with the signed file.
  */
-export async function recordSummaryTable(prisma: Db, options: { roundId: string; organisationId: string; fileId: string | null }) {
-  const applications = await prisma.application.findMany({ where: { roundId: options.roundId, organisationId: options.organisationId }, select: { id: true } });
+export async function recordSummaryTable(
+  prisma: Db,
+  options: { roundId: string; organisationId: string; fileId: string | null },
+) {
+  const applications = await prisma.application.findMany({
+    where: { roundId: options.roundId, organisationId: options.organisationId },
+    select: { id: true },
+  });
   const ids = applications.map((a) => a.id).sort();
   return prisma.providerSummaryTable.create({
     data: {
@@ -240,7 +290,10 @@ export async function recordSummaryTable(prisma: Db, options: { roundId: string;
 }
 
 /** Assign an expert to an application (no rule checked: the assignment code is tested elsewhere). */
-export async function assignExpert(prisma: Db, options: { applicationId: string; expertId: string; assignedById: string }) {
+export async function assignExpert(
+  prisma: Db,
+  options: { applicationId: string; expertId: string; assignedById: string },
+) {
   return prisma.expertAssignment.create({
     data: { ...options, noConflictConfirmedAt: null },
   });

@@ -5,8 +5,9 @@
  */
 import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
-import { renderDocument } from "../../app/services/pdf.server.ts";
+
 import { drainOcr } from "../../app/services/ocr.server.ts";
+import { renderDocument } from "../../app/services/pdf.server.ts";
 import { drainSimilarity } from "../../app/services/similarity.server.ts";
 import type { Db } from "../../app/utils/db.server.ts";
 import { scanReport, typesetReport } from "../../scripts/scan-corpus.ts";
@@ -77,18 +78,25 @@ export async function sitePhoto(seed: number, options: { takenAt?: string; width
     }
   }
   let image = sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 });
-  if (options.takenAt) image = image.withExif({ IFD0: { Make: "TestCam" }, IFD2: { DateTimeOriginal: options.takenAt } });
+  if (options.takenAt)
+    image = image.withExif({ IFD0: { Make: "TestCam" }, IFD2: { DateTimeOriginal: options.takenAt } });
   return image.toBuffer();
 }
 
 /** The same photo resized to 60% and recompressed harder, as a copier would reuse it. */
 export async function reusedCopy(photo: Buffer): Promise<Buffer> {
   const meta = await sharp(photo).metadata();
-  return sharp(photo).resize(Math.round((meta.width ?? 480) * 0.6)).jpeg({ quality: 55 }).toBuffer();
+  return sharp(photo)
+    .resize(Math.round((meta.width ?? 480) * 0.6))
+    .jpeg({ quality: 55 })
+    .toBuffer();
 }
 
 /** A report printed, sealed with the enterprise's red seal and scanned: a PDF with no text layer. */
-export async function sealedScanPdf(text: string, options: { seed: number; seal: string; layout?: number }): Promise<Uint8Array> {
+export async function sealedScanPdf(
+  text: string,
+  options: { seed: number; seal: string; layout?: number },
+): Promise<Uint8Array> {
   return scanReport(await typesetReport(text, options.layout ?? 0), { seed: options.seed, seal: options.seal });
 }
 

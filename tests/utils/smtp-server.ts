@@ -1,9 +1,12 @@
 /** A real SMTP server for tests (smtp-server), keeping every message it receives, parsed by mailparser. */
 import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
+
+import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-export async function startSmtp(port = 0): Promise<{ url: string; port: number; messages: ParsedMail[]; stop: () => Promise<void> }> {
+export async function startSmtp(
+  port = 0,
+): Promise<{ url: string; port: number; messages: ParsedMail[]; stop: () => Promise<void> }> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,

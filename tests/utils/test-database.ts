@@ -6,8 +6,10 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import pg from "pg";
-import { closeDatabase, installDatabase, openDatabase, type Db } from "~/utils/db.server.ts";
+
+import { closeDatabase, type Db, installDatabase, openDatabase } from "~/utils/db.server.ts";
 
 const TESTS_TMP = path.resolve(import.meta.dirname, "..", ".tmp");
 /** This run's scratch folder (made by global setup; removed after the run). */

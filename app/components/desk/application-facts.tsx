@@ -19,9 +19,22 @@ export type ApplicationFacts = {
   receiptFileId: string | null;
 };
 
-export type ProviderFacts = { id: string; name: string; uscc: string; contactName: string; contactPhone: string; contactEmail: string };
+export type ProviderFacts = {
+  id: string;
+  name: string;
+  uscc: string;
+  contactName: string;
+  contactPhone: string;
+  contactEmail: string;
+};
 
-export function ApplicationFactsSection({ application, provider }: { application: ApplicationFacts; provider: ProviderFacts }) {
+export function ApplicationFactsSection({
+  application,
+  provider,
+}: {
+  application: ApplicationFacts;
+  provider: ProviderFacts;
+}) {
   return (
     <section className="card" aria-labelledby="facts-heading">
       <h2 id="facts-heading" style={{ marginTop: 0 }}>
@@ -34,7 +47,8 @@ export function ApplicationFactsSection({ application, provider }: { application
         </dd>
         <dt>服务商</dt>
         <dd>
-          <a href={`/staff/providers/${provider.id}`}>{provider.name}</a>（{provider.uscc}）· {provider.contactName} {provider.contactPhone} · {provider.contactEmail}
+          <a href={`/staff/providers/${provider.id}`}>{provider.name}</a>（{provider.uscc}）· {provider.contactName}{" "}
+          {provider.contactPhone} · {provider.contactEmail}
         </dd>
         <dt>被诊断企业</dt>
         <dd>
@@ -82,9 +96,16 @@ export function ApplicationFactsSection({ application, provider }: { application
           节假日日历未覆盖该期间，无法计算诊断到期日，请人工核对。
         </p>
       ) : (
-        <p className={`notice ${application.completionLate ? "notice--warning" : "notice--info"}`} data-testid="due-date">
+        <p
+          className={`notice ${application.completionLate ? "notice--warning" : "notice--info"}`}
+          data-testid="due-date"
+        >
           诊断应于 {application.diagnosisDueOn} 前完成（合同签订之日起 20 个工作日）。
-          {application.completionLate ? <strong> 超期：诊断完成日期 {application.diagnosisCompletedOn} 晚于到期日。</strong> : " 按期完成。"}
+          {application.completionLate ? (
+            <strong> 超期：诊断完成日期 {application.diagnosisCompletedOn} 晚于到期日。</strong>
+          ) : (
+            " 按期完成。"
+          )}
         </p>
       )}
     </section>

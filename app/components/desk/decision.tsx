@@ -1,6 +1,8 @@
 /** 形式审查的决定: accept (受理), return for supplement (退回补正) or refuse (不予受理). */
 import { Form } from "@remix-run/react";
+
 import { ErrorList, FormMessage } from "~/components/forms.tsx";
+
 import { DECISION_FORM_ID } from "./materials-review.tsx";
 
 export function DecisionSection({
@@ -21,7 +23,9 @@ export function DecisionSection({
       <h2 id="decision-heading" style={{ marginTop: 0 }}>
         形式审查决定
       </h2>
-      <p className="small muted">先在上方逐项给出每份材料的审查意见。退回补正时，所有不合格材料及原因将一次性告知服务商（一次性告知），已合格的材料之后不能再退回。</p>
+      <p className="small muted">
+        先在上方逐项给出每份材料的审查意见。退回补正时，所有不合格材料及原因将一次性告知服务商（一次性告知），已合格的材料之后不能再退回。
+      </p>
       <FormMessage message={errors.form} />
       <FormMessage message={errors.verdicts} />
       <Form method="post" id={DECISION_FORM_ID}>

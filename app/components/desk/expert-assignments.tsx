@@ -69,7 +69,13 @@ export function ExpertAssignmentsSection({
                   <tr key={a.id} className={a.withdrawn ? "muted" : undefined}>
                     <td>{a.expertName}</td>
                     <td>{a.assignedAt}</td>
-                    <td>{a.noConflictConfirmedAt ? `已确认无利益冲突（${a.noConflictConfirmedAt}）` : a.withdrawn ? "—" : "待专家确认"}</td>
+                    <td>
+                      {a.noConflictConfirmedAt
+                        ? `已确认无利益冲突（${a.noConflictConfirmedAt}）`
+                        : a.withdrawn
+                          ? "—"
+                          : "待专家确认"}
+                    </td>
                     <td>
                       {a.withdrawn
                         ? `已撤回（${a.withdrawnAt ?? ""}${a.withdrawnReason ? `，${a.withdrawnReason}` : ""}）`

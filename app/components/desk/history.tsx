@@ -1,5 +1,13 @@
 /** R-LOG-1: the application's whole record, oldest first: who, when, what, why, before and after. */
-export type HistoryEntry = { id: string; at: string; actorName: string; action: string; reason: string | null; before: string | null; after: string | null };
+export type HistoryEntry = {
+  id: string;
+  at: string;
+  actorName: string;
+  action: string;
+  reason: string | null;
+  before: string | null;
+  after: string | null;
+};
 
 export function HistorySection({ entries }: { entries: HistoryEntry[] }) {
   return (

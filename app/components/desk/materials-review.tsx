@@ -14,7 +14,15 @@ export type DeskMaterial = {
   id: string;
   name: string;
   multiple: boolean;
-  files: { rowId: string; fileId: string; fileName: string; contentType: string; size: number; sha256: string; photoTag: PhotoTag | null }[];
+  files: {
+    rowId: string;
+    fileId: string;
+    fileName: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    photoTag: PhotoTag | null;
+  }[];
   earlierFiles: { fileId: string; fileName: string; uploadedAt: string; removedAt: string | null }[];
   acceptedEarlier: boolean;
   verdicts: { cycle: number; verdict: "accepted" | "rejected"; reason: string | null; reviewedAt: string }[];
@@ -45,8 +53,12 @@ export function MaterialsReviewSection({
             className="button--secondary button--small"
             onClick={() => {
               for (const id of toJudge) {
-                const rejected = document.querySelector<HTMLInputElement>(`input[name="verdict-${id}"][value="rejected"]`);
-                const accepted = document.querySelector<HTMLInputElement>(`input[name="verdict-${id}"][value="accepted"]`);
+                const rejected = document.querySelector<HTMLInputElement>(
+                  `input[name="verdict-${id}"][value="rejected"]`,
+                );
+                const accepted = document.querySelector<HTMLInputElement>(
+                  `input[name="verdict-${id}"][value="accepted"]`,
+                );
                 if (accepted && !rejected?.checked) accepted.checked = true;
               }
             }}
@@ -64,7 +76,10 @@ export function MaterialsReviewSection({
               </h3>
               {m.acceptedEarlier ? <span className="badge badge--verified">已在之前的审查中合格</span> : null}
               {m.verdicts.map((v) => (
-                <span key={v.cycle} className={`badge ${v.verdict === "accepted" ? "badge--verified" : "badge--refused"}`}>
+                <span
+                  key={v.cycle}
+                  className={`badge ${v.verdict === "accepted" ? "badge--verified" : "badge--refused"}`}
+                >
                   第 {v.cycle} 轮：{VERDICT_LABELS[v.verdict]}
                   {v.reason ? `（${v.reason}）` : ""}
                 </span>
@@ -96,7 +111,9 @@ export function MaterialsReviewSection({
                 </ul>
               </details>
             ) : null}
-            {reviewing && toJudge.includes(m.id) ? <VerdictControls material={m.id} name={m.name} error={errors[m.id]} /> : null}
+            {reviewing && toJudge.includes(m.id) ? (
+              <VerdictControls material={m.id} name={m.name} error={errors[m.id]} />
+            ) : null}
           </li>
         ))}
       </ul>
@@ -107,7 +124,12 @@ export function MaterialsReviewSection({
 function VerdictControls({ material, name, error }: { material: string; name: string; error?: string }) {
   const errorId = error ? `verdict-${material}-error` : undefined;
   return (
-    <fieldset className="field" style={{ border: 0, padding: 0 }} aria-describedby={errorId} aria-invalid={error ? true : undefined}>
+    <fieldset
+      className="field"
+      style={{ border: 0, padding: 0 }}
+      aria-describedby={errorId}
+      aria-invalid={error ? true : undefined}
+    >
       <legend className="small">
         {material} {name} 审查意见
       </legend>

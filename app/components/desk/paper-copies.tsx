@@ -1,5 +1,6 @@
 /** R-MAT-3: the two paper copies (纸质材料一式两份) arrived: when and who received them. */
 import { Form } from "@remix-run/react";
+
 import { Field, FormMessage } from "~/components/forms.tsx";
 
 export function PaperCopiesSection({
@@ -49,8 +50,22 @@ export function PaperCopiesSection({
       {canRecord ? (
         <Form method="post" className="field-row">
           <input type="hidden" name="intent" value="paper-copies" />
-          <Field label="收到日期" inputProps={{ name: "receivedOn", type: "date", defaultValue: receivedOn ?? today, max: today, id: "receivedOn" }} errors={errors?.receivedOn ? [errors.receivedOn] : null} />
-          <Field label="接收人" inputProps={{ name: "receivedBy", type: "text", defaultValue: receivedBy ?? staffName, id: "receivedBy" }} errors={errors?.receivedBy ? [errors.receivedBy] : null} />
+          <Field
+            label="收到日期"
+            inputProps={{
+              name: "receivedOn",
+              type: "date",
+              defaultValue: receivedOn ?? today,
+              max: today,
+              id: "receivedOn",
+            }}
+            errors={errors?.receivedOn ? [errors.receivedOn] : null}
+          />
+          <Field
+            label="接收人"
+            inputProps={{ name: "receivedBy", type: "text", defaultValue: receivedBy ?? staffName, id: "receivedBy" }}
+            errors={errors?.receivedBy ? [errors.receivedBy] : null}
+          />
           <div className="field" style={{ alignSelf: "end" }}>
             <button type="submit" className="button--secondary">
               {receivedOn ? "更正纸质材料登记" : "登记收到纸质材料"}

@@ -12,7 +12,14 @@ export type NoticeView = {
   dueAt: string;
   issuedAt: string;
   resubmittedAt: string | null;
-  changes: { material: string; name: string; reason: string; before: PreviewFile[]; after: PreviewFile[]; kept: PreviewFile[] }[];
+  changes: {
+    material: string;
+    name: string;
+    reason: string;
+    before: PreviewFile[];
+    after: PreviewFile[];
+    kept: PreviewFile[];
+  }[];
 };
 
 export function SupplementRoundsSection({ notices }: { notices: NoticeView[] }) {
@@ -26,7 +33,11 @@ export function SupplementRoundsSection({ notices }: { notices: NoticeView[] }) 
         <article key={n.id} data-testid={`notice-${n.cycle}`} style={{ marginBottom: "1.5rem" }}>
           <h3>
             第 {n.cycle} 轮审查退回补正 · {n.issuedAt} · 截止 {n.dueAt}
-            {n.resubmittedAt ? <span className="badge badge--verified"> 已于 {n.resubmittedAt} 重新提交</span> : <span className="badge badge--pending"> 等待补正</span>}
+            {n.resubmittedAt ? (
+              <span className="badge badge--verified"> 已于 {n.resubmittedAt} 重新提交</span>
+            ) : (
+              <span className="badge badge--pending"> 等待补正</span>
+            )}
           </h3>
           <ol>
             {n.items.map((item) => (
@@ -45,13 +56,21 @@ export function SupplementRoundsSection({ notices }: { notices: NoticeView[] }) 
                   <p className="small">
                     <strong>退回时的文件（旧）</strong>
                   </p>
-                  {c.before.length === 0 ? <p className="empty">无</p> : c.before.map((f) => <FilePreview key={f.fileId} file={f} height={280} />)}
+                  {c.before.length === 0 ? (
+                    <p className="empty">无</p>
+                  ) : (
+                    c.before.map((f) => <FilePreview key={f.fileId} file={f} height={280} />)
+                  )}
                 </div>
                 <div data-testid="new-files">
                   <p className="small">
                     <strong>更换后的文件（新）</strong>
                   </p>
-                  {c.after.length === 0 ? <p className="empty">无新文件</p> : c.after.map((f) => <FilePreview key={f.fileId} file={f} height={280} />)}
+                  {c.after.length === 0 ? (
+                    <p className="empty">无新文件</p>
+                  ) : (
+                    c.after.map((f) => <FilePreview key={f.fileId} file={f} height={280} />)
+                  )}
                   {c.kept.length > 0 ? <p className="small muted">另保留原文件 {c.kept.length} 个。</p> : null}
                 </div>
               </div>

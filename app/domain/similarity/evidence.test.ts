@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { citeEvidence, excerpt, formatPercent, segments, type PhotoMatchView, type ReportMatchView } from "./evidence.ts";
+
+import {
+  citeEvidence,
+  excerpt,
+  formatPercent,
+  type PhotoMatchView,
+  type ReportMatchView,
+  segments,
+} from "./evidence.ts";
 
 const other = { applicationId: "app-2", number: "2022-0002", organisationName: null, enterpriseName: null };
 
@@ -58,7 +66,11 @@ describe("R-REV-3 evidence shown to experts", () => {
       other,
       passageCount: 12,
       passages: [
-        { mine: { before: "", match: "短的段落内容相同", after: "", truncated: false }, theirs: { before: "", match: "短的段落内容相同", after: "", truncated: false }, length: 8 },
+        {
+          mine: { before: "", match: "短的段落内容相同", after: "", truncated: false },
+          theirs: { before: "", match: "短的段落内容相同", after: "", truncated: false },
+          length: 8,
+        },
         {
           mine: { before: "", match: "企业现有生产线\n自动化程度较低，建议引入MES系统", after: "", truncated: false },
           theirs: { before: "", match: "企业现有生产线自动化程度较低，建议引入MES系统", after: "", truncated: false },
@@ -94,8 +106,23 @@ describe("R-REV-3 evidence shown to experts", () => {
   });
 
   it("R-REV-3 the cited evidence of a reused photo names both photos, the figure and a capture date outside the diagnosis", () => {
-    const photo = (fileName: string) => ({ fileId: fileName, fileName, takenAtLocal: "2022-08-15 10:00:00", latitude: null, longitude: null, dateFlag: "before_contract" as const });
-    const match: PhotoMatchView = { matchId: "p1", kind: "photo", score: 0.97, flagged: true, other, mine: photo("车间.jpg"), theirs: photo("现场1.jpg") };
+    const photo = (fileName: string) => ({
+      fileId: fileName,
+      fileName,
+      takenAtLocal: "2022-08-15 10:00:00",
+      latitude: null,
+      longitude: null,
+      dateFlag: "before_contract" as const,
+    });
+    const match: PhotoMatchView = {
+      matchId: "p1",
+      kind: "photo",
+      score: 0.97,
+      flagged: true,
+      other,
+      mine: photo("车间.jpg"),
+      theirs: photo("现场1.jpg"),
+    };
     const text = citeEvidence(match);
     expect(text).toContain("“车间.jpg”");
     expect(text).toContain("2022-0002 的现场照片“现场1.jpg”");
@@ -107,7 +134,15 @@ describe("R-REV-3 evidence shown to experts", () => {
 describe("display of stored text (R-REV-3)", () => {
   it("R-REV-3 shows excerpts and segments of PDF text with Kangxi radicals as ordinary characters", () => {
     const stored = "淄博\u2FA0祥电\u2F53有限公司上线了MES系统。";
-    expect(excerpt(stored, { start: 2, end: 6 }, 2)).toMatchObject({ before: "淄博", match: "辰祥电气", after: "有限" });
-    expect(segments(stored, [{ start: 2, end: 6 }]).map((s) => s.text)).toEqual(["淄博", "辰祥电气", "有限公司上线了MES系统。"]);
+    expect(excerpt(stored, { start: 2, end: 6 }, 2)).toMatchObject({
+      before: "淄博",
+      match: "辰祥电气",
+      after: "有限",
+    });
+    expect(segments(stored, [{ start: 2, end: 6 }]).map((s) => s.text)).toEqual([
+      "淄博",
+      "辰祥电气",
+      "有限公司上线了MES系统。",
+    ]);
   });
 });

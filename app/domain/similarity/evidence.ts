@@ -106,7 +106,10 @@ export const REPORT_STATE_LABELS: Record<ReportState, string> = {
 /** R-REV-3: what an expert is told of a report whose text was read by OCR; null for a text PDF. */
 export function ocrNotice(report: ApplicationSimilarityView["report"]): string | null {
   if (report.state !== "done" || (report.method !== "ocr" && report.method !== "mixed")) return null;
-  const how = report.method === "ocr" ? "本报告为扫描件，文字由系统识别（OCR）" : "本报告部分页面为扫描件，其文字由系统识别（OCR）";
+  const how =
+    report.method === "ocr"
+      ? "本报告为扫描件，文字由系统识别（OCR）"
+      : "本报告部分页面为扫描件，其文字由系统识别（OCR）";
   const confidence = report.ocrConfidence === null ? "" : `，识别置信度 ${formatPercent(report.ocrConfidence)}`;
   return `${how}${confidence}。比对以识别出的文字为准，个别字词可能识别有误，请对照原件核查。`;
 }

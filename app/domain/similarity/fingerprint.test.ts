@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { distinctHashes, guaranteeLength, hashRange, NGRAM, sharedHashCount, winnow, WINDOW } from "./fingerprint.ts";
+
+import { distinctHashes, guaranteeLength, hashRange, NGRAM, sharedHashCount, WINDOW, winnow } from "./fingerprint.ts";
 import { BREAK, normalizeReport } from "./normalize.ts";
 
 // A deterministic stream of varied CJK text (no natural-language repetition).
@@ -8,7 +9,7 @@ function cjk(seed: number, length: number): string {
   let out = "";
   for (let i = 0; i < length; i++) {
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out += String.fromCharCode(0x4e00 + (x >>> 16) % 3000);
+    out += String.fromCharCode(0x4e00 + ((x >>> 16) % 3000));
   }
   return out;
 }

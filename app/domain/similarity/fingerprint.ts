@@ -38,8 +38,6 @@ export type FingerprintOptions = { ngram?: number; window?: number };
  */
 export type Fingerprints = { hashes: Uint32Array; positions: Int32Array };
 
-const BREAK_CODE = BREAK.charCodeAt(0);
-
 /** 32-bit FNV-1a over the code units text[start, end), finalised with murmur3's fmix32. */
 export function hashRange(text: string, start: number, end: number): number {
   let h = 0x811c9dc5;
@@ -176,6 +174,13 @@ export type ReportSketch = {
   fingerprints: Fingerprints;
 };
 
-export function sketch(normalized: { text: string; contentLength: number }, options: FingerprintOptions = {}): ReportSketch {
-  return { text: normalized.text, contentLength: normalized.contentLength, fingerprints: winnow(normalized.text, options) };
+export function sketch(
+  normalized: { text: string; contentLength: number },
+  options: FingerprintOptions = {},
+): ReportSketch {
+  return {
+    text: normalized.text,
+    contentLength: normalized.contentLength,
+    fingerprints: winnow(normalized.text, options),
+  };
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
+
 import { generateCorpus } from "../../../scripts/similarity-corpus.ts";
 import { distinctHashes } from "./fingerprint.ts";
-import { confirmCandidate, INDEX_SAMPLE, indexHashes, POSTING_LIMIT, prepareReport, selectCandidates, SimilarityIndex } from "./index.ts";
+import {
+  confirmCandidate,
+  INDEX_SAMPLE,
+  indexHashes,
+  POSTING_LIMIT,
+  prepareReport,
+  selectCandidates,
+  SimilarityIndex,
+} from "./index.ts";
 import { FLAG_THRESHOLD } from "./verify.ts";
 
 describe("R-REV-3 the sampled index", () => {

@@ -24,9 +24,9 @@
  * Storage is an open-addressing hash table over typed arrays (a JavaScript Map of millions of number
  * keys costs several times the memory).
  */
-import { distinctHashes, sharedHashCount, type FingerprintOptions, type ReportSketch, sketch } from "./fingerprint.ts";
-import { normalizeReport, type NormalizeOptions } from "./normalize.ts";
-import { compareSketches, type CompareOptions, FLAG_THRESHOLD, type Similarity } from "./verify.ts";
+import { distinctHashes, type FingerprintOptions, type ReportSketch, sharedHashCount, sketch } from "./fingerprint.ts";
+import { type NormalizeOptions, normalizeReport } from "./normalize.ts";
+import { type CompareOptions, compareSketches, FLAG_THRESHOLD, type Similarity } from "./verify.ts";
 
 /** Share of common fingerprints at which a pair becomes a candidate for the exact check: well below
  *  FLAG_THRESHOLD, because fingerprints are a sample of the text. With every fingerprint indexed the
@@ -42,7 +42,11 @@ export const CONFIRM_THRESHOLD = 0.2;
  * distinctHashes of both reports). Without it, candidates from 0.15 on the sample include every pair of
  * reports sharing stock paragraphs (20,246 candidates for 2,000 reports instead of 1,077).
  */
-export function confirmCandidate(mine: Uint32Array, theirs: Uint32Array, threshold: number = CONFIRM_THRESHOLD): boolean {
+export function confirmCandidate(
+  mine: Uint32Array,
+  theirs: Uint32Array,
+  threshold: number = CONFIRM_THRESHOLD,
+): boolean {
   const smaller = Math.min(mine.length, theirs.length);
   return smaller > 0 && sharedHashCount(mine, theirs) / smaller >= threshold;
 }
@@ -183,7 +187,8 @@ export class SimilarityIndex {
       else table.forEachPosting(slot, tally);
       table.addReport(slot, doc);
     }
-    if (saturated.length > distinct.length * RING_SHARE) for (const slot of saturated) table.forEachPosting(slot, tally);
+    if (saturated.length > distinct.length * RING_SHARE)
+      for (const slot of saturated) table.forEachPosting(slot, tally);
 
     const found: Candidate[] = [];
     for (const other of touched) {

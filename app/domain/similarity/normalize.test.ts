@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { BREAK, cleanReportLine, cleanReportPages, foldForDisplay, isBoilerplateLine, isSealLine, normalizeReport, toOriginalRange } from "./normalize.ts";
+
+import {
+  BREAK,
+  cleanReportLine,
+  cleanReportPages,
+  foldForDisplay,
+  isBoilerplateLine,
+  isSealLine,
+  normalizeReport,
+  toOriginalRange,
+} from "./normalize.ts";
 
 const norm = (text: string) => normalizeReport(text).text;
 
@@ -21,8 +31,12 @@ describe("normalizeReport", () => {
   });
 
   it("R-REV-3 reads a paragraph the same however a PDF wrapped its lines", () => {
-    const paragraph = "　　恒泰陶瓷现有辊道窑4条、自动压机11台，压制和烧成工序基本实现自动化，但原料配比仍依靠人工称量。";
-    const wrapped = (width: number) => Array.from({ length: Math.ceil(paragraph.length / width) }, (_, i) => paragraph.slice(i * width, (i + 1) * width)).join("\r\n");
+    const paragraph =
+      "　　恒泰陶瓷现有辊道窑4条、自动压机11台，压制和烧成工序基本实现自动化，但原料配比仍依靠人工称量。";
+    const wrapped = (width: number) =>
+      Array.from({ length: Math.ceil(paragraph.length / width) }, (_, i) =>
+        paragraph.slice(i * width, (i + 1) * width),
+      ).join("\r\n");
     expect(norm(wrapped(13))).toBe(norm(paragraph));
     expect(norm(wrapped(29))).toBe(norm(paragraph));
     // LibreOffice PDFs put spaces between Chinese and Latin characters
@@ -63,7 +77,11 @@ describe("normalizeReport", () => {
   });
 
   it("R-REV-3 removes the rubric's criteria that reports quote under its headings", () => {
-    const text = ["二、诊断建议", "1、诊断建议需提出被诊断企业需要数字化转型的具体内容或环节；", "建议企业建设MES系统。"].join("\n");
+    const text = [
+      "二、诊断建议",
+      "1、诊断建议需提出被诊断企业需要数字化转型的具体内容或环节；",
+      "建议企业建设MES系统。",
+    ].join("\n");
     expect(norm(text)).toBe("建议企业建设mes系统");
   });
 
@@ -75,7 +93,9 @@ describe("normalizeReport", () => {
   });
 
   it("R-REV-3 accepts further headings (a round's own template) as boilerplate", () => {
-    expect(normalizeReport("四、附表说明\n企业成立于2003年。", { extraHeadings: ["附表说明"] }).text).toBe("企业成立于2003年");
+    expect(normalizeReport("四、附表说明\n企业成立于2003年。", { extraHeadings: ["附表说明"] }).text).toBe(
+      "企业成立于2003年",
+    );
     // Without it the line is content like any other: its numbering 四 is a CJK character and stays, and
     // a line without sentence punctuation runs on into the next (PDF extraction wraps lines anywhere).
     expect(norm("四、附表说明\n企业成立于2003年。")).toBe("四附表说明企业成立于2003年");
@@ -120,20 +140,28 @@ describe("cleanReportLine (PDF text and OCR text alike)", () => {
   it("R-REV-3 maps Kangxi-radical code points from PDF text back to the ideographs (NFKC)", () => {
     // ⾠ U+2FA0 and ⽓ U+2F53 as PDFs extract them, for 辰 and 气
     expect(cleanReportLine("淄博\u2FA0祥电\u2F53有限公司")).toBe("淄博辰祥电气有限公司");
-    expect(normalizeReport("淄博\u2FA0祥电\u2F53有限公司上线MES").text).toBe(normalizeReport("淄博辰祥电气有限公司上线MES").text);
+    expect(normalizeReport("淄博\u2FA0祥电\u2F53有限公司上线MES").text).toBe(
+      normalizeReport("淄博辰祥电气有限公司上线MES").text,
+    );
   });
 
   it("R-REV-3 folds full-width letters and digits but keeps Chinese punctuation full-width", () => {
-    expect(cleanReportLine("上线ＭＥＳ系统，２０２２年（一期）完成：约３５％。")).toBe("上线MES系统，2022年（一期）完成：约35％。");
+    expect(cleanReportLine("上线ＭＥＳ系统，２０２２年（一期）完成：约３５％。")).toBe(
+      "上线MES系统，2022年（一期）完成：约35％。",
+    );
   });
 
   it("R-REV-3 corrects OCR's ASCII punctuation beside Chinese characters", () => {
-    expect(cleanReportLine("企业现有员工326人,其中技术人员24人;主要产品:弹簧(悬架).")).toBe("企业现有员工326人，其中技术人员24人；主要产品：弹簧（悬架）。");
+    expect(cleanReportLine("企业现有员工326人,其中技术人员24人;主要产品:弹簧(悬架).")).toBe(
+      "企业现有员工326人，其中技术人员24人；主要产品：弹簧（悬架）。",
+    );
     expect(cleanReportLine("是否联网?否!")).toBe("是否联网？否！");
     // Between Latin letters and digits, ASCII stays ASCII: version numbers, decimals, lists
     expect(cleanReportLine("MES v2.1, ERP 3.5")).toBe("MES v2.1, ERP 3.5");
     // What OCR reads and what the PDF says normalise to the same text
-    expect(normalizeReport(cleanReportLine("员工326人.主要产品包括弹簧,稳定杆")).text).toBe(normalizeReport("员工326人。主要产品包括弹簧，稳定杆").text);
+    expect(normalizeReport(cleanReportLine("员工326人.主要产品包括弹簧,稳定杆")).text).toBe(
+      normalizeReport("员工326人。主要产品包括弹簧，稳定杆").text,
+    );
   });
 });
 
@@ -153,14 +181,29 @@ describe("seal text (R-REV-3: a red seal never makes two reports alike)", () => 
       { text: "★公章★", data: n },
       { text: "恒泰陶瓷智能化改造诊断报告（内部资料）", data: n },
     ];
-    const pages = cleanReportPages([page(1, "企业成立于2003年。"), page(2, "主要生产陶瓷砖。"), page(3, "年产值约3亿元。")]);
-    expect(pages.map((lines) => lines.map((line) => line.text))).toEqual([["企业成立于2003年。"], ["主要生产陶瓷砖。"], ["年产值约3亿元。"]]);
+    const pages = cleanReportPages([
+      page(1, "企业成立于2003年。"),
+      page(2, "主要生产陶瓷砖。"),
+      page(3, "年产值约3亿元。"),
+    ]);
+    expect(pages.map((lines) => lines.map((line) => line.text))).toEqual([
+      ["企业成立于2003年。"],
+      ["主要生产陶瓷砖。"],
+      ["年产值约3亿元。"],
+    ]);
     expect(pages[1]?.[0]?.data).toBe(2);
   });
 
   it("R-REV-3 gives two distinct sealed reports of the same enterprise no common text but headings", () => {
     const sealed = (body: string[]) =>
-      cleanReportPages(body.map((line) => [{ text: "淄博恒泰陶瓷有限公司", data: 0 }, { text: "一、基本情况", data: 0 }, { text: line, data: 0 }, { text: "公章", data: 0 }]))
+      cleanReportPages(
+        body.map((line) => [
+          { text: "淄博恒泰陶瓷有限公司", data: 0 },
+          { text: "一、基本情况", data: 0 },
+          { text: line, data: 0 },
+          { text: "公章", data: 0 },
+        ]),
+      )
         .flat()
         .map((line) => line.text)
         .join("\n");
@@ -171,7 +214,9 @@ describe("seal text (R-REV-3: a red seal never makes two reports alike)", () => 
   });
 
   it("R-REV-3 treats a seal line as boilerplate when matching text stored before cleaning", () => {
-    expect(norm("企业成立于2003年。\n淄博恒泰陶瓷有限公司公章\n主要生产陶瓷砖。")).toBe(["企业成立于2003年", "主要生产陶瓷砖"].join(BREAK));
+    expect(norm("企业成立于2003年。\n淄博恒泰陶瓷有限公司公章\n主要生产陶瓷砖。")).toBe(
+      ["企业成立于2003年", "主要生产陶瓷砖"].join(BREAK),
+    );
   });
 });
 

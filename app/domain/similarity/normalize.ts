@@ -53,29 +53,121 @@ export type NormalizeOptions = {
 export const RUBRIC_HEADINGS: readonly string[] = [
   ...RUBRIC_SECTION_LIST.map((section) => section.name),
   // 基本情况 (30): automation and IT level, industry position, problems and strategies
-  "基本情况", "企业基本情况", "企业概况", "企业简介", "公司概况", "公司简介", "企业现状", "现状分析",
-  "自动化水平", "信息化水平", "自动化信息化水平", "自动化和信息化水平", "自动化与信息化水平",
-  "企业自动化信息化水平", "自动化信息化现状", "行业地位", "企业行业地位", "行业地位分析",
-  "在国家省市的行业地位", "存在问题", "存在的问题", "主要问题", "存在问题及对策", "存在的问题及对策",
-  "主要问题及对策", "问题与对策", "问题及对策", "对策建议", "发展策略", "问题分析",
+  "基本情况",
+  "企业基本情况",
+  "企业概况",
+  "企业简介",
+  "公司概况",
+  "公司简介",
+  "企业现状",
+  "现状分析",
+  "自动化水平",
+  "信息化水平",
+  "自动化信息化水平",
+  "自动化和信息化水平",
+  "自动化与信息化水平",
+  "企业自动化信息化水平",
+  "自动化信息化现状",
+  "行业地位",
+  "企业行业地位",
+  "行业地位分析",
+  "在国家省市的行业地位",
+  "存在问题",
+  "存在的问题",
+  "主要问题",
+  "存在问题及对策",
+  "存在的问题及对策",
+  "主要问题及对策",
+  "问题与对策",
+  "问题及对策",
+  "对策建议",
+  "发展策略",
+  "问题分析",
   // 诊断建议 (40): concrete digital-transformation content, implementation plan (hardware and software), guidance
-  "诊断建议", "数字化转型建议", "数字化转型内容", "具体数字化转型内容", "智能化改造建议", "实施方案",
-  "简要实施方案", "实施路径", "实施计划", "硬件方面", "软件方面", "硬件建设", "软件建设", "硬件", "软件",
-  "硬件部分", "软件部分", "实操指导", "实操指导意见", "指导意见", "实操性指导意见",
+  "诊断建议",
+  "数字化转型建议",
+  "数字化转型内容",
+  "具体数字化转型内容",
+  "智能化改造建议",
+  "实施方案",
+  "简要实施方案",
+  "实施路径",
+  "实施计划",
+  "硬件方面",
+  "软件方面",
+  "硬件建设",
+  "软件建设",
+  "硬件",
+  "软件",
+  "硬件部分",
+  "软件部分",
+  "实操指导",
+  "实操指导意见",
+  "指导意见",
+  "实操性指导意见",
   // 项目测算 (30): preliminary budget, construction period, estimated economic benefit
-  "项目测算", "初步预算", "项目预算", "预算", "投资预算", "投资估算", "建设期", "建设周期", "建设期限",
-  "经济效益", "预期经济效益", "经济效益预估", "预估经济效益", "效益分析", "经济效益分析", "效益测算",
+  "项目测算",
+  "初步预算",
+  "项目预算",
+  "预算",
+  "投资预算",
+  "投资估算",
+  "建设期",
+  "建设周期",
+  "建设期限",
+  "经济效益",
+  "预期经济效益",
+  "经济效益预估",
+  "预估经济效益",
+  "效益分析",
+  "经济效益分析",
+  "效益测算",
   // front and back matter
-  "前言", "目录", "摘要", "概述", "总结", "结论", "结语", "附件", "附录", "诊断报告", "诊断咨询报告",
-  "智能化改造诊断报告", "智能化改造数字化转型诊断报告", "数字化转型诊断报告", "智能制造诊断报告",
-  "智能化诊断报告", "智能化改造数字化转型诊断咨询报告",
+  "前言",
+  "目录",
+  "摘要",
+  "概述",
+  "总结",
+  "结论",
+  "结语",
+  "附件",
+  "附录",
+  "诊断报告",
+  "诊断咨询报告",
+  "智能化改造诊断报告",
+  "智能化改造数字化转型诊断报告",
+  "数字化转型诊断报告",
+  "智能制造诊断报告",
+  "智能化诊断报告",
+  "智能化改造数字化转型诊断咨询报告",
 ];
 
 /** Cover-page and header fields ("编制单位：某某公司"): a line starting with one of these and a colon. */
 export const COVER_LABELS: readonly string[] = [
-  "报告编号", "编号", "编制单位", "诊断单位", "诊断服务商", "服务单位", "服务商", "服务商名称",
-  "被诊断企业", "被诊断企业名称", "委托单位", "企业名称", "编制日期", "诊断日期", "报告日期", "编制时间",
-  "诊断时间", "日期", "联系人", "联系电话", "电话", "密级", "版本", "版本号",
+  "报告编号",
+  "编号",
+  "编制单位",
+  "诊断单位",
+  "诊断服务商",
+  "服务单位",
+  "服务商",
+  "服务商名称",
+  "被诊断企业",
+  "被诊断企业名称",
+  "委托单位",
+  "企业名称",
+  "编制日期",
+  "诊断日期",
+  "报告日期",
+  "编制时间",
+  "诊断时间",
+  "日期",
+  "联系人",
+  "联系电话",
+  "电话",
+  "密级",
+  "版本",
+  "版本号",
 ];
 
 const MAX_BOILERPLATE_LINE = 80;
@@ -97,12 +189,18 @@ const coverLabelPattern = new RegExp(`^(?:${COVER_LABELS.join("|")})\\s*[:：]`,
 // The rubric's criteria (R-REV-1), which reports often quote under each heading: every report may share
 // them. Probed by their first characters, so most lines cost a few substring searches only.
 const criterionKeys = new Set(RUBRIC_SECTION_LIST.flatMap((section) => section.criteria).map(headingKey));
-const criterionProbes = [...new Set(RUBRIC_SECTION_LIST.flatMap((section) => section.criteria).map((c) => c.slice(0, 4)))];
+const criterionProbes = [
+  ...new Set(RUBRIC_SECTION_LIST.flatMap((section) => section.criteria).map((c) => c.slice(0, 4))),
+];
 
 /** Whether a whole line of the original text is boilerplate that every report shares. */
 export function isBoilerplateLine(line: string, headingKeys: ReadonlySet<string> = defaultHeadingKeys): boolean {
   if (line.length <= MAX_SEAL_LINE * 2 && isSealLine(line)) return true;
-  if (line.length <= MAX_BOILERPLATE_LINE * 2 && criterionProbes.some((probe) => line.includes(probe)) && criterionKeys.has(headingKey(line))) {
+  if (
+    line.length <= MAX_BOILERPLATE_LINE * 2 &&
+    criterionProbes.some((probe) => line.includes(probe)) &&
+    criterionKeys.has(headingKey(line))
+  ) {
     return true;
   }
   // Headings, titles, cover fields and page numbers carry no sentence punctuation: a fast refusal for
@@ -174,15 +272,29 @@ export function normalizeReport(original: string, options: NormalizeOptions = {}
     let lineEnd = original.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = n;
     const contentEnd = lineEnd > lineStart && original.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-    if (contentEnd - lineStart <= MAX_BOILERPLATE_LINE * 2 && isBoilerplateLine(original.slice(lineStart, contentEnd), headingKeys)) {
+    if (
+      contentEnd - lineStart <= MAX_BOILERPLATE_LINE * 2 &&
+      isBoilerplateLine(original.slice(lineStart, contentEnd), headingKeys)
+    ) {
       pushBreak(lineStart, contentEnd);
     } else {
       for (let i = lineStart; i < contentEnd; i++) {
         const c = original.charCodeAt(i);
-        if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 48 && c <= 57) || (c >= 97 && c <= 122)) {
-          if (!push(c, i, i + 1)) { overflow = true; break; }
+        if (
+          (c >= 0x4e00 && c <= 0x9fff) ||
+          (c >= 0x3400 && c <= 0x4dbf) ||
+          (c >= 48 && c <= 57) ||
+          (c >= 97 && c <= 122)
+        ) {
+          if (!push(c, i, i + 1)) {
+            overflow = true;
+            break;
+          }
         } else if (c >= 65 && c <= 90) {
-          if (!push(c + 32, i, i + 1)) { overflow = true; break; }
+          if (!push(c + 32, i, i + 1)) {
+            overflow = true;
+            break;
+          }
         } else if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff1b || c === 33 || c === 63 || c === 59) {
           pushBreak(i, i + 1);
         } else if (c < 128) {
@@ -202,7 +314,10 @@ export function normalizeReport(original: string, options: NormalizeOptions = {}
           for (let j = 0; j < folded.length; j++) {
             const unit = folded.charCodeAt(j);
             if (unit === BREAK_CODE) pushBreak(i, i + width);
-            else if (!push(unit, i, i + width)) { overflow = true; break; }
+            else if (!push(unit, i, i + width)) {
+              overflow = true;
+              break;
+            }
           }
           i += width - 1;
         }
@@ -260,7 +375,12 @@ function normalizeSlow(original: string, headingKeys: ReadonlySet<string>): Norm
     starts.pop();
     ends.pop();
   }
-  return { text: decodeUnits(Uint16Array.from(units), units.length), starts: Int32Array.from(starts), ends: Int32Array.from(ends), contentLength: content };
+  return {
+    text: decodeUnits(Uint16Array.from(units), units.length),
+    starts: Int32Array.from(starts),
+    ends: Int32Array.from(ends),
+    contentLength: content,
+  };
 }
 
 function decodeUnits(units: Uint16Array, len: number): string {
@@ -273,9 +393,16 @@ function decodeUnits(units: Uint16Array, len: number): string {
 }
 
 /** The original range [start, end) that normalized range [start, end) came from. */
-export function toOriginalRange(normalized: NormalizedText, start: number, end: number): { start: number; end: number } {
+export function toOriginalRange(
+  normalized: NormalizedText,
+  start: number,
+  end: number,
+): { start: number; end: number } {
   if (end <= start) {
-    const at = start < normalized.starts.length ? (normalized.starts[start] ?? 0) : (normalized.ends[normalized.ends.length - 1] ?? 0);
+    const at =
+      start < normalized.starts.length
+        ? (normalized.starts[start] ?? 0)
+        : (normalized.ends[normalized.ends.length - 1] ?? 0);
     return { start: at, end: at };
   }
   return { start: normalized.starts[start] ?? 0, end: normalized.ends[end - 1] ?? 0 };
@@ -304,7 +431,15 @@ export function isSealLine(line: string): boolean {
 const KEEP_FULL_WIDTH = /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]/u;
 const HAN = /[\p{Script=Han}]/u;
 // ASCII punctuation OCR (and some PDF producers) put where Chinese text has the full-width form.
-const TO_FULL_WIDTH: Readonly<Record<string, string>> = { ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）" };
+const TO_FULL_WIDTH: Readonly<Record<string, string>> = {
+  ",": "，",
+  ":": "：",
+  ";": "；",
+  "?": "？",
+  "!": "！",
+  "(": "（",
+  ")": "）",
+};
 
 /**
  * R-REV-3: one line of report text as it is stored, matched and shown. Length may change (NFKC can
@@ -343,12 +478,17 @@ export type SourceLine<T> = { text: string; data: T };
  * rules of normalizeReport.
  */
 export function cleanReportPages<T>(pages: ReadonlyArray<ReadonlyArray<SourceLine<T>>>): Array<Array<SourceLine<T>>> {
-  const cleaned = pages.map((lines) => lines.map((line) => ({ text: cleanReportLine(line.text), data: line.data })).filter((line) => line.text.trim() !== "" && !isSealLine(line.text)));
+  const cleaned = pages.map((lines) =>
+    lines
+      .map((line) => ({ text: cleanReportLine(line.text), data: line.data }))
+      .filter((line) => line.text.trim() !== "" && !isSealLine(line.text)),
+  );
   const key = (text: string) => text.normalize("NFKC").replace(NON_CONTENT, "").toLowerCase();
   if (cleaned.length >= 2) {
     const pagesWith = new Map<string, number>();
     for (const lines of cleaned) {
-      for (const k of new Set(lines.map((line) => key(line.text)))) if (k !== "" && k.length <= MAX_BOILERPLATE_LINE) pagesWith.set(k, (pagesWith.get(k) ?? 0) + 1);
+      for (const k of new Set(lines.map((line) => key(line.text))))
+        if (k !== "" && k.length <= MAX_BOILERPLATE_LINE) pagesWith.set(k, (pagesWith.get(k) ?? 0) + 1);
     }
     const minPages = Math.max(2, Math.ceil(cleaned.length / 2));
     const repeated = new Set([...pagesWith].filter(([, n]) => n >= minPages).map(([k]) => k));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { bitsToHex, exifLocalTime, hammingDistance, photoDateFlag, photoScore } from "./photo.ts";
 
 describe("photo hashes", () => {

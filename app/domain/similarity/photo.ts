@@ -44,7 +44,11 @@ export type PhotoDateFlag = "before_contract" | "after_report" | null;
  * diagnosis completion date), is flagged. Dates are Beijing calendar dates "YYYY-MM-DD"; the EXIF
  * capture time is the camera's local wall time, taken as Beijing time.
  */
-export function photoDateFlag(takenOn: string | null | undefined, contractSignedOn: string, diagnosisCompletedOn: string): PhotoDateFlag {
+export function photoDateFlag(
+  takenOn: string | null | undefined,
+  contractSignedOn: string,
+  diagnosisCompletedOn: string,
+): PhotoDateFlag {
   if (!takenOn) return null;
   if (takenOn < contractSignedOn) return "before_contract";
   if (takenOn > diagnosisCompletedOn) return "after_report";

@@ -1,12 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { assembleReport, highlightBoxes, ocrConfidence, parseLayout, readMethod, type ReadPage } from "./report-layout.ts";
+
+import {
+  assembleReport,
+  highlightBoxes,
+  ocrConfidence,
+  parseLayout,
+  readMethod,
+  type ReadPage,
+} from "./report-layout.ts";
 
 const box = (y: number) => ({ x: 0.1, y, w: 0.8, h: 0.02 });
 
 describe("assembleReport", () => {
   const pages: ReadPage[] = [
-    { source: "text", confidence: null, lines: [{ text: "淄博\u2FA0祥电\u2F53有限公司", box: box(0.05) }, { text: "企业成立于2003年，", box: box(0.1) }, { text: "主要生产电气设备。", box: box(0.12) }] },
-    { source: "ocr", confidence: 0.9, lines: [{ text: "淄博辰祥电气有限公司", box: box(0.05) }, { text: "公章", box: box(0.5) }, { text: "建议建设MES系统.", box: box(0.2) }] },
+    {
+      source: "text",
+      confidence: null,
+      lines: [
+        { text: "淄博\u2FA0祥电\u2F53有限公司", box: box(0.05) },
+        { text: "企业成立于2003年，", box: box(0.1) },
+        { text: "主要生产电气设备。", box: box(0.12) },
+      ],
+    },
+    {
+      source: "ocr",
+      confidence: 0.9,
+      lines: [
+        { text: "淄博辰祥电气有限公司", box: box(0.05) },
+        { text: "公章", box: box(0.5) },
+        { text: "建议建设MES系统.", box: box(0.2) },
+      ],
+    },
   ];
 
   it("R-REV-3 joins cleaned lines into the text, each kept line with its range and box", () => {

@@ -19,7 +19,11 @@ export type Box = { x: number; y: number; w: number; h: number };
 export type PageSource = "text" | "ocr";
 
 export type PageLine = { start: number; end: number; box: Box };
-export type PageLayout = { source: PageSource; /** OCR: mean confidence of the page's lines, 0..1. */ confidence: number | null; lines: PageLine[] };
+export type PageLayout = {
+  source: PageSource;
+  /** OCR: mean confidence of the page's lines, 0..1. */ confidence: number | null;
+  lines: PageLine[];
+};
 export type ReportLayout = { pages: PageLayout[] };
 
 export type ReadLine = { text: string; box: Box };
@@ -35,7 +39,9 @@ export function readMethod(layout: ReportLayout): ReadMethod {
 }
 
 /** Mean OCR confidence over the OCR'd pages (weighted by lines), or null when no page was OCR'd. */
-export function ocrConfidence(pages: readonly { source: PageSource; confidence: number | null; lines: readonly unknown[] }[]): number | null {
+export function ocrConfidence(
+  pages: readonly { source: PageSource; confidence: number | null; lines: readonly unknown[] }[],
+): number | null {
   let sum = 0;
   let weight = 0;
   for (const page of pages) {
@@ -49,7 +55,9 @@ export function ocrConfidence(pages: readonly { source: PageSource; confidence: 
 
 /** R-REV-3: the report's text and where each of its lines sits (see the module comment). */
 export function assembleReport(pages: readonly ReadPage[]): { text: string; layout: ReportLayout } {
-  const cleaned = cleanReportPages(pages.map((page) => page.lines.map((line) => ({ text: line.text, data: line.box }))));
+  const cleaned = cleanReportPages(
+    pages.map((page) => page.lines.map((line) => ({ text: line.text, data: line.box }))),
+  );
   let text = "";
   const layout: ReportLayout = { pages: [] };
   cleaned.forEach((lines, i) => {
@@ -78,8 +86,14 @@ export function passageId(matchId: string, k: number): string {
 }
 
 /** highlightBoxes with each passage named by `ids[passage]`. */
-export function passageHighlights(layout: ReportLayout, passages: ReadonlyArray<{ id: string; range: TextRange }>): PassageHighlight[] {
-  return highlightBoxes(layout, passages.map((p) => p.range)).map((h) => ({ page: h.page, box: h.box, id: passages[h.passage]?.id ?? "" }));
+export function passageHighlights(
+  layout: ReportLayout,
+  passages: ReadonlyArray<{ id: string; range: TextRange }>,
+): PassageHighlight[] {
+  return highlightBoxes(
+    layout,
+    passages.map((p) => p.range),
+  ).map((h) => ({ page: h.page, box: h.box, id: passages[h.passage]?.id ?? "" }));
 }
 
 /**
@@ -98,7 +112,11 @@ export function highlightBoxes(layout: ReportLayout, ranges: readonly TextRange[
         const length = Math.max(1, line.end - line.start);
         const from = (start - line.start) / length;
         const to = (end - line.start) / length;
-        out.push({ page: pageIndex, passage, box: { x: line.box.x + line.box.w * from, y: line.box.y, w: line.box.w * (to - from), h: line.box.h } });
+        out.push({
+          page: pageIndex,
+          passage,
+          box: { x: line.box.x + line.box.w * from, y: line.box.y, w: line.box.w * (to - from), h: line.box.h },
+        });
       }
     });
   });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
+
+import {
+  type CopyKind,
+  deriveCopy,
+  generateCorpus,
+  makeOriginal,
+  mulberry32,
+  render,
+} from "../../../scripts/similarity-corpus.ts";
 import { RUBRIC_SECTION_LIST } from "../rubric.ts";
-import { type CopyKind, deriveCopy, generateCorpus, makeOriginal, mulberry32, render } from "../../../scripts/similarity-corpus.ts";
 import { SimilarityIndex } from "./index.ts";
 import { normalizeReport } from "./normalize.ts";
 import { FLAG_THRESHOLD, verifyPair } from "./verify.ts";
@@ -30,7 +38,12 @@ function boilerplateParagraphs(seed: number) {
 // Paragraphs no other report has (random characters): for originals that must share nothing but the skeleton.
 function ownParagraphs(seed: number) {
   const r = mulberry32(seed + 5000);
-  return [Array.from({ length: 3 }, (_, s) => ({ id: 2_000_000 + seed * 10 + s, text: `${Array.from({ length: 40 }, () => String.fromCharCode(0x4e00 + Math.floor(r() * 5000))).join("")}。` }))];
+  return [
+    Array.from({ length: 3 }, (_, s) => ({
+      id: 2_000_000 + seed * 10 + s,
+      text: `${Array.from({ length: 40 }, () => String.fromCharCode(0x4e00 + Math.floor(r() * 5000))).join("")}。`,
+    })),
+  ];
 }
 
 const score = (a: string, b: string) => verifyPair(normalizeReport(a), normalizeReport(b)).score;
@@ -77,7 +90,10 @@ describe("R-REV-3 derived copies are flagged", () => {
       expect(a.replaceAll("\n", "").length).toBeGreaterThanOrEqual(15);
     }
     // Highlights are sorted, disjoint ranges inside each text.
-    for (const [ranges, text] of [[evidence.highlightsA, original], [evidence.highlightsB, copy]] as const) {
+    for (const [ranges, text] of [
+      [evidence.highlightsA, original],
+      [evidence.highlightsB, copy],
+    ] as const) {
       for (let i = 0; i < ranges.length; i++) {
         const r = ranges[i];
         expect(r && r.end <= text.length && r.start < r.end).toBe(true);
@@ -90,12 +106,19 @@ describe("R-REV-3 derived copies are flagged", () => {
 describe("R-REV-3 distinct reports are not flagged", () => {
   it("R-REV-3 distinct originals that share only the rubric's headings and criteria are not flagged", () => {
     // Both reports follow the rubric's skeleton: same section titles, and both quote its criteria.
-    const skeleton = RUBRIC_SECTION_LIST.flatMap((section, i) => [`${"一二三"[i]}、${section.name}`, ...section.criteria]);
+    const skeleton = RUBRIC_SECTION_LIST.flatMap((section, i) => [
+      `${"一二三"[i]}、${section.name}`,
+      ...section.criteria,
+    ]);
     const withSkeleton = (body: string) => {
       const paragraphs = body.split("\n");
       const third = Math.ceil(paragraphs.length / 3);
       return skeleton
-        .map((line, i) => (i % 4 === 3 ? `${line}\n${paragraphs.slice(Math.floor(i / 4) * third, Math.floor(i / 4 + 1) * third).join("\n")}` : line))
+        .map((line, i) =>
+          i % 4 === 3
+            ? `${line}\n${paragraphs.slice(Math.floor(i / 4) * third, Math.floor(i / 4 + 1) * third).join("\n")}`
+            : line,
+        )
         .join("\n");
     };
     for (const seed of [51, 52, 53, 54]) {
@@ -108,7 +131,10 @@ describe("R-REV-3 distinct reports are not flagged", () => {
       expect(s).toBeLessThan(FLAG_THRESHOLD / 2);
     }
     // Bodies with nothing in common: the skeleton alone scores nothing.
-    const random = (seed: number) => ownParagraphs(seed)[0]?.map((p) => p.text).join("\n") ?? "";
+    const random = (seed: number) =>
+      ownParagraphs(seed)[0]
+        ?.map((p) => p.text)
+        .join("\n") ?? "";
     const a = withSkeleton(Array.from({ length: 30 }, (_, i) => random(i)).join("\n"));
     const b = withSkeleton(Array.from({ length: 30 }, (_, i) => random(100 + i)).join("\n"));
     expect(normalizeReport(a).contentLength).toBeGreaterThan(3000);
@@ -142,7 +168,9 @@ describe("R-REV-3 the index finds every copy without comparing every pair", () =
     // The closest reports of a copy start with its original.
     const copyAt = corpus.reports.findIndex((r) => r.kind === "verbatim");
     const closest = index.closestTo(String(copyAt), 3);
-    const sourceAt = corpus.reports.findIndex((r) => r.kind === "original" && r.family === corpus.reports[copyAt]?.family);
+    const sourceAt = corpus.reports.findIndex(
+      (r) => r.kind === "original" && r.family === corpus.reports[copyAt]?.family,
+    );
     expect(closest[0]?.docId).toBe(String(sourceAt));
     expect(closest[0]?.score).toBeGreaterThan(0.95);
   });

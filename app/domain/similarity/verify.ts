@@ -13,8 +13,8 @@
  * report is found in the other", so a copy padded with boilerplate, or a short report copied into a
  * longer one, still scores high.
  */
-import { BREAK, type NormalizedText, toOriginalRange } from "./normalize.ts";
 import { type FingerprintOptions, guaranteeLength, type ReportSketch, sketch } from "./fingerprint.ts";
+import { BREAK, type NormalizedText, toOriginalRange } from "./normalize.ts";
 
 /**
  * R-REV-3: a pair scoring at or above this (40% of one report found in the other) is flagged to the
@@ -103,12 +103,23 @@ export function compareSketches(a: ReportSketch, b: ReportSketch, options: Compa
     coveredUntil = Math.max(end, i + 1);
     while (start < end && A.charCodeAt(start) === BREAK_CODE) start++;
     while (end > start && A.charCodeAt(end - 1) === BREAK_CODE) end--;
-    if (end > start && contentBetween(A, start, end) >= minPassage) runs.push({ aStart: start, bStart: start + diagonal, length: end - start });
+    if (end > start && contentBetween(A, start, end) >= minPassage)
+      runs.push({ aStart: start, bStart: start + diagonal, length: end - start });
   }
 
   runs.sort((r, s) => r.aStart - s.aStart || r.bStart - s.bStart);
-  const coverageA = a.contentLength ? coveredContent(A, runs.map((r) => [r.aStart, r.aStart + r.length])) / a.contentLength : 0;
-  const coverageB = b.contentLength ? coveredContent(B, runs.map((r) => [r.bStart, r.bStart + r.length])) / b.contentLength : 0;
+  const coverageA = a.contentLength
+    ? coveredContent(
+        A,
+        runs.map((r) => [r.aStart, r.aStart + r.length]),
+      ) / a.contentLength
+    : 0;
+  const coverageB = b.contentLength
+    ? coveredContent(
+        B,
+        runs.map((r) => [r.bStart, r.bStart + r.length]),
+      ) / b.contentLength
+    : 0;
   return { score: Math.max(coverageA, coverageB), coverageA, coverageB, runs };
 }
 

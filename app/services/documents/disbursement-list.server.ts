@@ -5,7 +5,7 @@
  * not add up.
  */
 import { groupAccountNumber, type PayeeAccount } from "~/domain/payee.ts";
-import { renderDocument, type DocumentSpec, type TableRow } from "~/services/pdf.server.ts";
+import { type DocumentSpec, renderDocument, type TableRow } from "~/services/pdf.server.ts";
 
 /** An amount in integer fen, in figures (e.g. "10,000.00") and in capital numerals (e.g. "壹万元整"). */
 export type DisbursementAmount = { amountFen: number; amountText: string; amountCapital: string };
@@ -56,9 +56,17 @@ function assertSum(what: string, expected: number, parts: number[]): void {
 
 export function disbursementListSpec(data: DisbursementListData): DocumentSpec {
   for (const group of data.groups) {
-    assertSum(`subtotal of ${group.providerName}`, group.subtotal.amountFen, group.lines.map((line) => line.amount.amountFen));
+    assertSum(
+      `subtotal of ${group.providerName}`,
+      group.subtotal.amountFen,
+      group.lines.map((line) => line.amount.amountFen),
+    );
   }
-  assertSum("batch total", data.total.amountFen, data.groups.map((group) => group.subtotal.amountFen));
+  assertSum(
+    "batch total",
+    data.total.amountFen,
+    data.groups.map((group) => group.subtotal.amountFen),
+  );
   const lineCount = data.groups.reduce((count, group) => count + group.lines.length, 0);
 
   const rows: TableRow[] = [];
@@ -93,11 +101,7 @@ export function disbursementListSpec(data: DisbursementListData): DocumentSpec {
       });
     }
     rows.push({
-      cells: [
-        { text: "小计", span: 4, align: "right" },
-        group.subtotal.amountText,
-        group.subtotal.amountCapital,
-      ],
+      cells: [{ text: "小计", span: 4, align: "right" }, group.subtotal.amountText, group.subtotal.amountCapital],
     });
   }
   rows.push({
@@ -129,7 +133,9 @@ export function disbursementListSpec(data: DisbursementListData): DocumentSpec {
           { key: "审核人", value: data.approvedBy ?? "（待审核）" },
           { key: "审核日期", value: data.approvedOn ?? "" },
           { key: "拨付总额（元）", value: `${data.total.amountText}（大写：${data.total.amountCapital}）`, wide: true },
-          ...(data.correctsBatchNumber ? [{ key: "更正批次", value: `本批次更正并取代批次 ${data.correctsBatchNumber}`, wide: true }] : []),
+          ...(data.correctsBatchNumber
+            ? [{ key: "更正批次", value: `本批次更正并取代批次 ${data.correctsBatchNumber}`, wide: true }]
+            : []),
           { key: "内容摘要（SHA-256）", value: data.digest ?? "（审批后生成）", wide: true },
         ],
       },

@@ -2,20 +2,23 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { afterAll, describe, expect, test } from "vitest";
+
 import { renderPdf } from "~/services/pdf.server.ts";
+
 import {
   buildDisbursementList,
-  disbursementListSpec,
   type DisbursementAmount,
   type DisbursementListData,
+  disbursementListSpec,
 } from "./disbursement-list.server.ts";
-import { buildPledge, pledgeSpec, type PledgeData } from "./pledge.server.ts";
+import { buildPledge, type PledgeData, pledgeSpec } from "./pledge.server.ts";
+import { buildPublicNotice, type PublicNoticeData, publicNoticeSpec } from "./public-notice.server.ts";
 import { buildPublicNoticeDocx } from "./public-notice-docx.server.ts";
-import { buildPublicNotice, publicNoticeSpec, type PublicNoticeData } from "./public-notice.server.ts";
-import { buildReceipt, receiptSpec, type ReceiptData } from "./receipt.server.ts";
-import { buildScoreSheet, scoreSheetSpec, type ScoreSheetData } from "./score-sheet.server.ts";
-import { buildSummaryTable, summaryTableSpec, type SummaryTableData } from "./summary-table.server.ts";
+import { buildReceipt, type ReceiptData, receiptSpec } from "./receipt.server.ts";
+import { buildScoreSheet, type ScoreSheetData, scoreSheetSpec } from "./score-sheet.server.ts";
+import { buildSummaryTable, type SummaryTableData, summaryTableSpec } from "./summary-table.server.ts";
 
 // --- PDF checks with the Debian tools (mupdf-tools, poppler-utils) -----------------------------------
 // Set PDF_TEST_OUT to a folder to keep the generated PDFs (e.g. to look at them with pdftoppm).
@@ -105,7 +108,13 @@ function summaryData(count: number): SummaryTableData {
     reportTitle: `淄博第${i + 1}号机械制造有限公司智能化改造诊断报告`,
   }));
   const total = applications.reduce((sum, a) => sum + a.contractAmount.amountFen, 0);
-  return { roundName: ROUND, provider, applications, totalContractAmount: amount(total), generatedAt: "2022-12-18 10:00" };
+  return {
+    roundName: ROUND,
+    provider,
+    applications,
+    totalContractAmount: amount(total),
+    generatedAt: "2022-12-18 10:00",
+  };
 }
 
 const SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -119,7 +128,11 @@ function receiptData(): ReceiptData {
     files: [
       { material: "M1 服务商营业执照复印件", fileName: "营业执照.pdf", sha256: SHA },
       { material: "M5 现场调研照片（车间现场）", fileName: "IMG_20221103_093012.jpg", sha256: "0".repeat(64) },
-      { material: "M8 诊断报告原件", fileName: "山东联美弹簧科技股份有限公司智能化改造诊断报告（盖章版）.pdf", sha256: "ab".repeat(32) },
+      {
+        material: "M8 诊断报告原件",
+        fileName: "山东联美弹簧科技股份有限公司智能化改造诊断报告（盖章版）.pdf",
+        sha256: "ab".repeat(32),
+      },
     ],
   };
 }
@@ -153,7 +166,10 @@ function disbursementData(lines: number, providers: number): DisbursementListDat
     approvedBy: "李建国",
     approvedOn: "2023-01-18",
     groups,
-    total: amount(groups.reduce((sum, group) => sum + group.subtotal.amountFen, 0), "（合计大写）"),
+    total: amount(
+      groups.reduce((sum, group) => sum + group.subtotal.amountFen, 0),
+      "（合计大写）",
+    ),
   };
 }
 
@@ -219,7 +235,9 @@ describe("M9 authenticity pledge", () => {
   });
 
   test("reports a name the font cannot print", async () => {
-    const result = await renderPdf(pledgeSpec(pledgeData({ enterprise: { name: "淄博𠮷利化工有限公司", creditCode: "913703007535866511" } })));
+    const result = await renderPdf(
+      pledgeSpec(pledgeData({ enterprise: { name: "淄博𠮷利化工有限公司", creditCode: "913703007535866511" } })),
+    );
     expect(result.missingCharacters).toEqual(["𠮷"]);
     expect(inspect("pledge-missing", result.bytes).text()).toContain("淄博〓利化工有限公司");
   });
@@ -240,7 +258,15 @@ describe("M7 summary of diagnosed enterprises", () => {
       );
     }
     const text = pdf.text();
-    expectText(text, ["被诊断企业汇总表", ROUND, provider.name, provider.creditCode, "91370303MA3C00099X", "2022-10-08", "2022-11-03"]);
+    expectText(text, [
+      "被诊断企业汇总表",
+      ROUND,
+      provider.name,
+      provider.creditCode,
+      "91370303MA3C00099X",
+      "2022-10-08",
+      "2022-11-03",
+    ]);
     for (let i = 1; i <= 100; i++) expect(text).toContain(`淄博第${i}号机械制造有限公司智能化改造诊断报告`);
     const last = pdf.text(result.pageCount, { layout: true });
     expect(last).toContain(`合计（共100家）${data.totalContractAmount.amountText}`);
@@ -296,7 +322,9 @@ describe("submission receipt", () => {
 
   test("refuses something that is not a SHA-256 digest", () => {
     const data = receiptData();
-    expect(() => receiptSpec({ ...data, files: [{ material: "M1", fileName: "a.pdf", sha256: "abc" }] })).toThrow(/SHA-256/);
+    expect(() => receiptSpec({ ...data, files: [{ material: "M1", fileName: "a.pdf", sha256: "abc" }] })).toThrow(
+      /SHA-256/,
+    );
   });
 });
 
@@ -341,7 +369,8 @@ describe("disbursement list (R-PAY-2)", () => {
     for (let page = 1; page <= result.pageCount; page++) {
       const text = pdf.text(page, { layout: true });
       // Every page of the table repeats its header (the signatures may fall on a page of their own).
-      if (text.includes("淄博被诊断企业")) expect(text).toContain("序号被诊断企业统一社会信用代码申报编号金额（元）大写金额");
+      if (text.includes("淄博被诊断企业"))
+        expect(text).toContain("序号被诊断企业统一社会信用代码申报编号金额（元）大写金额");
       expect(text).toContain(`第${page}页/共${result.pageCount}页`);
       expect(text).toContain("批次号：BF-2022-001");
     }
@@ -350,7 +379,9 @@ describe("disbursement list (R-PAY-2)", () => {
     // The total ends the table; the signatures follow it (on the same page, or alone on the next).
     const last = pdf.text(result.pageCount, { layout: true });
     const totalPage = last.includes("合计（36个服务商") ? result.pageCount : result.pageCount - 1;
-    expect(pdf.text(totalPage, { layout: true })).toContain(`合计（36个服务商，1000家企业）${data.total.amountText}（合计大写）`);
+    expect(pdf.text(totalPage, { layout: true })).toContain(
+      `合计（36个服务商，1000家企业）${data.total.amountText}（合计大写）`,
+    );
     expectText(last, ["经办人（签字）：", "单位（盖章）："]);
     for (let page = 1; page < totalPage; page++) expect(pdf.text(page)).not.toContain("合计（36个服务商");
   });
@@ -363,29 +394,52 @@ describe("disbursement list (R-PAY-2)", () => {
 
   test("R-PAY-3 a batch printed before approval carries 待审批 on every page; an approved one does not", async () => {
     const data = disbursementData(200, 5);
-    const draft = await renderPdf(disbursementListSpec({ ...data, approvedBy: undefined, approvedOn: undefined, draft: true }));
+    const draft = await renderPdf(
+      disbursementListSpec({ ...data, approvedBy: undefined, approvedOn: undefined, draft: true }),
+    );
     expect(draft.pageCount).toBeGreaterThan(3);
     const pdf = inspect("disbursement-watermark", draft.bytes);
     expect(pdf.mutoolProblems()).toEqual([]);
-    for (let page = 1; page <= draft.pageCount; page++) expect(pdf.text(page, { raw: true }).split("待审批").length - 1, `page ${page}: header and watermark`).toBe(2);
+    for (let page = 1; page <= draft.pageCount; page++)
+      expect(pdf.text(page, { raw: true }).split("待审批").length - 1, `page ${page}: header and watermark`).toBe(2);
     const approved = inspect("disbursement-approved", await buildDisbursementList(data));
     expect(approved.text(1)).not.toContain("待审批");
   });
 
   test("R-PAY-3 prints each provider's payee account (开户名称, 开户银行, 银行账号)", async () => {
     const data = disbursementData(4, 2);
-    const payee = { accountName: "第1号工业互联网服务商有限公司", bankName: "中国工商银行淄博张店支行", accountNumber: "1603001209200123456" };
+    const payee = {
+      accountName: "第1号工业互联网服务商有限公司",
+      bankName: "中国工商银行淄博张店支行",
+      accountNumber: "1603001209200123456",
+    };
     const [first, second] = data.groups;
     if (!first || !second) throw new Error("fixture");
-    const text = inspect("disbursement-payee", await buildDisbursementList({ ...data, groups: [{ ...first, payee }, { ...second, payee: null }] })).text(undefined, { layout: true });
-    expectText(text, ["开户名称：第1号工业互联网服务商有限公司", "开户银行：中国工商银行淄博张店支行", "银行账号：1603 0012 0920 0123 456", "收款账户：未登记"]);
+    const text = inspect(
+      "disbursement-payee",
+      await buildDisbursementList({
+        ...data,
+        groups: [
+          { ...first, payee },
+          { ...second, payee: null },
+        ],
+      }),
+    ).text(undefined, { layout: true });
+    expectText(text, [
+      "开户名称：第1号工业互联网服务商有限公司",
+      "开户银行：中国工商银行淄博张店支行",
+      "银行账号：1603 0012 0920 0123 456",
+      "收款账户：未登记",
+    ]);
   });
 
   test("refuses subtotals or totals that do not add up", () => {
     const data = disbursementData(4, 2);
     const [first, second] = data.groups;
     if (!first || !second) throw new Error("fixture");
-    expect(() => disbursementListSpec({ ...data, groups: [{ ...first, subtotal: amount(1) }, second] })).toThrow(/does not match/);
+    expect(() => disbursementListSpec({ ...data, groups: [{ ...first, subtotal: amount(1) }, second] })).toThrow(
+      /does not match/,
+    );
     expect(() => disbursementListSpec({ ...data, total: amount(1) })).toThrow(/does not match/);
   });
 });
@@ -423,7 +477,11 @@ describe("expert score sheet", () => {
 
   test("shows a veto with its evidence", async () => {
     const bytes = await buildScoreSheet(
-      scoreSheetData({ deduction: null, veto: { reason: "与申报编号 ZD2022-0007 的报告第三章文字雷同。" }, total: 79.5 }),
+      scoreSheetData({
+        deduction: null,
+        veto: { reason: "与申报编号 ZD2022-0007 的报告第三章文字雷同。" },
+        total: 79.5,
+      }),
     );
     const pdf = inspect("score-sheet-veto", bytes);
     expect(pdf.mutoolProblems()).toEqual([]);
@@ -432,16 +490,33 @@ describe("expert score sheet", () => {
 
   test("refuses a section score outside its range", () => {
     const data = scoreSheetData();
-    expect(() => scoreSheetSpec({ ...data, sections: { ...data.sections, advice: { score: 41, comment: "" } } })).toThrow(/0–40/);
+    expect(() =>
+      scoreSheetSpec({ ...data, sections: { ...data.sections, advice: { score: 41, comment: "" } } }),
+    ).toThrow(/0–40/);
   });
 });
 
 describe("disbursement list of an approved correction (R-PAY-3)", () => {
   test("prints the digest fixed at approval and the batch it corrects; before approval, says the digest is pending", async () => {
     const digest = "0123456789abcdef".repeat(4);
-    const approved = inspect("disbursement-correction", (await renderPdf(disbursementListSpec({ ...disbursementData(3, 1), digest, correctsBatchNumber: "BF-2022-000" }))).bytes);
-    expectText(approved.text(undefined, { layout: true }), ["内容摘要（SHA-256）", digest, "本批次更正并取代批次BF-2022-000"]);
-    const pending = inspect("disbursement-pending", (await renderPdf(disbursementListSpec({ ...disbursementData(3, 1), approvedBy: undefined, approvedOn: undefined }))).bytes);
+    const approved = inspect(
+      "disbursement-correction",
+      (await renderPdf(disbursementListSpec({ ...disbursementData(3, 1), digest, correctsBatchNumber: "BF-2022-000" })))
+        .bytes,
+    );
+    expectText(approved.text(undefined, { layout: true }), [
+      "内容摘要（SHA-256）",
+      digest,
+      "本批次更正并取代批次BF-2022-000",
+    ]);
+    const pending = inspect(
+      "disbursement-pending",
+      (
+        await renderPdf(
+          disbursementListSpec({ ...disbursementData(3, 1), approvedBy: undefined, approvedOn: undefined }),
+        )
+      ).bytes,
+    );
     const text = pending.text(undefined, { layout: true });
     expectText(text, ["（待审核）", "（审批后生成）"]);
     expect(text).not.toContain("更正并取代");
@@ -453,8 +528,20 @@ describe("public notice (公示)", () => {
     roundName: ROUND,
     period: { opens: "2022-12-21 00:00", closes: "2022-12-27 23:59" },
     entries: [
-      { seq: 1, enterpriseName: enterprise.name, providerName: provider.name, amountText: "10,000.00", amountCapital: "壹万元整" },
-      { seq: 2, enterpriseName: "淄博美林电子有限公司", providerName: provider.name, amountText: "8,765.40", amountCapital: "捌仟柒佰陆拾伍元肆角" },
+      {
+        seq: 1,
+        enterpriseName: enterprise.name,
+        providerName: provider.name,
+        amountText: "10,000.00",
+        amountCapital: "壹万元整",
+      },
+      {
+        seq: 2,
+        enterpriseName: "淄博美林电子有限公司",
+        providerName: provider.name,
+        amountText: "8,765.40",
+        amountCapital: "捌仟柒佰陆拾伍元肆角",
+      },
     ],
     total: { text: "18,765.40", capital: "壹万捌仟柒佰陆拾伍元肆角" },
     objectionText: "如有异议，请于公示期内向区工信局两化融合科书面反映，电话 2869847。",
@@ -477,7 +564,9 @@ describe("public notice (公示)", () => {
       "张店区工业和信息化局2022年12月21日",
     ]);
     // Right-aligned: in the layout text, the two amounts end at the same column.
-    const raw = spawnSync("pdftotext", ["-layout", path.join(dir, "public-notice.pdf"), "-"], { encoding: "utf8" }).stdout.split("\n");
+    const raw = spawnSync("pdftotext", ["-layout", path.join(dir, "public-notice.pdf"), "-"], {
+      encoding: "utf8",
+    }).stdout.split("\n");
     const end = (needle: string) => {
       const line = raw.find((l) => l.includes(needle)) ?? "";
       return line.indexOf(needle) + needle.length;
@@ -493,7 +582,14 @@ describe("public notice (公示)", () => {
     const file = path.join(dir, "public-notice.docx");
     fs.writeFileSync(file, bytes);
     const xml = run("unzip", ["-p", file, "word/document.xml"]).stdout;
-    for (const needle of [enterprise.name, "10,000.00", "壹万捌仟柒佰陆拾伍元肆角", "张店区工业和信息化局", "2022年12月21日"]) expect(xml).toContain(needle);
+    for (const needle of [
+      enterprise.name,
+      "10,000.00",
+      "壹万捌仟柒佰陆拾伍元肆角",
+      "张店区工业和信息化局",
+      "2022年12月21日",
+    ])
+      expect(xml).toContain(needle);
     expect(xml).toContain('<w:jc w:val="right"/>');
   });
 });

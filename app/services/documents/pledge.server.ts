@@ -2,7 +2,7 @@
  * M9 诊断报告真实性承诺书: the authenticity pledge the provider and the diagnosed enterprise both sign
  * and seal (policy, 四、申报材料（五）). The portal prints it pre-filled; the signed scan is uploaded back.
  */
-import { renderDocument, type DocumentSpec } from "~/services/pdf.server.ts";
+import { type DocumentSpec, renderDocument } from "~/services/pdf.server.ts";
 
 export type PledgeParty = { name: string; creditCode: string };
 

@@ -3,9 +3,15 @@
  * posts it on its website: the enterprises, their providers and the amounts (in figures, right-
  * aligned, and in capitals, R-PAY-2), the period, how to object, and the issuing authority and date.
  */
-import { renderDocument, type DocumentSpec } from "~/services/pdf.server.ts";
+import { type DocumentSpec, renderDocument } from "~/services/pdf.server.ts";
 
-export type PublicNoticeEntry = { seq: number; enterpriseName: string; providerName: string; amountText: string; amountCapital: string };
+export type PublicNoticeEntry = {
+  seq: number;
+  enterpriseName: string;
+  providerName: string;
+  amountText: string;
+  amountCapital: string;
+};
 
 export type PublicNoticeData = {
   roundName: string;
@@ -46,11 +52,18 @@ export function publicNoticeSpec(data: PublicNoticeData): DocumentSpec {
         ],
         rows: [
           ...data.entries.map((e) => [String(e.seq), e.enterpriseName, e.providerName, e.amountText, e.amountCapital]),
-          { bold: true, cells: [{ text: "合计", span: 3, align: "right" as const }, data.total.text, data.total.capital] },
+          {
+            bold: true,
+            cells: [{ text: "合计", span: 3, align: "right" as const }, data.total.text, data.total.capital],
+          },
         ],
       },
       { type: "heading", text: "异议方式" },
-      { type: "paragraph", indent: true, text: data.objectionText || "如有异议，请于公示期内向区工业和信息化局书面反映。" },
+      {
+        type: "paragraph",
+        indent: true,
+        text: data.objectionText || "如有异议，请于公示期内向区工业和信息化局书面反映。",
+      },
       { type: "spacer", height: 24 },
       { type: "paragraph", align: "right", text: data.authority },
       { type: "paragraph", align: "right", text: data.issuedOn },

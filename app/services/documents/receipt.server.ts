@@ -2,7 +2,7 @@
  * 提交回执: the electronic receipt a provider gets when it submits an application, listing every file
  * it submitted with its SHA-256 digest, so either side can later show which bytes were submitted.
  */
-import { renderDocument, type DocumentSpec } from "~/services/pdf.server.ts";
+import { type DocumentSpec, renderDocument } from "~/services/pdf.server.ts";
 
 export type ReceiptFile = {
   /** The material, e.g. "M6 诊断合同". A material with several files has one entry per file. */

@@ -3,7 +3,7 @@
  * (R-REV-1 sections, R-REV-2 deduction, R-REV-3 veto), printed for the expert to sign. The total is
  * computed by the caller (R-REV-4, app/domain); this only prints it.
  */
-import { renderDocument, type DocumentSpec, type TableRow } from "~/services/pdf.server.ts";
+import { type DocumentSpec, renderDocument, type TableRow } from "~/services/pdf.server.ts";
 
 export type SectionScore = { score: number; comment: string };
 

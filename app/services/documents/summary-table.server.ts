@@ -2,7 +2,7 @@
  * M7 被诊断企业汇总表: one provider's diagnosed enterprises in a round, generated from its applications
  * for the provider to check, seal and upload back (policy, 四、申报材料（四）).
  */
-import { renderDocument, type DocumentSpec, type TableRow } from "~/services/pdf.server.ts";
+import { type DocumentSpec, renderDocument, type TableRow } from "~/services/pdf.server.ts";
 
 /** An amount as the caller computed and formatted it (integer fen, e.g. "10,000.00"). */
 export type SummaryAmount = { amountFen: number; amountText: string };
@@ -32,7 +32,9 @@ export type SummaryTableData = {
 export function summaryTableSpec(data: SummaryTableData): DocumentSpec {
   const sum = data.applications.reduce((total, application) => total + application.contractAmount.amountFen, 0);
   if (sum !== data.totalContractAmount.amountFen) {
-    throw new Error(`summary table total ${data.totalContractAmount.amountFen} fen does not match its rows (${sum} fen)`);
+    throw new Error(
+      `summary table total ${data.totalContractAmount.amountFen} fen does not match its rows (${sum} fen)`,
+    );
   }
   const rows: TableRow[] = data.applications.map((application, i) => ({
     cells: [
@@ -88,7 +90,9 @@ export function summaryTableSpec(data: SummaryTableData): DocumentSpec {
         text:
           "注：本表由申报平台根据服务商填报的申报信息生成，服务商核对无误并加盖公章后上传。合同金额、签订日期以诊断合同为准。" +
           (data.generatedAt ? `生成时间：${data.generatedAt}。` : "") +
-          (data.checkCode ? `校验码：${data.checkCode}（本表列出的 ${data.applications.length} 份申报；之后新建申报须重新生成本表）。` : ""),
+          (data.checkCode
+            ? `校验码：${data.checkCode}（本表列出的 ${data.applications.length} 份申报；之后新建申报须重新生成本表）。`
+            : ""),
       },
       {
         type: "signatures",
