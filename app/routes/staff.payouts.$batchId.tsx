@@ -190,10 +190,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw redirect(`/staff/payouts/${batchId}?done=returned`);
   }
   if (v.intent === "paid") {
+    // Only staff record a payment, and only of an approved batch: refused before any confirmation step.
+    if (!user.roles.includes("staff")) throw new Response("只有工信局经办人员可以登记拨付。", { status: 403 });
     const values: PaidValues = { paidOn: v.paidOn, voucherRef: v.voucherRef };
-    if (v.edit) return data({ intent: v.intent, message: null, fieldErrors: {}, values });
     const current = await getBatch(batchId);
     if (!current) throw new Response("拨付批次不存在。", { status: 404 });
+    if (current.status !== "approved") {
+      return data(
+        { intent: v.intent, message: "该批次尚未审批通过或已登记拨付，不能登记拨付。", fieldErrors: {}, values },
+        { status: 409 },
+      );
+    }
+    if (v.edit) return data({ intent: v.intent, message: null, fieldErrors: {}, values });
     // R-PAY-3: never before the approval, never in the future — at the field, before the confirmation.
     const date = checkPaidOn(
       v.paidOn,

@@ -263,6 +263,10 @@ export async function restoreBackup(options: {
       `INSERT INTO ${quote(table)} SELECT * FROM json_populate_recordset(NULL::${quote(table)}, $${parameter}::json)`;
     await prisma.$transaction(
       async (tx) => {
+        // R-LOG-1: the audit record comes back as it was, ids and hash chain included: its chaining trigger
+        // (which numbers and hashes a new entry) is off for the restore only, in this transaction, which
+        // the restoring owner may do and the portal's runtime role may not. audit:verify checks the result.
+        await tx.$executeRawUnsafe(`ALTER TABLE "AuditEntry" DISABLE TRIGGER "AuditEntry_chain"`);
         for (const group of plan) {
           const [only] = group;
           if (group.length === 1 && only) {
@@ -278,6 +282,7 @@ export async function restoreBackup(options: {
             );
           }
         }
+        await tx.$executeRawUnsafe(`ALTER TABLE "AuditEntry" ENABLE TRIGGER "AuditEntry_chain"`);
         // Sequences (autoincrement ids) continue after the restored rows.
         const serials = await tx.$queryRaw<{ tbl: string; col: string }[]>`
           SELECT c.table_name::text AS tbl, c.column_name::text AS col FROM information_schema.columns c

@@ -66,7 +66,11 @@ type Entry = {
   /** Who may GET; "public": anyone; omitted when the module has no loader. */
   get?: readonly Who[] | "public";
   /** Every POST intent with its fields; who may send it ("public": anyone). */
-  post?: { allowed: readonly Who[] | "public"; intents: Record<string, (ids: Ids) => Fields> };
+  post?: {
+    allowed: readonly Who[] | "public";
+    /** Fields of each intent; an intent that other roles may send names them itself. */
+    intents: Record<string, ((ids: Ids) => Fields) | { allowed: readonly Who[]; fields: (ids: Ids) => Fields }>;
+  };
 };
 
 const STAFF: readonly Who[] = ["staff"];
@@ -315,13 +319,20 @@ export const MATRIX: Record<string, Entry> = {
       intents: {
         approve: (ids) => ({ intent: "approve", version: ids.batchVersion, confirmedTotalFen: "0" }),
         return: (ids) => ({ intent: "return", version: ids.batchVersion, reason: "退回重做" }),
-        paid: (ids) => ({ intent: "paid", version: ids.batchVersion, paidOn: "2022-12-19", voucherRef: "PZ-1" }),
-        correct: () => ({ intent: "correct" }),
-        reverse: (ids) => ({
-          intent: "reverse",
-          reason: "收款账户有误，资金被银行退回",
-          applicationIds: ids.applicationA,
-        }),
+        // Staff record payment, correct and reverse what an approver approved.
+        paid: {
+          allowed: STAFF,
+          fields: (ids) => ({ intent: "paid", version: ids.batchVersion, paidOn: "2022-12-19", voucherRef: "PZ-1" }),
+        },
+        correct: { allowed: STAFF, fields: () => ({ intent: "correct" }) },
+        reverse: {
+          allowed: STAFF,
+          fields: (ids) => ({
+            intent: "reverse",
+            reason: "收款账户有误，资金被银行退回",
+            applicationIds: ids.applicationA,
+          }),
+        },
       },
     },
   },
@@ -620,9 +631,11 @@ describe("authorization matrix (every route × every role × GET and every POST 
           }
         }
         if (mod.action && entry.post && entry.post.allowed !== "public") {
-          for (const [intent, fields] of Object.entries(entry.post.intents)) {
+          for (const [intent, spec] of Object.entries(entry.post.intents)) {
             cases++;
-            if (allowed(entry.post.allowed, who)) continue; // not sent: see the header comment
+            const fields = typeof spec === "function" ? spec : spec.fields;
+            const whoMay = typeof spec === "function" ? entry.post.allowed : spec.allowed;
+            if (allowed(whoMay, who)) continue; // not sent: see the header comment
             const expected = await before();
             const action = mod.action;
             const result = await settle(() =>

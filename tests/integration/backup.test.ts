@@ -9,6 +9,7 @@ import path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
+import { verifyAuditChain } from "~/models/audit.server.ts";
 import { createBackup, readManifest, restoreBackup } from "~/services/backup.server.ts";
 import { FolderStore, type ObjectStore, S3Store } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
@@ -310,8 +311,10 @@ describe.each(ROUNDS)("backup from %s + %s, restore into %s + %s", (fromDb, from
     expect(after.rows).toEqual(before.rows);
     expect(after.files).toEqual(before.files);
 
-    // Sequences go on after the restored rows: a new audit entry does not collide.
+    // Sequences go on after the restored rows: a new audit entry does not collide, and it chains onto the
+    // restored record, which verifies whole (R-LOG-1).
     await target.prisma.auditEntry.create({ data: { action: "seed.load", entityType: "Round", entityId: "x" } });
+    expect(await verifyAuditChain(target.prisma)).toMatchObject({ ok: true });
     // A second restore into the now non-empty database is refused.
     await expect(restoreBackup({ prisma: target.prisma, store: targetStore, file: archive })).rejects.toThrow(
       /not empty/,
