@@ -35,11 +35,12 @@ import { receiptPdf } from "../app/models/application-documents.server.ts";
 import { addAssignment, saveAssignmentSettings } from "../app/models/assignment.server.ts";
 import { recordAudit } from "../app/models/audit.server.ts";
 import { declareConflicts } from "../app/models/expert.server.ts";
-import { decideFormalReview } from "../app/models/formal-review.server.ts";
+import { decideFormalReview, recordPaperCopies } from "../app/models/formal-review.server.ts";
 import { approveBatch, markBatchPaid, prepareBatch, saveNoticeSettings } from "../app/models/payout.server.ts";
 import { confirmNoConflict, saveReview } from "../app/models/review.server.ts";
 import { confirmResults } from "../app/models/review-result.server.ts";
 import { saveUpload } from "../app/models/stored-file.server.ts";
+import { recordSummaryGeneration, uploadSummaryTable } from "../app/models/summary-table.server.ts";
 import { renderDocument } from "../app/services/pdf.server.ts";
 import { drainSimilarity } from "../app/services/similarity.server.ts";
 import { storeUpload } from "../app/services/storage.server.ts";
@@ -230,6 +231,22 @@ export async function loadDemoScenario(
     reviewDeadline: new Date(now().getTime() + 21 * DAY),
   });
 
+  // R-PAY-3: both demo providers have a payee account, checked by staff (their own organisation's account).
+  for (const [n, id] of [provider.organisationId, secondOrg.id].entries()) {
+    const org = await prisma.organisation.findUniqueOrThrow({ where: { id }, select: { name: true } });
+    await prisma.organisation.update({
+      where: { id },
+      data: {
+        payeeAccountName: org.name,
+        payeeBankName: "中国工商银行淄博张店支行",
+        payeeAccountNumber: `160300000920000${String(1000 + n)}`,
+        payeeChangedAt: now(),
+        payeeVerifiedAt: now(),
+        payeeVerifiedById: staff.id,
+      },
+    });
+  }
+
   const scopes: Record<"first" | "second", ProviderScope> = {
     first: { userId: provider.id, userName: provider.name, organisationId: provider.organisationId },
     second: { userId: second.id, userName: second.name, organisationId: secondOrg.id },
@@ -278,6 +295,20 @@ export async function loadDemoScenario(
     ids.set(p.status, created.id);
   }
 
+  // R-MAT-2: each provider's summary table (M7) of all its applications in the round, signed and uploaded once.
+  for (const scope of [scopes.first, scopes.second]) {
+    await recordSummaryGeneration(scope, round.id);
+    const table = await saveUpload({
+      body: (async function* () {
+        yield material;
+      })(),
+      fileName: "被诊断企业汇总表（盖章）.pdf",
+      purpose: "materials",
+      uploadedById: scope.userId,
+    });
+    must("summary table", await uploadSummaryTable(scope, round.id, table.id));
+  }
+
   // Then each application's way to its status, all at once (they touch different rows).
   await Promise.all(
     PLAN.map(async (p, i) => {
@@ -298,6 +329,7 @@ export async function loadDemoScenario(
       const photoSeed = source ? PLAN.findIndex((q) => q.status === source) : i;
       for (const m of MATERIAL_IDS) {
         if (p.status === "draft" && (m === "M8" || m === "M9")) continue; // a draft still missing two materials
+        if (m === "M7") continue; // one summary table per provider and round, uploaded below
         if (m === "M5") {
           await upload(m, "车间现场.jpg", await photo(photoSeed + 1), "workshop");
           await upload(m, "诊断小组.jpg", await photo(100 + i), "team");
@@ -362,6 +394,11 @@ export async function loadDemoScenario(
         );
         return;
       }
+      // The demo round, as the 2022 one, takes paper copies before 受理.
+      must(
+        "paper copies",
+        await recordPaperCopies(staff, { applicationIds: [created.id], receivedOn: today, receivedBy: staff.name }),
+      );
       must(
         "accept",
         await decideFormalReview(staff, created.id, {
@@ -423,6 +460,21 @@ export async function loadDemoScenario(
     await confirmResults(staff, round.id, { all: false, applicationIds: confirmed.map((s) => ids.get(s) ?? "") }),
   );
 
+  // 审核通过后公示 (R-PAY-3): the results were confirmed before the notice, which ran its seven days and closed,
+  // so batches may be approved. (Demo data: the confirmation is dated back to make that history.)
+  await prisma.application.updateMany({
+    where: { id: { in: confirmed.map((s) => ids.get(s) ?? "") } },
+    data: { resultConfirmedAt: new Date(now().getTime() - 12 * DAY) },
+  });
+  must(
+    "notice",
+    await saveNoticeSettings(staff, round.id, {
+      opensAt: new Date(now().getTime() - 10 * DAY),
+      closesAt: new Date(now().getTime() - 3 * DAY),
+      objectionText: "公示期内如有异议，请以书面形式向张店区工业和信息化局反映（演示电话：0533-0000000）。",
+    }),
+  );
+
   // R-PAY-3: three batches: paid, approved, prepared.
   const batch = async (status: Status) => {
     const prepared = await prepareBatch(staff, {
@@ -451,16 +503,6 @@ export async function loadDemoScenario(
     await approveBatch(approver, { batchId: approved.batchId, version: await batchVersion(approved.batchId) }),
   );
   await batch("in_batch");
-
-  // The public notice of the passed applications: open since yesterday, for seven days.
-  must(
-    "notice",
-    await saveNoticeSettings(staff, round.id, {
-      opensAt: new Date(now().getTime() - DAY),
-      closesAt: new Date(now().getTime() + 6 * DAY),
-      objectionText: "公示期内如有异议，请以书面形式向张店区工业和信息化局反映（演示电话：0533-0000000）。",
-    }),
-  );
 
   // R-REV-3: the copy check over the submitted reports and photos (flags the copied pair).
   await drainSimilarity(prisma);
