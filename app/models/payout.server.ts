@@ -19,11 +19,9 @@ import {
   canonicalBatchContent,
   checkMakerChecker,
   checkNoticeCleared,
-  checkNoticeWindow,
   checkPaidOn,
   eligibleForBatch,
   noticeClearance,
-  noticeState,
   paymentHold,
   PAYOUT_BATCH_STATUSES,
   type PayoutBlocker,
@@ -1009,7 +1007,7 @@ export async function reversePayment(
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Blockers, provider view, public notice, round settings
+// Blockers and the provider view (the public notice is app/models/public-notice.server.ts)
 
 /**
  * R-PAY-3: for each application on its way to payment in a round (accepted or later, not failed or
@@ -1113,123 +1111,5 @@ export async function providerPayouts(organisationId: string) {
       stage,
       paid: batch?.status === "paid",
     };
-  });
-}
-
-/** The rounds whose public notice (公示) is open now, for the home page: name, code and closing time. */
-export async function openNotices() {
-  const prisma = await db();
-  const at = now();
-  const rounds = await prisma.round.findMany({
-    where: { noticeOpensAt: { lte: at }, noticeClosesAt: { gt: at } },
-    select: { code: true, name: true, noticeClosesAt: true },
-    orderBy: { noticeOpensAt: "desc" },
-  });
-  return rounds.map((r) => ({
-    code: r.code,
-    name: r.name,
-    closes: r.noticeClosesAt ? formatShanghai(r.noticeClosesAt) : "",
-  }));
-}
-
-/**
- * 公示: the passed enterprises of a round with their providers and amounts, only while the notice is
- * open. Nothing else about an application leaves this function.
- */
-/** The bureau that issues the notice (the date line's authority). */
-export const NOTICE_AUTHORITY = "张店区工业和信息化局";
-
-/** A Beijing calendar date as the date line of an official notice: 2022-12-21 → 2022年12月21日. */
-function chineseDate(day: string): string {
-  const [y, m, d] = day.split("-");
-  return `${y}年${Number(m)}月${Number(d)}日`;
-}
-
-export async function publicNotice(roundCode: string, options: { evenIfNotOpen?: boolean } = {}) {
-  const prisma = await db();
-  const round = await prisma.round.findUnique({
-    where: { code: roundCode },
-    select: {
-      id: true,
-      name: true,
-      perEnterpriseCapFen: true,
-      noticeOpensAt: true,
-      noticeClosesAt: true,
-      noticeObjectionText: true,
-    },
-  });
-  if (!round) return { state: "missing" as const };
-  const state = noticeState({ opensAt: round.noticeOpensAt, closesAt: round.noticeClosesAt }, now());
-  const period =
-    round.noticeOpensAt && round.noticeClosesAt
-      ? { opens: formatShanghai(round.noticeOpensAt), closes: formatShanghai(round.noticeClosesAt) }
-      : null;
-  if (state !== "open" && !(options.evenIfNotOpen && period)) return { state, roundName: round.name, period };
-  const applications = await prisma.application.findMany({
-    where: { roundId: round.id, resultPassed: true, resultConfirmedAt: { not: null } },
-    select: {
-      contractAmountFen: true,
-      enterprise: { select: { name: true, seq: true } },
-      organisation: { select: { name: true } },
-    },
-    orderBy: { enterprise: { seq: "asc" } },
-  });
-  const entries = applications.map((a, i) => {
-    const amountFen = payoutFen(a.contractAmountFen, round.perEnterpriseCapFen);
-    return {
-      seq: i + 1,
-      enterpriseName: a.enterprise.name,
-      providerName: a.organisation.name,
-      amountText: formatFen(amountFen),
-      amountCapital: capitalYuan(amountFen),
-    };
-  });
-  const totalFen = applications.reduce((sum, a) => sum + payoutFen(a.contractAmountFen, round.perEnterpriseCapFen), 0);
-  return {
-    state,
-    roundName: round.name,
-    period,
-    objectionText: round.noticeObjectionText ?? "",
-    code: roundCode,
-    authority: NOTICE_AUTHORITY,
-    issuedOn: round.noticeOpensAt ? chineseDate(shanghaiDate(round.noticeOpensAt)) : "",
-    entries,
-    total: { text: formatFen(totalFen), capital: capitalYuan(totalFen) },
-  };
-}
-
-export type NoticeSettings = { opensAt: Date | null; closesAt: Date | null; objectionText: string | null };
-
-/** Staff choose when the public notice opens and closes and how to object (on the record). */
-export async function saveNoticeSettings(officer: Officer, roundId: string, input: NoticeSettings): Promise<Outcome> {
-  if (!officer.roles.includes("staff")) return { ok: false, message: "只有工信局经办人员可以设置公示" };
-  const window = checkNoticeWindow({ opensAt: input.opensAt, closesAt: input.closesAt });
-  if (!window.ok) return window;
-  if (input.opensAt && !input.objectionText) return { ok: false, message: "请填写异议方式（受理部门、电话、地址等）" };
-  const prisma = await db();
-  return prisma.$transaction(async (tx) => {
-    const before = await tx.round.findUnique({
-      where: { id: roundId },
-      select: { noticeOpensAt: true, noticeClosesAt: true, noticeObjectionText: true },
-    });
-    if (!before) return { ok: false as const, message: "批次不存在" };
-    await tx.round.update({
-      where: { id: roundId },
-      data: { noticeOpensAt: input.opensAt, noticeClosesAt: input.closesAt, noticeObjectionText: input.objectionText },
-    });
-    const iso = (d: Date | null) => d?.toISOString() ?? null;
-    await recordAudit(tx, {
-      actor: actorOf(officer),
-      action: "round.notice",
-      entityType: "round",
-      entityId: roundId,
-      before: {
-        opensAt: iso(before.noticeOpensAt),
-        closesAt: iso(before.noticeClosesAt),
-        objectionText: before.noticeObjectionText,
-      },
-      after: { opensAt: iso(input.opensAt), closesAt: iso(input.closesAt), objectionText: input.objectionText },
-    });
-    return { ok: true as const };
   });
 }

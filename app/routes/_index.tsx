@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
-import { openNotices } from "~/models/payout.server.ts";
+import { openNotices } from "~/models/public-notice.server.ts";
 import { getSessionUser, homeFor } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "网上申报首页 · 智能化改造咨询诊断补助申报平台" }];

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
-import { publicNotice } from "~/models/payout.server.ts";
+import { publicNotice } from "~/models/public-notice.server.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
-import { publicNotice } from "~/models/payout.server.ts";
+import { publicNotice } from "~/models/public-notice.server.ts";
 import { buildPublicNotice } from "~/services/documents/public-notice.server.ts";
 import { buildPublicNoticeDocx } from "~/services/documents/public-notice-docx.server.ts";
 import { getSessionUser } from "~/utils/session.server.ts";

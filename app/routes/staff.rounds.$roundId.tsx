@@ -24,7 +24,7 @@ import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
 import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
 import { PARAMETERS_LOCKED_REASON } from "~/domain/round-parameters.ts";
 import { formatShanghai, parseShanghaiMinute, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
-import { saveNoticeSettings } from "~/models/payout.server.ts";
+import { saveNoticeSettings } from "~/models/public-notice.server.ts";
 import {
   DuplicateRoundNameError,
   EnterpriseListInUseError,

@@ -15,10 +15,9 @@ import {
   type Officer,
   payoutBlockers,
   prepareBatch,
-  publicNotice,
   returnBatch,
-  saveNoticeSettings,
 } from "~/models/payout.server.ts";
+import { publicNotice, saveNoticeSettings } from "~/models/public-notice.server.ts";
 import { deliverDueMail } from "~/services/mail.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
