@@ -129,7 +129,7 @@ export async function createApplication(
         entityType: "enterprise",
         entityId: input.enterpriseId,
         after: { organisationId: scope.organisationId },
-        reason: "R-ELIG-4",
+        reason: "该企业本批次已由其他服务商申报（同一企业每批次只能补助一次）",
       });
     });
     const own = enterprise.applications[0]?.organisationId === scope.organisationId;

@@ -227,7 +227,7 @@ export async function createFirstAdministrator(input: { name: string; email: str
       action: "user.create",
       entityType: "user",
       entityId: user.id,
-      after: { email: user.email, roles: user.roles, via: "command line" },
+      after: { email: user.email, roles: user.roles, via: "命令行（npm run admin:create）" },
     });
     await mailApproversOfGrant(tx, { actor: null, user, roles: ["admin"] });
   });

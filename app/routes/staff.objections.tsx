@@ -160,7 +160,7 @@ export default function Objections() {
             </p>
             <p className="muted">
               审核通过后公示，公示期满且无未处理异议的申报方可审批拨付。公示期在
-              <Link to={`/staff/rounds/${notice.id}`}>批次设置</Link>中设置。
+              {canRecord ? <Link to={`/staff/rounds/${notice.id}`}>批次设置</Link> : "批次设置"}中设置。
             </p>
             <div className="actions">
               <a href={`/notice/${notice.code}`}>查看公示页面</a>

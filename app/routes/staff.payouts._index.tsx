@@ -188,7 +188,13 @@ export default function Payouts() {
           ) : null}
           {overview.round.budgetFen === null ? (
             <p className="notice notice--info">
-              本批次尚未设置预算总额，<Link to={`/staff/rounds/${overview.round.id}`}>前往设置</Link>。
+              本批次尚未设置预算总额
+              {user.canPrepare ? (
+                <>
+                  ，<Link to={`/staff/rounds/${overview.round.id}`}>前往设置</Link>
+                </>
+              ) : null}
+              。
             </p>
           ) : null}
 

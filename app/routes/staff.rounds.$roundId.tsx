@@ -516,7 +516,7 @@ export default function RoundEditor() {
           </div>
           {round?.parametersLocked ? (
             <p className="notice notice--info" data-testid="parameters-locked">
-              {PARAMETERS_LOCKED_REASON}（R-REV-4、R-PAY-1）
+              {PARAMETERS_LOCKED_REASON}
             </p>
           ) : null}
           <div className="field-row">

@@ -251,6 +251,9 @@ const ENGLISH_ALLOWED = new Set([
   "B",
   "EXIF",
   "GPS",
+  "Word",
+  "MES",
+  "ERP",
 ]);
 
 /**
@@ -262,7 +265,7 @@ export function untranslatedWords(text: string): string[] {
     .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, " ") // e-mail addresses
     .replace(/https?:\/\/\S+/g, " ") // URLs
     .replace(/(^|\s|[（(：:])\/[\w/-]+/g, " ") // the portal's own paths (/notice/YS)
-    .replace(/[^\s/\\:*?"<>|（）()，。、]+\.(pdf|jpe?g|png|xlsx|csv|eml)\b/gi, " "); // file names
+    .replace(/[^\s/\\:*?"<>|，。、]+\.(pdf|jpe?g|png|xlsx|docx|csv|eml)\b/gi, " "); // file names
   const words = stripped.match(/[A-Za-z0-9][A-Za-z0-9_-]*/g) ?? [];
   return words.filter((w) => /[A-Za-z]/.test(w) && !/\d/.test(w) && !ENGLISH_ALLOWED.has(w));
 }
