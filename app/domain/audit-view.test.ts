@@ -79,11 +79,25 @@ describe("audit entries as people read them (R-LOG-1)", () => {
         status: "open",
       },
       { number: "T2022-0003", enterprise: "某企业", contractAmountFen: 1_200_000 },
+      // What the features of this release record: results, reviews, standing, objections, summary tables.
+      { events: ["complete_reviews", "confirm_pass"], payoutAmountFen: 1_000_000 },
+      {
+        basicsHalfPoints: 50,
+        recommendationsHalfPoints: 70,
+        estimatesHalfPoints: 50,
+        materialsComplete: true,
+        veto: false,
+      },
+      { suspended: true, suspendedAt: "2022-12-01T02:00:00.000Z", pendingApplications: ["T2022-0003"] },
+      { outcome: "dismissed", resolution: "经核实不成立", held: true, summaryDigest: "ab12", version: 3, none: true },
     ];
     for (const sample of samples) {
       const text = auditText(sample, names, "round");
       expect(text).not.toMatch(/[{}"]|\d{4}-\d{2}-\d{2}T|\b[a-z]+[A-Z][a-zA-Z]*\b/);
     }
+    expect(
+      auditText({ outcome: "dismissed", events: ["complete_reviews", "confirm_pass"] }, names, "application"),
+    ).toBe("处理结果：异议不成立，办理环节：完成评审、确认合格");
     expect(Object.keys(AUDIT_ACTION_LABELS).length).toBeGreaterThan(0);
   });
 

@@ -4,7 +4,7 @@
  * field names, Beijing time, amounts in yuan, statuses in words and application numbers or names in
  * place of ids. The caller looks the ids up (auditIds gives them) and passes the names.
  */
-import { APPLICATION_STATUSES } from "./application-status.ts";
+import { APPLICATION_EVENTS, APPLICATION_STATUSES } from "./application-status.ts";
 import { ORGANISATION_STATUS_LABELS, ROLE_LABELS, ROUND_STATUS_LABELS } from "./labels.ts";
 import { isMaterialId, MATERIALS, PHOTO_TAGS } from "./materials.ts";
 import { formatFen } from "./money.ts";
@@ -144,7 +144,19 @@ export const AUDIT_FIELD_LABELS: Readonly<Record<string, string>> = {
   clearance: "非抄袭理由",
   none: "声明无利益冲突",
   via: "方式",
+  events: "办理环节",
+  event: "办理环节",
+  payoutAmountFen: "补助金额",
+  materialsComplete: "材料齐全",
+  basicsHalfPoints: "基本情况得分（半分计）",
+  recommendationsHalfPoints: "诊断建议得分（半分计）",
+  estimatesHalfPoints: "项目测算得分（半分计）",
 };
+
+/** A transition event of an application (app/domain/application-status.ts) by its Chinese name. */
+const EVENT_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(APPLICATION_EVENTS).map(([event, { label }]) => [event, label]),
+);
 
 const STATUS_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   application: { ...APPLICATION_STATUSES, released: "已撤回（企业已释放）" },
@@ -161,6 +173,8 @@ const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   declaredBy: { expert: "专家本人", staff: "工作人员" },
   aggregation: { mean: "平均分", median: "中位数" },
   outcome: { upheld: "异议成立", dismissed: "异议不成立" },
+  events: EVENT_LABELS,
+  event: EVENT_LABELS,
   photoTag: PHOTO_TAGS,
   role: ROLE_LABELS,
   roles: ROLE_LABELS,
