@@ -151,6 +151,18 @@ export const AUDIT_FIELD_LABELS: Readonly<Record<string, string>> = {
   basicsHalfPoints: "基本情况得分（半分计）",
   recommendationsHalfPoints: "诊断建议得分（半分计）",
   estimatesHalfPoints: "项目测算得分（半分计）",
+  copyFlagClearance: "非抄袭理由",
+  createdById: "创建人",
+  experts: "专家",
+  k: "每份申报专家人数",
+  released: "已释放",
+  reversed: "已冲正",
+  verified: "已核验",
+  payeeAccountVerified: "收款账户已核验",
+  accountName: "开户名称",
+  bankName: "开户银行",
+  accountNumber: "银行账号",
+  proofFileId: "开户证明",
 };
 
 /** A transition event of an application (app/domain/application-status.ts) by its Chinese name. */

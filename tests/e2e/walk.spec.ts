@@ -267,7 +267,8 @@ export function untranslatedWords(text: string): string[] {
     .replace(/(^|\s|[（(：:])\/[\w/-]+/g, " ") // the portal's own paths (/notice/YS)
     .replace(/[^\s/\\:*?"<>|，。、]+\.(pdf|jpe?g|png|xlsx|docx|csv|eml)\b/gi, " "); // file names
   const words = stripped.match(/[A-Za-z0-9][A-Za-z0-9_-]*/g) ?? [];
-  return words.filter((w) => /[A-Za-z]/.test(w) && !/\d/.test(w) && !ENGLISH_ALLOWED.has(w));
+  // A lone letter (a grade, a list marker, a part of a code) is not English text.
+  return words.filter((w) => w.length > 1 && /[A-Za-z]/.test(w) && !/\d/.test(w) && !ENGLISH_ALLOWED.has(w));
 }
 
 /** The one 4xx the walk asks for: the page that does not exist (the browser also logs it as a console error). */
