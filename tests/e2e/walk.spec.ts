@@ -267,8 +267,11 @@ export function untranslatedWords(text: string): string[] {
     .replace(/(^|\s|[（(：:])\/[\w/-]+/g, " ") // the portal's own paths (/notice/YS)
     .replace(/[^\s/\\:*?"<>|，。、]+\.(pdf|jpe?g|png|xlsx|docx|csv|eml)\b/gi, " "); // file names
   const words = stripped.match(/[A-Za-z0-9][A-Za-z0-9_-]*/g) ?? [];
-  // A lone letter (a grade, a list marker, a part of a code) is not English text.
-  return words.filter((w) => w.length > 1 && /[A-Za-z]/.test(w) && !/\d/.test(w) && !ENGLISH_ALLOWED.has(w));
+  // A lone letter (a grade, a list marker, a part of a code) and an upper-case abbreviation (MES, ERP, WMS:
+  // the systems a diagnosis report names, as Chinese text writes them) are not untranslated English.
+  return words.filter(
+    (w) => w.length > 1 && !/^[A-Z]{2,6}$/.test(w) && /[A-Za-z]/.test(w) && !/\d/.test(w) && !ENGLISH_ALLOWED.has(w),
+  );
 }
 
 /** The one 4xx the walk asks for: the page that does not exist (the browser also logs it as a console error). */
