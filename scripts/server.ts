@@ -81,6 +81,9 @@ async function migrate() {
 let stopping = false;
 
 async function main() {
+  // The bucket first: the demo scenario stores its files while the database is prepared.
+  const store = objectStore();
+  if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));
   const prepare = async () => {
     await migrate();
     // R-LOG-1: migrations ran as the owner; the portal's own role may only read and append the audit record.
@@ -100,8 +103,6 @@ async function main() {
   if (target.kind === "postgres") await withMigrationLock(target.url, prepare);
   else await prepare();
 
-  const store = objectStore();
-  if (store instanceof S3Store) await store.ensureBucket().catch((e: unknown) => console.warn("S3 bucket check:", e));
   const stopMail = startMailWorker(db);
   const stopSimilarity = startSimilarityWorker(db);
   const stopHousekeeping = startHousekeeping(store);
