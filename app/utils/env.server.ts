@@ -55,6 +55,7 @@ const schema = z
         message: "must be an ISO 8601 instant, e.g. 2022-12-20T23:59:59+08:00",
       }),
     MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+    OCR_THREADS: z.coerce.number().int().min(1).max(16).default(1),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.S3_ENDPOINT) !== Boolean(env.S3_BUCKET)) {
