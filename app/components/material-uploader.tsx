@@ -7,6 +7,7 @@
 import { Form, useRevalidator } from "@remix-run/react";
 import { useRef, useState } from "react";
 
+import { FileView } from "~/components/file-view.tsx";
 import { PHOTO_TAGS, type PhotoTag } from "~/domain/materials.ts";
 
 export type MaterialFileView = {
@@ -173,7 +174,7 @@ export function MaterialUploader({
             ) : null}
             {previewId === f.id ? (
               <div className="preview" style={{ flexBasis: "100%" }}>
-                <iframe title={`预览 ${f.fileName}`} src={`/resources/files/${f.fileId}`} />
+                <FileView fileId={f.fileId} fileName={f.fileName} contentType={f.contentType} />
               </div>
             ) : null}
           </li>

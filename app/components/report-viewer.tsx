@@ -35,19 +35,43 @@ export function ReportViewer({
   highlights = [],
   focus = null,
   testId = "report-viewer",
+  lazy = false,
+  maxHeight,
 }: {
   url: string;
   title: string;
   highlights?: readonly PassageHighlight[];
   focus?: { id: string; nonce: number } | null;
   testId?: string;
+  /** Load the file only when the viewer is scrolled near (a page with many files opens quickly). */
+  lazy?: boolean;
+  maxHeight?: number;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const canvases = useRef<Array<HTMLCanvasElement | null>>([]);
   const [pages, setPages] = useState<PageView[]>([]);
   const [state, setState] = useState<"loading" | "ready" | "failed">("loading");
+  const [visible, setVisible] = useState(!lazy);
 
   useEffect(() => {
+    if (visible) return;
+    const element = container.current;
+    if (!element || typeof IntersectionObserver === "undefined") {
+      setVisible(true);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) setVisible(true);
+      },
+      { rootMargin: "200px" },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [visible]);
+
+  useEffect(() => {
+    if (!visible) return;
     let cancelled = false;
     let destroy: (() => void) | null = null;
     setState("loading");
@@ -87,7 +111,7 @@ export function ReportViewer({
       cancelled = true;
       destroy?.();
     };
-  }, [url]);
+  }, [url, visible]);
 
   useEffect(() => {
     if (!focus || pages.length === 0) return;
@@ -108,6 +132,7 @@ export function ReportViewer({
       aria-busy={state === "loading"}
       role="document"
       aria-label={title}
+      style={maxHeight ? { maxHeight } : undefined}
     >
       {state === "failed" ? (
         <p className="notice notice--warning">

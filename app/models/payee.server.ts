@@ -31,7 +31,7 @@ export async function payeeOf(organisationId: string) {
       payeeAccountName: true,
       payeeBankName: true,
       payeeAccountNumber: true,
-      payeeProofFile: { select: { id: true, fileName: true } },
+      payeeProofFile: { select: { id: true, fileName: true, contentType: true } },
       payeeChangedAt: true,
       payeeVerifiedAt: true,
       payeeVerifiedById: true,

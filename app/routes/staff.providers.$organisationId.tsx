@@ -5,6 +5,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { ProviderStanding } from "~/components/desk/provider-standing.tsx";
+import { FileView } from "~/components/file-view.tsx";
 import { CheckboxField, ErrorList, Field, FormMessage, TextareaField } from "~/components/forms.tsx";
 import { PAYEE_STATES } from "~/domain/payee.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
@@ -157,11 +158,7 @@ export default function ProviderReview() {
           {org.license ? (
             <>
               <div className="preview">
-                {org.license.contentType === "application/pdf" ? (
-                  <iframe title="营业执照预览" src={`/resources/files/${org.license.id}`} />
-                ) : (
-                  <img alt="营业执照" src={`/resources/files/${org.license.id}`} />
-                )}
+                <FileView fileId={org.license.id} fileName="营业执照" contentType={org.license.contentType} />
               </div>
               <p className="small muted">
                 {org.license.fileName} · {(org.license.size / 1024).toFixed(0)} KB · SHA-256{" "}

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
+import { FileView } from "~/components/file-view.tsx";
 import { FormMessage } from "~/components/forms.tsx";
 import { groupAccountNumber, PAYEE_STATES } from "~/domain/payee.ts";
 import { getOrganisation } from "~/models/organisation.server.ts";
@@ -54,7 +55,7 @@ export default function PayeeVerification() {
           {payee?.proof ? (
             <>
               <div className="preview">
-                <iframe title="开户证明预览" src={`/resources/files/${payee.proof.id}`} />
+                <FileView fileId={payee.proof.id} fileName="开户证明" contentType={payee.proof.contentType} />
               </div>
               <p className="small muted">
                 {payee.proof.fileName} · <a href={`/resources/files/${payee.proof.id}?download`}>下载</a>

@@ -90,7 +90,10 @@ test("register → staff verify → provider logs in; bad input is refused at it
     .getByRole("row", { name: /山东信茂供应链软件有限公司/ })
     .getByRole("link", { name: "审核" })
     .click();
-  await expect(page.getByTitle("营业执照预览")).toBeVisible();
+  // The licence is drawn in the page by pdf.js (not a frame with the browser's own viewer).
+  const licence = page.getByRole("document", { name: "预览 营业执照" });
+  await expect(licence).toHaveAttribute("data-state", "ready");
+  await expect(licence.getByRole("img", { name: "第 1 页" })).toBeVisible();
   await page.getByRole("button", { name: "审核通过" }).click();
   await expect(page.getByText("请先核对营业执照，确认注册地")).toBeVisible();
   await expect(page.getByTestId("payee")).toContainText("1603001209200123456");

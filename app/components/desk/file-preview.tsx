@@ -1,4 +1,6 @@
-/** A stored file shown for review: the image itself, or the PDF in a viewer, with a link to open it. */
+import { FileView } from "~/components/file-view.tsx";
+
+/** A stored file shown for review (app/components/file-view.tsx), with a link to open it. */
 export type PreviewFile = {
   fileId: string;
   fileName: string;
@@ -12,21 +14,7 @@ export function FilePreview({ file, height = 360 }: { file: PreviewFile; height?
   return (
     <figure style={{ margin: 0 }} data-testid="file-preview">
       <div className="preview">
-        {file.contentType.startsWith("image/") ? (
-          <img
-            src={`/resources/files/${file.fileId}`}
-            alt={file.fileName}
-            loading="lazy"
-            style={{ maxHeight: height }}
-          />
-        ) : (
-          <iframe
-            title={`预览 ${file.fileName}`}
-            src={`/resources/files/${file.fileId}`}
-            style={{ height }}
-            loading="lazy"
-          />
-        )}
+        <FileView fileId={file.fileId} fileName={file.fileName} contentType={file.contentType} maxHeight={height} />
       </div>
       <figcaption className="small muted">
         <a href={`/resources/files/${file.fileId}`} target="_blank" rel="noreferrer">
