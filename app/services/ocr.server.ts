@@ -19,6 +19,7 @@ import type { Box, ReadLine, ReadPage } from "~/domain/similarity/report-layout.
 import { now } from "~/utils/clock.server.ts";
 import type { Db } from "~/utils/db.server.ts";
 
+import { logError, logger } from "./logger.server.ts";
 import { readPageImage } from "./ocr-engine.server.ts";
 import { objectStore } from "./storage.server.ts";
 
@@ -140,33 +141,30 @@ export async function runOcrOnce(prisma: Db): Promise<boolean> {
     await releaseWaitingReports(prisma);
     return false;
   }
+  const started = performance.now();
   try {
     const pdf = await openPdf(await readStored(prisma, claim.fileId));
     try {
-      const started = performance.now();
       const result = await ocrImage(await renderPage(pdf, claim.page));
+      const seconds = (performance.now() - started) / 1000;
       await prisma.ocrPage.update({
         where: { id: claim.id },
-        data: {
-          status: "done",
-          lines: result.lines,
-          confidence: result.confidence,
-          seconds: (performance.now() - started) / 1000,
-          doneAt: now(),
-        },
+        data: { status: "done", lines: result.lines, confidence: result.confidence, seconds, doneAt: now() },
       });
+      logger().info(
+        { job: "ocr", pageId: claim.id, page: claim.page, outcome: "done", durationMs: Math.round(seconds * 1000) },
+        "job",
+      );
     } finally {
       await pdf.destroy();
     }
   } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     await prisma.ocrPage.update({
       where: { id: claim.id },
-      data: {
-        status: "failed",
-        error: (error instanceof Error ? error.message : String(error)).slice(0, 500),
-        doneAt: now(),
-      },
+      data: { status: "failed", error: message, doneAt: now() },
     });
+    logError(error, "job", { job: "ocr", pageId: claim.id, page: claim.page, outcome: "failed" });
   }
   const waiting = await prisma.ocrPage.count({ where: { sha256: claim.sha256, status: "pending" } });
   if (waiting === 0) {

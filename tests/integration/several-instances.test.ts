@@ -2,13 +2,14 @@
  * Several instances, proven (issue 17): two portal processes (the production build, scripts/server.ts)
  * with the same configuration on one PostgreSQL database, one S3 server and one SMTP server. Both
  * start at once on an empty database and migrate it once; a session made on one is valid on the other; a
- * file uploaded through one is served by the other; each mail and each similarity job is done exactly
- * once across both.
+ * file uploaded through one is served by the other; each mail, each similarity job and each page read
+ * by OCR is done exactly once across both.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { S3Store } from "~/services/storage.server.ts";
@@ -19,6 +20,7 @@ import { makePdf } from "../utils/files.ts";
 import { killPortals, type Portal, startPortal, waitForHealth } from "../utils/portal-process.ts";
 import { startS3 } from "../utils/s3-server.ts";
 import { createApplication, createProvider, createRound } from "../utils/scenario.ts";
+import { reportTexts, sealedScanPdf } from "../utils/similarity-fixtures.ts";
 import { startSmtp } from "../utils/smtp-server.ts";
 import { adminQuery, PG_PREFIX, postgresUrlFor, TMP } from "../utils/test-database.ts";
 
@@ -188,4 +190,37 @@ describe("two instances on one PostgreSQL, one S3, one SMTP", () => {
     }
     expect(done).toEqual(expected);
   });
+
+  it("R-REV-3 each page of a scanned report is read by OCR exactly once across both instances", async () => {
+    const prisma = database.client;
+    const round = await createRound(prisma);
+    const provider = await createProvider(prisma);
+    // Two applications with the same two-page sealed scan: its pages are queued once (by the file's
+    // SHA-256) and each is read by one instance.
+    const text = reportTexts(4242, 2400).original;
+    const scan = await sealedScanPdf(text, { seed: 4242, seal: "淄博恒泰陶瓷有限公司" });
+    for (const enterprise of round.enterprises.slice(0, 2)) {
+      await createApplication(prisma, {
+        roundId: round.id,
+        enterpriseId: enterprise.id,
+        organisationId: provider.organisation.id,
+        createdById: provider.user.id,
+        store,
+        reportPdf: scan,
+      });
+    }
+    await expect
+      .poll(
+        async () =>
+          prisma.reportText.count({ where: { application: { roundId: round.id }, status: "done", method: "ocr" } }),
+        { timeout: 170_000, interval: 1000 },
+      )
+      .toBe(2);
+    // The only scan in this database: one OcrPage row a page of it, each read by exactly one instance.
+    const pages = await prisma.ocrPage.findMany({ select: { id: true, status: true } });
+    expect(pages).toHaveLength((await PDFDocument.load(scan)).getPageCount());
+    expect(pages.every((p) => p.status === "done")).toBe(true);
+    const read = [...a.logLines(), ...b.logLines()].filter((l) => l.job === "ocr" && l.outcome === "done");
+    expect(read.map((l) => String(l.pageId)).sort()).toEqual(pages.map((p) => p.id).sort());
+  }, 180_000);
 });
