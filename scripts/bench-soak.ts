@@ -28,6 +28,11 @@ import { freePort, waitFor } from "./bench-support.ts";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 0) || Number(process.env.SOAK_MINUTES ?? 10) * 60;
 const PROVIDERS = 3;
+/**
+ * The materials a provider uploads as PDFs on the application page: not the photos (M5, images), not the
+ * summary table (M7, generated and uploaded on its own page: the materials endpoint refuses it with 409).
+ */
+const UPLOADED_MATERIALS = MATERIAL_IDS.filter((m) => m !== "M5" && m !== "M7");
 const STAFF = 4;
 const EXPERTS = 2;
 const APPLICATIONS = 300;
@@ -290,7 +295,7 @@ async function main() {
     const providerLoop = async (provider: { email: string; draftId: string }) => {
       const cookie = await login(provider.email);
       for (let i = 0; !stop; i++) {
-        const material = MATERIAL_IDS[i % MATERIAL_IDS.length] === "M5" ? "M1" : MATERIAL_IDS[i % MATERIAL_IDS.length];
+        const material = UPLOADED_MATERIALS[i % UPLOADED_MATERIALS.length] ?? "M1";
         await timed("upload", () =>
           fetch(`${base}/resources/applications/${provider.draftId}/materials?material=${material}`, {
             method: "POST",
