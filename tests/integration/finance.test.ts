@@ -16,19 +16,17 @@ import { parseApplicationListQuery } from "~/domain/application-list.ts";
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { applicationListWorkbook } from "~/models/application-list.server.ts";
 import { recordObjection, resolveObjection } from "~/models/objection.server.ts";
+import type { Officer } from "~/models/officer.server.ts";
 import { decideOrganisation, registerProvider } from "~/models/organisation.server.ts";
 import { changePayeeAccount, payeeOf, verifyPayeeAccount } from "~/models/payee.server.ts";
 import {
   approveBatch,
-  getBatch,
   markBatchPaid,
-  type Officer,
-  payoutBlockers,
-  payoutOverview,
   prepareBatch,
   returnBatch,
   reversePayment,
-} from "~/models/payout.server.ts";
+} from "~/models/payout-batch.server.ts";
+import { getBatch, payoutBlockers, payoutOverview } from "~/models/payout-batch-queries.server.ts";
 import { MONEY_FORMAT, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";

@@ -9,14 +9,9 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
-import {
-  approveBatch,
-  markBatchPaid,
-  type Officer,
-  payoutBlockers,
-  prepareBatch,
-  returnBatch,
-} from "~/models/payout.server.ts";
+import type { Officer } from "~/models/officer.server.ts";
+import { approveBatch, markBatchPaid, prepareBatch, returnBatch } from "~/models/payout-batch.server.ts";
+import { payoutBlockers } from "~/models/payout-batch-queries.server.ts";
 import { publicNotice, saveNoticeSettings } from "~/models/public-notice.server.ts";
 import { deliverDueMail } from "~/services/mail.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";

@@ -8,7 +8,8 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { approveBatch, type Officer, prepareBatch, returnBatch } from "~/models/payout.server.ts";
+import type { Officer } from "~/models/officer.server.ts";
+import { approveBatch, prepareBatch, returnBatch } from "~/models/payout-batch.server.ts";
 import {
   acceptInvitation,
   createFirstAdministrator,
