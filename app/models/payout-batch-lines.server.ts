@@ -33,6 +33,14 @@ export function checkCandidate(
   return paymentHold({ objections, payee: payeeState(a.organisation) });
 }
 
+/** An organisation's payee account and its verification (R-PAY-3), as the payout batches read it. */
+export const PAYEE_SELECT = {
+  payeeAccountName: true,
+  payeeBankName: true,
+  payeeAccountNumber: true,
+  payeeVerifiedAt: true,
+} as const;
+
 export const PASSED_APPLICATION_SELECT = {
   id: true,
   number: true,
@@ -49,10 +57,7 @@ export const PASSED_APPLICATION_SELECT = {
     select: {
       name: true,
       uscc: true,
-      payeeAccountName: true,
-      payeeBankName: true,
-      payeeAccountNumber: true,
-      payeeVerifiedAt: true,
+      ...PAYEE_SELECT,
     },
   },
   enterprise: { select: { name: true } },

@@ -20,6 +20,7 @@ import {
   checkCandidate,
   linesOf,
   PASSED_APPLICATION_SELECT,
+  PAYEE_SELECT,
   payeeChangesOf,
 } from "~/models/payout-batch-lines.server.ts";
 import type { DisbursementAmount, DisbursementListData } from "~/services/documents/disbursement-list.server.ts";
@@ -143,10 +144,7 @@ export async function getBatch(batchId: string) {
               organisation: {
                 select: {
                   uscc: true,
-                  payeeAccountName: true,
-                  payeeBankName: true,
-                  payeeAccountNumber: true,
-                  payeeVerifiedAt: true,
+                  ...PAYEE_SELECT,
                 },
               },
             },

@@ -31,6 +31,7 @@ import {
   checkCandidate,
   linesOf,
   PASSED_APPLICATION_SELECT,
+  PAYEE_SELECT,
   payeeChangesOf,
   type StoredLine,
 } from "~/models/payout-batch-lines.server.ts";
@@ -320,6 +321,27 @@ async function creatorsOf(preparerId: string, approverId: string) {
 }
 
 /**
+ * R-PAY-3: why `officer` may not approve or return (`decision`) the batch as it was at `version`
+ * (maker-checker, or a batch decided or changed meanwhile); null when they may.
+ */
+async function refusalToDecide(
+  officer: Officer,
+  batch: { id: string; preparedById: string; status: string; version: number },
+  version: number,
+  decision: "审批" | "退回",
+): Promise<string | null> {
+  const allowed = checkMakerChecker({
+    preparedBy: batch.preparedById,
+    approver: officer.id,
+    approverRoles: officer.roles,
+    ...(await creatorsOf(batch.preparedById, officer.id)),
+  });
+  if (!allowed.ok) return allowed.message.replace("审批", decision);
+  if (batch.status !== "prepared" || batch.version !== version) return conflictMessage(batch.id, decision);
+  return null;
+}
+
+/**
  * R-PAY-3: another officer with the approver role approves a prepared batch; its lines, amounts and
  * digest are then fixed. Each provider in the batch gets one e-mail.
  */
@@ -333,15 +355,8 @@ export async function approveBatch(
     include: { lines: true, round: { select: { name: true, noticeOpensAt: true, noticeClosesAt: true } } },
   });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  const allowed = checkMakerChecker({
-    preparedBy: current.preparedById,
-    approver: officer.id,
-    approverRoles: officer.roles,
-    ...(await creatorsOf(current.preparedById, officer.id)),
-  });
-  if (!allowed.ok) return allowed;
-  if (current.status !== "prepared" || current.version !== input.version)
-    return { ok: false, message: await conflictMessage(input.batchId, "审批") };
+  const refusal = await refusalToDecide(officer, current, input.version, "审批");
+  if (refusal) return { ok: false, message: refusal };
   const problems = await approvalProblems(current);
   if (problems.length > 0)
     return { ok: false, message: `有 ${problems.length} 项申报暂不能审批拨付，请退回批次`, problems };
@@ -389,7 +404,7 @@ async function approvalProblems(batch: {
         id: true,
         resultConfirmedAt: true,
         organisation: {
-          select: { payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true },
+          select: PAYEE_SELECT,
         },
       },
     }),
@@ -426,15 +441,8 @@ export async function returnBatch(
   const prisma = await db();
   const current = await prisma.payoutBatch.findUnique({ where: { id: input.batchId } });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  const allowed = checkMakerChecker({
-    preparedBy: current.preparedById,
-    approver: officer.id,
-    approverRoles: officer.roles,
-    ...(await creatorsOf(current.preparedById, officer.id)),
-  });
-  if (!allowed.ok) return { ok: false, message: allowed.message.replace("审批", "退回") };
-  if (current.status !== "prepared" || current.version !== input.version)
-    return { ok: false, message: await conflictMessage(input.batchId, "退回") };
+  const refusal = await refusalToDecide(officer, current, input.version, "退回");
+  if (refusal) return { ok: false, message: refusal };
   const done = await prisma.$transaction(async (tx) => {
     const at = now();
     const updated = await tx.payoutBatch.updateMany({
@@ -487,12 +495,7 @@ export async function markBatchPaid(
           application: {
             select: {
               organisation: {
-                select: {
-                  payeeAccountName: true,
-                  payeeBankName: true,
-                  payeeAccountNumber: true,
-                  payeeVerifiedAt: true,
-                },
+                select: PAYEE_SELECT,
               },
             },
           },
