@@ -63,6 +63,9 @@ function storedDigestMatches(batch: {
   );
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Preparing
+
 type Selection = { all: true } | { all: false; applicationIds: string[] };
 
 async function nextBatchNumber(tx: Tx, round: { id: string; code: string }): Promise<string> {
@@ -274,6 +277,9 @@ export async function prepareBatch(
 }
 
 class ConcurrentChange extends Error {}
+
+// ---------------------------------------------------------------------------------------------------------
+// Approving, returning, paying, reversing
 
 async function conflictMessage(batchId: string, wanted: string): Promise<string> {
   const batch = await getBatch(batchId);
