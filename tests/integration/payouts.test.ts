@@ -269,7 +269,7 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     expect(blockers.has(apps.p2failed.number)).toBe(false);
   });
 
-  it("公示 shows the passed enterprises only while open, and nothing else", async () => {
+  it("R-PAY-3 公示 shows the passed enterprises only while open, and nothing else", async () => {
     const scenario = await payoutRound();
     const { round } = scenario;
     const apps = { ...scenario.apps, ...(await unpayable(scenario)) };
