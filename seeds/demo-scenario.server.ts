@@ -36,7 +36,7 @@ import { addAssignment, saveAssignmentSettings } from "../app/models/assignment.
 import { recordAudit } from "../app/models/audit.server.ts";
 import { declareConflicts } from "../app/models/expert.server.ts";
 import { decideFormalReview, recordPaperCopies } from "../app/models/formal-review.server.ts";
-import { approveBatch, markBatchPaid, prepareBatch } from "../app/models/payout.server.ts";
+import { approveBatch, markBatchPaid, prepareBatch } from "../app/models/payout-batch.server.ts";
 import { saveNoticeSettings } from "../app/models/public-notice.server.ts";
 import { confirmNoConflict, saveReview } from "../app/models/review.server.ts";
 import { confirmResults } from "../app/models/review-result.server.ts";

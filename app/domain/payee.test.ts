@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { groupAccountNumber, maskAccountNumber, normaliseAccountNumber, payeeState, samePayee } from "./payee.ts";
+import {
+  groupAccountNumber,
+  maskAccountNumber,
+  normaliseAccountNumber,
+  payeeAccountOf,
+  payeeState,
+  samePayee,
+} from "./payee.ts";
 
 describe("normaliseAccountNumber", () => {
   it("R-PAY-3 keeps the digits of an account written in groups", () => {
@@ -43,5 +50,18 @@ describe("payeeState", () => {
     expect(samePayee(a, { ...a, accountNumber: "12345679" })).toBe(false);
     expect(samePayee(null, null)).toBe(true);
     expect(samePayee(a, null)).toBe(false);
+  });
+});
+
+describe("payeeAccountOf", () => {
+  it("R-PAY-3 reads an account only when name, bank and number are all entered", () => {
+    const columns = { payeeAccountName: "甲公司", payeeBankName: "工行张店支行", payeeAccountNumber: "12345678" };
+    expect(payeeAccountOf(columns)).toEqual({
+      accountName: "甲公司",
+      bankName: "工行张店支行",
+      accountNumber: "12345678",
+    });
+    expect(payeeAccountOf({ ...columns, payeeBankName: null })).toBeNull();
+    expect(payeeAccountOf({ ...columns, payeeAccountNumber: "" })).toBeNull();
   });
 });

@@ -39,6 +39,23 @@ export function groupAccountNumber(accountNumber: string): string {
   return accountNumber.replace(/(\d{4})(?=\d)/g, "$1 ");
 }
 
+/**
+ * The account held in an organisation's (or a payout line's) three payee columns; null unless all three
+ * are filled in.
+ */
+export function payeeAccountOf(columns: {
+  payeeAccountName: string | null;
+  payeeBankName: string | null;
+  payeeAccountNumber: string | null;
+}): PayeeAccount | null {
+  if (!columns.payeeAccountName || !columns.payeeBankName || !columns.payeeAccountNumber) return null;
+  return {
+    accountName: columns.payeeAccountName,
+    bankName: columns.payeeBankName,
+    accountNumber: columns.payeeAccountNumber,
+  };
+}
+
 export type PayeeState = "missing" | "pending" | "verified";
 
 /** Whether an organisation's account may be paid to: entered, and checked by staff since its last change. */

@@ -4,7 +4,7 @@
  * the new account against its proof), is mailed to the organisation's registered address with the
  * number masked, and is on the record with the account before and after (R-LOG-1) — in one transaction.
  */
-import { maskAccountNumber, type PayeeAccount, payeeState } from "~/domain/payee.ts";
+import { maskAccountNumber, type PayeeAccount, payeeAccountOf, payeeState } from "~/domain/payee.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -12,15 +12,6 @@ import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
 
 type Outcome = { ok: true } | { ok: false; field?: string; message: string };
-
-function accountOf(org: {
-  payeeAccountName: string | null;
-  payeeBankName: string | null;
-  payeeAccountNumber: string | null;
-}): PayeeAccount | null {
-  if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
-  return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
-}
 
 /** An organisation's payee account, its state and proof, for its own page and the staff page. */
 export async function payeeOf(organisationId: string) {
@@ -42,7 +33,7 @@ export async function payeeOf(organisationId: string) {
     ? await prisma.user.findUnique({ where: { id: org.payeeVerifiedById }, select: { name: true } })
     : null;
   return {
-    account: accountOf(org),
+    account: payeeAccountOf(org),
     state: payeeState(org),
     proof: org.payeeProofFile,
     changedAt: org.payeeChangedAt ? formatShanghai(org.payeeChangedAt) : null,
@@ -71,7 +62,7 @@ export async function changePayeeAccount(
     if (!proof || proof.uploadedById !== actor.id || proof.organisationLicense || proof.payeeProofOf) {
       return { ok: false as const, field: "proofFileId", message: "请重新上传开户证明" };
     }
-    const before = accountOf(org);
+    const before = payeeAccountOf(org);
     const at = now();
     await tx.organisation.update({
       where: { id: organisationId },
@@ -131,7 +122,7 @@ export async function verifyPayeeAccount(
   return prisma.$transaction(async (tx) => {
     const org = await tx.organisation.findUnique({ where: { id: organisationId } });
     if (!org) return { ok: false as const, message: "服务商不存在" };
-    const account = accountOf(org);
+    const account = payeeAccountOf(org);
     if (!account) return { ok: false as const, message: "该服务商尚未登记收款账户" };
     if (org.status !== "verified")
       return { ok: false as const, message: "请先审核服务商注册信息（审核通过时一并核验收款账户）" };

@@ -7,11 +7,9 @@ import { capitalYuan, formatFen, payoutFen } from "~/domain/money.ts";
 import { checkNoticeWindow, noticeState } from "~/domain/payout.ts";
 import { formatShanghai, shanghaiDate } from "~/domain/shanghai-time.ts";
 import { recordAudit } from "~/models/audit.server.ts";
-import type { Officer, Outcome } from "~/models/payout.server.ts";
+import { actorOf, type Officer, type Outcome } from "~/models/officer.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
-
-const actorOf = (officer: Officer) => ({ id: officer.id, name: officer.name });
 
 /** The rounds whose public notice (公示) is open now, for the home page: name, code and closing time. */
 export async function openNotices() {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { formatFen } from "~/domain/money.ts";
-import { providerPayouts } from "~/models/payout.server.ts";
+import { providerPayouts } from "~/models/payout-batch-queries.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "补助拨付 · 智能化改造咨询诊断补助申报平台" }];

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
-import { disbursementData, getBatch } from "~/models/payout.server.ts";
+import { disbursementData, getBatch } from "~/models/payout-batch-queries.server.ts";
 import { writeXlsx } from "~/services/spreadsheet.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 

@@ -14,7 +14,7 @@ import {
   roundDashboard,
 } from "~/models/application-list.server.ts";
 import { delayedMailCount } from "~/models/outbox.server.ts";
-import { payoutBlockers } from "~/models/payout.server.ts";
+import { payoutBlockers } from "~/models/payout-batch-queries.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";

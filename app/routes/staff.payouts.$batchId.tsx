@@ -11,12 +11,12 @@ import { batchTotals, checkPaidOn } from "~/domain/payout.ts";
 import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
 import {
   approveBatch,
-  getBatch,
   markBatchPaid,
   prepareBatch,
   returnBatch,
   reversePayment,
-} from "~/models/payout.server.ts";
+} from "~/models/payout-batch.server.ts";
+import { getBatch } from "~/models/payout-batch-queries.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
 import { refuseHostileCharacters, versionField } from "~/utils/form-fields.ts";

@@ -20,7 +20,7 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { prepareBatch } from "~/models/payout.server.ts";
+import { prepareBatch } from "~/models/payout-batch.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 

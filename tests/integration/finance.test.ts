@@ -4,7 +4,8 @@
  * application out of payment until decided; the payee account (收款账户) is entered at registration,
  * checked by staff, re-checked after every change (mailed, masked, on the record), fixed in the batch
  * and covered by its digest; the payment date is not before the approval; amounts in .xlsx exports are
- * numbers Excel can sum.
+ * numbers Excel can sum. Each test makes its own round (tests/utils/payout-scenario.ts), so each one
+ * runs alone.
  */
 import crypto from "node:crypto";
 import path from "node:path";
@@ -16,24 +17,31 @@ import { parseApplicationListQuery } from "~/domain/application-list.ts";
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
 import { applicationListWorkbook } from "~/models/application-list.server.ts";
 import { recordObjection, resolveObjection } from "~/models/objection.server.ts";
+import type { Officer } from "~/models/officer.server.ts";
 import { decideOrganisation, registerProvider } from "~/models/organisation.server.ts";
 import { changePayeeAccount, payeeOf, verifyPayeeAccount } from "~/models/payee.server.ts";
 import {
   approveBatch,
-  getBatch,
   markBatchPaid,
-  type Officer,
-  payoutBlockers,
-  payoutOverview,
   prepareBatch,
   returnBatch,
   reversePayment,
-} from "~/models/payout.server.ts";
+} from "~/models/payout-batch.server.ts";
+import { getBatch, payoutBlockers, payoutOverview } from "~/models/payout-batch-queries.server.ts";
 import { MONEY_FORMAT, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
-import { createApplication, createProvider, createRound, createUser, fakeUscc } from "../utils/scenario.ts";
+import {
+  approvedBatch,
+  closedNotice,
+  createApplicationWithResult,
+  createOfficer,
+  createPayoutRound,
+  paidBatch,
+  preparedBatch,
+} from "../utils/payout-scenario.ts";
+import { createProvider, fakeUscc } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
 const DAY = 86_400_000;
@@ -41,44 +49,15 @@ const DAY = 86_400_000;
 describe.each(VARIANTS)("finance on %s", (variant) => {
   let prisma: Db;
   let store: FolderStore;
-  let round: Awaited<ReturnType<typeof createRound>>;
   let staff: Officer;
   let approver: Officer;
-  let enterpriseIndex = 0;
 
-  async function passed(
+  /** A passed application of `provider`, confirmed before the round's notice opened unless `confirmedAt`. */
+  const passed = (
+    round: { id: string },
     provider: Awaited<ReturnType<typeof createProvider>>,
     options: { contractFen?: number; confirmedAt?: Date } = {},
-  ) {
-    const enterprise = round.enterprises[enterpriseIndex++];
-    if (!enterprise) throw new Error("no enterprise left");
-    const created = await createApplication(prisma, {
-      roundId: round.id,
-      enterpriseId: enterprise.id,
-      organisationId: provider.organisation.id,
-      createdById: provider.user.id,
-      store,
-      status: "accepted",
-      contractAmountFen: options.contractFen ?? 1_000_000,
-    });
-    return prisma.application.update({
-      where: { id: created.id },
-      data: {
-        status: "passed",
-        resultPassed: true,
-        finalScoreHundredths: 7500,
-        resultConfirmedAt: options.confirmedAt ?? new Date(Date.now() - 10 * DAY),
-      },
-    });
-  }
-
-  async function setNotice(opensAt: Date, closesAt: Date) {
-    await prisma.round.update({
-      where: { id: round.id },
-      data: { noticeOpensAt: opensAt, noticeClosesAt: closesAt, noticeObjectionText: "异议请致电 2869847" },
-    });
-  }
-  const closeNotice = () => setNotice(new Date(Date.now() - 9 * DAY), new Date(Date.now() - 60_000));
+  ) => createApplicationWithResult(prisma, { store, round, provider, ...options });
 
   async function proofFile(uploadedById: string | null) {
     return prisma.storedFile.create({
@@ -98,15 +77,8 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     prisma = fresh.prisma;
     process.env.DATA_DIR = fresh.dataDir;
     store = new FolderStore(path.join(fresh.dataDir, "files"));
-    round = await createRound(prisma, {
-      enterprises: Array.from({ length: 20 }, (_, i) => `财务测试企业${i + 1}有限公司${crypto.randomInt(1e6)}`),
-    });
-    const officer = async (roles: ("staff" | "approver")[], name: string): Promise<Officer> => {
-      const { user } = await createUser(prisma, roles, { name });
-      return { id: user.id, name: user.name, roles: user.roles };
-    };
-    staff = await officer(["staff"], "经办人甲");
-    approver = await officer(["approver"], "分管领导乙");
+    staff = await createOfficer(prisma, ["staff"], "经办人甲");
+    approver = await createOfficer(prisma, ["approver"], "分管领导乙");
   }, 120_000);
 
   afterAll(async () => {
@@ -114,16 +86,15 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
   });
 
   it("R-PAY-3 a batch is approved only once the notice of each of its applications has closed (审核通过后公示)", async () => {
+    const round = await createPayoutRound(prisma);
     const provider = await createProvider(prisma);
-    const early = await passed(provider);
+    const early = await passed(round, provider);
     // The notice is open: a batch may be prepared, not approved.
-    await setNotice(new Date(Date.now() - 1 * DAY), new Date(Date.now() + 5 * DAY));
-    const prepared = await prepareBatch(staff, {
-      roundId: round.id,
-      selection: { all: false, applicationIds: [early.id] },
+    await prisma.round.update({
+      where: { id: round.id },
+      data: { noticeOpensAt: new Date(Date.now() - 1 * DAY), noticeClosesAt: new Date(Date.now() + 5 * DAY) },
     });
-    if (!prepared.ok) throw new Error(prepared.message);
-    const batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: prepared.batchId } });
+    const batch = await preparedBatch(prisma, staff, round.id, [early.id]);
     expect((await payoutBlockers(round.id)).find((b) => b.number === early.number)?.blockers).toEqual([
       "notice_pending",
       "not_approved",
@@ -135,35 +106,31 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     });
     expect((await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } })).status).toBe("prepared");
     // Once it has closed, the same batch is approved.
-    await closeNotice();
+    await prisma.round.update({ where: { id: round.id }, data: closedNotice() });
     expect(await approveBatch(approver, { batchId: batch.id, version: batch.version })).toMatchObject({ ok: true });
 
     // A result confirmed after the notice opened was not on it for the whole period.
-    const late = await passed(provider, { confirmedAt: new Date(Date.now() - 2 * DAY) });
+    const late = await passed(round, provider, { confirmedAt: new Date(Date.now() - 2 * DAY) });
     expect((await payoutBlockers(round.id)).find((b) => b.number === late.number)?.blockers).toEqual([
       "notice_missed",
       "batch_not_prepared",
     ]);
-    const lateBatch = await prepareBatch(staff, {
-      roundId: round.id,
-      selection: { all: false, applicationIds: [late.id] },
-    });
-    if (!lateBatch.ok) throw new Error(lateBatch.message);
-    const version = (await prisma.payoutBatch.findUniqueOrThrow({ where: { id: lateBatch.batchId } })).version;
-    expect(await approveBatch(approver, { batchId: lateBatch.batchId, version })).toMatchObject({
+    const lateBatch = await preparedBatch(prisma, staff, round.id, [late.id]);
+    const version = lateBatch.version;
+    expect(await approveBatch(approver, { batchId: lateBatch.id, version })).toMatchObject({
       ok: false,
       problems: [{ applicationNo: late.number, message: expect.stringContaining("须重新公示") }],
     });
-    expect(await returnBatch(approver, { batchId: lateBatch.batchId, version, reason: "须重新公示" })).toEqual({
+    expect(await returnBatch(approver, { batchId: lateBatch.id, version, reason: "须重新公示" })).toEqual({
       ok: true,
     });
   });
 
   it("R-PAY-3 an open objection holds an application out of batches; dismissed it pays, upheld it never does (R-LOG-1)", async () => {
-    await closeNotice();
+    const round = await createPayoutRound(prisma);
     const provider = await createProvider(prisma);
-    const objected = await passed(provider);
-    const upheld = await passed(provider);
+    const objected = await passed(round, provider);
+    const upheld = await passed(round, provider);
     expect(
       await recordObjection(staff, {
         roundId: round.id,
@@ -261,12 +228,8 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
     expect(lines.map((l) => l.applicationId)).not.toContain(upheld.id);
 
     // An objection received while the application is already in a prepared batch stops its approval.
-    const inBatch = await passed(provider);
-    const batch = await prepareBatch(staff, {
-      roundId: round.id,
-      selection: { all: false, applicationIds: [inBatch.id] },
-    });
-    if (!batch.ok) throw new Error(batch.message);
+    const inBatch = await passed(round, provider);
+    const batch = await preparedBatch(prisma, staff, round.id, [inBatch.id]);
     expect(
       await recordObjection(staff, {
         roundId: round.id,
@@ -276,14 +239,14 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
         content: "服务商推销自有产品",
       }),
     ).toMatchObject({ ok: true });
-    const version = (await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.batchId } })).version;
-    expect(await approveBatch(approver, { batchId: batch.batchId, version })).toMatchObject({
+    expect(await approveBatch(approver, { batchId: batch.id, version: batch.version })).toMatchObject({
       ok: false,
       problems: [{ applicationNo: inBatch.number, message: "该申报有公示异议尚未处理，暂不能拨付" }],
     });
   });
 
   it("R-PAY-3 payee account: entered at registration with its proof and checked at verification", async () => {
+    const round = await createPayoutRound(prisma);
     const name = (
       await prisma.roundProvider.findFirstOrThrow({ where: { roundId: round.id }, orderBy: { seq: "asc" } })
     ).name;
@@ -317,9 +280,9 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
   });
 
   it("R-PAY-3 a missing or changed payee account holds payment; a change is mailed masked and recorded before and after (R-LOG-1)", async () => {
-    await closeNotice();
+    const round = await createPayoutRound(prisma);
     const provider = await createProvider(prisma, { payee: false });
-    const app = await passed(provider);
+    const app = await passed(round, provider);
     expect(
       await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } }),
     ).toMatchObject({
@@ -386,12 +349,8 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
         where: { entityId: provider.organisation.id, action: "organisation.payee_verify" },
       }),
     ).toBe(1);
-    const prepared = await prepareBatch(staff, {
-      roundId: round.id,
-      selection: { all: false, applicationIds: [app.id] },
-    });
-    if (!prepared.ok) throw new Error(prepared.message);
-    expect(await prisma.payoutLine.findFirstOrThrow({ where: { batchId: prepared.batchId } })).toMatchObject({
+    const prepared = await preparedBatch(prisma, staff, round.id, [app.id]);
+    expect(await prisma.payoutLine.findFirstOrThrow({ where: { batchId: prepared.id } })).toMatchObject({
       payeeAccountName: provider.organisation.name,
       payeeBankName: "中国银行淄博分行",
       payeeAccountNumber: "1603001209200123456",
@@ -399,17 +358,10 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
   });
 
   it("R-PAY-3 the digest covers the payee account: a change after approval shows on the batch and payment is refused; the date is not before the approval", async () => {
-    await closeNotice();
+    const round = await createPayoutRound(prisma);
     const provider = await createProvider(prisma);
-    const app = await passed(provider, { contractFen: 876_540 });
-    const prepared = await prepareBatch(staff, {
-      roundId: round.id,
-      selection: { all: false, applicationIds: [app.id] },
-    });
-    if (!prepared.ok) throw new Error(prepared.message);
-    const before = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: prepared.batchId } });
-    expect(await approveBatch(approver, { batchId: before.id, version: before.version })).toMatchObject({ ok: true });
-    const approved = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: before.id } });
+    const app = await passed(round, provider, { contractFen: 876_540 });
+    const approved = await approvedBatch(prisma, { preparer: staff, approver }, round.id, [app.id]);
     expect((await getBatch(approved.id))?.payeeChanges).toEqual([]);
 
     // The payment date: not before the approval day (Beijing), not in the future.
@@ -477,21 +429,11 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
   });
 
   it("R-PAY-3 冲正: a payment that came back is reversed on the record and re-issued in a correction batch to the corrected account", async () => {
-    await closeNotice();
+    const round = await createPayoutRound(prisma);
     const provider = await createProvider(prisma);
-    const app = await passed(provider);
-    const prepared = await prepareBatch(staff, {
-      roundId: round.id,
-      selection: { all: false, applicationIds: [app.id] },
-    });
-    if (!prepared.ok) throw new Error(prepared.message);
-    let batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: prepared.batchId } });
-    expect(await approveBatch(approver, { batchId: batch.id, version: batch.version })).toMatchObject({ ok: true });
-    batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } });
+    const app = await passed(round, provider);
+    const batch = await paidBatch(prisma, { preparer: staff, approver }, round.id, [app.id], "张财拨5号");
     const today = shanghaiDate(new Date());
-    expect(
-      await markBatchPaid(staff, { batchId: batch.id, version: batch.version, paidOn: today, voucherRef: "张财拨5号" }),
-    ).toEqual({ ok: true });
     // The bank returns the money: a wrong account. Reversed, with the reason, the provider told.
     expect(
       await reversePayment(approver, { batchId: batch.id, applicationIds: [app.id], reason: "账户有误，资金被退回" }),
@@ -569,6 +511,9 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
   });
 
   it("R-PAY-1 every amount in an .xlsx export is a number with the 0.00 format, so Excel sums it", async () => {
+    const round = await createPayoutRound(prisma);
+    const provider = await createProvider(prisma);
+    for (const contractFen of [876_540, 1_000_000, 1]) await passed(round, provider, { contractFen });
     const workbook = await applicationListWorkbook(round.id, parseApplicationListQuery(new URLSearchParams("")));
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(new Uint8Array(workbook.bytes).buffer);

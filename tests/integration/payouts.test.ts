@@ -2,6 +2,7 @@
  * Payout batches against both real databases (R-PAY-1, R-PAY-3, R-LOG-1): preparing from eligible
  * applications only, maker-checker approval, two approvals at once with exactly one effect and one
  * e-mail per provider (delivered through a real SMTP server), payment, return, and the public notice.
+ * Each test makes its own round (tests/utils/payout-scenario.ts), so each one runs alone.
  */
 import path from "node:path";
 
@@ -9,71 +10,67 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { shanghaiDate } from "~/domain/shanghai-time.ts";
-import {
-  approveBatch,
-  markBatchPaid,
-  type Officer,
-  payoutBlockers,
-  prepareBatch,
-  returnBatch,
-} from "~/models/payout.server.ts";
+import type { Officer } from "~/models/officer.server.ts";
+import { approveBatch, markBatchPaid, prepareBatch, returnBatch } from "~/models/payout-batch.server.ts";
+import { payoutBlockers } from "~/models/payout-batch-queries.server.ts";
 import { publicNotice, saveNoticeSettings } from "~/models/public-notice.server.ts";
 import { deliverDueMail } from "~/services/mail.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
-import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
+import {
+  approvedBatch,
+  createApplicationWithResult,
+  createOfficer,
+  createPayoutRound,
+  paidBatch,
+  preparedBatch,
+} from "../utils/payout-scenario.ts";
+import { createProvider } from "../utils/scenario.ts";
 import { startSmtp } from "../utils/smtp-server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
 describe.each(VARIANTS)("payouts on %s", (variant) => {
   let prisma: Db;
   let store: FolderStore;
-  let round: Awaited<ReturnType<typeof createRound>>;
-  let providers: Awaited<ReturnType<typeof createProvider>>[];
   let preparer: Officer;
   let plainStaff: Officer;
   let approverC: Officer;
   let approverD: Officer;
-  const apps: Record<string, { id: string; number: string }> = {};
-  let enterpriseIndex = 0;
-  const DAY = 86_400_000;
-  const CONFIRMED_AT = new Date(Date.now() - 10 * DAY);
-  /** R-PAY-3: the notice ran after the results were confirmed and is over, so batches may be approved. */
-  const CLOSED_NOTICE = {
-    noticeOpensAt: new Date(Date.now() - 9 * DAY),
-    noticeClosesAt: new Date(Date.now() - 2 * DAY),
-    noticeObjectionText: "异议请致电 0533-0000000",
-  };
 
-  async function application(
-    key: string,
-    provider: (typeof providers)[number],
-    options: { contractFen: number; passed: boolean; confirmed: boolean },
-  ) {
-    const enterprise = round.enterprises[enterpriseIndex++];
-    if (!enterprise) throw new Error("no enterprise left");
-    const created = await createApplication(prisma, {
-      roundId: round.id,
-      enterpriseId: enterprise.id,
-      organisationId: provider.organisation.id,
-      createdById: provider.user.id,
-      store,
-      status: "accepted",
-      contractAmountFen: options.contractFen,
-    });
-    const updated = await prisma.application.update({
-      where: { id: created.id },
-      data: {
-        status: options.confirmed ? (options.passed ? "passed" : "failed") : "reviewed",
-        resultPassed: options.passed,
-        finalScoreHundredths: options.passed ? 7500 : 4000,
-        // Confirmed before the public notice opened (审核通过后公示): see beforeAll.
-        resultConfirmedAt: options.confirmed ? CONFIRMED_AT : null,
-      },
-    });
-    apps[key] = { id: updated.id, number: updated.number };
-    return updated;
+  /** A round of its own whose notice is over, with two providers; `application` adds one with its result. */
+  async function roundWithProviders() {
+    const round = await createPayoutRound(prisma);
+    const providers = [await createProvider(prisma), await createProvider(prisma)] as const;
+    const application = (
+      provider: (typeof providers)[number],
+      options: { contractFen: number; passed?: boolean; confirmedAt?: null },
+    ) => createApplicationWithResult(prisma, { store, round, provider, ...options });
+    return { round, providers, application };
+  }
+
+  /**
+   * Such a round with passed, confirmed applications ready for a batch: p1a and p1b of provider 1 (one
+   * over the cap), p2a of provider 2 (1 fen).
+   */
+  async function payoutRound() {
+    const scenario = await roundWithProviders();
+    const [p1, p2] = scenario.providers;
+    const apps = {
+      p1a: await scenario.application(p1, { contractFen: 999_999 }),
+      p1b: await scenario.application(p1, { contractFen: 1_000_001 }),
+      p2a: await scenario.application(p2, { contractFen: 1 }),
+    };
+    return { ...scenario, apps, payable: [apps.p1a.id, apps.p1b.id, apps.p2a.id] };
+  }
+
+  /** Two more of provider 2 that may not be paid: p2failed (failed) and p2unconfirmed (passed, not confirmed). */
+  async function unpayable(scenario: Awaited<ReturnType<typeof roundWithProviders>>) {
+    const [, p2] = scenario.providers;
+    return {
+      p2failed: await scenario.application(p2, { contractFen: 1_000_000, passed: false }),
+      p2unconfirmed: await scenario.application(p2, { contractFen: 1_000_000, confirmedAt: null }),
+    };
   }
 
   beforeAll(async () => {
@@ -81,49 +78,40 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     prisma = fresh.prisma;
     process.env.DATA_DIR = fresh.dataDir;
     store = new FolderStore(path.join(fresh.dataDir, "files"));
-    round = await createRound(prisma);
-    await prisma.round.update({ where: { id: round.id }, data: CLOSED_NOTICE });
-    providers = [await createProvider(prisma), await createProvider(prisma)];
-    const officer = async (roles: ("staff" | "approver")[], name: string): Promise<Officer> => {
-      const { user } = await createUser(prisma, roles, { name });
-      return { id: user.id, name: user.name, roles: user.roles };
-    };
     // The preparer also holds the approver role: maker-checker must still refuse it its own batch.
-    preparer = await officer(["staff", "approver"], "经办人甲");
-    plainStaff = await officer(["staff"], "经办人乙");
-    approverC = await officer(["approver"], "分管领导丙");
-    approverD = await officer(["approver"], "分管领导丁");
-    const [p1, p2] = providers;
-    if (!p1 || !p2) throw new Error("providers");
-    await application("p1a", p1, { contractFen: 999_999, passed: true, confirmed: true });
-    await application("p1b", p1, { contractFen: 1_000_001, passed: true, confirmed: true });
-    await application("p2a", p2, { contractFen: 1, passed: true, confirmed: true });
-    await application("p2failed", p2, { contractFen: 1_000_000, passed: false, confirmed: true });
-    await application("p2unconfirmed", p2, { contractFen: 1_000_000, passed: true, confirmed: false });
+    preparer = await createOfficer(prisma, ["staff", "approver"], "经办人甲");
+    plainStaff = await createOfficer(prisma, ["staff"], "经办人乙");
+    approverC = await createOfficer(prisma, ["approver"], "分管领导丙");
+    approverD = await createOfficer(prisma, ["approver"], "分管领导丁");
   }, 120_000);
 
   afterAll(async () => {
     await closeDatabase();
   });
 
-  const id = (key: string) => apps[key]?.id ?? "";
-
   it("R-PAY-3 refuses a failed or unconfirmed application with the reason, and prepares nothing", async () => {
+    const scenario = await payoutRound();
+    const { round } = scenario;
+    const apps = { ...scenario.apps, ...(await unpayable(scenario)) };
     const outcome = await prepareBatch(preparer, {
       roundId: round.id,
-      selection: { all: false, applicationIds: [id("p1a"), id("p2failed"), id("p2unconfirmed")] },
+      selection: { all: false, applicationIds: [apps.p1a.id, apps.p2failed.id, apps.p2unconfirmed.id] },
     });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.problems).toEqual([
-      { applicationNo: apps.p2failed?.number, message: "该申报评审不合格，不予拨付" },
-      { applicationNo: apps.p2unconfirmed?.number, message: "该申报评审结果尚未确认，暂不能拨付" },
+      { applicationNo: apps.p2failed.number, message: "该申报评审不合格，不予拨付" },
+      { applicationNo: apps.p2unconfirmed.number, message: "该申报评审结果尚未确认，暂不能拨付" },
     ]);
     expect(await prisma.payoutBatch.count({ where: { roundId: round.id } })).toBe(0);
-    expect((await prisma.application.findUniqueOrThrow({ where: { id: id("p1a") } })).status).toBe("passed");
+    expect((await prisma.application.findUniqueOrThrow({ where: { id: apps.p1a.id } })).status).toBe("passed");
   });
 
   it("R-PAY-1 prepares a batch of every eligible application at min(cap, contract) in fen, on the record", async () => {
+    // The failed and the unconfirmed application are left out.
+    const scenario = await payoutRound();
+    const { round, apps } = scenario;
+    await unpayable(scenario);
     const outcome = await prepareBatch(preparer, { roundId: round.id, selection: { all: true } });
     expect(outcome).toMatchObject({ ok: true, number: `${round.code}-BF001` });
     if (!outcome.ok) return;
@@ -132,9 +120,9 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
       include: { lines: { orderBy: { applicationNo: "asc" } } },
     });
     expect(batch.lines.map((l) => [l.applicationNo, l.contractFen, l.amountFen])).toEqual([
-      [apps.p1a?.number, 999_999, 999_999],
-      [apps.p1b?.number, 1_000_001, 1_000_000],
-      [apps.p2a?.number, 1, 1],
+      [apps.p1a.number, 999_999, 999_999],
+      [apps.p1b.number, 1_000_001, 1_000_000],
+      [apps.p2a.number, 1, 1],
     ]);
     expect(batch.totalFen).toBe(2_000_000);
     expect(batch.status).toBe("prepared");
@@ -152,19 +140,22 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
   });
 
   it("R-PAY-3 refuses an application already in another batch", async () => {
+    const { round, apps, payable } = await payoutRound();
+    await preparedBatch(prisma, preparer, round.id, payable);
     const outcome = await prepareBatch(preparer, {
       roundId: round.id,
-      selection: { all: false, applicationIds: [id("p1a")] },
+      selection: { all: false, applicationIds: [apps.p1a.id] },
     });
     expect(outcome).toMatchObject({
       ok: false,
-      problems: [{ applicationNo: apps.p1a?.number, message: "该申报已在其他拨付批次中，不能重复拨付" }],
+      problems: [{ applicationNo: apps.p1a.number, message: "该申报已在其他拨付批次中，不能重复拨付" }],
     });
     expect(await prisma.payoutBatch.count({ where: { roundId: round.id } })).toBe(1);
   });
 
   it("R-PAY-3 the preparer cannot approve its own batch, nor can staff without the approver role", async () => {
-    const batch = await prisma.payoutBatch.findFirstOrThrow({ where: { roundId: round.id } });
+    const { round, payable } = await payoutRound();
+    const batch = await preparedBatch(prisma, preparer, round.id, payable);
     expect(await approveBatch(preparer, { batchId: batch.id, version: batch.version })).toEqual({
       ok: false,
       message: "不能审批自己编制的拨付批次，须由其他人员审批",
@@ -177,7 +168,8 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
   });
 
   it("R-PAY-3 two approvers at once: exactly one approval, one e-mail per provider, a clear message for the other", async () => {
-    const batch = await prisma.payoutBatch.findFirstOrThrow({ where: { roundId: round.id } });
+    const { round, providers, payable } = await payoutRound();
+    const batch = await preparedBatch(prisma, preparer, round.id, payable);
     const mailBefore = await prisma.outboxMessage.count();
     const results = await Promise.all([
       approveBatch(approverC, { batchId: batch.id, version: batch.version }),
@@ -199,12 +191,11 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     const smtp = await startSmtp();
     try {
       const transport = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
-      expect(await deliverDueMail(prisma, transport, { limit: 50 })).toMatchObject({ sent: 2, failed: 0 });
-      const toP1 = smtp.messages.find(
-        (m) =>
-          m.subject?.includes(batch.number) &&
-          JSON.stringify(m.to).includes(providers[0]?.organisation.contactEmail ?? "-"),
-      );
+      expect(await deliverDueMail(prisma, transport, { limit: 50 })).toMatchObject({ failed: 0 });
+      // Mail of other tests in this database may go out too: count this batch's.
+      const ofBatch = smtp.messages.filter((m) => m.subject?.includes(batch.number));
+      expect(ofBatch).toHaveLength(2);
+      const toP1 = ofBatch.find((m) => JSON.stringify(m.to).includes(providers[0].organisation.contactEmail));
       expect(toP1?.text).toContain("9,999.99 元（玖仟玖佰玖拾玖元玖角玖分）");
       expect(toP1?.text).toContain("合计：19,999.99 元（壹万玖仟玖佰玖拾玖元玖角玖分）");
     } finally {
@@ -220,7 +211,8 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
   });
 
   it("R-PAY-3 marks the approved batch paid once; the applications are paid and each provider gets one e-mail", async () => {
-    const batch = await prisma.payoutBatch.findFirstOrThrow({ where: { roundId: round.id } });
+    const { round, payable } = await payoutRound();
+    const batch = await approvedBatch(prisma, { preparer, approver: approverC }, round.id, payable);
     const input = {
       batchId: batch.id,
       version: batch.version,
@@ -240,15 +232,9 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
   });
 
   it("R-PAY-3 a returned batch releases its applications for a new batch; the reason is on the record", async () => {
-    const [, p2] = providers;
-    if (!p2) throw new Error("provider");
-    const late = await application("late", p2, { contractFen: 500_000, passed: true, confirmed: true });
-    const prepared = await prepareBatch(plainStaff, {
-      roundId: round.id,
-      selection: { all: false, applicationIds: [late.id] },
-    });
-    if (!prepared.ok) throw new Error(prepared.message);
-    const batch = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: prepared.batchId } });
+    const { round, providers, application } = await roundWithProviders();
+    const late = await application(providers[1], { contractFen: 500_000 });
+    const batch = await preparedBatch(prisma, plainStaff, round.id, [late.id]);
     expect(await returnBatch(approverC, { batchId: batch.id, version: batch.version, reason: "金额需复核" })).toEqual({
       ok: true,
     });
@@ -261,18 +247,32 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     });
     expect(entry).toMatchObject({ actorName: "分管领导丙", reason: "金额需复核" });
     const again = await prepareBatch(plainStaff, { roundId: round.id, selection: { all: true } });
-    expect(again).toMatchObject({ ok: true, number: `${round.code}-BF003` });
+    expect(again).toMatchObject({ ok: true, number: `${round.code}-BF002` });
+    if (!again.ok) return;
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: late.id } })).toMatchObject({
+      status: "in_batch",
+      payoutBatchId: again.batchId,
+    });
   });
 
   it("R-PAY-3 lists what still blocks payment of each application", async () => {
+    const scenario = await payoutRound();
+    const { round, providers, payable, application } = scenario;
+    const apps = { ...scenario.apps, ...(await unpayable(scenario)) };
+    await paidBatch(prisma, { preparer, approver: approverC }, round.id, payable);
+    const late = await application(providers[1], { contractFen: 500_000 });
+    await preparedBatch(prisma, plainStaff, round.id, [late.id]);
     const blockers = new Map((await payoutBlockers(round.id)).map((b) => [b.number, b.blockers]));
-    expect(blockers.has(apps.p1a?.number ?? "")).toBe(false); // paid: nothing blocks it, not listed
-    expect(blockers.get(apps.late?.number ?? "")).toEqual(["not_approved"]);
-    expect(blockers.get(apps.p2unconfirmed?.number ?? "")).toEqual(["result_unconfirmed", "batch_not_prepared"]);
-    expect(blockers.has(apps.p2failed?.number ?? "")).toBe(false);
+    expect(blockers.has(apps.p1a.number)).toBe(false); // paid: nothing blocks it, not listed
+    expect(blockers.get(late.number)).toEqual(["not_approved"]);
+    expect(blockers.get(apps.p2unconfirmed.number)).toEqual(["result_unconfirmed", "batch_not_prepared"]);
+    expect(blockers.has(apps.p2failed.number)).toBe(false);
   });
 
-  it("公示 shows the passed enterprises only while open, and nothing else", async () => {
+  it("R-PAY-3 公示 shows the passed enterprises only while open, and nothing else", async () => {
+    const scenario = await payoutRound();
+    const { round } = scenario;
+    const apps = { ...scenario.apps, ...(await unpayable(scenario)) };
     expect((await publicNotice(round.code)).state).toBe("closed");
     const opensAt = new Date(Date.now() - 60_000);
     const closesAt = new Date(Date.now() + 86_400_000);
@@ -284,13 +284,13 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     ).toEqual({ ok: true });
     const notice = await publicNotice(round.code);
     if (notice.state !== "open") throw new Error(notice.state);
-    const enterpriseOf = async (key: string) =>
-      (await prisma.application.findUniqueOrThrow({ where: { id: id(key) }, include: { enterprise: true } })).enterprise
+    const enterpriseOf = async (app: { id: string }) =>
+      (await prisma.application.findUniqueOrThrow({ where: { id: app.id }, include: { enterprise: true } })).enterprise
         .name;
     const names = notice.entries.map((e) => e.enterpriseName);
-    expect(names).toContain(await enterpriseOf("p1a"));
-    expect(names).not.toContain(await enterpriseOf("p2failed"));
-    expect(names).not.toContain(await enterpriseOf("p2unconfirmed"));
+    expect(names).toContain(await enterpriseOf(apps.p1a));
+    expect(names).not.toContain(await enterpriseOf(apps.p2failed));
+    expect(names).not.toContain(await enterpriseOf(apps.p2unconfirmed));
     expect(Object.keys(notice.entries[0] ?? {}).sort()).toEqual([
       "amountCapital",
       "amountText",
@@ -298,28 +298,26 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
       "providerName",
       "seq",
     ]);
-    // Back to the notice that is over, for the tests that follow.
-    await prisma.round.update({ where: { id: round.id }, data: CLOSED_NOTICE });
   });
 
   it("R-PAY-3 an approved batch stays as approved; a correction is a new batch that references and replaces it", async () => {
-    const [p1] = providers;
-    if (!p1) throw new Error("provider");
-    const original = await prisma.payoutBatch.findFirstOrThrow({
-      where: { roundId: round.id, status: "prepared" },
+    const { round, providers, application } = await roundWithProviders();
+    const late = await application(providers[1], { contractFen: 500_000 });
+    const original = await prisma.payoutBatch.findUniqueOrThrow({
+      where: { id: (await preparedBatch(prisma, plainStaff, round.id, [late.id])).id },
       include: { lines: true },
     });
     expect(await approveBatch(approverD, { batchId: original.id, version: original.version })).toMatchObject({
       ok: true,
     });
     const approved = await prisma.payoutBatch.findUniqueOrThrow({ where: { id: original.id } });
-    const extra = await application("extra", p1, { contractFen: 700_000, passed: true, confirmed: true });
+    const extra = await application(providers[0], { contractFen: 700_000 });
     const correction = await prepareBatch(plainStaff, {
       roundId: round.id,
-      selection: { all: false, applicationIds: [id("late"), extra.id] },
+      selection: { all: false, applicationIds: [late.id, extra.id] },
       correctsBatchId: original.id,
     });
-    expect(correction).toMatchObject({ ok: true, number: `${round.code}-BF004` });
+    expect(correction).toMatchObject({ ok: true, number: `${round.code}-BF002` });
     if (!correction.ok) return;
     const corrected = await prisma.payoutBatch.findUniqueOrThrow({
       where: { id: correction.batchId },
@@ -335,7 +333,7 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
       totalFen: original.totalFen,
       lines: original.lines,
     });
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: id("late") } })).toMatchObject({
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: late.id } })).toMatchObject({
       status: "in_batch",
       payoutBatchId: corrected.id,
     });
@@ -349,12 +347,12 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
       }),
     ).toMatchObject({
       ok: false,
-      message: expect.stringContaining(`被更正批次 ${round.code}-BF004 取代`),
+      message: expect.stringContaining(`被更正批次 ${round.code}-BF002 取代`),
     });
     expect(
       await prepareBatch(plainStaff, {
         roundId: round.id,
-        selection: { all: false, applicationIds: [id("late")] },
+        selection: { all: false, applicationIds: [late.id] },
         correctsBatchId: original.id,
       }),
     ).toMatchObject({ ok: false });
@@ -364,9 +362,8 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
   });
 
   it("R-PAY-3 two officers preparing the same application at once: one batch, a clear refusal for the other", async () => {
-    const [p1] = providers;
-    if (!p1) throw new Error("provider");
-    const race = await application("race", p1, { contractFen: 1_000_000, passed: true, confirmed: true });
+    const { round, providers, application } = await roundWithProviders();
+    const race = await application(providers[0], { contractFen: 1_000_000 });
     const before = await prisma.payoutBatch.count({ where: { roundId: round.id } });
     const results = await Promise.all([
       prepareBatch(preparer, { roundId: round.id, selection: { all: false, applicationIds: [race.id] } }),

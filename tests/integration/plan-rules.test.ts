@@ -23,7 +23,7 @@ import {
 } from "~/models/application.server.ts";
 import { listApplications } from "~/models/application-list.server.ts";
 import { decideFormalReview, recordPaperCopies, staffApplicationView } from "~/models/formal-review.server.ts";
-import { prepareBatch } from "~/models/payout.server.ts";
+import { prepareBatch } from "~/models/payout-batch.server.ts";
 import { liftSuspension, suspendProvider } from "~/models/provider-standing.server.ts";
 import { clearCopyFlag, confirmResults, listRoundResults } from "~/models/review-result.server.ts";
 import { LockedParameterError, type RoundInput, saveRound } from "~/models/round.server.ts";

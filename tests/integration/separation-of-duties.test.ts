@@ -8,7 +8,8 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { approveBatch, type Officer, prepareBatch, returnBatch } from "~/models/payout.server.ts";
+import type { Officer } from "~/models/officer.server.ts";
+import { approveBatch, returnBatch } from "~/models/payout-batch.server.ts";
 import {
   acceptInvitation,
   createFirstAdministrator,
@@ -21,10 +22,14 @@ import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
 import { getRequest, postRequest, sessionCookie, settle } from "../utils/http.ts";
-import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
+import {
+  createApplicationWithResult,
+  createOfficer,
+  createPayoutRound,
+  preparedBatch,
+} from "../utils/payout-scenario.ts";
+import { createProvider } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
-
-const DAY = 24 * 3600_000;
 
 describe.each(VARIANTS)("separation of duties on %s", (variant) => {
   let prisma: Db;
@@ -32,55 +37,13 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
   let admin: Officer;
   let staff: Officer;
   let approver: Officer;
-  let round: Awaited<ReturnType<typeof createRound>>;
 
-  const officer = async (
-    roles: ("staff" | "approver" | "admin")[],
-    name: string,
-    createdById?: string,
-  ): Promise<Officer> => {
-    const { user } = await createUser(prisma, roles, { name, createdById });
-    return { id: user.id, name: user.name, roles: user.roles };
-  };
-
-  async function passedApplication() {
-    const provider = await createProvider(prisma);
-    const enterprise = round.enterprises[await prisma.application.count({ where: { roundId: round.id } })];
-    if (!enterprise) throw new Error("no enterprise left");
-    const created = await createApplication(prisma, {
-      roundId: round.id,
-      enterpriseId: enterprise.id,
-      organisationId: provider.organisation.id,
-      createdById: provider.user.id,
-      store,
-      status: "accepted",
-      contractAmountFen: 500_000,
-    });
-    await prisma.application.update({
-      where: { id: created.id },
-      // Confirmed before the public notice opened, and the notice is over (审核通过后公示, R-PAY-3).
-      data: {
-        status: "passed",
-        resultPassed: true,
-        finalScoreHundredths: 8000,
-        resultConfirmedAt: new Date(Date.now() - 10 * DAY),
-      },
-    });
-    await prisma.round.update({
-      where: { id: round.id },
-      data: { noticeOpensAt: new Date(Date.now() - 9 * DAY), noticeClosesAt: new Date(Date.now() - 2 * DAY) },
-    });
-    return created.id;
-  }
-
+  /** A batch of one application ready for payment (in a round of its own), prepared by `preparer`. */
   async function preparedBy(preparer: Officer) {
-    const applicationId = await passedApplication();
-    const outcome = await prepareBatch(preparer, {
-      roundId: round.id,
-      selection: { all: false, applicationIds: [applicationId] },
-    });
-    if (!outcome.ok) throw new Error(outcome.message);
-    return prisma.payoutBatch.findFirstOrThrow({ where: { applications: { some: { id: applicationId } } } });
+    const round = await createPayoutRound(prisma);
+    const provider = await createProvider(prisma);
+    const application = await createApplicationWithResult(prisma, { store, round, provider, contractFen: 500_000 });
+    return preparedBatch(prisma, preparer, round.id, [application.id]);
   }
 
   beforeAll(async () => {
@@ -88,10 +51,9 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     prisma = fresh.prisma;
     process.env.DATA_DIR = fresh.dataDir;
     store = new FolderStore(path.join(fresh.dataDir, "files"));
-    round = await createRound(prisma);
-    admin = await officer(["admin"], "系统管理员甲");
-    staff = await officer(["staff"], "经办人甲");
-    approver = await officer(["approver"], "分管领导甲");
+    admin = await createOfficer(prisma, ["admin"], "系统管理员甲");
+    staff = await createOfficer(prisma, ["staff"], "经办人甲");
+    approver = await createOfficer(prisma, ["approver"], "分管领导甲");
   });
   afterAll(async () => {
     await closeDatabase();
@@ -156,7 +118,7 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
   });
 
   it("R-PAY-3 R-LOG-1 the administrator's grants are recorded with who made the account and mailed to every approver", async () => {
-    const otherApprover = await officer(["approver"], "分管领导乙");
+    const otherApprover = await createOfficer(prisma, ["approver"], "分管领导乙");
     const cookie = await sessionCookie(admin.id);
     const posted = await settle(() =>
       adminUsersAction({
@@ -209,7 +171,7 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
 
   it("R-PAY-3 nobody approves a batch prepared by themselves, by an account they made, or by the account that made theirs", async () => {
     // The detour of issue 13: a staff member's own approver account (made before this release, say).
-    const ownApprover = await officer(["approver"], "经办人甲的小号", staff.id);
+    const ownApprover = await createOfficer(prisma, ["approver"], "经办人甲的小号", staff.id);
     const batch = await preparedBy(staff);
     const refused = await approveBatch(ownApprover, { batchId: batch.id, version: batch.version });
     expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("编制人创建或邀请") });
@@ -218,7 +180,7 @@ describe.each(VARIANTS)("separation of duties on %s", (variant) => {
     });
 
     // An approver who made the preparer's account.
-    const madeStaff = await officer(["staff"], "经办人丙", approver.id);
+    const madeStaff = await createOfficer(prisma, ["staff"], "经办人丙", approver.id);
     const second = await preparedBy(madeStaff);
     expect(await approveBatch(approver, { batchId: second.id, version: second.version })).toMatchObject({
       ok: false,

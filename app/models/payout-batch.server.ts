@@ -1,7 +1,7 @@
 /**
- * Payouts (R-PAY-1, R-PAY-2, R-PAY-3, R-LOG-1): the amount of every passed application, payout batches
- * prepared by one officer and approved by another (maker-checker), the disbursement documents, payment,
- * the public notice (公示) and what still blocks payment.
+ * Payout batches changed (R-PAY-1, R-PAY-3, R-LOG-1): prepared by one officer and approved or returned
+ * by another (maker-checker), marked paid, payments reversed (冲正) and corrected. What is read for
+ * pages and exports is in payout-batch-queries.server.ts; the public notice is public-notice.server.ts.
  *
  * Every change is one transaction with its audit entries and its mail. A batch changes state with
  * `updateMany where { id, version, status }`: of two officers approving at once, exactly one succeeds and
@@ -10,317 +10,38 @@
 import crypto from "node:crypto";
 
 import { transition } from "~/domain/application-status.ts";
-import { capitalYuan, formatFen, payoutFen } from "~/domain/money.ts";
-import { type PayeeAccount, payeeState, samePayee } from "~/domain/payee.ts";
+import { payoutFen } from "~/domain/money.ts";
+import { payeeAccountOf, payeeState, samePayee } from "~/domain/payee.ts";
 import {
-  type BatchLine,
   batchTotals,
-  budgetWarning,
   canonicalBatchContent,
   checkMakerChecker,
   checkNoticeCleared,
   checkPaidOn,
-  eligibleForBatch,
   noticeClearance,
   paymentHold,
-  PAYOUT_BATCH_STATUSES,
-  type PayoutBlocker,
-  payoutBlockersOf,
 } from "~/domain/payout.ts";
-import { countdown, formatShanghai, shanghaiDate } from "~/domain/shanghai-time.ts";
-import type { Role } from "~/generated/prisma/enums.ts";
+import { formatShanghai, shanghaiDate } from "~/domain/shanghai-time.ts";
+import type { MailText } from "~/emails/mail-text.ts";
+import { paymentReversedMail, payoutApprovedMail, type PayoutMailLine, payoutPaidMail } from "~/emails/payout.ts";
 import { recordAudit } from "~/models/audit.server.ts";
 import { NO_OBJECTIONS, objectionCounts } from "~/models/objection.server.ts";
-import type { DisbursementAmount, DisbursementListData } from "~/services/documents/disbursement-list.server.ts";
+import { actorOf, type Officer, type Outcome } from "~/models/officer.server.ts";
+import {
+  checkCandidate,
+  linesOf,
+  PASSED_APPLICATION_SELECT,
+  PAYEE_SELECT,
+  payeeChangesOf,
+  type StoredLine,
+} from "~/models/payout-batch-lines.server.ts";
+import { getBatch } from "~/models/payout-batch-queries.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
 
-export type Officer = { id: string; name: string; roles: readonly Role[] | readonly string[] };
-
-export type Outcome<T = object> =
-  | ({ ok: true } & T)
-  | { ok: false; message: string; problems?: { applicationNo: string; message: string }[]; field?: "paidOn" };
-
-const actorOf = (officer: Officer) => ({ id: officer.id, name: officer.name });
-
-export function amountOf(fen: number): DisbursementAmount {
-  return { amountFen: fen, amountText: formatFen(fen), amountCapital: capitalYuan(fen) };
-}
-
 function digestOf(content: string): string {
   return crypto.createHash("sha256").update(content, "utf8").digest("hex");
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Reading
-
-type Candidate = {
-  status: Parameters<typeof eligibleForBatch>[0]["status"];
-  resultPassed: boolean | null;
-  resultConfirmedAt: Date | null;
-  payoutBatchId: string | null;
-  organisation: { payeeAccountNumber: string | null; payeeVerifiedAt: Date | null };
-};
-
-/** R-PAY-3: whether an application may go into a batch: eligible, no objection holding it, a verified payee account. */
-function checkCandidate(
-  a: Candidate,
-  objections: { open: number; upheld: number },
-  batch: { fromBatchId?: string | null } = {},
-) {
-  const fromOriginal = batch.fromBatchId ?? null;
-  const movedFromOriginal = a.payoutBatchId !== null && a.payoutBatchId === fromOriginal;
-  const check = eligibleForBatch({
-    status: movedFromOriginal ? "passed" : a.status,
-    passed: a.resultPassed === true,
-    resultConfirmed: a.resultConfirmedAt !== null,
-    batchId: movedFromOriginal ? null : a.payoutBatchId,
-  });
-  if (!check.ok) return check;
-  return paymentHold({ objections, payee: payeeState(a.organisation) });
-}
-
-function payeeOfOrganisation(org: {
-  payeeAccountName: string | null;
-  payeeBankName: string | null;
-  payeeAccountNumber: string | null;
-}): PayeeAccount | null {
-  if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
-  return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
-}
-
-const PASSED_APPLICATION_SELECT = {
-  id: true,
-  number: true,
-  status: true,
-  version: true,
-  contractAmountFen: true,
-  payoutAmountFen: true,
-  resultPassed: true,
-  resultConfirmedAt: true,
-  finalScoreHundredths: true,
-  payoutBatchId: true,
-  organisationId: true,
-  organisation: {
-    select: {
-      name: true,
-      uscc: true,
-      payeeAccountName: true,
-      payeeBankName: true,
-      payeeAccountNumber: true,
-      payeeVerifiedAt: true,
-    },
-  },
-  enterprise: { select: { name: true } },
-  enterpriseUscc: true,
-  payoutBatch: { select: { id: true, number: true, status: true } },
-} as const;
-
-/** R-PAY-1: everything the payouts page shows for a round. */
-export async function payoutOverview(roundId: string) {
-  const prisma = await db();
-  const round = await prisma.round.findUnique({ where: { id: roundId } });
-  if (!round) return null;
-  const applications = await prisma.application.findMany({
-    where: { roundId, resultPassed: true },
-    select: PASSED_APPLICATION_SELECT,
-    orderBy: { number: "asc" },
-  });
-  const objections = await objectionCounts(
-    prisma,
-    applications.map((a) => a.id),
-  );
-  const rows = applications.map((a) => {
-    const amountFen = payoutFen(a.contractAmountFen, round.perEnterpriseCapFen);
-    const eligibility = checkCandidate(a, objections.get(a.id) ?? NO_OBJECTIONS);
-    return {
-      id: a.id,
-      number: a.number,
-      status: a.status,
-      providerName: a.organisation.name,
-      enterpriseName: a.enterprise.name,
-      contractFen: a.contractAmountFen,
-      amountFen,
-      confirmed: a.resultConfirmedAt !== null,
-      batch: a.payoutBatch,
-      eligible: eligibility.ok,
-      ineligibleReason: eligibility.ok ? null : eligibility.message,
-    };
-  });
-  const byProvider = new Map<string, { providerName: string; count: number; totalFen: number; paidFen: number }>();
-  for (const row of rows) {
-    const entry = byProvider.get(row.providerName) ?? {
-      providerName: row.providerName,
-      count: 0,
-      totalFen: 0,
-      paidFen: 0,
-    };
-    entry.count += 1;
-    entry.totalFen += row.amountFen;
-    if (row.status === "paid") entry.paidFen += row.amountFen;
-    byProvider.set(row.providerName, entry);
-  }
-  const collator = new Intl.Collator("zh-Hans-CN");
-  const totalFen = rows.reduce((sum, row) => sum + row.amountFen, 0);
-  const paidFen = rows.filter((r) => r.status === "paid").reduce((sum, row) => sum + row.amountFen, 0);
-  const at = now();
-  return {
-    round: {
-      id: round.id,
-      name: round.name,
-      code: round.code,
-      budgetFen: round.budgetFen,
-      perEnterpriseCapFen: round.perEnterpriseCapFen,
-      disbursementDeadline: round.disbursementDeadline ? formatShanghai(round.disbursementDeadline) : null,
-      disbursementCountdown: round.disbursementDeadline ? countdown(at, round.disbursementDeadline).text : null,
-    },
-    rows,
-    providers: [...byProvider.values()].sort((a, b) => collator.compare(a.providerName, b.providerName)),
-    totalFen,
-    paidFen,
-    overBudget: budgetWarning(totalFen, round.budgetFen),
-  };
-}
-
-export async function listBatches(roundId: string) {
-  const prisma = await db();
-  const batches = await prisma.payoutBatch.findMany({
-    where: { roundId },
-    orderBy: { preparedAt: "desc" },
-    include: { _count: { select: { lines: true } }, correctsBatch: { select: { number: true } } },
-  });
-  const names = await userNames(batches.flatMap((b) => [b.preparedById, b.approvedById]));
-  return batches.map((b) => ({
-    id: b.id,
-    number: b.number,
-    status: b.status,
-    statusLabel: PAYOUT_BATCH_STATUSES[b.status],
-    lineCount: b._count.lines,
-    totalFen: b.totalFen,
-    preparedBy: names.get(b.preparedById) ?? "",
-    preparedAt: formatShanghai(b.preparedAt),
-    approvedBy: b.approvedById ? (names.get(b.approvedById) ?? "") : null,
-    paidOn: b.paidOn,
-    corrects: b.correctsBatch?.number ?? null,
-  }));
-}
-
-async function userNames(ids: (string | null)[]) {
-  const prisma = await db();
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  const users = await prisma.user.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true } });
-  return new Map(users.map((u) => [u.id, u.name]));
-}
-
-/** One batch with its lines, the people of the maker-checker chain and what may be done next. */
-export async function getBatch(batchId: string) {
-  const prisma = await db();
-  const batch = await prisma.payoutBatch.findUnique({
-    where: { id: batchId },
-    include: {
-      round: { select: { id: true, name: true, code: true } },
-      lines: {
-        orderBy: { applicationNo: "asc" },
-        include: {
-          application: {
-            select: {
-              enterpriseUscc: true,
-              status: true,
-              organisation: {
-                select: {
-                  uscc: true,
-                  payeeAccountName: true,
-                  payeeBankName: true,
-                  payeeAccountNumber: true,
-                  payeeVerifiedAt: true,
-                },
-              },
-            },
-          },
-        },
-      },
-      correctsBatch: { select: { id: true, number: true } },
-      corrections: { select: { id: true, number: true, status: true } },
-    },
-  });
-  if (!batch) return null;
-  const names = await userNames([batch.preparedById, batch.approvedById, batch.returnedById, batch.paidRecordedById]);
-  const liveCorrection = batch.corrections.find((c) => c.status !== "returned") ?? null;
-  return {
-    ...batch,
-    statusLabel: PAYOUT_BATCH_STATUSES[batch.status],
-    preparedBy: names.get(batch.preparedById) ?? "",
-    approvedBy: batch.approvedById ? (names.get(batch.approvedById) ?? "") : null,
-    returnedBy: batch.returnedById ? (names.get(batch.returnedById) ?? "") : null,
-    paidRecordedBy: batch.paidRecordedById ? (names.get(batch.paidRecordedById) ?? "") : null,
-    /** An approved batch that a later correction replaces is never paid itself. */
-    supersededBy:
-      batch.status === "approved" && batch.corrections.length > 0
-        ? (batch.corrections[batch.corrections.length - 1] ?? null)
-        : null,
-    liveCorrection,
-    payeeChanges: payeeChangesOf(batch.lines),
-  };
-}
-export type BatchDetail = NonNullable<Awaited<ReturnType<typeof getBatch>>>;
-
-type StoredLine = {
-  applicationId: string;
-  applicationNo: string;
-  providerName: string;
-  enterpriseName: string;
-  amountFen: number;
-  payeeAccountName: string | null;
-  payeeBankName: string | null;
-  payeeAccountNumber: string | null;
-};
-
-function linePayee(l: StoredLine): PayeeAccount | null {
-  return payeeOfOrganisation(l);
-}
-
-function linesOf(batch: { lines: StoredLine[] }): BatchLine[] {
-  return batch.lines.map((l) => ({
-    applicationId: l.applicationId,
-    applicationNo: l.applicationNo,
-    providerName: l.providerName,
-    enterpriseName: l.enterpriseName,
-    amountFen: l.amountFen,
-    payee: linePayee(l),
-  }));
-}
-
-/**
- * R-PAY-3: the providers whose payee account today differs from the one fixed in the batch (at
- * preparation, covered by the digest at approval), or is awaiting verification: shown on the batch
- * page, refused at approval and payment.
- */
-function payeeChangesOf(
-  lines: (StoredLine & {
-    application: {
-      organisation: {
-        payeeAccountName: string | null;
-        payeeBankName: string | null;
-        payeeAccountNumber: string | null;
-        payeeVerifiedAt: Date | null;
-      };
-    };
-  })[],
-) {
-  const changes = new Map<
-    string,
-    { providerName: string; inBatch: PayeeAccount | null; current: PayeeAccount | null; verified: boolean }
-  >();
-  for (const line of lines) {
-    const org = line.application.organisation;
-    const inBatch = linePayee(line);
-    const current = payeeOfOrganisation(org);
-    const verified = org.payeeVerifiedAt !== null;
-    if (samePayee(inBatch, current) && verified) continue;
-    changes.set(line.providerName, { providerName: line.providerName, inBatch, current, verified });
-  }
-  return [...changes.values()];
 }
 
 /** The digest of a batch's stored content; a batch approved before payout-batch/v2 (no payee in its lines) checks as v1. */
@@ -340,36 +61,6 @@ function storedDigestMatches(batch: {
       canonicalBatchContent({ batchNo: batch.number, roundId: batch.roundId, lines, format: "payout-batch/v1" }),
     ) === batch.digest
   );
-}
-
-/** R-PAY-2 / R-PAY-3: the disbursement list of a batch (for the PDF and the .xlsx). */
-export function disbursementData(batch: BatchDetail): DisbursementListData {
-  const byApplication = new Map(batch.lines.map((l) => [l.applicationId, l]));
-  const totals = batchTotals(linesOf(batch));
-  return {
-    batchNumber: batch.number,
-    roundName: batch.round.name,
-    preparedBy: batch.preparedBy,
-    preparedOn: shanghaiDate(batch.preparedAt),
-    approvedBy: batch.approvedBy ?? undefined,
-    approvedOn: batch.approvedAt ? shanghaiDate(batch.approvedAt) : undefined,
-    digest: batch.digest ?? undefined,
-    correctsBatchNumber: batch.correctsBatch?.number,
-    draft: batch.status === "prepared" || batch.status === "returned",
-    groups: totals.providers.map((group) => ({
-      providerName: group.providerName,
-      providerCreditCode: byApplication.get(group.lines[0]?.applicationId ?? "")?.application.organisation.uscc ?? "",
-      payee: group.lines[0]?.payee ?? null,
-      lines: group.lines.map((line) => ({
-        enterpriseName: line.enterpriseName,
-        enterpriseCreditCode: byApplication.get(line.applicationId)?.application.enterpriseUscc ?? "",
-        applicationNumber: line.applicationNo,
-        amount: amountOf(line.amountFen),
-      })),
-      subtotal: amountOf(group.totalFen),
-    })),
-    total: amountOf(totals.totalFen),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -588,7 +279,7 @@ export async function prepareBatch(
 class ConcurrentChange extends Error {}
 
 // ---------------------------------------------------------------------------------------------------------
-// Approving, returning, paying
+// Approving, returning, paying, reversing
 
 async function conflictMessage(batchId: string, wanted: string): Promise<string> {
   const batch = await getBatch(batchId);
@@ -602,18 +293,26 @@ async function conflictMessage(batchId: string, wanted: string): Promise<string>
   return `该拨付批次刚被其他人员修改，请刷新页面后再${wanted}`;
 }
 
-function mailRecipients(lines: { application: { organisation: { contactEmail: string; name: string } } }[]) {
-  const byEmail = new Map<string, string>();
-  for (const line of lines) byEmail.set(line.application.organisation.contactEmail, line.application.organisation.name);
-  return byEmail;
-}
-
-async function linesForMail(tx: Tx, batchId: string) {
-  return tx.payoutLine.findMany({
+/** R-PAY-3: one mail to each provider in a batch, about its own lines (in number order). */
+async function mailEachProvider(
+  tx: Tx,
+  batchId: string,
+  mailText: (provider: { providerName: string; lines: PayoutMailLine[] }) => MailText,
+) {
+  const lines = await tx.payoutLine.findMany({
     where: { batchId },
     orderBy: { applicationNo: "asc" },
     include: { application: { select: { organisation: { select: { contactEmail: true, name: true } } } } },
   });
+  const byEmail = new Map<string, { providerName: string; lines: PayoutMailLine[] }>();
+  for (const line of lines) {
+    const { contactEmail, name } = line.application.organisation;
+    const provider = byEmail.get(contactEmail) ?? { providerName: name, lines: [] };
+    provider.providerName = name;
+    provider.lines.push(line);
+    byEmail.set(contactEmail, provider);
+  }
+  for (const [to, provider] of byEmail) await enqueueMail(tx, { to, ...mailText(provider) });
 }
 
 /** R-PAY-3: who created or invited the preparer's and the approver's accounts (for checkMakerChecker). */
@@ -625,6 +324,27 @@ async function creatorsOf(preparerId: string, approverId: string) {
   });
   const creator = (id: string) => users.find((u) => u.id === id)?.createdById ?? null;
   return { preparerCreatedBy: creator(preparerId), approverCreatedBy: creator(approverId) };
+}
+
+/**
+ * R-PAY-3: why `officer` may not approve or return (`decision`) the batch as it was at `version`
+ * (maker-checker, or a batch decided or changed meanwhile); null when they may.
+ */
+async function refusalToDecide(
+  officer: Officer,
+  batch: { id: string; preparedById: string; status: string; version: number },
+  version: number,
+  decision: "审批" | "退回",
+): Promise<string | null> {
+  const allowed = checkMakerChecker({
+    preparedBy: batch.preparedById,
+    approver: officer.id,
+    approverRoles: officer.roles,
+    ...(await creatorsOf(batch.preparedById, officer.id)),
+  });
+  if (!allowed.ok) return allowed.message.replace("审批", decision);
+  if (batch.status !== "prepared" || batch.version !== version) return conflictMessage(batch.id, decision);
+  return null;
 }
 
 /**
@@ -641,15 +361,8 @@ export async function approveBatch(
     include: { lines: true, round: { select: { name: true, noticeOpensAt: true, noticeClosesAt: true } } },
   });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  const allowed = checkMakerChecker({
-    preparedBy: current.preparedById,
-    approver: officer.id,
-    approverRoles: officer.roles,
-    ...(await creatorsOf(current.preparedById, officer.id)),
-  });
-  if (!allowed.ok) return allowed;
-  if (current.status !== "prepared" || current.version !== input.version)
-    return { ok: false, message: await conflictMessage(input.batchId, "审批") };
+  const refusal = await refusalToDecide(officer, current, input.version, "审批");
+  if (refusal) return { ok: false, message: refusal };
   const problems = await approvalProblems(current);
   if (problems.length > 0)
     return { ok: false, message: `有 ${problems.length} 项申报暂不能审批拨付，请退回批次`, problems };
@@ -671,27 +384,9 @@ export async function approveBatch(
       before: { status: "prepared", version: input.version },
       after: { status: "approved", digest, totalFen: current.totalFen, count: current.lines.length },
     });
-    const lines = await linesForMail(tx, current.id);
-    for (const [to, name] of mailRecipients(lines)) {
-      const own = lines.filter((l) => l.application.organisation.contactEmail === to);
-      const total = own.reduce((sum, l) => sum + l.amountFen, 0);
-      await enqueueMail(tx, {
-        to,
-        subject: `【申报平台】补助资金拨付已审批（${current.number}）`,
-        text: [
-          `${name}：`,
-          "",
-          `${current.round.name}的补助资金拨付批次 ${current.number} 已审批，以下申报将予拨付：`,
-          ...own.map(
-            (l) =>
-              `  ${l.applicationNo}　${l.enterpriseName}　${formatFen(l.amountFen)} 元（${capitalYuan(l.amountFen)}）`,
-          ),
-          `合计：${formatFen(total)} 元（${capitalYuan(total)}）`,
-          "",
-          "资金拨付后将另行通知。可登录平台“补助拨付”页面查看。",
-        ].join("\n"),
-      });
-    }
+    await mailEachProvider(tx, current.id, (provider) =>
+      payoutApprovedMail({ ...provider, roundName: current.round.name, batchNumber: current.number }),
+    );
     return true;
   });
   if (!result) return { ok: false, message: await conflictMessage(input.batchId, "审批") };
@@ -715,7 +410,7 @@ async function approvalProblems(batch: {
         id: true,
         resultConfirmedAt: true,
         organisation: {
-          select: { payeeAccountName: true, payeeBankName: true, payeeAccountNumber: true, payeeVerifiedAt: true },
+          select: PAYEE_SELECT,
         },
       },
     }),
@@ -735,7 +430,7 @@ async function approvalProblems(batch: {
       ),
     );
     const hold = paymentHold({ objections: objections.get(a.id) ?? NO_OBJECTIONS, payee: payeeState(a.organisation) });
-    const changed = samePayee(linePayee(line), payeeOfOrganisation(a.organisation))
+    const changed = samePayee(payeeAccountOf(line), payeeAccountOf(a.organisation))
       ? null
       : "服务商收款账户在编制批次后已变更，请退回批次后重新编制";
     const message = !notice.ok ? notice.message : !hold.ok ? hold.message : changed;
@@ -752,15 +447,8 @@ export async function returnBatch(
   const prisma = await db();
   const current = await prisma.payoutBatch.findUnique({ where: { id: input.batchId } });
   if (!current) return { ok: false, message: "拨付批次不存在" };
-  const allowed = checkMakerChecker({
-    preparedBy: current.preparedById,
-    approver: officer.id,
-    approverRoles: officer.roles,
-    ...(await creatorsOf(current.preparedById, officer.id)),
-  });
-  if (!allowed.ok) return { ok: false, message: allowed.message.replace("审批", "退回") };
-  if (current.status !== "prepared" || current.version !== input.version)
-    return { ok: false, message: await conflictMessage(input.batchId, "退回") };
+  const refusal = await refusalToDecide(officer, current, input.version, "退回");
+  if (refusal) return { ok: false, message: refusal };
   const done = await prisma.$transaction(async (tx) => {
     const at = now();
     const updated = await tx.payoutBatch.updateMany({
@@ -813,12 +501,7 @@ export async function markBatchPaid(
           application: {
             select: {
               organisation: {
-                select: {
-                  payeeAccountName: true,
-                  payeeBankName: true,
-                  payeeAccountNumber: true,
-                  payeeVerifiedAt: true,
-                },
+                select: PAYEE_SELECT,
               },
             },
           },
@@ -896,27 +579,14 @@ export async function markBatchPaid(
       before: { status: "approved" },
       after: { status: "paid", paidOn: input.paidOn, voucherRef: input.voucherRef, digest },
     });
-    const lines = await linesForMail(tx, current.id);
-    for (const [to, name] of mailRecipients(lines)) {
-      const own = lines.filter((l) => l.application.organisation.contactEmail === to);
-      const total = own.reduce((sum, l) => sum + l.amountFen, 0);
-      await enqueueMail(tx, {
-        to,
-        subject: `【申报平台】补助资金已拨付（${current.number}）`,
-        text: [
-          `${name}：`,
-          "",
-          `${current.round.name}的补助资金已于 ${input.paidOn} 拨付（批次 ${current.number}）：`,
-          ...own.map(
-            (l) =>
-              `  ${l.applicationNo}　${l.enterpriseName}　${formatFen(l.amountFen)} 元（${capitalYuan(l.amountFen)}）`,
-          ),
-          `合计：${formatFen(total)} 元（${capitalYuan(total)}）`,
-          "",
-          "请注意查收。",
-        ].join("\n"),
-      });
-    }
+    await mailEachProvider(tx, current.id, (provider) =>
+      payoutPaidMail({
+        ...provider,
+        roundName: current.round.name,
+        batchNumber: current.number,
+        paidOn: input.paidOn,
+      }),
+    );
     return true;
   });
   if (!done) return { ok: false, message: "该拨付批次刚被其他人员登记或修改，请刷新页面" };
@@ -994,8 +664,13 @@ export async function reversePayment(
       for (const [to, { name, numbers }] of byEmail) {
         await enqueueMail(tx, {
           to,
-          subject: `【申报平台】补助资金拨付冲正（${batch.number}）`,
-          text: `${name}：\n\n${batch.round.name}拨付批次 ${batch.number} 中以下申报的补助资金已冲正（原因：${input.reason}），将重新拨付：\n  ${numbers.join("\n  ")}\n\n如收款账户有误，请登录平台变更收款账户，经区工信局核验后重新拨付。\n张店区工业和信息化局`,
+          ...paymentReversedMail({
+            providerName: name,
+            roundName: batch.round.name,
+            batchNumber: batch.number,
+            reason: input.reason,
+            applicationNumbers: numbers,
+          }),
         });
       }
       return { ok: true as const, count: applications.length };
@@ -1004,112 +679,4 @@ export async function reversePayment(
       if (error instanceof ConcurrentChange) return { ok: false as const, message: error.message };
       throw error;
     });
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Blockers and the provider view (the public notice is app/models/public-notice.server.ts)
-
-/**
- * R-PAY-3: for each application on its way to payment in a round (accepted or later, not failed or
- * refused, or passed, not yet paid), what still blocks its payment, in number order; the first `limit`
- * when given. For the dashboard and the payouts page.
- */
-export async function payoutBlockers(roundId: string, options: { limit?: number } = {}) {
-  const prisma = await db();
-  const applications = await prisma.application.findMany({
-    where: {
-      roundId,
-      status: { not: "paid" },
-      OR: [{ resultPassed: true }, { resultPassed: null, status: { in: ["accepted", "under_review", "reviewed"] } }],
-    },
-    ...(options.limit ? { take: options.limit } : {}),
-    select: {
-      id: true,
-      number: true,
-      status: true,
-      resultPassed: true,
-      resultConfirmedAt: true,
-      round: { select: { noticeOpensAt: true, noticeClosesAt: true } },
-      organisation: { select: { name: true, payeeAccountNumber: true, payeeVerifiedAt: true } },
-      enterprise: { select: { name: true } },
-      payoutBatch: { select: { number: true, status: true } },
-      assignments: { where: { withdrawnAt: null }, select: { review: { select: { status: true } } } },
-    },
-    orderBy: { number: "asc" },
-  });
-  const objections = await objectionCounts(
-    prisma,
-    applications.map((a) => a.id),
-  );
-  const at = now();
-  return applications.map((a) => {
-    const reviewsMissing = a.assignments.filter((x) => x.review?.status !== "submitted").length;
-    const approved = a.payoutBatch?.status === "approved";
-    const blockers: PayoutBlocker[] = payoutBlockersOf({
-      reviewsMissing: a.resultPassed === null && a.assignments.length === 0 ? 1 : reviewsMissing,
-      resultConfirmed: a.resultConfirmedAt !== null,
-      batchStatus: a.payoutBatch?.status ?? null,
-      // Once approved, the notice was over; what remains is payment itself.
-      notice: approved
-        ? "cleared"
-        : noticeClearance(
-            { opensAt: a.round.noticeOpensAt, closesAt: a.round.noticeClosesAt },
-            a.resultConfirmedAt,
-            at,
-          ),
-      objections: objections.get(a.id) ?? NO_OBJECTIONS,
-      payee: payeeState(a.organisation),
-    });
-    return {
-      applicationId: a.id,
-      number: a.number,
-      providerName: a.organisation.name,
-      enterpriseName: a.enterprise.name,
-      batchNumber: a.payoutBatch?.number ?? null,
-      reviewsMissing,
-      blockers,
-    };
-  });
-}
-
-/** A provider's own passed applications, their amounts and payment status. */
-export async function providerPayouts(organisationId: string) {
-  const prisma = await db();
-  const applications = await prisma.application.findMany({
-    where: { organisationId, resultPassed: true, resultConfirmedAt: { not: null } },
-    select: {
-      id: true,
-      number: true,
-      status: true,
-      contractAmountFen: true,
-      enterprise: { select: { name: true } },
-      round: { select: { name: true, perEnterpriseCapFen: true } },
-      payoutBatch: { select: { number: true, status: true, approvedAt: true, paidOn: true } },
-    },
-    orderBy: [{ roundId: "desc" }, { number: "asc" }],
-  });
-  return applications.map((a) => {
-    const amountFen = payoutFen(a.contractAmountFen, a.round.perEnterpriseCapFen);
-    const batch = a.payoutBatch;
-    const stage =
-      batch?.status === "paid"
-        ? `已拨付（${batch.paidOn ?? ""}）`
-        : batch?.status === "approved"
-          ? "已审批，待拨付"
-          : batch?.status === "prepared"
-            ? "拨付审批中"
-            : "待编入拨付批次";
-    return {
-      id: a.id,
-      number: a.number,
-      roundName: a.round.name,
-      enterpriseName: a.enterprise.name,
-      contractFen: a.contractAmountFen,
-      amountFen,
-      amountText: formatFen(amountFen),
-      amountCapital: capitalYuan(amountFen),
-      stage,
-      paid: batch?.status === "paid",
-    };
-  });
 }
