@@ -20,7 +20,7 @@ import {
   type AssignmentPlan,
   checkManualAssignment,
 } from "~/domain/assignment.ts";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { assignmentNotice, withdrawalNotice } from "~/emails/assignment.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { conflictIdsForRound } from "~/models/expert.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -301,21 +301,19 @@ async function mailAssignments(
       })
       .sort((a, b) => (a.number < b.number ? -1 : 1));
     if (apps.length === 0) continue;
-    const lines = apps.map(
-      (a, i) => `${i + 1}. 申报编号 ${a.number}　被诊断企业：${a.enterprise.name}　服务商：${a.organisation.name}`,
-    );
-    const deadline = data.round.reviewDeadline
-      ? `请于 ${formatShanghai(data.round.reviewDeadline)}（北京时间）前提交评审意见。`
-      : "评审截止时间另行通知。";
     await enqueueMail(tx, {
       to: expert.email,
-      subject: `【智能化改造诊断补助申报平台】评审任务分配通知（${apps.length} 份）`,
-      text:
-        `${expert.name}，您好：\n\n区工信局已将“${data.round.name}”的以下 ${apps.length} 份申报分配给您评审：\n\n${lines.join(
-          "\n",
-        )}\n\n` +
-        `${deadline}\n开始评审前请确认与上述服务商和企业不存在利益关系；如有，请在平台上声明回避。\n` +
-        `登录平台查看评审任务：${env().publicUrl}/expert\n\n张店区工业和信息化局`,
+      ...assignmentNotice({
+        expertName: expert.name,
+        roundName: data.round.name,
+        applications: apps.map((a) => ({
+          number: a.number,
+          enterprise: a.enterprise.name,
+          provider: a.organisation.name,
+        })),
+        reviewDeadline: data.round.reviewDeadline,
+        portalUrl: env().publicUrl,
+      }),
     });
     mailed += 1;
   }
@@ -446,10 +444,12 @@ export async function withdrawAssignment(
     });
     await enqueueMail(tx, {
       to: assignment.expert.email,
-      subject: `【智能化改造诊断补助申报平台】评审任务撤回通知（${assignment.application.number}）`,
-      text:
-        `${assignment.expert.name}，您好：\n\n区工信局已撤回申报 ${assignment.application.number}（被诊断企业：${assignment.application.enterprise.name}）的评审任务。` +
-        `\n原因：${reason}\n\n张店区工业和信息化局`,
+      ...withdrawalNotice({
+        expertName: assignment.expert.name,
+        applicationNumber: assignment.application.number,
+        enterprise: assignment.application.enterprise.name,
+        reason,
+      }),
     });
     return { ok: true };
   });
