@@ -14,11 +14,13 @@ import crypto from "node:crypto";
 
 import { transition } from "~/domain/application-status.ts";
 import {
+  ASSIGNABLE_STATUSES,
   assignExperts,
   type AssignmentApplication,
   type AssignmentExpert,
   type AssignmentPlan,
   checkManualAssignment,
+  isAssignable,
 } from "~/domain/assignment.ts";
 import { assignmentNotice, withdrawalNotice } from "~/emails/assignment.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
@@ -28,10 +30,41 @@ import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Prisma, type Tx } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
 
-/** Statuses whose applications take (more) experts: accepted, and under review but short of experts. */
-const ASSIGNABLE = ["accepted", "under_review"] as const;
+class AssignmentConflictError extends Error {}
 
-export class AssignmentConflictError extends Error {}
+/** An assignment refused because of a concurrent change: the conflict's message, or `onDuplicate`. */
+function refusal(error: unknown, onDuplicate: string): { ok: false; message: string } {
+  if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
+  if (isUniqueViolation(error)) return { ok: false, message: onDuplicate };
+  throw error;
+}
+
+/** The experts who can be assigned: every enabled account with the expert role. */
+const ACTIVE_EXPERT = { roles: { has: "expert" }, status: { not: "disabled" } } satisfies Prisma.UserWhereInput;
+
+/** What assigning needs of an application: its state, and the parties an expert may be conflicted with. */
+const ASSIGNABLE_APPLICATION = {
+  id: true,
+  number: true,
+  status: true,
+  version: true,
+  organisationId: true,
+  enterpriseId: true,
+  organisation: { select: { name: true } },
+  enterprise: { select: { name: true } },
+} satisfies Prisma.ApplicationSelect;
+
+type AssignableApplication = Prisma.ApplicationGetPayload<{ select: typeof ASSIGNABLE_APPLICATION }>;
+
+function toDomainApplication(app: AssignableApplication): AssignmentApplication {
+  return {
+    id: app.id,
+    providerOrgId: app.organisationId,
+    enterpriseId: app.enterpriseId,
+    providerName: app.organisation.name,
+    enterpriseName: app.enterprise.name,
+  };
+}
 
 type RoundData = Awaited<ReturnType<typeof loadRound>>;
 
@@ -43,21 +76,12 @@ async function loadRound(tx: Tx, roundId: string) {
   if (!round) return null;
   // One query after another: inside a transaction they share one connection.
   const applications = await tx.application.findMany({
-    where: { roundId, status: { in: [...ASSIGNABLE] } },
+    where: { roundId, status: { in: [...ASSIGNABLE_STATUSES] } },
     orderBy: { number: "asc" },
-    select: {
-      id: true,
-      number: true,
-      status: true,
-      version: true,
-      organisationId: true,
-      enterpriseId: true,
-      organisation: { select: { name: true } },
-      enterprise: { select: { name: true } },
-    },
+    select: ASSIGNABLE_APPLICATION,
   });
   const experts = await tx.user.findMany({
-    where: { roles: { has: "expert" }, status: { not: "disabled" } },
+    where: ACTIVE_EXPERT,
     orderBy: { id: "asc" },
     select: { id: true, name: true, email: true },
   });
@@ -66,7 +90,7 @@ async function loadRound(tx: Tx, roundId: string) {
     select: { applicationId: true, expertId: true },
   });
   const withdrawn = await tx.expertAssignment.findMany({
-    where: { withdrawnAt: { not: null }, application: { roundId, status: { in: [...ASSIGNABLE] } } },
+    where: { withdrawnAt: { not: null }, application: { roundId, status: { in: [...ASSIGNABLE_STATUSES] } } },
     select: { applicationId: true, expertId: true, application: { select: { enterpriseId: true } } },
   });
   const conflicts = await conflictIdsForRound(
@@ -78,13 +102,7 @@ async function loadRound(tx: Tx, roundId: string) {
 }
 
 function domainInput(data: NonNullable<RoundData>) {
-  const applications: AssignmentApplication[] = data.applications.map((a) => ({
-    id: a.id,
-    providerOrgId: a.organisationId,
-    enterpriseId: a.enterpriseId,
-    providerName: a.organisation.name,
-    enterpriseName: a.enterprise.name,
-  }));
+  const applications = data.applications.map(toDomainApplication);
   const experts: AssignmentExpert[] = data.experts.map((e) => ({
     id: e.id,
     name: e.name,
@@ -222,14 +240,10 @@ export async function applyAutoAssignment(
             assignedAt: at,
           })),
         });
-        const expertById = new Map(data.experts.map((e) => [e.id, e]));
-        for (const app of data.applications) {
-          const added = plan.added.filter((a) => a.applicationId === app.id);
-          if (added.length === 0) continue;
-          await moveToReview(tx, actor, app, {
-            action: "assignment.auto",
-            after: { experts: added.map((a) => expertById.get(a.expertId)?.name ?? a.expertId), k },
-          });
+        const appById = new Map(data.applications.map((a) => [a.id, a]));
+        for (const { applicationId, experts } of view.added) {
+          const app = appById.get(applicationId);
+          if (app) await moveToReview(tx, actor, app, { action: "assignment.auto", after: { experts, k } });
         }
         await recordAudit(tx, {
           actor,
@@ -244,10 +258,7 @@ export async function applyAutoAssignment(
       { timeout: 60_000 },
     );
   } catch (error) {
-    if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
-    if (isUniqueViolation(error))
-      return { ok: false, message: "其他人刚刚修改了分配，本次未作任何更改。请刷新页面后重新预览。" };
-    throw error;
+    return refusal(error, "其他人刚刚修改了分配，本次未作任何更改。请刷新页面后重新预览。");
   }
 }
 
@@ -333,25 +344,14 @@ export async function addAssignment(
     return await prisma.$transaction(async (tx) => {
       const app = await tx.application.findUnique({
         where: { id: applicationId },
-        select: {
-          id: true,
-          number: true,
-          status: true,
-          version: true,
-          roundId: true,
-          organisationId: true,
-          enterpriseId: true,
-          organisation: { select: { name: true } },
-          enterprise: { select: { name: true } },
-          round: { select: { name: true, reviewDeadline: true } },
-        },
+        select: { ...ASSIGNABLE_APPLICATION, roundId: true, round: { select: { name: true, reviewDeadline: true } } },
       });
       if (!app) return { ok: false, message: "申报不存在。" };
-      if (app.status !== "accepted" && app.status !== "under_review") {
+      if (!isAssignable(app.status)) {
         return { ok: false, message: "只有已受理或评审中的申报可以分配评审专家。" };
       }
       const expert = await tx.user.findFirst({
-        where: { id: expertId, roles: { has: "expert" }, status: { not: "disabled" } },
+        where: { id: expertId, ...ACTIVE_EXPERT },
         select: { id: true, name: true, email: true },
       });
       if (!expert) return { ok: false, message: "请选择一位在册的评审专家。" };
@@ -362,13 +362,7 @@ export async function addAssignment(
       });
       const check = checkManualAssignment(
         { id: expert.id, name: expert.name, conflicts },
-        {
-          id: app.id,
-          providerOrgId: app.organisationId,
-          enterpriseId: app.enterpriseId,
-          providerName: app.organisation.name,
-          enterpriseName: app.enterprise.name,
-        },
+        toDomainApplication(app),
         rows.filter((r) => r.withdrawnAt === null).map((r) => ({ applicationId, expertId: r.expertId })),
       );
       if (!check.ok) return { ok: false, message: check.message };
@@ -400,10 +394,7 @@ export async function addAssignment(
       return { ok: true };
     });
   } catch (error) {
-    if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
-    if (isUniqueViolation(error))
-      return { ok: false, message: "该专家已分配评审此申报（可能刚被其他人添加），请刷新页面。" };
-    throw error;
+    return refusal(error, "该专家已分配评审此申报（可能刚被其他人添加），请刷新页面。");
   }
 }
 
@@ -426,7 +417,7 @@ export async function withdrawAssignment(
       },
     });
     if (!assignment) return { ok: false, message: "该分配不存在。" };
-    if (assignment.application.status !== "accepted" && assignment.application.status !== "under_review") {
+    if (!isAssignable(assignment.application.status)) {
       return { ok: false, message: "评审已结束的申报不能撤回评审任务。" };
     }
     const updated = await tx.expertAssignment.updateMany({
