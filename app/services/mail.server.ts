@@ -160,8 +160,11 @@ async function writeEml(id: string, info: unknown) {
  * Delivers due mail in the background until stopped: one batch per interval (MAIL_WORKER_INTERVAL_MS),
  * so a burst of notices is paced rather than sent all at once.
  */
-export function startMailWorker(getDb: () => Promise<Db>, intervalMs = env().MAIL_WORKER_INTERVAL_MS) {
-  const transport = mailTransport();
+export function startMailWorker(
+  getDb: () => Promise<Db>,
+  intervalMs = env().MAIL_WORKER_INTERVAL_MS,
+  transport = mailTransport(),
+) {
   return startWorkerLoop({
     name: "mail worker",
     intervalMs,
