@@ -23,6 +23,7 @@ import {
   isAssignable,
 } from "~/domain/assignment.ts";
 import { assignmentNotice, withdrawalNotice } from "~/emails/assignment.ts";
+import { applicationMatching } from "~/models/application-search.server.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { conflictIdsForRound } from "~/models/expert.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -494,15 +495,7 @@ export async function assignmentBoard(roundId: string, filter: { q?: string; sta
       filter.status === "accepted" || filter.status === "under_review"
         ? filter.status
         : { in: ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"] },
-    ...(q
-      ? {
-          OR: [
-            { number: { contains: q } },
-            { organisation: { name: { contains: q } } },
-            { enterprise: { name: { contains: q } } },
-          ],
-        }
-      : {}),
+    ...(q ? applicationMatching(q) : {}),
   };
   const total = await prisma.application.count({ where });
   const pages = Math.max(1, Math.ceil(total / BOARD_PAGE_SIZE));
