@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  appliedPlanNotice,
   assignExperts,
   type Assignment,
   type AssignmentApplication,
   type AssignmentExpert,
   type AssignmentPlan,
   checkManualAssignment,
+  isAssignable,
 } from "./assignment.ts";
 
 /** mulberry32: a tiny seeded PRNG, so generated cases are the same on every run. */
@@ -346,5 +348,31 @@ describe("assignExperts on many generated pools (heavy conflicts, existing work)
     expect(plan.assignments).not.toContainEqual({ applicationId: target.id, expertId: excluded.id });
     expect(plan.assignments.filter((a) => a.expertId === excluded.id)).toHaveLength(5);
     expect(plan.shortages).toEqual([]);
+  });
+});
+
+describe("isAssignable", () => {
+  it("R-REV-5 accepted and under-review applications take experts; drafts and finished reviews do not", () => {
+    expect(isAssignable("accepted")).toBe(true);
+    expect(isAssignable("under_review")).toBe(true);
+    for (const status of ["draft", "submitted", "returned", "reviewed", "passed", "failed", "in_batch", "paid"])
+      expect(isAssignable(status)).toBe(false);
+  });
+});
+
+describe("appliedPlanNotice", () => {
+  it("R-REV-5 says what was added and mailed, and names the applications still short of experts", () => {
+    expect(appliedPlanNotice({ addedCount: 7, applications: 3, mailed: 4, shortages: [] })).toBe(
+      "已新增 7 项分配，涉及 3 份申报，已向 4 位专家发送通知邮件。",
+    );
+    expect(appliedPlanNotice({ addedCount: 5, applications: 3, mailed: 2, shortages: ["ZD-0002", "ZD-0003"] })).toBe(
+      "已新增 5 项分配，涉及 3 份申报，已向 2 位专家发送通知邮件。仍有 2 份申报专家不足：ZD-0002、ZD-0003。",
+    );
+  });
+
+  it("R-REV-5 a plan with nothing to add says so, whatever else it holds", () => {
+    expect(appliedPlanNotice({ addedCount: 0, applications: 0, mailed: 0, shortages: ["ZD-0002"] })).toBe(
+      "没有需要新增的分配：所有申报均已分配足额专家（或无可分配的专家）。",
+    );
   });
 });

@@ -52,6 +52,35 @@ export type AssignmentPlan = {
 
 export type Check = { ok: true } | { ok: false; message: string };
 
+/**
+ * R-REV-5: the statuses whose applications take (more) experts, by hand or automatically, and whose
+ * assignments may be withdrawn: accepted, and under review (short of experts after a withdrawal). Once
+ * the review is over the assignments are closed.
+ */
+export const ASSIGNABLE_STATUSES = ["accepted", "under_review"] as const;
+export type AssignableStatus = (typeof ASSIGNABLE_STATUSES)[number];
+
+export function isAssignable(status: string): status is AssignableStatus {
+  return ASSIGNABLE_STATUSES.some((s) => s === status);
+}
+
+/**
+ * R-REV-5: what staff are told after "assign all": what was added and mailed, and which applications
+ * are still short of experts (by number).
+ */
+export function appliedPlanNotice(result: {
+  addedCount: number;
+  applications: number;
+  mailed: number;
+  shortages: readonly string[];
+}): string {
+  if (result.addedCount === 0) return "没有需要新增的分配：所有申报均已分配足额专家（或无可分配的专家）。";
+  const added = `已新增 ${result.addedCount} 项分配，涉及 ${result.applications} 份申报，已向 ${result.mailed} 位专家发送通知邮件。`;
+  return result.shortages.length
+    ? `${added}仍有 ${result.shortages.length} 份申报专家不足：${result.shortages.join("、")}。`
+    : added;
+}
+
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

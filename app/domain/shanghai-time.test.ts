@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import {
   countdown,
+  datetimeLocalValue,
   endOfShanghaiDay,
   formatShanghai,
   isBeforeDeadline,
@@ -108,5 +109,13 @@ describe("parseShanghaiMinute", () => {
     expect(parseShanghaiMinute("2022-12-20 09:00:30", "start")?.toISOString()).toBe("2022-12-20T01:00:30.000Z");
     expect(parseShanghaiMinute("2022-02-30T09:00", "start")).toBeNull();
     expect(parseShanghaiMinute("明天上午", "end")).toBeNull();
+  });
+});
+
+describe("datetimeLocalValue", () => {
+  it("shows an instant's Beijing minute as a datetime-local input wants it, and reads back to that minute", () => {
+    const instant = new Date("2022-12-20T15:59:30.000Z");
+    expect(datetimeLocalValue(instant)).toBe("2022-12-20T23:59");
+    expect(parseShanghaiMinute(datetimeLocalValue(instant), "end")?.toISOString()).toBe("2022-12-20T15:59:59.000Z");
   });
 });

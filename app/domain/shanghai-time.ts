@@ -86,6 +86,11 @@ export function formatShanghai(date: Date, withSeconds = false): string {
   return `${shanghaiDate(date)} ${withSeconds ? `${time}:${pad(wall.getUTCSeconds())}` : time}`;
 }
 
+/** "2022-12-20T09:00": the Shanghai minute of an instant, as a datetime-local input shows it. */
+export function datetimeLocalValue(date: Date): string {
+  return formatShanghai(date).replace(" ", "T");
+}
+
 /** The first instant of a Shanghai day: "2022-12-20" → 2022-12-20T00:00:00.000+08:00. */
 export function startOfShanghaiDay(day: string): Date {
   return shanghaiInstant(requireCalendarDate(day));

@@ -14,13 +14,16 @@ import crypto from "node:crypto";
 
 import { transition } from "~/domain/application-status.ts";
 import {
+  ASSIGNABLE_STATUSES,
   assignExperts,
   type AssignmentApplication,
   type AssignmentExpert,
   type AssignmentPlan,
   checkManualAssignment,
+  isAssignable,
 } from "~/domain/assignment.ts";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { assignmentNotice, withdrawalNotice } from "~/emails/assignment.ts";
+import { applicationMatching } from "~/models/application-search.server.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { conflictIdsForRound } from "~/models/expert.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -28,10 +31,41 @@ import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Prisma, type Tx } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
 
-/** Statuses whose applications take (more) experts: accepted, and under review but short of experts. */
-const ASSIGNABLE = ["accepted", "under_review"] as const;
+class AssignmentConflictError extends Error {}
 
-export class AssignmentConflictError extends Error {}
+/** An assignment refused because of a concurrent change: the conflict's message, or `onDuplicate`. */
+function refusal(error: unknown, onDuplicate: string): { ok: false; message: string } {
+  if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
+  if (isUniqueViolation(error)) return { ok: false, message: onDuplicate };
+  throw error;
+}
+
+/** The experts who can be assigned: every enabled account with the expert role. */
+const ACTIVE_EXPERT = { roles: { has: "expert" }, status: { not: "disabled" } } satisfies Prisma.UserWhereInput;
+
+/** What assigning needs of an application: its state, and the parties an expert may be conflicted with. */
+const ASSIGNABLE_APPLICATION = {
+  id: true,
+  number: true,
+  status: true,
+  version: true,
+  organisationId: true,
+  enterpriseId: true,
+  organisation: { select: { name: true } },
+  enterprise: { select: { name: true } },
+} satisfies Prisma.ApplicationSelect;
+
+type AssignableApplication = Prisma.ApplicationGetPayload<{ select: typeof ASSIGNABLE_APPLICATION }>;
+
+function toDomainApplication(app: AssignableApplication): AssignmentApplication {
+  return {
+    id: app.id,
+    providerOrgId: app.organisationId,
+    enterpriseId: app.enterpriseId,
+    providerName: app.organisation.name,
+    enterpriseName: app.enterprise.name,
+  };
+}
 
 type RoundData = Awaited<ReturnType<typeof loadRound>>;
 
@@ -43,21 +77,12 @@ async function loadRound(tx: Tx, roundId: string) {
   if (!round) return null;
   // One query after another: inside a transaction they share one connection.
   const applications = await tx.application.findMany({
-    where: { roundId, status: { in: [...ASSIGNABLE] } },
+    where: { roundId, status: { in: [...ASSIGNABLE_STATUSES] } },
     orderBy: { number: "asc" },
-    select: {
-      id: true,
-      number: true,
-      status: true,
-      version: true,
-      organisationId: true,
-      enterpriseId: true,
-      organisation: { select: { name: true } },
-      enterprise: { select: { name: true } },
-    },
+    select: ASSIGNABLE_APPLICATION,
   });
   const experts = await tx.user.findMany({
-    where: { roles: { has: "expert" }, status: { not: "disabled" } },
+    where: ACTIVE_EXPERT,
     orderBy: { id: "asc" },
     select: { id: true, name: true, email: true },
   });
@@ -66,7 +91,7 @@ async function loadRound(tx: Tx, roundId: string) {
     select: { applicationId: true, expertId: true },
   });
   const withdrawn = await tx.expertAssignment.findMany({
-    where: { withdrawnAt: { not: null }, application: { roundId, status: { in: [...ASSIGNABLE] } } },
+    where: { withdrawnAt: { not: null }, application: { roundId, status: { in: [...ASSIGNABLE_STATUSES] } } },
     select: { applicationId: true, expertId: true, application: { select: { enterpriseId: true } } },
   });
   const conflicts = await conflictIdsForRound(
@@ -78,13 +103,7 @@ async function loadRound(tx: Tx, roundId: string) {
 }
 
 function domainInput(data: NonNullable<RoundData>) {
-  const applications: AssignmentApplication[] = data.applications.map((a) => ({
-    id: a.id,
-    providerOrgId: a.organisationId,
-    enterpriseId: a.enterpriseId,
-    providerName: a.organisation.name,
-    enterpriseName: a.enterprise.name,
-  }));
+  const applications = data.applications.map(toDomainApplication);
   const experts: AssignmentExpert[] = data.experts.map((e) => ({
     id: e.id,
     name: e.name,
@@ -222,14 +241,10 @@ export async function applyAutoAssignment(
             assignedAt: at,
           })),
         });
-        const expertById = new Map(data.experts.map((e) => [e.id, e]));
-        for (const app of data.applications) {
-          const added = plan.added.filter((a) => a.applicationId === app.id);
-          if (added.length === 0) continue;
-          await moveToReview(tx, actor, app, {
-            action: "assignment.auto",
-            after: { experts: added.map((a) => expertById.get(a.expertId)?.name ?? a.expertId), k },
-          });
+        const appById = new Map(data.applications.map((a) => [a.id, a]));
+        for (const { applicationId, experts } of view.added) {
+          const app = appById.get(applicationId);
+          if (app) await moveToReview(tx, actor, app, { action: "assignment.auto", after: { experts, k } });
         }
         await recordAudit(tx, {
           actor,
@@ -244,10 +259,7 @@ export async function applyAutoAssignment(
       { timeout: 60_000 },
     );
   } catch (error) {
-    if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
-    if (isUniqueViolation(error))
-      return { ok: false, message: "其他人刚刚修改了分配，本次未作任何更改。请刷新页面后重新预览。" };
-    throw error;
+    return refusal(error, "其他人刚刚修改了分配，本次未作任何更改。请刷新页面后重新预览。");
   }
 }
 
@@ -301,21 +313,19 @@ async function mailAssignments(
       })
       .sort((a, b) => (a.number < b.number ? -1 : 1));
     if (apps.length === 0) continue;
-    const lines = apps.map(
-      (a, i) => `${i + 1}. 申报编号 ${a.number}　被诊断企业：${a.enterprise.name}　服务商：${a.organisation.name}`,
-    );
-    const deadline = data.round.reviewDeadline
-      ? `请于 ${formatShanghai(data.round.reviewDeadline)}（北京时间）前提交评审意见。`
-      : "评审截止时间另行通知。";
     await enqueueMail(tx, {
       to: expert.email,
-      subject: `【智能化改造诊断补助申报平台】评审任务分配通知（${apps.length} 份）`,
-      text:
-        `${expert.name}，您好：\n\n区工信局已将“${data.round.name}”的以下 ${apps.length} 份申报分配给您评审：\n\n${lines.join(
-          "\n",
-        )}\n\n` +
-        `${deadline}\n开始评审前请确认与上述服务商和企业不存在利益关系；如有，请在平台上声明回避。\n` +
-        `登录平台查看评审任务：${env().publicUrl}/expert\n\n张店区工业和信息化局`,
+      ...assignmentNotice({
+        expertName: expert.name,
+        roundName: data.round.name,
+        applications: apps.map((a) => ({
+          number: a.number,
+          enterprise: a.enterprise.name,
+          provider: a.organisation.name,
+        })),
+        reviewDeadline: data.round.reviewDeadline,
+        portalUrl: env().publicUrl,
+      }),
     });
     mailed += 1;
   }
@@ -335,25 +345,14 @@ export async function addAssignment(
     return await prisma.$transaction(async (tx) => {
       const app = await tx.application.findUnique({
         where: { id: applicationId },
-        select: {
-          id: true,
-          number: true,
-          status: true,
-          version: true,
-          roundId: true,
-          organisationId: true,
-          enterpriseId: true,
-          organisation: { select: { name: true } },
-          enterprise: { select: { name: true } },
-          round: { select: { name: true, reviewDeadline: true } },
-        },
+        select: { ...ASSIGNABLE_APPLICATION, roundId: true, round: { select: { name: true, reviewDeadline: true } } },
       });
       if (!app) return { ok: false, message: "申报不存在。" };
-      if (app.status !== "accepted" && app.status !== "under_review") {
+      if (!isAssignable(app.status)) {
         return { ok: false, message: "只有已受理或评审中的申报可以分配评审专家。" };
       }
       const expert = await tx.user.findFirst({
-        where: { id: expertId, roles: { has: "expert" }, status: { not: "disabled" } },
+        where: { id: expertId, ...ACTIVE_EXPERT },
         select: { id: true, name: true, email: true },
       });
       if (!expert) return { ok: false, message: "请选择一位在册的评审专家。" };
@@ -364,13 +363,7 @@ export async function addAssignment(
       });
       const check = checkManualAssignment(
         { id: expert.id, name: expert.name, conflicts },
-        {
-          id: app.id,
-          providerOrgId: app.organisationId,
-          enterpriseId: app.enterpriseId,
-          providerName: app.organisation.name,
-          enterpriseName: app.enterprise.name,
-        },
+        toDomainApplication(app),
         rows.filter((r) => r.withdrawnAt === null).map((r) => ({ applicationId, expertId: r.expertId })),
       );
       if (!check.ok) return { ok: false, message: check.message };
@@ -402,10 +395,7 @@ export async function addAssignment(
       return { ok: true };
     });
   } catch (error) {
-    if (error instanceof AssignmentConflictError) return { ok: false, message: error.message };
-    if (isUniqueViolation(error))
-      return { ok: false, message: "该专家已分配评审此申报（可能刚被其他人添加），请刷新页面。" };
-    throw error;
+    return refusal(error, "该专家已分配评审此申报（可能刚被其他人添加），请刷新页面。");
   }
 }
 
@@ -428,7 +418,7 @@ export async function withdrawAssignment(
       },
     });
     if (!assignment) return { ok: false, message: "该分配不存在。" };
-    if (assignment.application.status !== "accepted" && assignment.application.status !== "under_review") {
+    if (!isAssignable(assignment.application.status)) {
       return { ok: false, message: "评审已结束的申报不能撤回评审任务。" };
     }
     const updated = await tx.expertAssignment.updateMany({
@@ -446,10 +436,12 @@ export async function withdrawAssignment(
     });
     await enqueueMail(tx, {
       to: assignment.expert.email,
-      subject: `【智能化改造诊断补助申报平台】评审任务撤回通知（${assignment.application.number}）`,
-      text:
-        `${assignment.expert.name}，您好：\n\n区工信局已撤回申报 ${assignment.application.number}（被诊断企业：${assignment.application.enterprise.name}）的评审任务。` +
-        `\n原因：${reason}\n\n张店区工业和信息化局`,
+      ...withdrawalNotice({
+        expertName: assignment.expert.name,
+        applicationNumber: assignment.application.number,
+        enterprise: assignment.application.enterprise.name,
+        reason,
+      }),
     });
     return { ok: true };
   });
@@ -503,15 +495,7 @@ export async function assignmentBoard(roundId: string, filter: { q?: string; sta
       filter.status === "accepted" || filter.status === "under_review"
         ? filter.status
         : { in: ["accepted", "under_review", "reviewed", "passed", "failed", "in_batch", "paid"] },
-    ...(q
-      ? {
-          OR: [
-            { number: { contains: q } },
-            { organisation: { name: { contains: q } } },
-            { enterprise: { name: { contains: q } } },
-          ],
-        }
-      : {}),
+    ...(q ? applicationMatching(q) : {}),
   };
   const total = await prisma.application.count({ where });
   const pages = Math.max(1, Math.ceil(total / BOARD_PAGE_SIZE));

@@ -21,6 +21,7 @@ import {
 } from "~/domain/scoring.ts";
 import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { applicationMatching } from "~/models/application-search.server.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -190,15 +191,7 @@ export async function listRoundResults(
       roundId,
       status: { in: REVIEW_STATUSES },
       assignments: { some: {} },
-      ...(q
-        ? {
-            OR: [
-              { number: { contains: q } },
-              { organisation: { name: { contains: q } } },
-              { enterprise: { name: { contains: q } } },
-            ],
-          }
-        : {}),
+      ...(q ? applicationMatching(q) : {}),
     },
     orderBy: { number: "asc" },
     select: resultApplicationSelect,

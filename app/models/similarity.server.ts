@@ -22,6 +22,7 @@ import {
 } from "~/domain/similarity/evidence.ts";
 import { photoDateFlag } from "~/domain/similarity/photo.ts";
 import { mergeRanges } from "~/domain/similarity/verify.ts";
+import { applicationMatching } from "~/models/application-search.server.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import type { Prisma } from "~/utils/db.server.ts";
 import { db } from "~/utils/db.server.ts";
@@ -426,13 +427,7 @@ function pairWhere(
         : { OR: [{ kind: "report", score: { gte: threshold } }, { kind: "photo" }] };
   const and: Prisma.SimilarityMatchWhereInput[] = [inRound, flagged];
   if (filter.q) {
-    const side: Prisma.ApplicationWhereInput = {
-      OR: [
-        { number: { contains: filter.q, mode: "insensitive" } },
-        { organisation: { name: { contains: filter.q } } },
-        { enterprise: { name: { contains: filter.q } } },
-      ],
-    };
+    const side = applicationMatching(filter.q);
     and.push({ OR: [{ applicationA: side }, { applicationB: side }] });
   }
   return { AND: and };

@@ -18,8 +18,9 @@ import { now } from "~/utils/clock.server.ts";
 import type { Db, Tx } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
 
-import { logError, logger } from "./logger.server.ts";
+import { logger } from "./logger.server.ts";
 import { objectStore } from "./storage.server.ts";
+import { startWorkerLoop } from "./worker-loop.server.ts";
 
 const attachmentSchema = z.array(z.object({ filename: z.string(), storageKey: z.string(), contentType: z.string() }));
 export type MailAttachment = z.infer<typeof attachmentSchema>[number];
@@ -155,24 +156,23 @@ async function writeEml(id: string, info: unknown) {
   await fs.promises.writeFile(path.join(dir, `${stamp}-${id}.eml`), message);
 }
 
-/** Runs the delivery loop until stopped. */
-export function startMailWorker(getDb: () => Promise<Db>, intervalMs = env().MAIL_WORKER_INTERVAL_MS) {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const transport = mailTransport();
-  const tick = async () => {
-    if (stopped) return;
-    running = deliverDueMail(await getDb(), transport).catch((error: unknown) => {
-      logError(error, "mail worker");
-    });
-    await running;
-    if (!stopped) timer = setTimeout(tick, intervalMs);
-  };
-  let timer = setTimeout(tick, 200);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-    transport.transporter.close();
-  };
+/**
+ * Delivers due mail in the background until stopped: one batch per interval (MAIL_WORKER_INTERVAL_MS),
+ * so a burst of notices is paced rather than sent all at once.
+ */
+export function startMailWorker(
+  getDb: () => Promise<Db>,
+  intervalMs = env().MAIL_WORKER_INTERVAL_MS,
+  transport = mailTransport(),
+) {
+  return startWorkerLoop({
+    name: "mail worker",
+    intervalMs,
+    firstDelayMs: 200,
+    runBatch: async () => {
+      await deliverDueMail(await getDb(), transport);
+      return false;
+    },
+    onStop: () => transport.transporter.close(),
+  });
 }

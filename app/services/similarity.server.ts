@@ -40,10 +40,11 @@ import {
 import { now } from "~/utils/clock.server.ts";
 import type { Db } from "~/utils/db.server.ts";
 
-import { logError, logger } from "./logger.server.ts";
+import { logger } from "./logger.server.ts";
 import { readReportText, reportReading } from "./report-text.server.ts";
 import { indexAndVerify, type ReportMatch, unindexedReports } from "./similarity-index.server.ts";
 import { objectStore } from "./storage.server.ts";
+import { startWorkerLoop } from "./worker-loop.server.ts";
 
 export { REPORT_STORE_FLOOR } from "./similarity-index.server.ts";
 const LEASE_MS = 10 * 60_000;
@@ -312,31 +313,18 @@ export async function drainSimilarity(prisma: Db) {
   }
 }
 
+/** Analyses what waits in the background until stopped, a batch at a time while there is work. */
 export function startSimilarityWorker(getDb: () => Promise<Db>, intervalMs = 5000) {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = async () => {
-    if (stopped) return;
-    running = (async () => {
-      const prisma = await getDb();
-      // Keep going while there is work, a batch at a time.
-      for (;;) {
-        if (stopped) return;
-        const started = performance.now();
-        const done = await runSimilarityOnce(prisma);
-        if (done.reports === 0 && done.photos === 0) return;
-        logger().info({ job: "similarity", ...done, durationMs: Math.round(performance.now() - started) }, "job");
-      }
-    })().catch((error: unknown) => {
-      logError(error, "similarity worker");
-    });
-    await running;
-    if (!stopped) timer = setTimeout(tick, intervalMs);
-  };
-  let timer = setTimeout(tick, 1000);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+  return startWorkerLoop({
+    name: "similarity worker",
+    intervalMs,
+    firstDelayMs: 1000,
+    runBatch: async () => {
+      const started = performance.now();
+      const done = await runSimilarityOnce(await getDb());
+      if (done.reports === 0 && done.photos === 0) return false;
+      logger().info({ job: "similarity", ...done, durationMs: Math.round(performance.now() - started) }, "job");
+      return true;
+    },
+  });
 }

@@ -143,6 +143,8 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
     `/staff/results/${conflictedApps[0]?.id}`,
   );
   await page.goto(`/staff/assignments?round=${roundId}`);
+  // The saved deadline is shown back in the settings form, as Beijing time.
+  await expect(page.locator("#settings").getByLabel("评审截止时间（北京时间）")).toHaveValue("2099-12-30T17:00");
 
   // A second "assign all" adds nothing.
   await page.getByRole("button", { name: "自动分配" }).click();
@@ -162,6 +164,31 @@ test("R-REV-5 staff auto-assign never gives an expert an application of a provid
       conflicted.id,
     ]),
   ).toHaveLength(0);
+
+  // Staff withdraw one assignment with a reason: struck through at its row, the row short of an expert, the
+  // expert told by e-mail.
+  const withdrawnRow = page.locator(`tr[data-application="${conflictedApps[1]?.number}"]`);
+  const withdrawn = withdrawnRow.locator("li[data-expert]").first();
+  const withdrawnName = (await withdrawn.getAttribute("data-expert")) ?? "";
+  await withdrawn.locator("summary").click();
+  await withdrawn.getByLabel("撤回原因").fill("专家临时出差，无法按期评审");
+  await withdrawn.getByRole("button", { name: "确认撤回" }).click();
+  await expect(page.getByText("已撤回该评审任务，并已通知专家。")).toBeVisible();
+  await expect(withdrawnRow.locator("li.muted")).toHaveText(`${withdrawnName}（已撤回：专家临时出差，无法按期评审）`);
+  await expect(withdrawnRow.locator("li[data-expert]")).toHaveCount(2);
+  await expect(withdrawnRow.locator(".badge")).toHaveText("专家 2/3");
+  await expect
+    .poll(
+      async () =>
+        (await inbox()).filter(
+          (m) =>
+            m.subject === `【申报平台】评审任务撤回通知（${conflictedApps[1]?.number}）` &&
+            m.text?.includes(`${withdrawnName}，您好`) &&
+            m.text.includes("原因：专家临时出差，无法按期评审"),
+        ).length,
+      { timeout: 15_000 },
+    )
+    .toBe(1);
 
   // Each of our experts with assignments gets ONE e-mail listing all of them (none of 甲's for the conflicted one).
   for (const expert of experts) {

@@ -327,4 +327,19 @@ describe.each(VARIANTS)("expert assignment on %s", (variant) => {
     ).rejects.toThrow("该邮箱已被其他账号使用");
     expect(await prisma.outboxMessage.count({ where: { to: `new-expert-${variant}@example.test` } })).toBe(1);
   });
+
+  it("the board's search finds an application by its number in any case, or by provider or enterprise name", async () => {
+    const { round, providers, applications } = await world(3, 1);
+    const [first, second] = applications;
+    const provider = providers[1];
+    if (!first || !second || !provider) throw new Error("scenario");
+    const found = async (q: string, status = "all") =>
+      (await assignmentBoard(round.id, { q, status })).applications.map((a) => a.number);
+    expect(await found(first.number.toLowerCase())).toEqual([first.number]);
+    expect(await found(provider.organisation.name)).toEqual([second.number]);
+    const enterprise = round.enterprises.find((e) => e.id === second.enterpriseId);
+    expect(await found(enterprise?.name ?? "?")).toEqual([second.number]);
+    expect(await found(first.number, "under_review")).toEqual([]);
+    expect(await found("没有这样的申报")).toEqual([]);
+  });
 });

@@ -2,11 +2,13 @@
  * The mail outbox against both databases and a real SMTP server: mail written in the change's
  * transaction, delivered by the worker, retried after an outage, none lost.
  */
+import { setTimeout as sleep } from "node:timers/promises";
+
 import nodemailer from "nodemailer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { delayedMail, delayedMailCount, resendMail } from "~/models/outbox.server.ts";
-import { deliverDueMail, enqueueMail, RETRY_CAP_MS } from "~/services/mail.server.ts";
+import { deliverDueMail, enqueueMail, RETRY_CAP_MS, startMailWorker } from "~/services/mail.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
 import { startSmtp } from "../utils/smtp-server.ts";
@@ -130,6 +132,27 @@ describe.each(VARIANTS)("mail outbox on %s", (variant) => {
     expect(smtp.messages.filter((m) => m.subject?.startsWith("批量"))).toHaveLength(6);
     t1.transporter.close();
     t2.transporter.close();
+    await smtp.stop();
+  });
+
+  it("the background worker delivers what is enqueued, and once stopped sends nothing more", async () => {
+    const smtp = await startSmtp();
+    await prisma.$transaction((tx) =>
+      enqueueMail(tx, { to: "worker@example.com", subject: "受理通知", text: "贵单位的申报已受理。" }),
+    );
+    const transport = { transporter: nodemailer.createTransport(smtp.url), kind: "smtp" as const };
+    const stop = startMailWorker(async () => prisma, 100, transport);
+    await vi.waitFor(() => expect(smtp.messages.map((m) => m.subject)).toContain("受理通知"), { timeout: 10_000 });
+    await stop();
+    await prisma.$transaction((tx) =>
+      enqueueMail(tx, { to: "after-stop@example.com", subject: "停止之后", text: "x" }),
+    );
+    await sleep(500); // five of the stopped worker's intervals
+    expect(smtp.messages.map((m) => m.subject)).not.toContain("停止之后");
+    expect(await prisma.outboxMessage.findFirstOrThrow({ where: { to: "after-stop@example.com" } })).toMatchObject({
+      status: "pending",
+      attempts: 0,
+    });
     await smtp.stop();
   });
 });
