@@ -55,10 +55,10 @@ describe("the scoring form's schema (browser and action alike)", () => {
   test("without rules only the length and the version are checked; a stale or missing version is refused, never read as 0", () => {
     const long = "字".repeat(REVIEW_TEXT_MAX + 1);
     const submission = parseWithZod(form({ ...complete, vetoEvidence: long }), { schema: reviewFormSchema() });
-    expect(submission.error).toEqual({ vetoEvidence: [`不超过 ${REVIEW_TEXT_MAX} 字`] });
+    expect(submission.reply().error).toEqual({ vetoEvidence: [`不超过 ${REVIEW_TEXT_MAX} 字`] });
     for (const version of ["", "x", "-1"]) {
       const stale = parseWithZod(form({ ...complete, version }), { schema: reviewFormSchema() });
-      expect(Object.keys(stale.error ?? {})).toEqual(["version"]);
+      expect(Object.keys(stale.reply().error ?? {})).toEqual(["version"]);
     }
     // A score out of range is the domain's business: refused only with the round's rules.
     expect(
@@ -69,12 +69,14 @@ describe("the scoring form's schema (browser and action alike)", () => {
   test("R-REV-1 with the round's rules, a draft is refused for a score out of range or off the round's step, at the field", () => {
     const whole = reviewFormSchema({ allowHalfPoints: false, mode: "draft" });
     const submission = parseWithZod(form({ version: "0", "sections.basics.score": "35" }), { schema: whole });
-    expect(submission.error?.["sections.basics.score"]).toEqual(["“基本情况”得分须在 0 至 30 分之间"]);
-    expect(parseWithZod(form(complete), { schema: whole }).error?.["sections.recommendations.score"]).toEqual([
+    expect(submission.reply().error?.["sections.basics.score"]).toEqual(["“基本情况”得分须在 0 至 30 分之间"]);
+    expect(parseWithZod(form(complete), { schema: whole }).reply().error?.["sections.recommendations.score"]).toEqual([
       "“诊断建议”得分须为整数",
     ]);
     const half = reviewFormSchema({ allowHalfPoints: true, mode: "draft" });
-    expect(parseWithZod(form({ version: "0", "sections.basics.score": "abc" }), { schema: half }).error).toEqual({
+    expect(
+      parseWithZod(form({ version: "0", "sections.basics.score": "abc" }), { schema: half }).reply().error,
+    ).toEqual({
       "sections.basics.score": ["“基本情况”得分须为数字"],
     });
     // An empty draft is a draft.
@@ -87,7 +89,7 @@ describe("the scoring form's schema (browser and action alike)", () => {
       form({ version: "1", materialsComplete: "no", deduction: "on", veto: "on", "sections.basics.score": "10" }),
       { schema },
     );
-    expect(submission.error).toMatchObject({
+    expect(submission.reply().error).toMatchObject({
       materialsNote: ["请注明缺少或不符合要求的材料"],
       "sections.basics.comment": ["请填写“基本情况”的评语"],
       "sections.recommendations.score": ["请为“诊断建议”打分"],
@@ -136,13 +138,13 @@ describe("the scoring form's schema (browser and action alike)", () => {
 
 describe("the conflict check's schemas (R-REV-5)", () => {
   test("confirming needs the box ticked", () => {
-    expect(parseWithZod(form({}), { schema: confirmNoConflictSchema }).error).toEqual({
+    expect(parseWithZod(form({}), { schema: confirmNoConflictSchema }).reply().error).toEqual({
       noConflict: ["请勾选确认与服务商、被诊断企业均不存在利益冲突"],
     });
   });
 
   test("declaring needs the party and a reason of at least 4 characters, without hidden characters", () => {
-    expect(parseWithZod(form({ reason: "近" }), { schema: declareConflictSchema }).error).toEqual({
+    expect(parseWithZod(form({ reason: "近" }), { schema: declareConflictSchema }).reply().error).toEqual({
       kind: ["请选择与哪一方存在利益冲突"],
       reason: ["请说明利益冲突的情况（至少 4 个字）"],
     });
