@@ -173,6 +173,14 @@ test("R-REV-1 a draft the server refuses is not saved: the page says so, the fie
   await expect(basics).toHaveValue("20.5");
   await expect(form.getByLabel("基本情况评语")).toHaveValue("介绍完整");
 
+  // R-MAT-2: the note on missing materials survives the judgement being changed back and forth.
+  await form.getByLabel("缺少或不符合要求（不合格）").check();
+  await form.getByLabel("缺少或不符合要求的材料").fill("缺少 M3 签到表");
+  await form.getByLabel("材料齐全").check();
+  await expect(form.getByLabel("缺少或不符合要求的材料")).toHaveCount(0);
+  await form.getByLabel("缺少或不符合要求（不合格）").check();
+  await expect(form.getByLabel("缺少或不符合要求的材料")).toHaveValue("缺少 M3 签到表");
+
   await page.reload();
   await expect(form.getByLabel(/^基本情况得分/)).toHaveValue("20");
   await expect(form.getByLabel("基本情况评语")).toHaveValue("介绍完整");

@@ -49,7 +49,8 @@ export function MaterialsJudgement({ complete, note, live }: { complete: Field; 
       {live.materialsComplete === false ? (
         <div className="field">
           <label htmlFor="materialsNote">缺少或不符合要求的材料</label>
-          <textarea {...getTextareaProps(note)} id="materialsNote" rows={2} />
+          {/* Shown again after being hidden, it starts from what was typed (kept in the hidden field). */}
+          <textarea {...getTextareaProps(note)} id="materialsNote" defaultValue={live.materialsNote ?? ""} rows={2} />
           <ErrorList id={note.errorId} errors={note.errors} />
         </div>
       ) : (
