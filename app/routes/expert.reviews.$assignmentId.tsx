@@ -1,3 +1,4 @@
+import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -76,6 +77,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** A reply's field errors without the values sent: while the expert types, the form in the browser is the truth. */
+function errorsOnly(result: SubmissionResult<string[]>): SubmissionResult<string[]> {
+  return { ...result, initialValue: undefined };
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: ["expert"] });
   const assignmentId = params.assignmentId ?? "";
@@ -96,7 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         {
           ok: false,
           intent,
-          result: { ...submission.reply(), initialValue: undefined },
+          result: errorsOnly(submission.reply()),
           message: atFields ? refused : "提交的内容无法识别，请刷新页面后重试。",
         },
         { status: 400 },
@@ -115,7 +121,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         {
           ok: false,
           intent,
-          result: { ...submission.reply({ fieldErrors }), initialValue: undefined },
+          result: errorsOnly(submission.reply({ fieldErrors })),
           message: outcome.message ?? refused,
           conflict: outcome.conflict,
         },
