@@ -32,6 +32,7 @@ import {
 import { MATERIAL_IDS, type MaterialId, MATERIALS } from "~/domain/materials.ts";
 import { paperCopiesAcceptError, paperCopiesLate } from "~/domain/paper-copies.ts";
 import { formatShanghai, parseCalendarDate, shanghaiDate } from "~/domain/shanghai-time.ts";
+import { applicationAcceptedMail, applicationRefusedMail, supplementRequestedMail } from "~/emails/formal-review.ts";
 import { type Actor, auditNames, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -314,9 +315,12 @@ export async function decideFormalReview(
 
   const prisma = await db();
   const mailTo = application.organisation.contactEmail;
-  const portal = env().publicUrl;
-  const link = `${portal}/provider/applications/${application.id}`;
-  const who = `${application.organisation.name}：\n\n贵单位为“${application.enterprise.name}”填报的申报（编号 ${application.number}）`;
+  const mailFacts = {
+    providerName: application.organisation.name,
+    enterpriseName: application.enterprise.name,
+    applicationNumber: application.number,
+    link: `${env().publicUrl}/provider/applications/${application.id}`,
+  };
   return prisma.$transaction(async (tx) => {
     const updated = await tx.application.updateMany({
       where: { id, version: application.version, status: application.status },
@@ -370,27 +374,13 @@ export async function decideFormalReview(
       },
       ...(reason ? { reason } : {}),
     });
-    if (input.decision === "accept") {
-      await enqueueMail(tx, {
-        to: mailTo,
-        subject: `【申报平台】申报已受理 ${application.number}（${application.enterprise.name}）`,
-        text: `${who}已通过形式审查，于 ${formatShanghai(at)}（北京时间）予以受理，将进入专家评审。\n\n查看申报：${link}\n张店区工业和信息化局`,
-      });
-    } else if (input.decision === "return" && dueAt) {
-      await enqueueMail(tx, {
-        to: mailTo,
-        subject: `【申报平台】请补正材料 ${application.number}（${application.enterprise.name}）`,
-        text:
-          `${who}经形式审查，以下材料需要补正（一次性告知）：\n\n${noticeText(items)}\n\n` +
-          `请于 ${formatShanghai(dueAt)}（北京时间）前登录平台更换上述材料并重新提交，逾期不予受理。\n\n补正材料：${link}\n张店区工业和信息化局`,
-      });
-    } else {
-      await enqueueMail(tx, {
-        to: mailTo,
-        subject: `【申报平台】申报不予受理 ${application.number}（${application.enterprise.name}）`,
-        text: `${who}经形式审查，不予受理。\n\n原因：${reason ?? ""}\n\n查看申报：${link}\n张店区工业和信息化局`,
-      });
-    }
+    const mail =
+      input.decision === "accept"
+        ? applicationAcceptedMail({ ...mailFacts, acceptedAt: at })
+        : input.decision === "return" && dueAt
+          ? supplementRequestedMail({ ...mailFacts, items, dueAt })
+          : applicationRefusedMail({ ...mailFacts, reason: reason ?? "" });
+    await enqueueMail(tx, { to: mailTo, ...mail });
     return { ok: true as const, status: moved.to };
   });
 }

@@ -21,6 +21,7 @@ import {
 } from "~/domain/scoring.ts";
 import { formatHundredths, SPREAD_LIMIT } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { resultMailLine, reviewReopenedMail, reviewResultMail } from "~/emails/review.ts";
 import { applicationMatching } from "~/models/application-search.server.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -307,17 +308,13 @@ export async function reopenReview(
     });
     await enqueueMail(tx, {
       to: assignment.expert.email,
-      subject: `【申报平台】评分退回修改 ${application.number}`,
-      text: [
-        `${assignment.expert.name}专家：`,
-        "",
-        `您对申报 ${application.number}《${application.reportTitle}》提交的评分已被区工信局退回修改。`,
-        `退回原因：${reason}`,
-        "",
-        `请登录平台修改后重新提交：${env().publicUrl}/expert/reviews/${assignmentId}`,
-        "",
-        "本邮件由系统自动发送，请勿直接回复。",
-      ].join("\n"),
+      ...reviewReopenedMail({
+        expertName: assignment.expert.name,
+        applicationNumber: application.number,
+        reportTitle: application.reportTitle,
+        reason,
+        link: `${env().publicUrl}/expert/reviews/${assignmentId}`,
+      }),
     });
     return { ok: true };
   });
@@ -463,14 +460,32 @@ export async function confirmResults(
           name: application.organisation.name,
           lines: [],
         };
-        entry.lines.push(resultMailLine(application, decision, result.reasons));
+        entry.lines.push(
+          resultMailLine(
+            {
+              number: application.number,
+              enterpriseName: application.enterprise.name,
+              reportTitle: application.reportTitle,
+            },
+            decision,
+            result.reasons,
+          ),
+        );
         byProvider.set(application.organisationId, entry);
       }
-      for (const provider of byProvider.values())
-        await enqueueMail(
-          tx,
-          resultMail(provider, ready[0]?.application.round ?? { name: "", scoreAggregation: "mean", passMark: 60 }),
-        );
+      const round = ready[0]?.application.round ?? { name: "", scoreAggregation: "mean", passMark: 60 };
+      for (const provider of byProvider.values()) {
+        await enqueueMail(tx, {
+          to: provider.email,
+          ...reviewResultMail({
+            providerName: provider.name,
+            roundName: round.name,
+            lines: provider.lines,
+            scoreAggregation: round.scoreAggregation,
+            passMark: round.passMark,
+          }),
+        });
+      }
       return byProvider.size;
     });
     return {
@@ -536,43 +551,6 @@ function transitionsTo(status: ApplicationStatus, events: ApplicationEvent[]): A
 }
 
 export { formatHundredths };
-
-function resultMailLine(
-  application: { number: string; enterprise: { name: string }; reportTitle: string },
-  decision: Decision,
-  reasons: string[],
-): string {
-  const verdict = decision.passed
-    ? `合格　最终得分：${formatHundredths(Math.round(decision.finalScore * 100))} 分`
-    : isVetoed(reasons)
-      ? "不合格（一票否决）"
-      : `不合格　最终得分：${formatHundredths(Math.round(decision.finalScore * 100))} 分`;
-  const head = `${application.number}　${application.enterprise.name}《${application.reportTitle}》\n  评审结果：${verdict}`;
-  return reasons.length ? `${head}\n  原因：${reasons.join("；")}` : head;
-}
-
-function resultMail(
-  provider: { email: string; name: string; lines: string[] },
-  round: { name: string; scoreAggregation: "mean" | "median"; passMark: number },
-) {
-  const roundName = round.name;
-  return {
-    to: provider.email,
-    subject: `【申报平台】评审结果通知（${roundName}）`,
-    text: [
-      `${provider.name}：`,
-      "",
-      `贵单位在“${roundName}”中申报的智能化改造咨询诊断项目，专家评审结果已经区工信局确认，结果如下：`,
-      "",
-      ...provider.lines,
-      "",
-      `最终得分为各评审专家评分的${round.scoreAggregation === "median" ? "中位数" : "平均分"}（各专家得分 = 各项得分之和 − 扣分，最低 0 分）。材料齐全、无一票否决且最终得分不低于 ${round.passMark} 分的评定为合格。`,
-      "如有疑问，请联系张店区工业和信息化局两化融合科（电话 2869847）。",
-      "",
-      "本邮件由系统自动发送，请勿直接回复。",
-    ].join("\n"),
-  };
-}
 
 /** Every confirmed result of the provider's applications, all rounds, newest first (R-REV-4); nothing about who reviewed. */
 export async function listOwnConfirmedResults(organisationId: string) {

@@ -11,6 +11,7 @@ import {
   validateReview,
 } from "~/domain/scoring.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { conflictHandedBackMail } from "~/emails/review.ts";
 import { recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -187,15 +188,12 @@ export async function declareConflict(
     if (officer && officer.status === "active") {
       await enqueueMail(tx, {
         to: officer.email,
-        subject: `【申报平台】专家申报回避，请重新分配 ${assignment.application.number}`,
-        text: [
-          `${officer.name}：`,
-          "",
-          `评审专家 ${actor.name} 对申报 ${assignment.application.number} 申报回避，该评审任务已退回，请重新分配评审专家。`,
+        ...conflictHandedBackMail({
+          officerName: officer.name,
+          expertName: actor.name,
+          applicationNumber: assignment.application.number,
           reason,
-          "",
-          "本邮件由系统自动发送，请勿直接回复。",
-        ].join("\n"),
+        }),
       });
     }
     return { ok: true };

@@ -3,9 +3,9 @@ import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
+import { needsConflictDeclaration } from "~/models/expert.server.ts";
 import { listOwnAssignments } from "~/models/review.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { db } from "~/utils/db.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "评审任务 · 智能化改造咨询诊断补助申报平台" }];
@@ -21,11 +21,8 @@ const PROGRESS_LABELS: Record<Progress, string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["expert"] });
-  const profile = await (
-    await db()
-  ).expertProfile.findUnique({ where: { userId: user.id }, select: { conflictsDeclaredAt: true } });
   // R-REV-5: an expert declares its own conflicts before it sees any assignment.
-  if (!profile?.conflictsDeclaredAt) throw redirect("/expert/conflicts");
+  if (await needsConflictDeclaration(user.id)) throw redirect("/expert/conflicts");
   const at = now();
   const assignments = await listOwnAssignments(user.id);
   const rows = assignments.map((a) => {
