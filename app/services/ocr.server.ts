@@ -22,6 +22,7 @@ import type { Db } from "~/utils/db.server.ts";
 import { logError, logger } from "./logger.server.ts";
 import { readPageImage } from "./ocr-engine.server.ts";
 import { objectStore } from "./storage.server.ts";
+import { startWorkerLoop } from "./worker-loop.server.ts";
 
 /** Resolution pages are rendered at for OCR (A4 at 100 dpi: 827 × 1170 pixels; 120 dpi read no better). */
 export const OCR_DPI = 100;
@@ -197,26 +198,10 @@ export async function drainOcr(prisma: Db): Promise<number> {
 }
 
 export function startOcrWorker(getDb: () => Promise<Db>, intervalMs = 3000) {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = async () => {
-    if (stopped) return;
-    running = (async () => {
-      const prisma = await getDb();
-      while (!stopped && (await runOcrOnce(prisma))) {
-        // one page at a time; let requests through between pages
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    })().catch((error: unknown) => {
-      console.warn("OCR worker:", error instanceof Error ? error.message : error);
-    });
-    await running;
-    if (!stopped) timer = setTimeout(tick, intervalMs);
-  };
-  let timer = setTimeout(tick, 1500);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+  return startWorkerLoop({
+    name: "OCR worker",
+    intervalMs,
+    firstDelayMs: 1500,
+    runBatch: async () => runOcrOnce(await getDb()),
+  });
 }
