@@ -7,8 +7,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { groupAccountNumber, PAYEE_STATES } from "~/domain/payee.ts";
 import { changePayeeAccount, payeeOf } from "~/models/payee.server.ts";
+import { parseFormWithUploads } from "~/services/multipart.server.ts";
 import { PAYEE_NAME_MESSAGE, payeeFields, payeeIsOrganisation } from "~/utils/form-fields.ts";
-import { parseFormWithUploads } from "~/utils/multipart.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 

@@ -8,6 +8,7 @@ import { CheckboxField, ErrorList, Field, FormMessage } from "~/components/forms
 import { NewPasswordFields } from "~/components/new-password-fields.tsx";
 import { registerProvider } from "~/models/organisation.server.ts";
 import { registrableProviderNames } from "~/models/round.server.ts";
+import { parseFormWithUploads } from "~/services/multipart.server.ts";
 import {
   newPasswordFields,
   passwordsMatch,
@@ -18,7 +19,6 @@ import {
   textField,
   usccField,
 } from "~/utils/form-fields.ts";
-import { parseFormWithUploads } from "~/utils/multipart.server.ts";
 import { getSessionUser, homeFor, startSession } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
