@@ -75,6 +75,14 @@ export function payeeIsOrganisation(accountName: string, organisationName: strin
   return squash(accountName) === squash(organisationName);
 }
 export const PAYEE_NAME_MESSAGE = "开户名称须与服务商名称一致（补助资金只拨付至本单位账户）";
+/** R-PAY-3: `.refine(...payeeNameMatches)` on a schema with payeeFields and the organisation's name. */
+export const payeeNameMatches: [
+  (v: { payeeAccountName: string; organisationName: string }) => boolean,
+  { path: PropertyKey[]; message: string },
+] = [
+  (v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName),
+  { path: ["payeeAccountName"], message: PAYEE_NAME_MESSAGE },
+];
 /**
  * A text field as people type it, with a Chinese message at the field for every hostile value: control
  * characters (NUL included), line breaks in one-line fields, bidirectional and zero-width characters,
