@@ -311,34 +311,49 @@ export function sha256(value: string): string {
   return crypto.createHash("sha256").update(value).digest("hex");
 }
 
-async function findValidToken(token: string, purpose: "set_password" | "reset_password") {
+type TokenPurpose = "set_password" | "reset_password";
+const tokenUser = { select: { id: true, name: true, email: true, roles: true, status: true } } as const;
+
+/** A link that still works: of this purpose, unused, unexpired; a reset link also needs an active account. */
+function usable(
+  record: { purpose: string; usedAt: Date | null; expiresAt: Date; user: { status: string } } | null,
+  purpose: TokenPurpose,
+): boolean {
+  if (!record || record.purpose !== purpose || record.usedAt || record.expiresAt <= now()) return false;
+  return purpose !== "reset_password" || record.user.status === "active";
+}
+
+async function findValidToken(token: string, purpose: TokenPurpose) {
   const prisma = await db();
   const record = await prisma.userToken.findUnique({
     where: { tokenHash: sha256(token) },
-    include: { user: { select: { id: true, name: true, email: true, roles: true, status: true } } },
+    include: { user: tokenUser },
   });
-  if (!record || record.purpose !== purpose || record.usedAt || record.expiresAt <= now()) return null;
-  return record;
+  return record && usable(record, purpose) ? record : null;
 }
 
 export function findValidInvitation(token: string) {
   return findValidToken(token, "set_password");
 }
 
-export async function findValidPasswordReset(token: string) {
-  const record = await findValidToken(token, "reset_password");
-  return record && record.user.status === "active" ? record : null;
+export function findValidPasswordReset(token: string) {
+  return findValidToken(token, "reset_password");
+}
+
+/** Uses a link up, once: of two requests with the same link, one gets its token and the other null. */
+async function spendToken(tx: Tx, token: string, purpose: TokenPurpose) {
+  const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: tokenUser } });
+  if (!record || !usable(record, purpose)) return null;
+  const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
+  return used.count === 1 ? record : null;
 }
 
 export async function acceptInvitation(token: string, password: string): Promise<{ ok: boolean; userId?: string }> {
   const prisma = await db();
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {
-    const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
-    if (!record || record.purpose !== "set_password" || record.usedAt || record.expiresAt <= now())
-      return { ok: false };
-    const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
-    if (used.count !== 1) return { ok: false };
+    const record = await spendToken(tx, token, "set_password");
+    if (!record) return { ok: false };
     await tx.user.update({ where: { id: record.userId }, data: { passwordHash, status: "active" } });
     await recordAudit(tx, {
       actor: { id: record.user.id, name: record.user.name },
@@ -384,12 +399,8 @@ export async function resetPassword(
   const prisma = await db();
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {
-    const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
-    if (!record || record.purpose !== "reset_password" || record.usedAt || record.expiresAt <= now())
-      return { ok: false };
-    if (record.user.status !== "active") return { ok: false };
-    const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
-    if (used.count !== 1) return { ok: false };
+    const record = await spendToken(tx, token, "reset_password");
+    if (!record) return { ok: false };
     // Every other reset link of the account is used up with it.
     await tx.userToken.updateMany({
       where: { userId: record.userId, purpose: "reset_password", usedAt: null },
