@@ -1,5 +1,7 @@
 import { type FieldMetadata, getInputProps } from "@conform-to/react";
 
+import { groupAccountNumber, PAYEE_STATES, type PayeeAccount, type PayeeState } from "~/domain/payee.ts";
+
 import { FileField, type KeptFile } from "./file-field.tsx";
 import { Field } from "./forms.tsx";
 
@@ -57,5 +59,33 @@ export function PayeeFields({
         kept={proof}
       />
     </>
+  );
+}
+
+/** R-PAY-3: a payee account as the provider and staff read it: name, bank, number in groups, state. */
+export function PayeeAccountFacts({
+  account,
+  state,
+  testId,
+  children,
+}: {
+  account: PayeeAccount;
+  state: PayeeState;
+  testId: string;
+  /** More rows (dt, dd) after the state. */
+  children?: React.ReactNode;
+}) {
+  return (
+    <dl className="facts" data-testid={testId}>
+      <dt>开户名称</dt>
+      <dd>{account.accountName}</dd>
+      <dt>开户银行</dt>
+      <dd>{account.bankName}</dd>
+      <dt>银行账号</dt>
+      <dd>{groupAccountNumber(account.accountNumber)}</dd>
+      <dt>状态</dt>
+      <dd data-testid="payee-state">{PAYEE_STATES[state]}</dd>
+      {children}
+    </dl>
   );
 }

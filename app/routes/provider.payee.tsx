@@ -6,8 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 
 import { withChosenFiles } from "~/components/file-field.tsx";
 import { FormMessage } from "~/components/forms.tsx";
-import { PayeeFields } from "~/components/payee-fields.tsx";
-import { groupAccountNumber, PAYEE_STATES } from "~/domain/payee.ts";
+import { PayeeAccountFacts, PayeeFields } from "~/components/payee-fields.tsx";
 import { changePayeeAccount, payeeOf } from "~/models/payee.server.ts";
 import { keptFile, parseFormWithUploads } from "~/services/multipart.server.ts";
 import { payeeFields, payeeNameMatches } from "~/utils/form-fields.ts";
@@ -28,9 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       state: payee.state,
       changedAt: payee.changedAt,
       verifiedAt: payee.verifiedAt,
-      account: payee.account
-        ? { ...payee.account, accountNumber: groupAccountNumber(payee.account.accountNumber) }
-        : null,
+      account: payee.account,
     },
   };
 }
@@ -108,16 +105,7 @@ export default function ProviderPayee() {
       <section className="card">
         <h2 style={{ marginTop: 0 }}>当前账户</h2>
         {payee?.account ? (
-          <dl className="facts" data-testid="current-payee">
-            <dt>开户名称</dt>
-            <dd>{payee.account.accountName}</dd>
-            <dt>开户银行</dt>
-            <dd>{payee.account.bankName}</dd>
-            <dt>银行账号</dt>
-            <dd>{payee.account.accountNumber}</dd>
-            <dt>状态</dt>
-            <dd data-testid="payee-state">{PAYEE_STATES[payee.state]}</dd>
-          </dl>
+          <PayeeAccountFacts account={payee.account} state={payee.state} testId="current-payee" />
         ) : (
           <p className="empty">尚未登记收款账户。登记并经区工信局核验后，补助资金方可拨付。</p>
         )}
