@@ -12,6 +12,7 @@ import { registerProvider } from "~/models/organisation.server.ts";
 import { registrableProviderNames } from "~/models/round.server.ts";
 import { keptFile, parseFormWithUploads } from "~/services/multipart.server.ts";
 import {
+  emailField,
   newPasswordFields,
   passwordsMatch,
   payeeFields,
@@ -31,7 +32,7 @@ const RegistrationSchema = z
     uscc: usccField("请输入统一社会信用代码"),
     contactName: textField({ label: "联系人姓名", min: 2, max: 30 }),
     contactPhone: phoneField,
-    email: z.string({ error: "请输入电子邮箱" }).trim().max(200, "电子邮箱过长").email("请输入有效的电子邮箱地址"),
+    email: emailField,
     ...newPasswordFields,
     licenseFileId: z
       .string({ error: "请上传营业执照（PDF、JPG 或 PNG）" })

@@ -26,6 +26,28 @@ export const phoneField = z
   .transform((v) => halfWidthAlphanumerics(v).trim())
   .pipe(z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话"));
 
+/** The address a new account signs in with and is mailed at. */
+export const emailField = z
+  .string({ error: "请输入电子邮箱" })
+  .trim()
+  .max(200, "电子邮箱过长")
+  .email("请输入有效的电子邮箱地址");
+
+/** A sign-in address as typed on the sign-in and forgotten-password pages. */
+export const loginEmailField = z
+  .string({ error: "请输入登录邮箱" })
+  .trim()
+  .max(200, "邮箱过长")
+  .email("请输入有效的邮箱地址");
+
+/** An expert's profile, when staff invite the expert and when they edit the profile. */
+export const expertProfileFields = {
+  name: textField({ label: "姓名", min: 2, max: 30 }),
+  phone: phoneField.optional(),
+  field: textField({ label: "专业领域", min: 2, max: 50 }),
+  organisationName: textField({ label: "工作单位", min: 2, max: 100 }),
+};
+
 export const newPasswordFields = {
   password: z
     .string({ error: "请设置密码" })
