@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { groupAccountNumber, maskAccountNumber, normaliseAccountNumber, payeeState, samePayee } from "./payee.ts";
+import {
+  groupAccountNumber,
+  maskAccountNumber,
+  normaliseAccountNumber,
+  payeeAccountOf,
+  payeeState,
+  samePayee,
+} from "./payee.ts";
 
 describe("normaliseAccountNumber", () => {
   it("R-PAY-3 keeps the digits of an account written in groups", () => {
@@ -43,5 +50,27 @@ describe("payeeState", () => {
     expect(samePayee(a, { ...a, accountNumber: "12345679" })).toBe(false);
     expect(samePayee(null, null)).toBe(true);
     expect(samePayee(a, null)).toBe(false);
+  });
+});
+
+describe("payeeAccountOf", () => {
+  const org = {
+    payeeAccountName: "淄博某咨询有限公司",
+    payeeBankName: "中国工商银行淄博张店支行",
+    payeeAccountNumber: "1603001209200123456",
+  };
+
+  it("R-PAY-3 is the account when name, bank and number are all entered", () => {
+    expect(payeeAccountOf(org)).toEqual({
+      accountName: "淄博某咨询有限公司",
+      bankName: "中国工商银行淄博张店支行",
+      accountNumber: "1603001209200123456",
+    });
+  });
+
+  it("R-PAY-3 is no account when any of the three is missing", () => {
+    expect(payeeAccountOf({ ...org, payeeAccountName: null })).toBeNull();
+    expect(payeeAccountOf({ ...org, payeeBankName: "" })).toBeNull();
+    expect(payeeAccountOf({ ...org, payeeAccountNumber: null })).toBeNull();
   });
 });

@@ -13,6 +13,16 @@ export type PayeeAccount = {
   accountNumber: string;
 };
 
+/** R-PAY-3: the organisation's payee account as its three columns hold it; null unless all three are set. */
+export function payeeAccountOf(org: {
+  payeeAccountName: string | null;
+  payeeBankName: string | null;
+  payeeAccountNumber: string | null;
+}): PayeeAccount | null {
+  if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
+  return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
+}
+
 export type AccountNumberCheck = { ok: true; accountNumber: string } | { ok: false; message: string };
 
 /**

@@ -4,7 +4,7 @@
  * the new account against its proof), is mailed to the organisation's registered address with the
  * number masked, and is on the record with the account before and after (R-LOG-1) — in one transaction.
  */
-import { type PayeeAccount, payeeState } from "~/domain/payee.ts";
+import { type PayeeAccount, payeeAccountOf, payeeState } from "~/domain/payee.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { payeeChangedMail, payeeVerifiedMail } from "~/emails/provider.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
@@ -12,16 +12,8 @@ import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
 
-type Outcome = { ok: true } | { ok: false; field?: string; message: string };
-
-function accountOf(org: {
-  payeeAccountName: string | null;
-  payeeBankName: string | null;
-  payeeAccountNumber: string | null;
-}): PayeeAccount | null {
-  if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
-  return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
-}
+/** A refusal names the form field it is about (as on the registration form), if any. */
+type Outcome = { ok: true } | { ok: false; field?: "payeeProofFileId"; message: string };
 
 /** An organisation's payee account, its state and proof, for its own page and the staff page. */
 export async function payeeOf(organisationId: string) {
@@ -43,7 +35,7 @@ export async function payeeOf(organisationId: string) {
     ? await prisma.user.findUnique({ where: { id: org.payeeVerifiedById }, select: { name: true } })
     : null;
   return {
-    account: accountOf(org),
+    account: payeeAccountOf(org),
     state: payeeState(org),
     proof: org.payeeProofFile,
     changedAt: org.payeeChangedAt ? formatShanghai(org.payeeChangedAt) : null,
@@ -70,9 +62,9 @@ export async function changePayeeAccount(
       include: { organisationLicense: true, payeeProofOf: true },
     });
     if (!proof || proof.uploadedById !== actor.id || proof.organisationLicense || proof.payeeProofOf) {
-      return { ok: false as const, field: "proofFileId", message: "请重新上传开户证明" };
+      return { ok: false as const, field: "payeeProofFileId", message: "请重新上传开户证明" };
     }
-    const before = accountOf(org);
+    const before = payeeAccountOf(org);
     const at = now();
     await tx.organisation.update({
       where: { id: organisationId },
@@ -118,7 +110,7 @@ export async function verifyPayeeAccount(
   return prisma.$transaction(async (tx) => {
     const org = await tx.organisation.findUnique({ where: { id: organisationId } });
     if (!org) return { ok: false as const, message: "服务商不存在" };
-    const account = accountOf(org);
+    const account = payeeAccountOf(org);
     if (!account) return { ok: false as const, message: "该服务商尚未登记收款账户" };
     if (org.status !== "verified")
       return { ok: false as const, message: "请先审核服务商注册信息（审核通过时一并核验收款账户）" };

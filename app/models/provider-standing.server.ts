@@ -18,7 +18,8 @@ function organisationWithUsers(tx: Tx, organisationId: string) {
   return tx.organisation.findUnique({ where: { id: organisationId }, include: { users: { select: { email: true } } } });
 }
 
-export type StandingOutcome = { ok: true } | { ok: false; field: "reason" | "form"; message: string };
+/** A refusal of the reason names the staff form's field for it; any other is about the provider's state. */
+export type StandingOutcome = { ok: true } | { ok: false; field?: "suspendReason"; message: string };
 
 export async function suspendProvider(
   actor: NonNullable<Actor>,
@@ -26,20 +27,18 @@ export async function suspendProvider(
   reason: string,
 ): Promise<StandingOutcome> {
   const error = suspensionReasonError(reason);
-  if (error) return { ok: false, field: "reason", message: error };
+  if (error) return { ok: false, field: "suspendReason", message: error };
   const prisma = await db();
   const at = now();
   return prisma.$transaction(async (tx) => {
     const organisation = await organisationWithUsers(tx, organisationId);
-    if (!organisation) return { ok: false as const, field: "form" as const, message: "服务商不存在。" };
-    if (organisation.status !== "verified")
-      return { ok: false as const, field: "form" as const, message: "只能暂停已审核通过的服务商。" };
+    if (!organisation) return { ok: false as const, message: "服务商不存在。" };
+    if (organisation.status !== "verified") return { ok: false as const, message: "只能暂停已审核通过的服务商。" };
     const updated = await tx.organisation.updateMany({
       where: { id: organisationId, suspendedAt: null },
       data: { suspendedAt: at, suspendedReason: reason.trim(), suspendedById: actor.id },
     });
-    if (updated.count !== 1)
-      return { ok: false as const, field: "form" as const, message: "该服务商已被暂停，请刷新页面。" };
+    if (updated.count !== 1) return { ok: false as const, message: "该服务商已被暂停，请刷新页面。" };
     const pending = await tx.application.findMany({
       where: { organisationId, status: { in: [...PENDING_STATUSES] } },
       select: { number: true },
@@ -72,13 +71,12 @@ export async function liftSuspension(
   const at = now();
   return prisma.$transaction(async (tx) => {
     const organisation = await organisationWithUsers(tx, organisationId);
-    if (!organisation) return { ok: false as const, field: "form" as const, message: "服务商不存在。" };
+    if (!organisation) return { ok: false as const, message: "服务商不存在。" };
     const updated = await tx.organisation.updateMany({
       where: { id: organisationId, suspendedAt: { not: null } },
       data: { suspendedAt: null, suspendedReason: null, suspendedById: null },
     });
-    if (updated.count !== 1)
-      return { ok: false as const, field: "form" as const, message: "该服务商未被暂停，请刷新页面。" };
+    if (updated.count !== 1) return { ok: false as const, message: "该服务商未被暂停，请刷新页面。" };
     await recordAudit(tx, {
       actor,
       action: "organisation.lift_suspension",

@@ -61,13 +61,12 @@ export async function action({ request }: ActionFunctionArgs) {
     proofFileId: v.payeeProofFileId,
   });
   if (!outcome.ok) {
-    const field = outcome.field === "proofFileId" ? "payeeProofFileId" : undefined;
     return data(
       {
         result: submission.reply(
-          field ? { fieldErrors: { [field]: [outcome.message] } } : { formErrors: [outcome.message] },
+          outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] },
         ),
-        proof: field ? null : proof,
+        proof: outcome.field ? null : proof,
       },
       { status: 400 },
     );

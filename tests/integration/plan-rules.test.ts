@@ -227,7 +227,10 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     const draft = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[0]!.id, status: "draft" });
     const pending = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[1]!.id });
 
-    expect(await suspendProvider(staff, provider.organisation.id, " ")).toMatchObject({ ok: false, field: "reason" });
+    expect(await suspendProvider(staff, provider.organisation.id, " ")).toMatchObject({
+      ok: false,
+      field: "suspendReason",
+    });
     expect(await suspendProvider(staff, provider.organisation.id, "经查被列入经营异常名录")).toEqual({ ok: true });
     const mail = await prisma.outboxMessage.findFirstOrThrow({
       where: { to: provider.email, subject: { contains: "暂停" } },
