@@ -29,7 +29,7 @@ import { clearCopyFlag, confirmResults, listRoundResults } from "~/models/review
 import { LockedParameterError, type RoundInput, saveRound } from "~/models/round.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { recordSummaryGeneration, summaryTableState, uploadSummaryTable } from "~/models/summary-table.server.ts";
-import { FolderStore } from "~/services/storage.server.ts";
+import { FolderStore, objectStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
 import { makePdf } from "../utils/files.ts";
@@ -268,6 +268,48 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     ).toBe(1);
     expect((await staffApplicationView(pending.id))?.providerSuspension).toBeNull();
     expect(await submit(provider.scope, draft.id)).toMatchObject({ ok: true });
+  });
+
+  it("R-MAT-1 a submission makes its receipt (提交回执): stored, recorded and mailed attached; a refused one leaves none", async () => {
+    const round = await createRound(prisma);
+    const provider = await listedProvider(round);
+    const enterprise = round.enterprises[0]!;
+    const draft = await createApplication(prisma, {
+      roundId: round.id,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+      enterpriseId: enterprise.id,
+      status: "draft",
+    });
+    const fileName = `提交回执-${draft.number}.pdf`;
+
+    expect(await submitApplication(provider.scope, draft.id, { attested: false })).toEqual({
+      ok: false,
+      field: "attestation",
+      message: "请确认所有复印件材料均已加盖企业公章。",
+    });
+    expect(await prisma.storedFile.count({ where: { fileName } })).toBe(0);
+
+    expect(await submit(provider.scope, draft.id)).toMatchObject({ ok: true });
+    const submitted = await prisma.application.findUniqueOrThrow({
+      where: { id: draft.id },
+      include: { receiptFile: true },
+    });
+    const receipt = submitted.receiptFile;
+    expect(receipt).toMatchObject({ fileName, contentType: "application/pdf", uploadedById: provider.user.id });
+    if (!receipt) throw new Error("no receipt");
+    // Read back from the store the model wrote to (the process's configured one).
+    const chunks: Buffer[] = [];
+    for await (const chunk of await objectStore().get(receipt.key)) chunks.push(Buffer.from(chunk));
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(crypto.createHash("sha256").update(bytes).digest("hex")).toBe(receipt.sha256);
+    const mail = await prisma.outboxMessage.findFirstOrThrow({
+      where: { to: provider.email, subject: { contains: `提交回执 ${draft.number}` } },
+    });
+    expect(mail.subject).toBe(`【申报平台】提交回执 ${draft.number}（${enterprise.name}）`);
+    expect(mail.attachments).toEqual([{ filename: fileName, storageKey: receipt.key, contentType: "application/pdf" }]);
   });
 
   it("R-LOG-1 changing an M5 photo tag is recorded with before and after", async () => {
