@@ -27,11 +27,9 @@ import { isValidUscc } from "../app/domain/uscc.ts";
 import {
   attachMaterial,
   createApplication,
-  getOwnApplication,
   type ProviderScope,
   submitApplication,
 } from "../app/models/application.server.ts";
-import { receiptPdf } from "../app/models/application-documents.server.ts";
 import { addAssignment, saveAssignmentSettings } from "../app/models/assignment.server.ts";
 import { recordAudit } from "../app/models/audit.server.ts";
 import { declareConflicts } from "../app/models/expert.server.ts";
@@ -44,7 +42,6 @@ import { saveUpload } from "../app/models/stored-file.server.ts";
 import { recordSummaryGeneration, uploadSummaryTable } from "../app/models/summary-table.server.ts";
 import { renderDocument } from "../app/services/pdf.server.ts";
 import { drainSimilarity } from "../app/services/similarity.server.ts";
-import { storeUpload } from "../app/services/storage.server.ts";
 import { now } from "../app/utils/clock.server.ts";
 import type { Db } from "../app/utils/db.server.ts";
 import { deriveCopy, makeOriginal, mulberry32, render } from "../scripts/similarity-corpus.ts";
@@ -342,26 +339,8 @@ export async function loadDemoScenario(
       }
       if (p.status === "draft") return;
 
-      // Submitted through the model, with its receipt, as the provider's page does.
-      const own = await getOwnApplication(scope, created.id);
-      if (!own) throw new Error("demo scenario: application not found");
-      const at = now();
-      const receipt = await storeUpload({
-        body: [await receiptPdf(own, at)],
-        fileName: `提交回执-${own.number}.pdf`,
-        purpose: "receipts",
-        accepted: ["application/pdf"],
-      });
-      must(
-        "submit",
-        await submitApplication(scope, created.id, {
-          attested: true,
-          at,
-          receipt,
-          mailTo: provider.email,
-          mailText: "演示数据",
-        }),
-      );
+      // Submitted through the model, which makes its receipt, as the provider's page does.
+      must("submit", await submitApplication(scope, created.id, { attested: true }));
       if (p.status === "submitted") return;
 
       const version = async () =>

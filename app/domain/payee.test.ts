@@ -54,14 +54,23 @@ describe("payeeState", () => {
 });
 
 describe("payeeAccountOf", () => {
-  it("R-PAY-3 reads an account only when name, bank and number are all entered", () => {
-    const columns = { payeeAccountName: "甲公司", payeeBankName: "工行张店支行", payeeAccountNumber: "12345678" };
-    expect(payeeAccountOf(columns)).toEqual({
-      accountName: "甲公司",
-      bankName: "工行张店支行",
-      accountNumber: "12345678",
+  const org = {
+    payeeAccountName: "淄博某咨询有限公司",
+    payeeBankName: "中国工商银行淄博张店支行",
+    payeeAccountNumber: "1603001209200123456",
+  };
+
+  it("R-PAY-3 is the account when name, bank and number are all entered", () => {
+    expect(payeeAccountOf(org)).toEqual({
+      accountName: "淄博某咨询有限公司",
+      bankName: "中国工商银行淄博张店支行",
+      accountNumber: "1603001209200123456",
     });
-    expect(payeeAccountOf({ ...columns, payeeBankName: null })).toBeNull();
-    expect(payeeAccountOf({ ...columns, payeeAccountNumber: "" })).toBeNull();
+  });
+
+  it("R-PAY-3 is no account when any of the three is missing", () => {
+    expect(payeeAccountOf({ ...org, payeeAccountName: null })).toBeNull();
+    expect(payeeAccountOf({ ...org, payeeBankName: "" })).toBeNull();
+    expect(payeeAccountOf({ ...org, payeeAccountNumber: null })).toBeNull();
   });
 });

@@ -13,6 +13,19 @@ export type PayeeAccount = {
   accountNumber: string;
 };
 
+/**
+ * R-PAY-3: the account held in an organisation's (or a payout line's) three payee columns; null unless
+ * all three are filled in.
+ */
+export function payeeAccountOf(org: {
+  payeeAccountName: string | null;
+  payeeBankName: string | null;
+  payeeAccountNumber: string | null;
+}): PayeeAccount | null {
+  if (!org.payeeAccountName || !org.payeeBankName || !org.payeeAccountNumber) return null;
+  return { accountName: org.payeeAccountName, bankName: org.payeeBankName, accountNumber: org.payeeAccountNumber };
+}
+
 export type AccountNumberCheck = { ok: true; accountNumber: string } | { ok: false; message: string };
 
 /**
@@ -37,23 +50,6 @@ export function maskAccountNumber(accountNumber: string): string {
 /** The account number in groups of four, for reading aloud and for the payout documents. */
 export function groupAccountNumber(accountNumber: string): string {
   return accountNumber.replace(/(\d{4})(?=\d)/g, "$1 ");
-}
-
-/**
- * The account held in an organisation's (or a payout line's) three payee columns; null unless all three
- * are filled in.
- */
-export function payeeAccountOf(columns: {
-  payeeAccountName: string | null;
-  payeeBankName: string | null;
-  payeeAccountNumber: string | null;
-}): PayeeAccount | null {
-  if (!columns.payeeAccountName || !columns.payeeBankName || !columns.payeeAccountNumber) return null;
-  return {
-    accountName: columns.payeeAccountName,
-    bankName: columns.payeeBankName,
-    accountNumber: columns.payeeAccountNumber,
-  };
 }
 
 export type PayeeState = "missing" | "pending" | "verified";

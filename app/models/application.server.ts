@@ -20,12 +20,15 @@ import {
 import { checklist, isComplete, isMaterialId, type MaterialId, MATERIALS, type PhotoTag } from "~/domain/materials.ts";
 import { formatShanghai, isBeforeDeadline } from "~/domain/shanghai-time.ts";
 import { completionCheck } from "~/domain/workdays.ts";
+import { draftReleasedMail, resubmissionMail, submissionReceiptMail } from "~/emails/application.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
+import { objectStore, storeUpload } from "~/services/storage.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
 
+import { receiptPdf } from "./application-documents.server.ts";
 import { summaryTableProblem } from "./summary-table.server.ts";
 
 export type ProviderScope = { userId: string; userName: string; organisationId: string };
@@ -213,11 +216,7 @@ export async function getOwnApplication(scope: ProviderScope, id: string) {
 export type OwnApplication = NonNullable<Awaited<ReturnType<typeof getOwnApplication>>>;
 
 export function materialChecklist(application: { materials: { material: string; photoTag: PhotoTag | null }[] }) {
-  return checklist(
-    application.materials.flatMap((m) =>
-      isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [],
-    ),
-  );
+  return checklist(presentMaterials(application));
 }
 
 export async function listOwnApplications(scope: ProviderScope, roundId: string) {
@@ -436,37 +435,27 @@ export type SubmitOutcome = { ok: true; submittedAt: Date } | { ok: false; field
 
 /**
  * R-MAT-1, R-MAT-2, R-DATE-1: submission needs every material, the seal attestation and the server's
- * clock before the round's deadline. The receipt (提交回执) is made and stored by the caller first and
- * recorded here, with its mail, in the submission's own transaction.
+ * clock before the round's deadline. The receipt (提交回执) is made and stored first, then recorded with
+ * the submission and mailed to the submitter (attached) in one transaction; a receipt whose submission
+ * did not happen is deleted again.
  */
 export async function submitApplication(
   scope: ProviderScope,
   id: string,
-  input: {
-    attested: boolean;
-    at: Date;
-    receipt: { key: string; fileName: string; size: number; sha256: string };
-    mailTo: string;
-    mailText: string;
-  },
+  input: { attested: boolean },
 ): Promise<SubmitOutcome> {
+  const at = now();
   const application = await getOwnApplication(scope, id);
   if (!application) return { ok: false, message: "申报不存在。" };
   const moved = transition(application.status, "submit");
   if (!moved.ok) return { ok: false, message: moved.message };
-  if (!isBeforeDeadline(input.at, application.round.deadline)) {
+  if (!isBeforeDeadline(at, application.round.deadline)) {
     return {
       ok: false,
       message: `已过申报截止时间（${formatShanghai(application.round.deadline, true)}，北京时间），逾期不予受理。草稿已保留。`,
     };
   }
-  if (
-    !isComplete(
-      application.materials.flatMap((m) =>
-        isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [],
-      ),
-    )
-  ) {
+  if (!isComplete(presentMaterials(application))) {
     return { ok: false, message: "材料不齐全，不能提交。请按清单补齐后再提交。" };
   }
   if (!input.attested) return { ok: false, field: "attestation", message: "请确认所有复印件材料均已加盖企业公章。" };
@@ -474,17 +463,23 @@ export async function submitApplication(
   if (refusal) return { ok: false, message: refusal };
   const stale = await summaryTableProblem(scope.organisationId, application.roundId, id);
   if (stale) return { ok: false, message: stale };
+  const stored = await storeUpload({
+    body: [await receiptPdf(application, at)],
+    fileName: `提交回执-${application.number}.pdf`,
+    purpose: "receipts",
+    accepted: ["application/pdf"],
+  });
   const prisma = await db();
-  return prisma.$transaction(async (tx) => {
+  const recorded = prisma.$transaction(async (tx) => {
     const receipt = await tx.storedFile.create({
       data: {
-        key: input.receipt.key,
-        fileName: input.receipt.fileName,
+        key: stored.key,
+        fileName: stored.fileName,
         contentType: "application/pdf",
-        size: input.receipt.size,
-        sha256: input.receipt.sha256,
+        size: stored.size,
+        sha256: stored.sha256,
         uploadedById: scope.userId,
-        createdAt: input.at,
+        createdAt: at,
       },
     });
     const updated = await tx.application.updateMany({
@@ -492,8 +487,8 @@ export async function submitApplication(
       data: {
         status: moved.to,
         version: { increment: 1 },
-        submittedAt: input.at,
-        sealAttestedAt: input.at,
+        submittedAt: at,
+        sealAttestedAt: at,
         receiptFileId: receipt.id,
       },
     });
@@ -506,7 +501,7 @@ export async function submitApplication(
       before: { status: application.status },
       after: {
         status: moved.to,
-        submittedAt: input.at.toISOString(),
+        submittedAt: at.toISOString(),
         materials: application.materials.map((m) => ({
           material: m.material,
           fileName: m.file.fileName,
@@ -514,16 +509,32 @@ export async function submitApplication(
         })),
       },
     });
+    const submitter = await tx.user.findUniqueOrThrow({ where: { id: scope.userId }, select: { email: true } });
     await enqueueMail(tx, {
-      to: input.mailTo,
-      subject: `【申报平台】提交回执 ${application.number}（${application.enterprise.name}）`,
-      text: input.mailText,
-      attachments: [
-        { filename: input.receipt.fileName, storageKey: input.receipt.key, contentType: "application/pdf" },
-      ],
+      to: submitter.email,
+      ...submissionReceiptMail({
+        organisationName: application.organisation.name,
+        enterpriseName: application.enterprise.name,
+        number: application.number,
+        submittedAt: at,
+      }),
+      attachments: [{ filename: stored.fileName, storageKey: stored.key, contentType: "application/pdf" }],
     });
-    return { ok: true as const, submittedAt: input.at };
+    return { ok: true as const, submittedAt: at };
   });
+  const outcome = await recorded.catch(async (error: unknown) => {
+    await objectStore().delete(stored.key);
+    throw error;
+  });
+  if (!outcome.ok) await objectStore().delete(stored.key);
+  return outcome;
+}
+
+/** The application's current materials that are known ones, as the completeness check reads them (R-MAT-2). */
+function presentMaterials(application: { materials: { material: string; photoTag: PhotoTag | null }[] }) {
+  return application.materials.flatMap((m) =>
+    isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [],
+  );
 }
 
 /**
@@ -547,13 +558,7 @@ export async function resubmitApplication(
   );
   const check = checkResubmit({ now: at, dueAt: supplement.dueAt, rejected: supplement.materials, replaced });
   if (!check.ok) return { ok: false, message: check.error.message };
-  if (
-    !isComplete(
-      application.materials.flatMap((m) =>
-        isMaterialId(m.material) ? [{ material: m.material, photoTag: m.photoTag }] : [],
-      ),
-    )
-  ) {
+  if (!isComplete(presentMaterials(application))) {
     return { ok: false, message: "材料不齐全，不能提交。请按清单补齐后再提交。" };
   }
   const refusal = await filingRefusalFor(scope.organisationId, application.roundId);
@@ -597,11 +602,13 @@ export async function resubmitApplication(
     const submitter = await tx.user.findUniqueOrThrow({ where: { id: scope.userId }, select: { email: true } });
     await enqueueMail(tx, {
       to: submitter.email,
-      subject: `【申报平台】补正材料已提交 ${application.number}（${application.enterprise.name}）`,
-      text:
-        `${application.organisation.name}：\n\n贵单位为“${application.enterprise.name}”填报的申报（编号 ${application.number}）的补正材料已于 ` +
-        `${formatShanghai(at, true)}（北京时间）重新提交，区工信局将重新进行形式审查。\n` +
-        `查看申报：${env().publicUrl}/provider/applications/${id}\n\n张店区工业和信息化局`,
+      ...resubmissionMail({
+        organisationName: application.organisation.name,
+        enterpriseName: application.enterprise.name,
+        number: application.number,
+        resubmittedAt: at,
+        link: `${env().publicUrl}/provider/applications/${id}`,
+      }),
     });
     return { ok: true as const };
   });
@@ -671,11 +678,13 @@ async function releaseDraft(
     for (const user of by.action === "application.release_claim" ? draft.organisation.users : []) {
       await enqueueMail(tx, {
         to: user.email,
-        subject: `【申报平台】申报草稿已由区工信局释放 ${draft.number}（${draft.enterprise.name}）`,
-        text:
-          `${draft.organisation.name}：\n\n贵单位为“${draft.enterprise.name}”建立的申报草稿（编号 ${draft.number}）未提交，` +
-          `已由区工信局撤销，该企业可由其他服务商申报。\n原因：${by.reason ?? ""}\n如有疑问请联系区工信局两化融合科。\n` +
-          `${env().publicUrl}/provider\n\n张店区工业和信息化局`,
+        ...draftReleasedMail({
+          organisationName: draft.organisation.name,
+          enterpriseName: draft.enterprise.name,
+          number: draft.number,
+          reason: by.reason ?? "",
+          link: `${env().publicUrl}/provider`,
+        }),
       });
     }
     return { ok: true, number: draft.number };

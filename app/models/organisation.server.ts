@@ -1,6 +1,7 @@
 /**
  * Provider organisations: registration (R-ELIG-1, R-ELIG-2, R-ELIG-5) and verification by staff.
  */
+import { registrationRefusedMail, registrationVerifiedMail } from "~/emails/provider.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
@@ -193,11 +194,13 @@ export async function decideOrganisation(
     for (const user of org.users) {
       await enqueueMail(tx, {
         to: user.email,
-        subject: decision.verdict === "verify" ? "【申报平台】服务商注册审核通过" : "【申报平台】服务商注册审核未通过",
-        text:
-          decision.verdict === "verify"
-            ? `${org.name}：\n\n贵单位的注册信息已经区工信局审核通过，现在可以登录平台填报申报材料：\n${env().publicUrl}/login\n\n张店区工业和信息化局`
-            : `${org.name}：\n\n贵单位的注册信息未通过审核，原因：${decision.reason}\n登录平台查看：${env().publicUrl}/login\n如有疑问请联系区工信局两化融合科。\n张店区工业和信息化局`,
+        ...(decision.verdict === "verify"
+          ? registrationVerifiedMail({ organisationName: org.name, loginLink: `${env().publicUrl}/login` })
+          : registrationRefusedMail({
+              organisationName: org.name,
+              reason: decision.reason,
+              loginLink: `${env().publicUrl}/login`,
+            })),
       });
     }
     return { ok: true };

@@ -4,14 +4,16 @@
  * the new account against its proof), is mailed to the organisation's registered address with the
  * number masked, and is on the record with the account before and after (R-LOG-1) — in one transaction.
  */
-import { maskAccountNumber, type PayeeAccount, payeeAccountOf, payeeState } from "~/domain/payee.ts";
+import { type PayeeAccount, payeeAccountOf, payeeState } from "~/domain/payee.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { payeeChangedMail, payeeVerifiedMail } from "~/emails/provider.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
 
-type Outcome = { ok: true } | { ok: false; field?: string; message: string };
+/** A refusal names the form field it is about (as on the registration form), if any. */
+type Outcome = { ok: true } | { ok: false; field?: "payeeProofFileId"; message: string };
 
 /** An organisation's payee account, its state and proof, for its own page and the staff page. */
 export async function payeeOf(organisationId: string) {
@@ -60,7 +62,7 @@ export async function changePayeeAccount(
       include: { organisationLicense: true, payeeProofOf: true },
     });
     if (!proof || proof.uploadedById !== actor.id || proof.organisationLicense || proof.payeeProofOf) {
-      return { ok: false as const, field: "proofFileId", message: "请重新上传开户证明" };
+      return { ok: false as const, field: "payeeProofFileId", message: "请重新上传开户证明" };
     }
     const before = payeeAccountOf(org);
     const at = now();
@@ -92,21 +94,7 @@ export async function changePayeeAccount(
     });
     await enqueueMail(tx, {
       to: org.contactEmail,
-      subject: "【申报平台】收款账户已变更，待区工信局核验",
-      text: [
-        `${org.name}：`,
-        "",
-        `贵单位在申报平台登记的补助资金收款账户已于 ${formatShanghai(at)}（北京时间）由 ${actor.name} 变更为：`,
-        `  开户名称：${input.accountName}`,
-        `  开户银行：${input.bankName}`,
-        `  银行账号：${maskAccountNumber(input.accountNumber)}`,
-        ...(before ? ["", `变更前账号：${maskAccountNumber(before.accountNumber)}（${before.bankName}）`] : []),
-        "",
-        "新账户经区工信局核验后方可用于拨付补助资金；核验前，贵单位的申报暂不编入拨付批次。",
-        "如非贵单位本人操作，请立即联系区工信局两化融合科（电话 2869847）。",
-        "",
-        "张店区工业和信息化局",
-      ].join("\n"),
+      ...payeeChangedMail({ organisationName: org.name, at, changedBy: actor.name, account: input, before }),
     });
     return { ok: true as const };
   });
@@ -142,11 +130,7 @@ export async function verifyPayeeAccount(
       before: { ...account, verified: false },
       after: { ...account, verified: true },
     });
-    await enqueueMail(tx, {
-      to: org.contactEmail,
-      subject: "【申报平台】收款账户已核验",
-      text: `${org.name}：\n\n贵单位登记的收款账户（${account.bankName}，账号 ${maskAccountNumber(account.accountNumber)}）已经区工信局核验，补助资金将拨付至该账户。\n\n张店区工业和信息化局`,
-    });
+    await enqueueMail(tx, { to: org.contactEmail, ...payeeVerifiedMail({ organisationName: org.name, account }) });
     return { ok: true as const };
   });
 }

@@ -7,7 +7,7 @@ import { capitalYuan, formatFen, payoutFen } from "~/domain/money.ts";
 import { checkNoticeWindow, noticeState } from "~/domain/payout.ts";
 import { formatShanghai, shanghaiDate } from "~/domain/shanghai-time.ts";
 import { recordAudit } from "~/models/audit.server.ts";
-import { actorOf, type Officer, type Outcome } from "~/models/officer.server.ts";
+import { actorOf, type Officer } from "~/models/officer.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db } from "~/utils/db.server.ts";
 
@@ -95,12 +95,21 @@ export async function publicNotice(roundCode: string, options: { evenIfNotOpen?:
 
 export type NoticeSettings = { opensAt: Date | null; closesAt: Date | null; objectionText: string | null };
 
+/** A refusal names the round's column it is about (the staff form's field of that name), if any. */
+export type NoticeOutcome =
+  { ok: true } | { ok: false; field?: "noticeClosesAt" | "noticeObjectionText"; message: string };
+
 /** Staff choose when the public notice opens and closes and how to object (on the record). */
-export async function saveNoticeSettings(officer: Officer, roundId: string, input: NoticeSettings): Promise<Outcome> {
+export async function saveNoticeSettings(
+  officer: Officer,
+  roundId: string,
+  input: NoticeSettings,
+): Promise<NoticeOutcome> {
   if (!officer.roles.includes("staff")) return { ok: false, message: "只有工信局经办人员可以设置公示" };
   const window = checkNoticeWindow({ opensAt: input.opensAt, closesAt: input.closesAt });
-  if (!window.ok) return window;
-  if (input.opensAt && !input.objectionText) return { ok: false, message: "请填写异议方式（受理部门、电话、地址等）" };
+  if (!window.ok) return { ok: false, field: "noticeClosesAt", message: window.message };
+  if (input.opensAt && !input.objectionText)
+    return { ok: false, field: "noticeObjectionText", message: "请填写异议方式（受理部门、电话、地址等）" };
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const before = await tx.round.findUnique({

@@ -5,37 +5,12 @@
  * longest passages of each), so that a passage in the list can jump to its place in the report.
  */
 import { parseLayout, type PassageHighlight, passageHighlights, passageId } from "~/domain/similarity/report-layout.ts";
-import type { Prisma } from "~/utils/db.server.ts";
+import { type StoredPassage, storedPassages } from "~/models/similarity.server.ts";
 import { db } from "~/utils/db.server.ts";
 
 /** As app/models/similarity.server.ts shows them: closest other reports, and passages per pair. */
 const CLOSEST_REPORTS = 5;
 const PASSAGES_SHOWN = 5;
-
-type Range = { start: number; end: number };
-type StoredPassage = { a: Range; b: Range; length: number };
-
-function storedPassages(value: Prisma.JsonValue | null): StoredPassage[] {
-  if (!Array.isArray(value)) return [];
-  const out: StoredPassage[] = [];
-  for (const item of value) {
-    if (!item || typeof item !== "object" || Array.isArray(item)) continue;
-    const { a, b, length } = item;
-    if (!isRange(a) || !isRange(b) || typeof length !== "number") continue;
-    out.push({ a: { start: a.start, end: a.end }, b: { start: b.start, end: b.end }, length });
-  }
-  return out;
-}
-
-function isRange(value: Prisma.JsonValue | undefined): value is { start: number; end: number } {
-  return (
-    !!value &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    typeof value.start === "number" &&
-    typeof value.end === "number"
-  );
-}
 
 /**
  * R-REV-3: the highlights of an application's current report (null when it has none, or for an expert
@@ -75,7 +50,7 @@ export async function getReportHighlights(
       })
     ).map((m) => m.fileId),
   );
-  const passages: Array<{ id: string; range: Range }> = [];
+  const passages: Array<{ id: string; range: StoredPassage["a"] }> = [];
   for (const row of rows
     .filter((r) => live.has(r.fileAId === fileId ? r.fileBId : r.fileAId))
     .slice(0, CLOSEST_REPORTS)) {

@@ -1,10 +1,17 @@
 /**
  * Rounds (批次) and their two lists. Replacing a list is one transaction: all rows or none.
  */
-import type { EnterpriseEntry, ProviderEntry } from "~/domain/round-lists.ts";
+import {
+  type EnterpriseEntry,
+  parseEnterpriseList,
+  parseProviderList,
+  type ProviderEntry,
+  type RowError,
+} from "~/domain/round-lists.ts";
 import { lockedParameterChanges } from "~/domain/round-parameters.ts";
 import type { RoundStatus } from "~/generated/prisma/enums.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
+import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
 
@@ -198,16 +205,66 @@ export async function replaceProviderList(tx: Tx, actor: Actor, roundId: string,
 }
 
 /** Replaces one of a round's lists in one transaction. */
-export async function importRoundList(
-  actor: Actor,
-  roundId: string,
-  list: { kind: "enterprises"; entries: EnterpriseEntry[] } | { kind: "providers"; entries: ProviderEntry[] },
-) {
+export async function importRoundList(actor: Actor, roundId: string, list: RoundList) {
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
     if (list.kind === "enterprises") await replaceEnterpriseList(tx, actor, roundId, list.entries);
     else await replaceProviderList(tx, actor, roundId, list.entries);
   });
+}
+
+export type ListImportOutcome = {
+  kind: "enterprises" | "providers";
+  /** The rows that are wrong, each with its row number and column (nothing was imported). */
+  errors: RowError[];
+  /** Why nothing was imported, when it was not. */
+  message: string | null;
+  /** How many rows the list now has, when it was imported. */
+  imported: number | null;
+};
+
+/**
+ * A list uploaded by staff (.xlsx, or .csv in UTF-8 or GBK): every row is checked first (R-ELIG-1,
+ * R-ELIG-3), and the round's list is replaced only when all are right, in one transaction. What is
+ * wrong comes back as a message and per-row errors, never as an exception.
+ */
+export async function importRoundListFile(
+  actor: Actor,
+  roundId: string,
+  upload: { kind: "enterprises" | "providers"; fileName: string; bytes: Uint8Array },
+): Promise<ListImportOutcome> {
+  const { kind } = upload;
+  const refused = (message: string, errors: RowError[] = []) => ({ kind, errors, message, imported: null });
+  let rows: string[][];
+  try {
+    rows = await readRows(upload.bytes, upload.fileName);
+  } catch (error) {
+    if (error instanceof SpreadsheetError) return refused(error.message);
+    throw error;
+  }
+  const list = listFromRows(kind, rows);
+  if (!list.ok) return refused("名单有错误，未导入任何数据。请修改后重新上传。", list.errors);
+  try {
+    await importRoundList(actor, roundId, list.list);
+  } catch (error) {
+    if (error instanceof EnterpriseListInUseError) return refused(error.message);
+    throw error;
+  }
+  return { kind, errors: [], message: null, imported: list.list.entries.length };
+}
+
+type RoundList = { kind: "enterprises"; entries: EnterpriseEntry[] } | { kind: "providers"; entries: ProviderEntry[] };
+
+function listFromRows(
+  kind: RoundList["kind"],
+  rows: string[][],
+): { ok: true; list: RoundList } | { ok: false; errors: RowError[] } {
+  if (kind === "enterprises") {
+    const parsed = parseEnterpriseList(rows);
+    return parsed.ok ? { ok: true, list: { kind, entries: parsed.entries } } : parsed;
+  }
+  const parsed = parseProviderList(rows);
+  return parsed.ok ? { ok: true, list: { kind, entries: parsed.entries } } : parsed;
 }
 
 /** Provider names a new organisation can register under: on the list of some round that is not archived. */

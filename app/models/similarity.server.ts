@@ -37,9 +37,10 @@ const PASSAGES_SHOWN = 5;
 /** Pairs below this are not stored (the worker's REPORT_STORE_FLOOR): the threshold cannot go lower. */
 export const MIN_THRESHOLD = 0.2;
 
-type StoredPassage = { a: TextRange; b: TextRange; length: number };
+export type StoredPassage = { a: TextRange; b: TextRange; length: number };
 
-function storedPassages(value: Prisma.JsonValue | null): StoredPassage[] {
+/** The matched passages a stored match carries (JSON), any malformed entry left out. */
+export function storedPassages(value: Prisma.JsonValue | null): StoredPassage[] {
   if (!Array.isArray(value)) return [];
   const out: StoredPassage[] = [];
   for (const item of value) {

@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 
 import { ROLE_LABELS } from "~/domain/labels.ts";
 import { checkRoleGrant } from "~/domain/roles.ts";
-import { formatShanghai } from "~/domain/shanghai-time.ts";
+import { accountLockedMail, invitationMail, passwordResetMail, roleGrantMail } from "~/emails/account.ts";
 import type { Role } from "~/generated/prisma/enums.ts";
 import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { enqueueMail } from "~/services/mail.server.ts";
@@ -96,24 +96,17 @@ export async function attemptLogin(input: { email: string; password: string; add
 /** Staff, approvers and administrators are told when their account is locked, with a link that unlocks it. */
 async function mailLockedAccount(user: { id: string; name: string; email: string }) {
   const prisma = await db();
-  const token = newToken();
   await prisma.$transaction(async (tx) => {
-    await tx.userToken.create({
-      data: {
-        userId: user.id,
-        purpose: "reset_password",
-        tokenHash: sha256(token),
-        expiresAt: new Date(now().getTime() + RESET_TTL_MS),
-      },
-    });
+    const token = await issueToken(tx, user.id, "reset_password");
     await enqueueMail(tx, {
       to: user.email,
-      subject: "【智能化改造诊断补助申报平台】账号因多次密码错误暂停登录",
-      text:
-        `${user.name}，您好：\n\n您的账号（${user.email}）于 ${formatShanghai(now())} 连续 ${MAX_FAILURES_PER_ACCOUNT} 次密码错误，已暂停登录 15 分钟。` +
-        `\n如非本人操作，说明有人正在尝试登录您的账号，请及时修改密码。` +
-        `\n如需立即登录，请在 1 小时内打开以下链接重设密码（仅可使用一次），重设后即可登录：\n${env().publicUrl}/reset-password/${token}` +
-        `\n\n张店区工业和信息化局`,
+      ...accountLockedMail({
+        name: user.name,
+        email: user.email,
+        at: now(),
+        failures: MAX_FAILURES_PER_ACCOUNT,
+        link: `${env().publicUrl}/reset-password/${token}`,
+      }),
     });
   });
 }
@@ -131,14 +124,16 @@ async function mailApproversOfGrant(
     where: { roles: { has: "approver" }, status: "active" },
     select: { email: true, name: true },
   });
-  const roles = input.roles.map((r) => ROLE_LABELS[r]).join("、");
   for (const approver of approvers) {
     await enqueueMail(tx, {
       to: approver.email,
-      subject: "【智能化改造诊断补助申报平台】角色授予通知",
-      text:
-        `${approver.name}，您好：\n\n${input.actor?.name ?? "系统"} 于 ${formatShanghai(now())} 为 ${input.user.name}（${input.user.email}）授予了以下角色：${roles}。` +
-        `\n如该授权不符合工作安排，请立即联系系统管理员核实。\n\n张店区工业和信息化局`,
+      ...roleGrantMail({
+        approverName: approver.name,
+        grantedBy: input.actor?.name ?? "系统",
+        at: now(),
+        user: input.user,
+        roleLabels: input.roles.map((r) => ROLE_LABELS[r]),
+      }),
     });
   }
 }
@@ -157,43 +152,22 @@ export async function createStaffManagedUser(
   const allowed = checkRoleGrant({ actorRoles: actor.roles, actorId: actor.id, targetId: null, roles: input.roles });
   if (!allowed.ok) throw new RoleGrantError(allowed.message);
   const prisma = await db();
-  const token = newToken();
   try {
     return await prisma.$transaction(async (tx) => {
-      const user = await tx.user.create({
-        data: {
-          name: input.name,
-          email: input.email.trim().toLowerCase(),
-          phone: input.phone || null,
-          roles: input.roles,
-          status: "invited",
-          createdById: actor.id,
-        },
-      });
-      await tx.userToken.create({
-        data: {
-          userId: user.id,
-          purpose: "set_password",
-          tokenHash: sha256(token),
-          expiresAt: new Date(now().getTime() + INVITE_TTL_MS),
-        },
-      });
-      await recordAudit(tx, {
+      const { user, link } = await createInvitedAccount(tx, {
         actor,
-        action: "user.invite",
-        entityType: "user",
-        entityId: user.id,
-        after: { name: user.name, email: user.email, roles: user.roles, createdById: actor.id },
+        account: { ...input, createdById: actor.id },
+        audit: { action: "user.invite", after: { createdById: actor.id } },
+        within,
       });
-      if (within) await within(tx, user.id);
-      await mailApproversOfGrant(tx, { actor, user, roles: input.roles });
-      const link = `${env().publicUrl}/invite/${token}`;
       await enqueueMail(tx, {
         to: user.email,
-        subject: "【智能化改造诊断补助申报平台】账号邀请",
-        text:
-          `${user.name}，您好：\n\n区工信局已为您创建${input.roles.map((r) => ROLE_LABELS[r]).join("、")}账号（登录邮箱 ${user.email}）。` +
-          `\n请在 7 天内打开以下链接设置登录密码：\n${link}\n\n如非本人操作，请忽略本邮件。\n张店区工业和信息化局`,
+        ...invitationMail({
+          name: user.name,
+          email: user.email,
+          roleLabels: input.roles.map((r) => ROLE_LABELS[r]),
+          link,
+        }),
       });
       return { userId: user.id };
     });
@@ -209,29 +183,51 @@ export async function createStaffManagedUser(
  */
 export async function createFirstAdministrator(input: { name: string; email: string }): Promise<{ link: string }> {
   const prisma = await db();
-  const token = newToken();
-  await prisma.$transaction(async (tx) => {
-    const user = await tx.user.create({
-      data: { name: input.name, email: input.email.trim().toLowerCase(), roles: ["admin"], status: "invited" },
-    });
-    await tx.userToken.create({
-      data: {
-        userId: user.id,
-        purpose: "set_password",
-        tokenHash: sha256(token),
-        expiresAt: new Date(now().getTime() + INVITE_TTL_MS),
-      },
-    });
-    await recordAudit(tx, {
+  return prisma.$transaction(async (tx) => {
+    const { link } = await createInvitedAccount(tx, {
       actor: null,
-      action: "user.create",
-      entityType: "user",
-      entityId: user.id,
-      after: { email: user.email, roles: user.roles, via: "命令行（npm run admin:create）" },
+      account: { ...input, roles: ["admin"] },
+      audit: { action: "user.create", after: { via: "命令行（npm run admin:create）" } },
     });
-    await mailApproversOfGrant(tx, { actor: null, user, roles: ["admin"] });
+    return { link };
   });
-  return { link: `${env().publicUrl}/invite/${token}` };
+}
+
+/**
+ * An account that waits for its owner to set a password (status invited), with the single-use link to
+ * do so; the grant is on the record and mailed to every approver (R-PAY-3). `within` writes more in the
+ * same transaction (an expert's profile) before the grant is mailed.
+ */
+async function createInvitedAccount(
+  tx: Tx,
+  input: {
+    actor: Actor;
+    account: { name: string; email: string; phone?: string; roles: Role[]; createdById?: string };
+    audit: { action: "user.invite" | "user.create"; after: Record<string, string> };
+    within?: (tx: Tx, userId: string) => Promise<void>;
+  },
+): Promise<{ user: { id: string; name: string; email: string }; link: string }> {
+  const user = await tx.user.create({
+    data: {
+      name: input.account.name,
+      email: input.account.email.trim().toLowerCase(),
+      phone: input.account.phone || null,
+      roles: input.account.roles,
+      status: "invited",
+      createdById: input.account.createdById ?? null,
+    },
+  });
+  const token = await issueToken(tx, user.id, "set_password");
+  await recordAudit(tx, {
+    actor: input.actor,
+    action: input.audit.action,
+    entityType: "user",
+    entityId: user.id,
+    after: { name: user.name, email: user.email, roles: user.roles, ...input.audit.after },
+  });
+  if (input.within) await input.within(tx, user.id);
+  await mailApproversOfGrant(tx, { actor: input.actor, user, roles: input.account.roles });
+  return { user, link: `${env().publicUrl}/invite/${token}` };
 }
 
 export type AccountOutcome = { ok: true } | { ok: false; message: string };
@@ -298,42 +294,66 @@ export async function setUserStatus(
   });
 }
 
-function newToken(): string {
-  return crypto.randomBytes(32).toString("base64url");
+/**
+ * A single-use link token for the user: only its hash is stored; the token itself goes into the link
+ * that is mailed or printed. Setting a first password may wait 7 days, a reset 1 hour.
+ */
+async function issueToken(tx: Tx, userId: string, purpose: "set_password" | "reset_password"): Promise<string> {
+  const token = crypto.randomBytes(32).toString("base64url");
+  const ttl = purpose === "set_password" ? INVITE_TTL_MS : RESET_TTL_MS;
+  await tx.userToken.create({
+    data: { userId, purpose, tokenHash: sha256(token), expiresAt: new Date(now().getTime() + ttl) },
+  });
+  return token;
 }
 
 export function sha256(value: string): string {
   return crypto.createHash("sha256").update(value).digest("hex");
 }
 
-async function findValidToken(token: string, purpose: "set_password" | "reset_password") {
+type TokenPurpose = "set_password" | "reset_password";
+const tokenUser = { select: { id: true, name: true, email: true, roles: true, status: true } } as const;
+
+/** A link that still works: of this purpose, unused, unexpired; a reset link also needs an active account. */
+function usable(
+  record: { purpose: string; usedAt: Date | null; expiresAt: Date; user: { status: string } } | null,
+  purpose: TokenPurpose,
+): boolean {
+  if (!record || record.purpose !== purpose || record.usedAt || record.expiresAt <= now()) return false;
+  return purpose !== "reset_password" || record.user.status === "active";
+}
+
+async function findValidToken(token: string, purpose: TokenPurpose) {
   const prisma = await db();
   const record = await prisma.userToken.findUnique({
     where: { tokenHash: sha256(token) },
-    include: { user: { select: { id: true, name: true, email: true, roles: true, status: true } } },
+    include: { user: tokenUser },
   });
-  if (!record || record.purpose !== purpose || record.usedAt || record.expiresAt <= now()) return null;
-  return record;
+  return record && usable(record, purpose) ? record : null;
 }
 
 export function findValidInvitation(token: string) {
   return findValidToken(token, "set_password");
 }
 
-export async function findValidPasswordReset(token: string) {
-  const record = await findValidToken(token, "reset_password");
-  return record && record.user.status === "active" ? record : null;
+export function findValidPasswordReset(token: string) {
+  return findValidToken(token, "reset_password");
+}
+
+/** Uses a link up, once: of two requests with the same link, one gets its token and the other null. */
+async function spendToken(tx: Tx, token: string, purpose: TokenPurpose) {
+  const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: tokenUser } });
+  if (!record || !usable(record, purpose)) return null;
+  const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
+  return used.count === 1 ? record : null;
 }
 
 export async function acceptInvitation(token: string, password: string): Promise<{ ok: boolean; userId?: string }> {
   const prisma = await db();
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {
-    const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
-    if (!record || record.purpose !== "set_password" || record.usedAt || record.expiresAt <= now())
-      return { ok: false };
-    const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
-    if (used.count !== 1) return { ok: false };
+    const record = await spendToken(tx, token, "set_password");
+    if (!record) return { ok: false };
     await tx.user.update({ where: { id: record.userId }, data: { passwordHash, status: "active" } });
     await recordAudit(tx, {
       actor: { id: record.user.id, name: record.user.name },
@@ -356,16 +376,8 @@ export async function requestPasswordReset(input: { email: string }): Promise<vo
   const prisma = await db();
   const user = await prisma.user.findUnique({ where: { email } });
   if (!user || user.status !== "active") return;
-  const token = newToken();
   await prisma.$transaction(async (tx) => {
-    await tx.userToken.create({
-      data: {
-        userId: user.id,
-        purpose: "reset_password",
-        tokenHash: sha256(token),
-        expiresAt: new Date(now().getTime() + RESET_TTL_MS),
-      },
-    });
+    const token = await issueToken(tx, user.id, "reset_password");
     await recordAudit(tx, {
       actor: null,
       action: "user.request_password_reset",
@@ -374,11 +386,7 @@ export async function requestPasswordReset(input: { email: string }): Promise<vo
     });
     await enqueueMail(tx, {
       to: user.email,
-      subject: "【智能化改造诊断补助申报平台】重设密码",
-      text:
-        `${user.name}，您好：\n\n有人（希望是您本人）申请重设账号 ${user.email} 的登录密码。` +
-        `\n请在 1 小时内打开以下链接设置新密码（仅可使用一次；重设后，因密码错误而暂停的登录也随即恢复）：\n${env().publicUrl}/reset-password/${token}` +
-        `\n\n如非本人操作，请忽略本邮件，您的密码不会改变。\n张店区工业和信息化局`,
+      ...passwordResetMail({ name: user.name, email: user.email, link: `${env().publicUrl}/reset-password/${token}` }),
     });
   });
 }
@@ -391,12 +399,8 @@ export async function resetPassword(
   const prisma = await db();
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {
-    const record = await tx.userToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
-    if (!record || record.purpose !== "reset_password" || record.usedAt || record.expiresAt <= now())
-      return { ok: false };
-    if (record.user.status !== "active") return { ok: false };
-    const used = await tx.userToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now() } });
-    if (used.count !== 1) return { ok: false };
+    const record = await spendToken(tx, token, "reset_password");
+    if (!record) return { ok: false };
     // Every other reset link of the account is used up with it.
     await tx.userToken.updateMany({
       where: { userId: record.userId, purpose: "reset_password", usedAt: null },

@@ -17,7 +17,7 @@ import {
   setUserStatus,
 } from "~/models/user.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
-import { phoneField, textField } from "~/utils/form-fields.ts";
+import { emailField, phoneField, textField } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -36,7 +36,7 @@ const rolesField = z
 const InviteSchema = z.object({
   intent: z.literal("invite"),
   name: textField({ label: "姓名", min: 2, max: 30 }),
-  email: z.string({ error: "请输入电子邮箱" }).trim().max(200, "电子邮箱过长").email("请输入有效的电子邮箱地址"),
+  email: emailField,
   phone: phoneField.optional(),
   roles: rolesField,
 });

@@ -7,12 +7,13 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/forms.tsx";
 import { requestPasswordReset } from "~/models/user.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { loginEmailField } from "~/utils/form-fields.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "忘记密码 · 智能化改造咨询诊断补助申报平台" }];
 
 const ForgotSchema = z.object({
-  email: z.string({ error: "请输入登录邮箱" }).trim().max(200, "邮箱过长").email("请输入有效的邮箱地址"),
+  email: loginEmailField,
 });
 
 /**

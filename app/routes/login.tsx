@@ -7,13 +7,14 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { Field, FormMessage } from "~/components/forms.tsx";
 import { attemptLogin } from "~/models/user.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
+import { loginEmailField } from "~/utils/form-fields.ts";
 import { clientAddress, getSessionUser, homeFor, safeRedirectTo, startSession } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 智能化改造咨询诊断补助申报平台" }];
 
 const LoginSchema = z.object({
-  email: z.string({ error: "请输入登录邮箱" }).trim().max(200, "邮箱过长").email("请输入有效的邮箱地址"),
+  email: loginEmailField,
   password: z.string({ error: "请输入密码" }).max(200, "密码过长"),
   redirectTo: z.string().max(2000).optional(),
 });

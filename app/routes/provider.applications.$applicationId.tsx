@@ -27,14 +27,13 @@ import {
   updateApplicationData,
   withdrawDraft,
 } from "~/models/application.server.ts";
-import { receiptPdf } from "~/models/application-documents.server.ts";
 import { providerResult } from "~/models/review-result.server.ts";
-import { objectStore, StorageUnavailableError, storeUpload } from "~/services/storage.server.ts";
+import { storageUnavailable } from "~/services/multipart.server.ts";
+import { StorageUnavailableError } from "~/services/storage.server.ts";
 import { applicationDataSchema } from "~/utils/application-form.ts";
 import { now } from "~/utils/clock.server.ts";
 import { env } from "~/utils/env.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
-import { storageUnavailable } from "~/utils/multipart.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -143,7 +142,7 @@ const IntentSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, scope, application } = await load(request, params.applicationId);
+  const { scope, application } = await load(request, params.applicationId);
   const formData = await readFormData(request);
   const reply = (
     body: { formError?: string; fieldErrors?: Record<string, string[]>; result?: unknown },
@@ -188,27 +187,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       throw redirect(`/provider/applications/${application.id}?resubmitted=1`);
     }
     if (intent.intent === "submit") {
-      const at = now();
-      const pdf = await receiptPdf(application, at);
-      const receipt = await storeUpload({
-        body: [pdf],
-        fileName: `提交回执-${application.number}.pdf`,
-        purpose: "receipts",
-        accepted: ["application/pdf"],
-      });
-      const outcome = await submitApplication(scope, application.id, {
-        attested: intent.attestation === "on",
-        at,
-        receipt,
-        mailTo: user.email,
-        mailText:
-          `${application.organisation.name}：\n\n贵单位为“${application.enterprise.name}”填报的申报（编号 ${application.number}）已于 ` +
-          `${formatShanghai(at, true)}（北京时间）提交成功，提交回执见附件。\n请将纸质材料一式两份报送区工信局。\n张店区工业和信息化局`,
-      });
+      const outcome = await submitApplication(scope, application.id, { attested: intent.attestation === "on" });
       if (!outcome.ok) {
-        await objectStore().delete(receipt.key);
         return reply(
-          outcome.field ? { fieldErrors: { attestation: [outcome.message] } } : { formError: outcome.message },
+          outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formError: outcome.message },
           409,
         );
       }

@@ -1,25 +1,21 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
-import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
-import { groupAccountNumber, PAYEE_STATES } from "~/domain/payee.ts";
+import { withChosenFiles } from "~/components/file-field.tsx";
+import { FormMessage } from "~/components/forms.tsx";
+import { PayeeAccountFacts, PayeeFields } from "~/components/payee-fields.tsx";
 import { changePayeeAccount, payeeOf } from "~/models/payee.server.ts";
-import { PAYEE_NAME_MESSAGE, payeeFields, payeeIsOrganisation } from "~/utils/form-fields.ts";
-import { parseFormWithUploads } from "~/utils/multipart.server.ts";
+import { keptFile, parseFormWithUploads } from "~/services/multipart.server.ts";
+import { payeeFields, payeeNameMatches } from "~/utils/form-fields.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
 export const meta: MetaFunction = () => [{ title: "收款账户 · 智能化改造咨询诊断补助申报平台" }];
 
-const PayeeSchema = z
-  .object({ organisationName: z.string(), ...payeeFields })
-  .refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), {
-    path: ["payeeAccountName"],
-    message: PAYEE_NAME_MESSAGE,
-  });
+const PayeeSchema = z.object({ organisationName: z.string(), ...payeeFields }).refine(...payeeNameMatches);
 
 /** R-PAY-3: the provider's payee account; a change needs staff verification before any payout to it. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -31,9 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       state: payee.state,
       changedAt: payee.changedAt,
       verifiedAt: payee.verifiedAt,
-      account: payee.account
-        ? { ...payee.account, accountNumber: groupAccountNumber(payee.account.accountNumber) }
-        : null,
+      account: payee.account,
     },
   };
 }
@@ -45,12 +39,8 @@ export async function action({ request }: ActionFunctionArgs) {
     { payeeProof: { purpose: "licences" } },
     user.id,
   );
-  if (uploaded.payeeProof) formData.set("payeeProofFileId", uploaded.payeeProof.id);
+  const proof = keptFile(formData, uploaded, "payeeProof", "payeeProofFileId");
   formData.set("organisationName", user.organisation.name);
-  const proofFileName = uploaded.payeeProof?.fileName ?? String(formData.get("payeeProofFileName") ?? "");
-  const proof = formData.get("payeeProofFileId")
-    ? { id: String(formData.get("payeeProofFileId")), fileName: proofFileName }
-    : null;
   const submission = parseWithZod(formData, { schema: PayeeSchema });
   if (submission.status !== "success" || uploadErrors.payeeProof) {
     return data(
@@ -71,28 +61,17 @@ export async function action({ request }: ActionFunctionArgs) {
     proofFileId: v.payeeProofFileId,
   });
   if (!outcome.ok) {
-    const field = outcome.field === "proofFileId" ? "payeeProofFileId" : undefined;
     return data(
       {
         result: submission.reply(
-          field ? { fieldErrors: { [field]: [outcome.message] } } : { formErrors: [outcome.message] },
+          outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] },
         ),
-        proof: field ? null : proof,
+        proof: outcome.field ? null : proof,
       },
       { status: 400 },
     );
   }
   throw redirect("/provider/payee?changed=1");
-}
-
-/** In the browser, a chosen (not yet uploaded) proof satisfies the proof field. */
-function withChosenProof(formData: FormData): FormData {
-  const chosen = formData.get("payeeProof");
-  if (!(chosen instanceof File) || chosen.size === 0 || formData.get("payeeProofFileId")) return formData;
-  const copy = new FormData();
-  for (const [key, value] of formData) copy.append(key, value);
-  copy.set("payeeProofFileId", "chosen");
-  return copy;
 }
 
 export default function ProviderPayee() {
@@ -104,7 +83,8 @@ export default function ProviderPayee() {
     id: "payee",
     lastResult: actionData?.result,
     constraint: getZodConstraint(PayeeSchema),
-    onValidate: ({ formData }) => parseWithZod(withChosenProof(formData), { schema: PayeeSchema }),
+    onValidate: ({ formData }) =>
+      parseWithZod(withChosenFiles(formData, { payeeProof: "payeeProofFileId" }), { schema: PayeeSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });
@@ -124,16 +104,7 @@ export default function ProviderPayee() {
       <section className="card">
         <h2 style={{ marginTop: 0 }}>当前账户</h2>
         {payee?.account ? (
-          <dl className="facts" data-testid="current-payee">
-            <dt>开户名称</dt>
-            <dd>{payee.account.accountName}</dd>
-            <dt>开户银行</dt>
-            <dd>{payee.account.bankName}</dd>
-            <dt>银行账号</dt>
-            <dd>{payee.account.accountNumber}</dd>
-            <dt>状态</dt>
-            <dd data-testid="payee-state">{PAYEE_STATES[payee.state]}</dd>
-          </dl>
+          <PayeeAccountFacts account={payee.account} state={payee.state} testId="current-payee" />
         ) : (
           <p className="empty">尚未登记收款账户。登记并经区工信局核验后，补助资金方可拨付。</p>
         )}
@@ -146,48 +117,7 @@ export default function ProviderPayee() {
         <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>
           <FormMessage message={form.errors?.[0]} />
           <input type="hidden" name="organisationName" value={organisationName} />
-          <Field
-            label="开户名称"
-            hint="与服务商名称一致"
-            inputProps={{
-              ...getInputProps(fields.payeeAccountName, { type: "text" }),
-              defaultValue: fields.payeeAccountName.initialValue ?? organisationName,
-            }}
-            errors={fields.payeeAccountName.errors}
-          />
-          <Field
-            label="开户银行"
-            hint="写到支行"
-            inputProps={getInputProps(fields.payeeBankName, { type: "text" })}
-            errors={fields.payeeBankName.errors}
-          />
-          <Field
-            label="银行账号"
-            hint="8 至 30 位数字"
-            inputProps={{
-              ...getInputProps(fields.payeeAccountNumber, { type: "text" }),
-              inputMode: "numeric",
-              autoComplete: "off",
-            }}
-            errors={fields.payeeAccountNumber.errors}
-          />
-          <div className="field">
-            <label htmlFor="payeeProof">开户证明（PDF、JPG 或 PNG）</label>
-            {proof ? (
-              <p className="notice notice--success">已上传：{proof.fileName}（如需更换，请重新选择文件）</p>
-            ) : null}
-            <input type="hidden" name={fields.payeeProofFileId.name} value={proof?.id ?? ""} />
-            <input type="hidden" name="payeeProofFileName" value={proof?.fileName ?? ""} />
-            <input
-              id="payeeProof"
-              name="payeeProof"
-              type="file"
-              accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-              aria-invalid={fields.payeeProofFileId.errors ? true : undefined}
-              aria-describedby={fields.payeeProofFileId.errors ? "payeeProof-error" : undefined}
-            />
-            <ErrorList id="payeeProof-error" errors={fields.payeeProofFileId.errors} />
-          </div>
+          <PayeeFields fields={fields} proof={proof} defaultAccountName={organisationName} />
           <button type="submit" disabled={navigation.state === "submitting"}>
             提交变更
           </button>

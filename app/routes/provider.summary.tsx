@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { Field, FormMessage } from "~/components/forms.tsx";
 import { currentRound } from "~/models/round.server.ts";
 import { summaryTableState, uploadSummaryTable } from "~/models/summary-table.server.ts";
-import { parseFormWithUploads } from "~/utils/multipart.server.ts";
+import { parseFormWithUploads } from "~/services/multipart.server.ts";
 import { requireVerifiedProvider } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "被诊断企业汇总表（M7） · 智能化改造咨询诊断补助申报平台" }];

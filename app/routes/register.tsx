@@ -4,21 +4,23 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
-import { CheckboxField, ErrorList, Field, FormMessage } from "~/components/forms.tsx";
+import { FileField, withChosenFiles } from "~/components/file-field.tsx";
+import { CheckboxField, Field, FormMessage } from "~/components/forms.tsx";
 import { NewPasswordFields } from "~/components/new-password-fields.tsx";
+import { PayeeFields } from "~/components/payee-fields.tsx";
 import { registerProvider } from "~/models/organisation.server.ts";
 import { registrableProviderNames } from "~/models/round.server.ts";
+import { keptFile, parseFormWithUploads } from "~/services/multipart.server.ts";
 import {
+  emailField,
   newPasswordFields,
   passwordsMatch,
-  PAYEE_NAME_MESSAGE,
   payeeFields,
-  payeeIsOrganisation,
+  payeeNameMatches,
   phoneField,
   textField,
   usccField,
 } from "~/utils/form-fields.ts";
-import { parseFormWithUploads } from "~/utils/multipart.server.ts";
 import { getSessionUser, homeFor, startSession } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -30,7 +32,7 @@ const RegistrationSchema = z
     uscc: usccField("请输入统一社会信用代码"),
     contactName: textField({ label: "联系人姓名", min: 2, max: 30 }),
     contactPhone: phoneField,
-    email: z.string({ error: "请输入电子邮箱" }).trim().max(200, "电子邮箱过长").email("请输入有效的电子邮箱地址"),
+    email: emailField,
     ...newPasswordFields,
     licenseFileId: z
       .string({ error: "请上传营业执照（PDF、JPG 或 PNG）" })
@@ -40,10 +42,7 @@ const RegistrationSchema = z
     declaration: z.literal("on", { error: "请确认本单位符合申报条件" }),
   })
   .refine(...passwordsMatch)
-  .refine((v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName), {
-    path: ["payeeAccountName"],
-    message: PAYEE_NAME_MESSAGE,
-  });
+  .refine(...payeeNameMatches);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
@@ -58,12 +57,8 @@ export async function action({ request }: ActionFunctionArgs) {
     null,
   );
   // A newly uploaded licence (or account proof) replaces the one kept from an earlier attempt.
-  if (uploaded.license) formData.set("licenseFileId", uploaded.license.id);
-  if (uploaded.payeeProof) formData.set("payeeProofFileId", uploaded.payeeProof.id);
-  const licenseFileName = uploaded.license?.fileName ?? String(formData.get("licenseFileName") ?? "");
-  const proofFileName = uploaded.payeeProof?.fileName ?? String(formData.get("payeeProofFileName") ?? "");
-  const keptProof = () =>
-    formData.get("payeeProofFileId") ? { id: String(formData.get("payeeProofFileId")), fileName: proofFileName } : null;
+  const license = keptFile(formData, uploaded, "license", "licenseFileId");
+  const proof = keptFile(formData, uploaded, "payeeProof", "payeeProofFileId");
   const submission = parseWithZod(formData, { schema: RegistrationSchema });
   const hide = { hideFields: ["password", "confirmPassword"] };
   if (submission.status !== "success" || uploadErrors.license || uploadErrors.payeeProof) {
@@ -74,10 +69,8 @@ export async function action({ request }: ActionFunctionArgs) {
     return data(
       {
         result: submission.reply({ ...hide, fieldErrors: Object.keys(fieldErrors).length ? fieldErrors : undefined }),
-        license: formData.get("licenseFileId")
-          ? { id: String(formData.get("licenseFileId")), fileName: licenseFileName }
-          : null,
-        proof: keptProof(),
+        license,
+        proof,
       },
       { status: 400 },
     );
@@ -96,29 +89,14 @@ export async function action({ request }: ActionFunctionArgs) {
     return data(
       {
         result: submission.reply({ ...hide, fieldErrors: { [outcome.field]: [outcome.message] } }),
-        license:
-          outcome.field === "licenseFileId" ? null : { id: submission.value.licenseFileId, fileName: licenseFileName },
-        proof: outcome.field === "payeeProofFileId" ? null : keptProof(),
+        license: outcome.field === "licenseFileId" ? null : license,
+        proof: outcome.field === "payeeProofFileId" ? null : proof,
       },
       { status: 400 },
     );
   }
   const cookie = await startSession(outcome.userId, request);
   throw redirect("/provider", { headers: { "Set-Cookie": cookie } });
-}
-
-/** In the browser, a chosen (not yet uploaded) licence file satisfies the licence field. */
-function withChosenLicence(formData: FormData): FormData {
-  const copy = new FormData();
-  for (const [key, value] of formData) copy.append(key, value);
-  for (const [input, field] of [
-    ["license", "licenseFileId"],
-    ["payeeProof", "payeeProofFileId"],
-  ] as const) {
-    const chosen = formData.get(input);
-    if (chosen instanceof File && chosen.size > 0 && !formData.get(field)) copy.set(field, "chosen");
-  }
-  return copy;
 }
 
 export default function Register() {
@@ -129,7 +107,10 @@ export default function Register() {
     id: "register",
     lastResult: actionData?.result,
     constraint: getZodConstraint(RegistrationSchema),
-    onValidate: ({ formData }) => parseWithZod(withChosenLicence(formData), { schema: RegistrationSchema }),
+    onValidate: ({ formData }) =>
+      parseWithZod(withChosenFiles(formData, { license: "licenseFileId", payeeProof: "payeeProofFileId" }), {
+        schema: RegistrationSchema,
+      }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });
@@ -186,68 +167,10 @@ export default function Register() {
           errors={fields.email.errors}
         />
         <NewPasswordFields password={fields.password} confirm={fields.confirmPassword} />
-        <div className="field">
-          <label htmlFor="license">营业执照（PDF、JPG 或 PNG）</label>
-          {license ? (
-            <p className="notice notice--success" id="license-kept">
-              已上传：{license.fileName}（如需更换，请重新选择文件）
-            </p>
-          ) : null}
-          <input type="hidden" name={fields.licenseFileId.name} value={license?.id ?? ""} />
-          <input type="hidden" name="licenseFileName" value={license?.fileName ?? ""} />
-          <input
-            id="license"
-            name="license"
-            type="file"
-            accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-            aria-invalid={fields.licenseFileId.errors ? true : undefined}
-            aria-describedby={fields.licenseFileId.errors ? "license-error" : undefined}
-          />
-          <ErrorList id="license-error" errors={fields.licenseFileId.errors} />
-        </div>
+        <FileField name="license" label="营业执照（PDF、JPG 或 PNG）" field={fields.licenseFileId} kept={license} />
         <fieldset className="field">
           <legend>收款账户（补助资金拨付至此账户，须为本单位账户）</legend>
-          <Field
-            label="开户名称"
-            hint="与服务商名称一致"
-            inputProps={getInputProps(fields.payeeAccountName, { type: "text" })}
-            errors={fields.payeeAccountName.errors}
-          />
-          <Field
-            label="开户银行"
-            hint="写到支行，如：中国工商银行淄博张店支行"
-            inputProps={getInputProps(fields.payeeBankName, { type: "text" })}
-            errors={fields.payeeBankName.errors}
-          />
-          <Field
-            label="银行账号"
-            hint="8 至 30 位数字，可按卡面分组输入空格"
-            inputProps={{
-              ...getInputProps(fields.payeeAccountNumber, { type: "text" }),
-              inputMode: "numeric",
-              autoComplete: "off",
-            }}
-            errors={fields.payeeAccountNumber.errors}
-          />
-          <div className="field">
-            <label htmlFor="payeeProof">开户证明（开户许可证或银行出具的账户证明，PDF、JPG 或 PNG）</label>
-            {proof ? (
-              <p className="notice notice--success" id="proof-kept">
-                已上传：{proof.fileName}（如需更换，请重新选择文件）
-              </p>
-            ) : null}
-            <input type="hidden" name={fields.payeeProofFileId.name} value={proof?.id ?? ""} />
-            <input type="hidden" name="payeeProofFileName" value={proof?.fileName ?? ""} />
-            <input
-              id="payeeProof"
-              name="payeeProof"
-              type="file"
-              accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-              aria-invalid={fields.payeeProofFileId.errors ? true : undefined}
-              aria-describedby={fields.payeeProofFileId.errors ? "payeeProof-error" : undefined}
-            />
-            <ErrorList id="payeeProof-error" errors={fields.payeeProofFileId.errors} />
-          </div>
+          <PayeeFields fields={fields} proof={proof} />
         </fieldset>
         <CheckboxField
           label="本单位承诺：运行管理规范、经营状态正常、财务制度健全、信用记录良好，所填信息真实有效。"

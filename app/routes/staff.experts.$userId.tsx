@@ -5,13 +5,14 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 
+import { ExpertProfileFields } from "~/components/expert-profile-fields.tsx";
 import { ErrorList, Field, FormMessage } from "~/components/forms.tsx";
 import { APPLICATION_STATUSES } from "~/domain/application-status.ts";
 import { CONFLICT_KIND_LABELS } from "~/domain/conflicts.ts";
 import { formatShanghai } from "~/domain/shanghai-time.ts";
 import { addConflict, getExpert, partyNames, removeConflict, updateExpertProfile } from "~/models/expert.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
-import { phoneField, refuseHostileCharacters } from "~/utils/form-fields.ts";
+import { expertProfileFields, refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -19,28 +20,7 @@ export const meta: MetaFunction = () => [{ title: "专家信息 · 智能化改�
 
 const STATUS_LABELS = { active: "已激活", invited: "待激活", disabled: "已停用" } as const;
 
-const ProfileSchema = z.object({
-  intent: z.literal("profile"),
-  name: z
-    .string({ error: "请输入姓名" })
-    .trim()
-    .min(2, "姓名至少 2 个字")
-    .max(30, "姓名过长")
-    .superRefine(refuseHostileCharacters("姓名")),
-  phone: phoneField.optional(),
-  field: z
-    .string({ error: "请输入专业领域" })
-    .trim()
-    .min(2, "专业领域至少 2 个字")
-    .max(50, "专业领域不超过 50 字")
-    .superRefine(refuseHostileCharacters("专业领域")),
-  organisationName: z
-    .string({ error: "请输入工作单位" })
-    .trim()
-    .min(2, "工作单位至少 2 个字")
-    .max(100, "工作单位不超过 100 字")
-    .superRefine(refuseHostileCharacters("工作单位")),
-});
+const ProfileSchema = z.object({ intent: z.literal("profile"), ...expertProfileFields });
 const ConflictSchema = z.object({
   intent: z.literal("add-conflict"),
   kind: z.enum(["provider", "enterprise"], { error: "请选择单位类型" }),
@@ -345,26 +325,7 @@ export default function ExpertDetail() {
           {canEdit ? (
             <Form method="post" {...getFormProps(profileForm)} style={{ marginTop: "1rem" }}>
               <FormMessage message={profileForm.errors?.[0]} />
-              <Field
-                label="姓名"
-                inputProps={getInputProps(profile.name, { type: "text" })}
-                errors={profile.name.errors}
-              />
-              <Field
-                label="联系电话（选填）"
-                inputProps={getInputProps(profile.phone, { type: "tel" })}
-                errors={profile.phone.errors}
-              />
-              <Field
-                label="专业领域"
-                inputProps={getInputProps(profile.field, { type: "text" })}
-                errors={profile.field.errors}
-              />
-              <Field
-                label="工作单位"
-                inputProps={getInputProps(profile.organisationName, { type: "text" })}
-                errors={profile.organisationName.errors}
-              />
+              <ExpertProfileFields fields={profile} />
               <button type="submit" name="intent" value="profile" disabled={busy && intent === "profile"}>
                 保存
               </button>

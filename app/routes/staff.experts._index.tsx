@@ -1,16 +1,17 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
-import { Field, FormMessage } from "~/components/forms.tsx";
+import { ExpertProfileFields } from "~/components/expert-profile-fields.tsx";
+import { FormMessage } from "~/components/forms.tsx";
 import { Pagination } from "~/components/pagination.tsx";
 import { inviteExpert, listExperts } from "~/models/expert.server.ts";
 import { currentRound } from "~/models/round.server.ts";
 import { DuplicateEmailError } from "~/models/user.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
-import { phoneField, refuseHostileCharacters } from "~/utils/form-fields.ts";
+import { emailField, expertProfileFields } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";
 
@@ -24,28 +25,7 @@ const QuerySchema = z.object({
   page: z.coerce.number().int().min(1).catch(1),
 });
 
-const InviteSchema = z.object({
-  name: z
-    .string({ error: "请输入姓名" })
-    .trim()
-    .min(2, "姓名至少 2 个字")
-    .max(30, "姓名过长")
-    .superRefine(refuseHostileCharacters("姓名")),
-  email: z.string({ error: "请输入电子邮箱" }).trim().email("请输入有效的电子邮箱地址"),
-  phone: phoneField.optional(),
-  field: z
-    .string({ error: "请输入专业领域" })
-    .trim()
-    .min(2, "专业领域至少 2 个字")
-    .max(50, "专业领域不超过 50 字")
-    .superRefine(refuseHostileCharacters("专业领域")),
-  organisationName: z
-    .string({ error: "请输入工作单位" })
-    .trim()
-    .min(2, "工作单位至少 2 个字")
-    .max(100, "工作单位不超过 100 字")
-    .superRefine(refuseHostileCharacters("工作单位")),
-});
+const InviteSchema = z.object({ ...expertProfileFields, email: emailField });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["staff", "approver"] });
@@ -189,34 +169,7 @@ export default function ExpertPool() {
             ) : null}
             <Form method="post" {...getFormProps(form)}>
               <FormMessage message={form.errors?.[0]} />
-              <Field
-                label="姓名"
-                inputProps={getInputProps(fields.name, { type: "text" })}
-                errors={fields.name.errors}
-              />
-              <Field
-                label="电子邮箱"
-                inputProps={getInputProps(fields.email, { type: "email" })}
-                errors={fields.email.errors}
-              />
-              <Field
-                label="联系电话（选填）"
-                inputProps={getInputProps(fields.phone, { type: "tel" })}
-                errors={fields.phone.errors}
-              />
-              <Field
-                label="专业领域"
-                inputProps={{
-                  ...getInputProps(fields.field, { type: "text" }),
-                  placeholder: "例如：智能制造、工业软件",
-                }}
-                errors={fields.field.errors}
-              />
-              <Field
-                label="工作单位"
-                inputProps={getInputProps(fields.organisationName, { type: "text" })}
-                errors={fields.organisationName.errors}
-              />
+              <ExpertProfileFields fields={fields} />
               <button type="submit" disabled={navigation.state === "submitting"}>
                 发送邀请
               </button>

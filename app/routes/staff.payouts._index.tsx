@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { FormMessage } from "~/components/forms.tsx";
 import { Pagination } from "~/components/pagination.tsx";
@@ -121,14 +121,8 @@ export default function Payouts() {
   const { user, rounds, query, overview, batches, blockers, rows, total } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const [params] = useSearchParams();
   const selected = new Set(actionData?.selected ?? []);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const pageLink = (page: number) => {
-    const next = new URLSearchParams(params);
-    next.set("page", String(page));
-    return `?${next.toString()}`;
-  };
   return (
     <>
       <div className="page-head">
@@ -325,7 +319,7 @@ export default function Payouts() {
                   </tbody>
                 </table>
               </div>
-              <Pagination page={query.page} pages={pages} total={`共 ${total} 项`} href={pageLink} />
+              <Pagination page={query.page} pages={pages} total={`共 ${total} 项`} />
               {user.canPrepare ? (
                 <div className="actions">
                   <button

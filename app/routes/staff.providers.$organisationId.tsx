@@ -114,10 +114,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ? await suspendProvider(actor, params.organisationId ?? "", submission.value.suspendReason)
         : await liftSuspension(actor, params.organisationId ?? "", submission.value.liftNote ?? "");
     if (!standing.ok) {
-      const field = standing.field === "reason" ? "suspendReason" : null;
       return data(
-        submission.reply(field ? { fieldErrors: { [field]: [standing.message] } } : { formErrors: [standing.message] }),
-        { status: standing.field === "reason" ? 400 : 409 },
+        submission.reply(
+          standing.field
+            ? { fieldErrors: { [standing.field]: [standing.message] } }
+            : { formErrors: [standing.message] },
+        ),
+        { status: standing.field ? 400 : 409 },
       );
     }
     throw redirect(`/staff/providers/${params.organisationId}?standing=${submission.value.intent}`);

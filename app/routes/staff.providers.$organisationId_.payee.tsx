@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 
 import { FileView } from "~/components/file-view.tsx";
 import { FormMessage } from "~/components/forms.tsx";
-import { groupAccountNumber, PAYEE_STATES } from "~/domain/payee.ts";
+import { PayeeAccountFacts } from "~/components/payee-fields.tsx";
 import { getOrganisation } from "~/models/organisation.server.ts";
 import { payeeOf, verifyPayeeAccount } from "~/models/payee.server.ts";
 import { readFormData } from "~/utils/form-data.server.ts";
@@ -68,20 +68,12 @@ export default function PayeeVerification() {
         <section className="card">
           <h2 style={{ marginTop: 0 }}>账户</h2>
           {payee?.account ? (
-            <dl className="facts" data-testid="payee-account">
-              <dt>开户名称</dt>
-              <dd>{payee.account.accountName}</dd>
-              <dt>开户银行</dt>
-              <dd>{payee.account.bankName}</dd>
-              <dt>银行账号</dt>
-              <dd>{groupAccountNumber(payee.account.accountNumber)}</dd>
-              <dt>状态</dt>
-              <dd data-testid="payee-state">{PAYEE_STATES[payee.state]}</dd>
+            <PayeeAccountFacts account={payee.account} state={payee.state} testId="payee-account">
               <dt>最近变更</dt>
               <dd>{payee.changedAt ?? "—"}</dd>
               <dt>核验</dt>
               <dd>{payee.verifiedAt ? `${payee.verifiedBy ?? ""} 于 ${payee.verifiedAt}` : "未核验"}</dd>
-            </dl>
+            </PayeeAccountFacts>
           ) : (
             <p className="empty">该服务商尚未登记收款账户。</p>
           )}

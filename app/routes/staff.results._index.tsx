@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { FormMessage } from "~/components/forms.tsx";
 import { Pagination } from "~/components/pagination.tsx";
@@ -125,13 +125,7 @@ export default function ResultsPage() {
   const { query, rounds, round, counts, matching, pages, rows } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const [params] = useSearchParams();
   const busy = navigation.state === "submitting";
-  const pageLink = (page: number) => {
-    const next = new URLSearchParams(params);
-    next.set("page", String(page));
-    return `?${next.toString()}`;
-  };
   return (
     <>
       <div className="page-head">
@@ -261,7 +255,7 @@ export default function ResultsPage() {
             </tbody>
           </table>
         </div>
-        <Pagination page={query.page} pages={pages} total={`${matching} 项`} href={pageLink} />
+        <Pagination page={query.page} pages={pages} total={`${matching} 项`} />
         {round && counts.copyBlocked > 0 ? (
           <p className="notice notice--warning" data-testid="copy-blocked">
             {counts.copyBlocked} 项申报被雷同检查标记且无专家否决，须在评审详情页记录非抄袭的理由后才能确认。

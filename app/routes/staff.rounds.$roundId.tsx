@@ -21,20 +21,18 @@ import { useState } from "react";
 import { CheckboxField, Field, FormMessage, SelectField, TextareaField } from "~/components/forms.tsx";
 import { ROUND_STATUS_LABELS } from "~/domain/labels.ts";
 import { fenToYuanString, parseYuanToFen } from "~/domain/money.ts";
-import { parseEnterpriseList, parseProviderList, type RowError } from "~/domain/round-lists.ts";
 import { PARAMETERS_LOCKED_REASON } from "~/domain/round-parameters.ts";
 import { formatShanghai, parseShanghaiMinute, tryParseShanghaiDateTime } from "~/domain/shanghai-time.ts";
 import { saveNoticeSettings } from "~/models/public-notice.server.ts";
 import {
   DuplicateRoundNameError,
-  EnterpriseListInUseError,
   getRound,
-  importRoundList,
+  importRoundListFile,
+  type ListImportOutcome,
   LockedParameterError,
   parametersLocked,
   saveRound,
 } from "~/models/round.server.ts";
-import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { badForm, readFormData } from "~/utils/form-data.server.ts";
 import { refuseHostileCharacters } from "~/utils/form-fields.ts";
 import { requireUser } from "~/utils/session.server.ts";
@@ -169,18 +167,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type ImportOutcome = {
-  kind: "enterprises" | "providers";
-  errors: RowError[];
-  message: string | null;
-  imported: number | null;
-};
-
+/** The uploaded list (multipart, held in memory: at most 5 MB), handed to the round model to import. */
 async function importList(
   request: Request,
   roundId: string,
   actor: { id: string; name: string },
-): Promise<ImportOutcome | null> {
+): Promise<ListImportOutcome> {
   let formData: FormData;
   try {
     formData = await unstable_parseMultipartFormData(
@@ -197,31 +189,11 @@ async function importList(
   const file = formData.get("list");
   if (!(file instanceof File) || file.size === 0)
     return { kind, errors: [], message: "请选择要导入的 .xlsx 或 .csv 文件。", imported: null };
-  let rows: string[][];
-  try {
-    rows = await readRows(new Uint8Array(await file.arrayBuffer()), file.name);
-  } catch (error) {
-    if (error instanceof SpreadsheetError) return { kind, errors: [], message: error.message, imported: null };
-    throw error;
-  }
-  if (kind === "enterprises") {
-    const parsed = parseEnterpriseList(rows);
-    if (!parsed.ok)
-      return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
-    try {
-      await importRoundList(actor, roundId, { kind, entries: parsed.entries });
-    } catch (error) {
-      if (error instanceof EnterpriseListInUseError)
-        return { kind, errors: [], message: error.message, imported: null };
-      throw error;
-    }
-    return { kind, errors: [], message: null, imported: parsed.entries.length };
-  }
-  const parsed = parseProviderList(rows);
-  if (!parsed.ok)
-    return { kind, errors: parsed.errors, message: "名单有错误，未导入任何数据。请修改后重新上传。", imported: null };
-  await importRoundList(actor, roundId, { kind, entries: parsed.entries });
-  return { kind, errors: [], message: null, imported: parsed.entries.length };
+  return importRoundListFile(actor, roundId, {
+    kind,
+    fileName: file.name,
+    bytes: new Uint8Array(await file.arrayBuffer()),
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -249,15 +221,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       objectionText: notice.value.noticeObjectionText || null,
     });
     if (!outcome.ok) {
-      const field = outcome.message.includes("异议") ? "noticeObjectionText" : "noticeClosesAt";
-      return data(
-        {
-          result: undefined,
-          importOutcome: null,
-          noticeResult: notice.reply({ fieldErrors: { [field]: [outcome.message] } }),
-        },
-        { status: 400 },
-      );
+      const errors = outcome.field
+        ? { fieldErrors: { [outcome.field]: [outcome.message] } }
+        : { formErrors: [outcome.message] };
+      return data({ result: undefined, importOutcome: null, noticeResult: notice.reply(errors) }, { status: 400 });
     }
     throw redirect(`/staff/rounds/${roundId}?saved=notice`);
   }
@@ -369,7 +336,7 @@ function ListSection({
   intent: "import-enterprises" | "import-providers";
   columns: string[];
   rows: (string | number | null)[][];
-  outcome: ImportOutcome | null;
+  outcome: ListImportOutcome | null;
 }) {
   const [query, setQuery] = useState("");
   const shown = query ? rows.filter((r) => r.some((c) => String(c ?? "").includes(query))) : rows;

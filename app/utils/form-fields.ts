@@ -26,6 +26,28 @@ export const phoneField = z
   .transform((v) => halfWidthAlphanumerics(v).trim())
   .pipe(z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, "请输入 11 位手机号码或带区号的固定电话"));
 
+/** The address a new account signs in with and is mailed at. */
+export const emailField = z
+  .string({ error: "请输入电子邮箱" })
+  .trim()
+  .max(200, "电子邮箱过长")
+  .email("请输入有效的电子邮箱地址");
+
+/** A sign-in address as typed on the sign-in and forgotten-password pages. */
+export const loginEmailField = z
+  .string({ error: "请输入登录邮箱" })
+  .trim()
+  .max(200, "邮箱过长")
+  .email("请输入有效的邮箱地址");
+
+/** An expert's profile, when staff invite the expert and when they edit the profile. */
+export const expertProfileFields = {
+  name: textField({ label: "姓名", min: 2, max: 30 }),
+  phone: phoneField.optional(),
+  field: textField({ label: "专业领域", min: 2, max: 50 }),
+  organisationName: textField({ label: "工作单位", min: 2, max: 100 }),
+};
+
 export const newPasswordFields = {
   password: z
     .string({ error: "请设置密码" })
@@ -75,6 +97,14 @@ export function payeeIsOrganisation(accountName: string, organisationName: strin
   return squash(accountName) === squash(organisationName);
 }
 export const PAYEE_NAME_MESSAGE = "开户名称须与服务商名称一致（补助资金只拨付至本单位账户）";
+/** R-PAY-3: `.refine(...payeeNameMatches)` on a schema with payeeFields and the organisation's name. */
+export const payeeNameMatches: [
+  (v: { payeeAccountName: string; organisationName: string }) => boolean,
+  { path: PropertyKey[]; message: string },
+] = [
+  (v) => payeeIsOrganisation(v.payeeAccountName, v.organisationName),
+  { path: ["payeeAccountName"], message: PAYEE_NAME_MESSAGE },
+];
 /**
  * A text field as people type it, with a Chinese message at the field for every hostile value: control
  * characters (NUL included), line breaks in one-line fields, bidirectional and zero-width characters,

@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { parseEnterpriseList, parseProviderList } from "~/domain/round-lists.ts";
-import { EnterpriseListInUseError, importRoundList } from "~/models/round.server.ts";
+import { EnterpriseListInUseError, importRoundList, importRoundListFile } from "~/models/round.server.ts";
 import {
   acceptInvitation,
   attemptLogin,
@@ -133,6 +133,78 @@ describe.each(VARIANTS)("accounts and lists on %s", (variant) => {
     ]);
     // The enterprise that was applied for keeps its row, and so every record that names it.
     expect(after.find((e) => e.name === "甲企业有限公司")?.id).toBe(applied.id);
+  });
+
+  it("R-ELIG-3 an uploaded list is imported whole, or refused with its rows' errors or a Chinese reason and nothing changed", async () => {
+    const round = await createRound(prisma, { enterprises: ["甲企业有限公司", "乙企业有限公司"] });
+    const applied = round.enterprises.find((e) => e.name === "甲企业有限公司");
+    if (!applied) throw new Error("no enterprise");
+    const provider = await createProvider(prisma);
+    await prisma.enterpriseClaimAttempt.create({
+      data: { roundId: round.id, enterpriseId: applied.id, organisationId: provider.organisation.id },
+    });
+    const names = async () =>
+      (await prisma.roundEnterprise.findMany({ where: { roundId: round.id }, orderBy: { seq: "asc" } })).map(
+        (e) => e.name,
+      );
+    const upload = async (rows: (string | number)[][], fileName = "名单.xlsx") => ({
+      kind: "enterprises" as const,
+      fileName,
+      bytes: await xlsx(rows),
+    });
+
+    const wrongRows = await importRoundListFile(
+      null,
+      round.id,
+      await upload([
+        ["序号", "企业名称"],
+        [1, "甲企业有限公司"],
+        ["二", "丙企业有限公司"],
+      ]),
+    );
+    expect(wrongRows).toMatchObject({
+      kind: "enterprises",
+      imported: null,
+      message: expect.stringMatching(/未导入任何数据/),
+    });
+    expect(wrongRows.errors.map((e) => e.row)).toEqual([3]);
+
+    expect(
+      await importRoundListFile(null, round.id, {
+        kind: "enterprises",
+        fileName: "名单.xls",
+        bytes: new Uint8Array([1]),
+      }),
+    ).toMatchObject({ imported: null, errors: [], message: expect.stringMatching(/不支持旧版 .xls/) });
+
+    expect(
+      await importRoundListFile(
+        null,
+        round.id,
+        await upload([
+          ["序号", "企业名称"],
+          [1, "丙企业有限公司"],
+        ]),
+      ),
+    ).toMatchObject({
+      imported: null,
+      errors: [],
+      message: expect.stringMatching(/新名单缺少已有申报的企业：甲企业有限公司/),
+    });
+    expect(await names()).toEqual(["甲企业有限公司", "乙企业有限公司"]);
+
+    expect(
+      await importRoundListFile(
+        null,
+        round.id,
+        await upload([
+          ["序号", "企业名称"],
+          [1, "甲企业有限公司"],
+          [2, "丙企业有限公司"],
+        ]),
+      ),
+    ).toEqual({ kind: "enterprises", errors: [], message: null, imported: 2 });
+    expect(await names()).toEqual(["甲企业有限公司", "丙企业有限公司"]);
   });
 
   it("R-ELIG-1 replacing a round's provider list is all or nothing, and on the record", async () => {

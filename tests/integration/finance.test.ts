@@ -308,7 +308,7 @@ describe.each(VARIANTS)("finance on %s", (variant) => {
         accountNumber: "99999999",
         proofFileId: foreign.id,
       }),
-    ).toMatchObject({ ok: false, field: "proofFileId" });
+    ).toMatchObject({ ok: false, field: "payeeProofFileId" });
 
     expect(
       await prepareBatch(staff, { roundId: round.id, selection: { all: false, applicationIds: [app.id] } }),

@@ -278,7 +278,11 @@ describe.each(VARIANTS)("payouts on %s", (variant) => {
     const closesAt = new Date(Date.now() + 86_400_000);
     expect(
       await saveNoticeSettings(preparer, round.id, { opensAt: closesAt, closesAt: opensAt, objectionText: "电话" }),
-    ).toMatchObject({ ok: false });
+    ).toMatchObject({ ok: false, field: "noticeClosesAt" });
+    expect(await saveNoticeSettings(preparer, round.id, { opensAt, closesAt, objectionText: null })).toMatchObject({
+      ok: false,
+      field: "noticeObjectionText",
+    });
     expect(
       await saveNoticeSettings(preparer, round.id, { opensAt, closesAt, objectionText: "异议请致电 0533-0000000" }),
     ).toEqual({ ok: true });

@@ -29,7 +29,7 @@ import { clearCopyFlag, confirmResults, listRoundResults } from "~/models/review
 import { LockedParameterError, type RoundInput, saveRound } from "~/models/round.server.ts";
 import { saveUpload } from "~/models/stored-file.server.ts";
 import { recordSummaryGeneration, summaryTableState, uploadSummaryTable } from "~/models/summary-table.server.ts";
-import { FolderStore } from "~/services/storage.server.ts";
+import { FolderStore, objectStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
 import { makePdf } from "../utils/files.ts";
@@ -81,19 +81,7 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     diagnosisCompletedOn: "2022-09-20",
   });
 
-  const submit = (scope: ProviderScope, id: string) =>
-    submitApplication(scope, id, {
-      attested: true,
-      at: new Date(),
-      receipt: {
-        key: `receipts/${crypto.randomBytes(6).toString("hex")}.pdf`,
-        fileName: "受理回执.pdf",
-        size: 10,
-        sha256: "0".repeat(64),
-      },
-      mailTo: "provider@example.test",
-      mailText: "回执",
-    });
+  const submit = (scope: ProviderScope, id: string) => submitApplication(scope, id, { attested: true });
 
   /** A submitted review of the given total (sections only), written as the expert form would store it. */
   async function reviewed(applicationId: string, total: number, extra: { veto?: boolean } = {}) {
@@ -239,7 +227,10 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     const draft = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[0]!.id, status: "draft" });
     const pending = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[1]!.id });
 
-    expect(await suspendProvider(staff, provider.organisation.id, " ")).toMatchObject({ ok: false, field: "reason" });
+    expect(await suspendProvider(staff, provider.organisation.id, " ")).toMatchObject({
+      ok: false,
+      field: "suspendReason",
+    });
     expect(await suspendProvider(staff, provider.organisation.id, "经查被列入经营异常名录")).toEqual({ ok: true });
     const mail = await prisma.outboxMessage.findFirstOrThrow({
       where: { to: provider.email, subject: { contains: "暂停" } },
@@ -277,6 +268,48 @@ describe.each(VARIANTS)("the plan's rules on %s", (variant) => {
     ).toBe(1);
     expect((await staffApplicationView(pending.id))?.providerSuspension).toBeNull();
     expect(await submit(provider.scope, draft.id)).toMatchObject({ ok: true });
+  });
+
+  it("R-MAT-1 a submission makes its receipt (提交回执): stored, recorded and mailed attached; a refused one leaves none", async () => {
+    const round = await createRound(prisma);
+    const provider = await listedProvider(round);
+    const enterprise = round.enterprises[0]!;
+    const draft = await createApplication(prisma, {
+      roundId: round.id,
+      organisationId: provider.organisation.id,
+      createdById: provider.user.id,
+      store,
+      enterpriseId: enterprise.id,
+      status: "draft",
+    });
+    const fileName = `提交回执-${draft.number}.pdf`;
+
+    expect(await submitApplication(provider.scope, draft.id, { attested: false })).toEqual({
+      ok: false,
+      field: "attestation",
+      message: "请确认所有复印件材料均已加盖企业公章。",
+    });
+    expect(await prisma.storedFile.count({ where: { fileName } })).toBe(0);
+
+    expect(await submit(provider.scope, draft.id)).toMatchObject({ ok: true });
+    const submitted = await prisma.application.findUniqueOrThrow({
+      where: { id: draft.id },
+      include: { receiptFile: true },
+    });
+    const receipt = submitted.receiptFile;
+    expect(receipt).toMatchObject({ fileName, contentType: "application/pdf", uploadedById: provider.user.id });
+    if (!receipt) throw new Error("no receipt");
+    // Read back from the store the model wrote to (the process's configured one).
+    const chunks: Buffer[] = [];
+    for await (const chunk of await objectStore().get(receipt.key)) chunks.push(Buffer.from(chunk));
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(crypto.createHash("sha256").update(bytes).digest("hex")).toBe(receipt.sha256);
+    const mail = await prisma.outboxMessage.findFirstOrThrow({
+      where: { to: provider.email, subject: { contains: `提交回执 ${draft.number}` } },
+    });
+    expect(mail.subject).toBe(`【申报平台】提交回执 ${draft.number}（${enterprise.name}）`);
+    expect(mail.attachments).toEqual([{ filename: fileName, storageKey: receipt.key, contentType: "application/pdf" }]);
   });
 
   it("R-LOG-1 changing an M5 photo tag is recorded with before and after", async () => {

@@ -11,8 +11,8 @@ import { Readable } from "node:stream";
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { parseFormWithUploads } from "~/services/multipart.server.ts";
 import { FolderStore, type ObjectStore, StorageUnavailableError } from "~/services/storage.server.ts";
-import { parseFormWithUploads } from "~/utils/multipart.server.ts";
 
 import { makePdf } from "../utils/files.ts";
 import { TMP } from "../utils/test-database.ts";

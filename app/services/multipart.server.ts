@@ -92,6 +92,24 @@ export async function parseFormWithUploads(
   }
 }
 
+/**
+ * The stored file of an upload field: the one uploaded with this request (its id is put in the form as
+ * `idField`), else the one kept from an earlier, refused attempt (hidden `idField` and `<name>FileName`,
+ * as app/components/file-field.tsx renders them); null when there is none.
+ */
+export function keptFile(
+  formData: FormData,
+  uploaded: Record<string, { id: string; fileName: string }>,
+  name: string,
+  idField: string,
+): { id: string; fileName: string } | null {
+  const now = uploaded[name];
+  if (now) formData.set(idField, now.id);
+  const id = String(formData.get(idField) ?? "");
+  if (!id) return null;
+  return { id, fileName: now?.fileName ?? String(formData.get(`${name}FileName`) ?? "") };
+}
+
 /** A 503 with the storage's Chinese message (never the path of the file it could not write). */
 export function storageUnavailable(error: StorageUnavailableError): Response {
   return new Response(error.message, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
