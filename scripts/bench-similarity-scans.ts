@@ -20,6 +20,7 @@ import { normalizeReport } from "../app/domain/similarity/normalize.ts";
 import { FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
 import { OCR_DPI, ocrPdfPage } from "../app/services/ocr.server.ts";
 import { readReport } from "../app/services/report-text.server.ts";
+import { env } from "../app/utils/env.server.ts";
 import { scanReport, typesetReport } from "./scan-corpus.ts";
 import { deriveCopy, makeOriginal, mulberry32, pairKey, type Report, truthShares } from "./similarity-corpus.ts";
 
@@ -194,7 +195,7 @@ export async function benchScans(
       `distinct reports sharing only seal and headings flagged: ${distinctFlagged}`,
   );
   log(
-    `OCR: ${perPage.toFixed(1)} s per A4 page wall-clock (${cpuPerPage.toFixed(1)} CPU s per page, 1 thread), character error rate ${(cer * 100).toFixed(2)}% against the source PDF's text`,
+    `OCR: ${perPage.toFixed(1)} s per A4 page wall-clock (${cpuPerPage.toFixed(1)} CPU s per page, ${env().OCR_THREADS} thread${env().OCR_THREADS > 1 ? "s" : ""} a model, OCR_THREADS), character error rate ${(cer * 100).toFixed(2)}% against the source PDF's text`,
   );
   return {
     recall: all.recall,
