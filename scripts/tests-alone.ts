@@ -1,19 +1,24 @@
 /**
- * Runs every database test by itself, one `vitest run <file> -t "^<full name>$"` process per test, one at a
- * time, and reports the tests that fail when run alone (a test that leans on a batch, review or version
- * another test made, or on the order of tests). Not part of `npm test`: a full pass takes about an hour.
+ * Runs every database test by itself and reports the tests that fail when run alone (a test that leans on
+ * a batch, review or version another test made, or on the order of tests). Not part of `npm test`.
  *
- *   npx tsx scripts/tests-alone.ts [--pglite-only] [--all] [--names <file>] [file ...]
+ *   npx tsx scripts/tests-alone.ts [--pglite-only] [--one-per-process] [--all] [--names <file>] [file ...]
+ *
+ * How a test runs alone: as the only test of its file (`-t "^<its full name>$"`), in a fresh process (vitest
+ * forks one per file, `isolate`), on the fresh database its file's beforeAll makes, files one at a time
+ * (`--no-file-parallelism`). By default one vitest run takes the k-th test of every file at once ("rounds":
+ * each test still the only one of its file, process and database, but vitest starts and transforms once per
+ * round instead of once per test); --one-per-process starts one vitest per test, the strictest and slowest.
  *
  * - files: the test files to list (default: tests/integration/ and every app/ test that opens a database);
  * - --all: every test file of the vitest config, database or not;
  * - --pglite-only: leave out the PostgreSQL variant of `describe.each(VARIANTS)` tests (named "… on postgres"),
  *   and run the rest without TEST_POSTGRES_URL (no PostgreSQL template is migrated), except the files that
  *   use PostgreSQL by themselves (migrations, several instances, the audit role);
- * - --names <file>: run only the tests whose full names (as printed in the failure list) the file holds,
- *   one a line, to re-run the failures of a previous pass.
+ * - --names <file>: run only the tests whose labels (`<file> :: <name>`, as the failure list prints them)
+ *   the file holds, one a line, to re-run the failures of a previous pass.
  *
- * Each test passes alone when its process exits 0 and vitest reports exactly that one test as passed.
+ * A test passes alone when vitest reports it passed and its file had no failing hook.
  * Prints `RESULT tests=<n> pass_alone=<n> fail_alone=<n>`, then the failing names.
  */
 import { spawnSync } from "node:child_process";
@@ -31,11 +36,18 @@ type Listed = { name: string; file: string };
 type Outcome = "passed" | "failed" | "skipped" | "unmatched";
 
 function parseArgs(argv: string[]) {
-  const options = { pgliteOnly: false, all: false, names: undefined as string | undefined, files: [] as string[] };
+  const options = {
+    pgliteOnly: false,
+    onePerProcess: false,
+    all: false,
+    names: undefined as string | undefined,
+    files: [] as string[],
+  };
   const rest = [...argv];
   for (let arg = rest.shift(); arg !== undefined; arg = rest.shift()) {
     if (arg === "--pglite-only") options.pgliteOnly = true;
     else if (arg === "--all") options.all = true;
+    else if (arg === "--one-per-process") options.onePerProcess = true;
     else if (arg === "--names") options.names = rest.shift();
     else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}`);
     else options.files.push(arg);
@@ -91,41 +103,61 @@ function escapeRegExp(text: string): string {
 }
 
 type JsonReport = {
-  testResults: { assertionResults: { fullName: string; status: string }[]; message?: string }[];
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
 };
 
-/** Runs one test alone; returns its outcome and, when it did not pass, what vitest printed. */
-function runAlone(test: Listed, env: NodeJS.ProcessEnv): { outcome: Outcome; output: string; seconds: number } {
-  const fullName = test.name.split(LIST_SEPARATOR).join(" ");
+const fullNameOf = (test: Listed) => test.name.split(LIST_SEPARATOR).join(" ");
+const labelOf = (test: Listed) => `${test.file} :: ${test.name}`;
+
+type Verdict = { outcome: Outcome; detail: string };
+
+/**
+ * One vitest run of the given tests, at most one per file (each then the only test of its file, process and
+ * database), files one at a time. Returns each test's verdict.
+ */
+function runTogether(tests: Listed[], env: NodeJS.ProcessEnv): Map<Listed, Verdict> {
   const report = path.join(os.tmpdir(), `tests-alone-report-${process.pid}.json`);
   fs.rmSync(report, { force: true });
-  const started = Date.now();
+  const pattern = `^(${tests.map((t) => escapeRegExp(fullNameOf(t))).join("|")})$`;
+  const files = [...new Set(tests.map((t) => t.file))];
   const result = vitest(
-    [
-      "run",
-      test.file,
-      "-t",
-      `^${escapeRegExp(fullName)}$`,
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${report}`,
-    ],
+    ["run", ...files, "-t", pattern, "--no-file-parallelism", "--reporter=json", `--outputFile.json=${report}`],
     env,
   );
-  const seconds = (Date.now() - started) / 1000;
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (!fs.existsSync(report)) return { outcome: "failed", output, seconds };
-  const parsed = JSON.parse(fs.readFileSync(report, "utf8")) as JsonReport;
-  const ran = parsed.testResults
-    .flatMap((file) => file.assertionResults)
-    .filter((a) => a.status !== "skipped" && a.status !== "pending");
-  const all = parsed.testResults.flatMap((file) => file.assertionResults).filter((a) => a.fullName === fullName);
-  if (ran.length === 0 && all.length === 1 && result.status === 0) return { outcome: "skipped", output, seconds };
-  // Nothing ran and vitest failed: a hook (beforeAll) or the file itself failed, which is a failure too.
-  if (ran.length !== 1)
-    return { outcome: ran.length === 0 && result.status === 0 ? "unmatched" : "failed", output, seconds };
-  const passed = result.status === 0 && ran[0]?.status === "passed";
-  return { outcome: passed ? "passed" : "failed", output, seconds };
+  const output = `${result.stdout}\n${result.stderr}`.split("\n").slice(-60).join("\n");
+  const verdicts = new Map<Listed, Verdict>();
+  const parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, "utf8")) as JsonReport) : undefined;
+  for (const test of tests) {
+    const file = parsed?.testResults.find((f) => path.relative(root, f.name) === test.file);
+    const ran = file?.assertionResults.filter((a) => a.status !== "skipped" && a.status !== "pending") ?? [];
+    const mine = file?.assertionResults.find((a) => a.fullName === fullNameOf(test));
+    // A failing hook (beforeAll, afterAll, the console.error check) fails the file: the test did not pass alone.
+    const fileFailed = !file || file.status === "failed";
+    const detail = [file?.message ?? "", ...(mine?.failureMessages ?? [])].join("\n").trim() || output;
+    if (ran.length > 1) verdicts.set(test, { outcome: "failed", detail: `${ran.length} tests matched its name` });
+    else if (mine?.status === "passed" && !fileFailed) verdicts.set(test, { outcome: "passed", detail: "" });
+    else if (mine?.status === "skipped" && !fileFailed) verdicts.set(test, { outcome: "skipped", detail: "" });
+    else if (!mine && !fileFailed) verdicts.set(test, { outcome: "unmatched", detail: output });
+    else verdicts.set(test, { outcome: "failed", detail: detail.split("\n").slice(0, 40).join("\n") });
+  }
+  return verdicts;
+}
+
+/** The k-th test of every file, for k = 1, 2, …: each batch holds at most one test per file. */
+function rounds(tests: Listed[]): Listed[][] {
+  const byFile = new Map<string, Listed[]>();
+  for (const test of tests) byFile.set(test.file, [...(byFile.get(test.file) ?? []), test]);
+  const batches: Listed[][] = [];
+  for (const fileTests of byFile.values())
+    fileTests.forEach((test, k) => {
+      batches[k] = [...(batches[k] ?? []), test];
+    });
+  return batches;
 }
 
 function main() {
@@ -142,34 +174,50 @@ function main() {
         .map((line) => line.trim())
         .filter(Boolean),
     );
-    tests = tests.filter((t) => wanted.has(`${t.file} :: ${t.name}`));
+    tests = tests.filter((t) => wanted.has(labelOf(t)));
   }
-  // The files that start portal processes take minutes per test: they run last, the database tests first.
-  const startsPortal = (file: string) => /portal-process|spawn\(/.test(fs.readFileSync(path.join(root, file), "utf8"));
-  tests = [...tests.filter((t) => !startsPortal(t.file)), ...tests.filter((t) => startsPortal(t.file))];
   console.log(
     `${tests.length} tests to run alone${excluded.length > 0 ? ` (${excluded.length} PostgreSQL variants left out)` : ""}`,
   );
 
-  const failed: string[] = [];
-  const skipped: string[] = [];
-  let passed = 0;
-  tests.forEach((test, index) => {
+  // Without PostgreSQL where the test does not need it (--pglite-only), with it where it does.
+  const withoutPostgres = (test: Listed) =>
+    options.pgliteOnly && (/ on pglite( |$)/.test(test.name) || !usesPostgres(test.file));
+  const envFor = (postgres: boolean) => {
     const env = { ...process.env };
-    if (options.pgliteOnly && (/ on pglite( |$)/.test(test.name) || !usesPostgres(test.file))) {
+    if (!postgres) {
       delete env.TEST_POSTGRES_URL;
       delete env.TEST_POSTGRES_RUNTIME_URL;
     }
-    const label = `${test.file} :: ${test.name}`;
-    const { outcome, output, seconds } = runAlone(test, env);
-    console.log(`[${index + 1}/${tests.length}] ${outcome.toUpperCase()} ${seconds.toFixed(1)}s ${label}`);
-    if (outcome === "passed") passed++;
-    else if (outcome === "skipped") skipped.push(label);
-    else {
-      failed.push(label);
-      console.log(output.split("\n").slice(-60).join("\n"));
+    return env;
+  };
+  const batches: { tests: Listed[]; env: NodeJS.ProcessEnv }[] = [];
+  for (const postgres of [false, true]) {
+    const group = tests.filter((t) => withoutPostgres(t) !== postgres);
+    const split = options.onePerProcess ? group.map((t) => [t]) : rounds(group);
+    for (const batch of split) batches.push({ tests: batch, env: envFor(postgres) });
+  }
+
+  const failed: string[] = [];
+  const skipped: string[] = [];
+  let passed = 0;
+  let done = 0;
+  for (const [index, batch] of batches.entries()) {
+    const started = Date.now();
+    const verdicts = runTogether(batch.tests, batch.env);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`run ${index + 1}/${batches.length}: ${batch.tests.length} tests, ${seconds}s`);
+    for (const [test, { outcome, detail }] of verdicts) {
+      done++;
+      console.log(`[${done}/${tests.length}] ${outcome.toUpperCase()} ${labelOf(test)}`);
+      if (outcome === "passed") passed++;
+      else if (outcome === "skipped") skipped.push(labelOf(test));
+      else {
+        failed.push(labelOf(test));
+        console.log(detail.replace(/^/gm, "    "));
+      }
     }
-  });
+  }
 
   console.log(`RESULT tests=${tests.length} pass_alone=${passed} fail_alone=${failed.length}`);
   if (skipped.length > 0) console.log(`skipped by the test itself (${skipped.length}):\n${skipped.join("\n")}`);
