@@ -14,7 +14,7 @@
  * - --all: every test file of the vitest config, database or not;
  * - --pglite-only: leave out the PostgreSQL variant of `describe.each(VARIANTS)` tests (named "… on postgres"),
  *   and run the rest without TEST_POSTGRES_URL (no PostgreSQL template is migrated), except the files that
- *   use PostgreSQL by themselves (migrations, several instances, the audit role);
+ *   use PostgreSQL by themselves (portal processes, backup, migrations, the audit role);
  * - --names <file>: run only the tests whose labels (`<file> :: <name>`, as the failure list prints them)
  *   the file holds, one a line, to re-run the failures of a previous pass.
  *
@@ -73,9 +73,12 @@ function databaseTestFiles(): string[] {
   return files.sort();
 }
 
-/** A file that talks to PostgreSQL outside the `VARIANTS` split (it needs TEST_POSTGRES_URL even on --pglite-only). */
+/**
+ * A file that talks to PostgreSQL outside the `VARIANTS` split (a portal process on PostgreSQL, a backup from
+ * it, the migrations on both): it needs TEST_POSTGRES_URL even with --pglite-only, PGlite tests included.
+ */
 function usesPostgres(file: string): boolean {
-  return /TEST_POSTGRES|postgresAdminUrl|postgresUrlFor|adminQuery|PG_PREFIX/.test(
+  return /TEST_POSTGRES|postgresAdminUrl|postgresUrlFor|adminQuery|PG_PREFIX|"postgres"|portal-process/.test(
     fs.readFileSync(path.join(root, file), "utf8"),
   );
 }
@@ -181,8 +184,7 @@ function main() {
   );
 
   // Without PostgreSQL where the test does not need it (--pglite-only), with it where it does.
-  const withoutPostgres = (test: Listed) =>
-    options.pgliteOnly && (/ on pglite( |$)/.test(test.name) || !usesPostgres(test.file));
+  const withoutPostgres = (test: Listed) => options.pgliteOnly && !usesPostgres(test.file);
   const envFor = (postgres: boolean) => {
     const env = { ...process.env };
     if (!postgres) {
