@@ -1,5 +1,5 @@
 /**
- * The formal review end to end (R-REV-1..5, R-REV-4, R-MAT-2): three experts each confirm they have no
+ * The formal review end to end (R-REV-1, R-REV-2, R-REV-4, R-REV-5, R-MAT-2): three experts each confirm they have no
  * conflict and score one application side by side with its report (one takes the −20 deduction, and
  * a draft is autosaved while typing); staff see the spread flag and confirm; the provider sees its
  * result and gets one e-mail, neither naming an expert. An expert cannot open an application that
@@ -182,7 +182,7 @@ async function score(
   await logout(page);
 }
 
-test("R-REV-1..5 three experts score, staff see the spread and confirm, the provider sees the result without expert names", async ({
+test("R-REV-1 R-REV-2 R-REV-4 R-REV-5 three experts score (one deducts 20), staff see the spread and confirm, the provider sees the result without expert names", async ({
   page,
 }) => {
   test.setTimeout(180_000);

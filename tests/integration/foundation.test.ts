@@ -1,6 +1,8 @@
 /**
  * The foundation against both real databases: registration and its duplicates (R-ELIG-1, R-ELIG-5),
  * verification (R-ELIG-1), the append-only record (R-LOG-1), seeding, and instants across time zones.
+ * Each test registers its own provider from the 2022 list (its own name, credit code and e-mail), so it
+ * runs alone and in any order.
  */
 import { Readable } from "node:stream";
 
@@ -44,6 +46,19 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     return file.id;
   }
 
+  /** Staff of the demo data, who decide registrations. */
+  async function demoStaff() {
+    const user = await prisma.user.findUniqueOrThrow({ where: { email: "staff@demo.local" } });
+    return { id: user.id, name: user.name };
+  }
+
+  /** A registration the test makes for itself; it must succeed. */
+  async function registered(overrides: Partial<Registration>) {
+    const result = await registerProvider(await registration(overrides));
+    if (!result.ok) throw new Error(`registration refused: ${result.message}`);
+    return result.organisationId;
+  }
+
   async function registration(overrides: Partial<Registration> = {}): Promise<Registration> {
     return {
       organisationName: "山东万群信息技术有限公司",
@@ -58,7 +73,14 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
   }
 
   it("seeds the 2022 round with 50 enterprises and 36 providers, a demo round and one demo account per role, idempotently", async () => {
+    const counts = async () => ({
+      rounds: await prisma.round.count(),
+      users: await prisma.user.count(),
+      organisations: await prisma.organisation.count(),
+    });
+    const before = await counts();
     await seed(prisma, { demo: true, dataDir, now: new Date("2026-11-24T02:00:00Z") });
+    expect(await counts()).toEqual(before);
     const round = await prisma.round.findUniqueOrThrow({
       where: { name: ROUND_2022.name },
       include: { _count: { select: { enterprises: true, providers: true } } },
@@ -69,7 +91,7 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     const demo = await prisma.round.findUniqueOrThrow({ where: { name: DEMO_ROUND_NAME } });
     expect(demo.isDemo).toBe(true);
     expect(demo.deadline.toISOString()).toBe("2026-12-21T15:59:59.999Z");
-    expect(await prisma.round.count()).toBe(2);
+    expect(await prisma.round.count({ where: { OR: [{ isDemo: true }, { name: ROUND_2022.name }] } })).toBe(2);
     const demoUsers = await prisma.user.findMany({ where: { isDemo: true }, select: { roles: true } });
     expect(demoUsers.flatMap((u) => u.roles).sort()).toEqual(["admin", "approver", "expert", "provider", "staff"]);
   });
@@ -101,9 +123,15 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
   });
 
   it("R-ELIG-5 refuses a duplicate registration: same organisation, same credit code, same e-mail", async () => {
+    const first = {
+      organisationName: "山东信茂供应链软件有限公司",
+      uscc: codeWithCheck("91370303MA3C00021"),
+      email: "xinmao@example.com",
+    };
+    await registered(first);
     expect(
       await registerProvider(
-        await registration({ email: "other@example.com", uscc: codeWithCheck("91370303MA3C00002") }),
+        await registration({ ...first, email: "other@example.com", uscc: codeWithCheck("91370303MA3C00002") }),
       ),
     ).toMatchObject({
       ok: false,
@@ -111,12 +139,16 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     });
     expect(
       await registerProvider(
-        await registration({ organisationName: "山东全晰信息技术有限公司", email: "other@example.com" }),
+        await registration({ ...first, organisationName: "山东全晰信息技术有限公司", email: "other@example.com" }),
       ),
-    ).toMatchObject({ ok: false, field: "uscc", message: expect.stringContaining("山东万群信息技术有限公司") });
+    ).toMatchObject({ ok: false, field: "uscc", message: expect.stringContaining(first.organisationName) });
     expect(
       await registerProvider(
-        await registration({ organisationName: "山东全晰信息技术有限公司", uscc: codeWithCheck("91370303MA3C00003") }),
+        await registration({
+          ...first,
+          organisationName: "山东全晰信息技术有限公司",
+          uscc: codeWithCheck("91370303MA3C00003"),
+        }),
       ),
     ).toMatchObject({ ok: false, field: "email" });
   });
@@ -146,9 +178,15 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
   });
 
   it("R-ELIG-1 staff verify once; a second decision gets a message and changes nothing; the provider is mailed", async () => {
-    const org = await prisma.organisation.findUniqueOrThrow({ where: { name: "山东万群信息技术有限公司" } });
-    const staffUser = await prisma.user.findUniqueOrThrow({ where: { email: "staff@demo.local" } });
-    const staff = { id: staffUser.id, name: staffUser.name };
+    const email = "zhiwu@example.com";
+    const org = {
+      id: await registered({
+        organisationName: "山东智物联网络科技有限公司",
+        uscc: codeWithCheck("91370303MA3C00031"),
+        email,
+      }),
+    };
+    const staff = await demoStaff();
     expect(await decideOrganisation(staff, org.id, { verdict: "verify" })).toEqual({ ok: true });
     expect(await decideOrganisation(staff, org.id, { verdict: "refuse", reason: "注册地不在张店区" })).toEqual({
       ok: false,
@@ -157,14 +195,20 @@ describe.each(VARIANTS)("foundation on %s", (variant) => {
     const after = await prisma.organisation.findUniqueOrThrow({ where: { id: org.id } });
     expect(after.status).toBe("verified");
     expect(after.registeredInZhangdianConfirmed).toBe(true);
-    const mail = await prisma.outboxMessage.findMany({ where: { to: "wanqun@example.com" } });
+    const mail = await prisma.outboxMessage.findMany({ where: { to: email } });
     expect(mail.map((m) => m.subject)).toEqual([expect.stringContaining("审核通过")]);
     // The mail links to the portal's login page.
     expect(mail[0]?.text).toMatch(/https?:\/\/\S+\/login/);
   });
 
   it("login is rate-limited per account: after five failures even the right password waits", async () => {
-    const account = { email: "wanqun@example.com", address: "198.51.100.7" };
+    const account = { email: "haizhi@example.com", address: "198.51.100.7" };
+    const organisationId = await registered({
+      organisationName: "海智造物联科技有限公司",
+      uscc: codeWithCheck("91370303MA3C00041"),
+      email: account.email,
+    });
+    expect(await decideOrganisation(await demoStaff(), organisationId, { verdict: "verify" })).toEqual({ ok: true });
     expect(await attemptLogin({ ...account, password: "secret123" })).toMatchObject({ ok: true });
     for (let i = 0; i < 5; i++) {
       expect(await attemptLogin({ ...account, password: "wrong" })).toEqual({

@@ -1,9 +1,10 @@
 /**
  * The formal review against both real databases: an expert's own assignments only (R-REV-5), the
- * conflict check, drafts and submission with their refusals (R-REV-1..3, R-REV-5), two tabs on one
- * review (Review.version), the review deadline, staff reopening a review on the record (R-REV-5,
- * R-LOG-1), and confirming results: frozen, through the state machine, ONE e-mail per provider that
- * names no expert (R-REV-4, R-MAT-2).
+ * conflict check, drafts and submission with their refusals (R-REV-1, R-REV-2, R-REV-3, R-REV-5), two
+ * tabs on one review (Review.version), the review deadline, staff reopening a review on the record
+ * (R-REV-5, R-LOG-1), and confirming results: frozen, through the state machine, ONE e-mail per provider
+ * that names no expert (R-REV-4, R-MAT-2). Each test makes its own round, provider and reviews (`scene`),
+ * so it runs alone and in any order.
  */
 import path from "node:path";
 
@@ -56,21 +57,12 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
   let staff: { id: string; name: string };
   let experts: { id: string; name: string; email: string }[];
   let outsider: { id: string; name: string };
-  let roundId: string;
-  let provider: Awaited<ReturnType<typeof createProvider>>;
-  let applicationId: string;
-  let secondApplicationId: string;
-  let assignmentIds: string[];
 
   beforeAll(async () => {
     let dataDir: string;
     ({ prisma, dataDir } = await useFreshDatabase(variant));
     process.env.DATA_DIR = dataDir;
     store = new FolderStore(path.join(dataDir, "files"));
-    const round = await createRound(prisma);
-    roundId = round.id;
-    await prisma.round.update({ where: { id: round.id }, data: { reviewDeadline: new Date(Date.now() + 86_400_000) } });
-    provider = await createProvider(prisma);
     const staffUser = await createUser(prisma, ["staff"], { name: "评审科员" });
     staff = { id: staffUser.user.id, name: staffUser.user.name };
     experts = [];
@@ -80,8 +72,25 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     }
     const other = await createUser(prisma, ["expert"], { name: "丁专家" });
     outsider = { id: other.user.id, name: other.user.name };
+  });
+  afterAll(async () => {
+    await closeDatabase();
+  });
+
+  const expert = (i: number) => experts[i] ?? { id: "", name: "", email: "" };
+
+  /**
+   * What each test starts from, made for it alone (so it runs by itself, in any order): a round of its own
+   * (its review deadline a day ahead), a provider with two applications under review, the first assigned to
+   * the three experts, the second to the first expert only. Unless `confirmed: false`, the three experts
+   * have confirmed they have no conflict with the first application.
+   */
+  async function scene(options: { confirmed?: boolean } = {}) {
+    const round = await createRound(prisma);
+    await prisma.round.update({ where: { id: round.id }, data: { reviewDeadline: new Date(Date.now() + 86_400_000) } });
+    const provider = await createProvider(prisma);
     const base = {
-      roundId,
+      roundId: round.id,
       organisationId: provider.organisation.id,
       createdById: provider.user.id,
       store,
@@ -89,60 +98,96 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     };
     const application = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[0]?.id ?? "" });
     const second = await createApplication(prisma, { ...base, enterpriseId: round.enterprises[1]?.id ?? "" });
-    applicationId = application.id;
-    secondApplicationId = second.id;
-    assignmentIds = [];
-    for (const expert of experts) {
-      const assignment = await assignExpert(prisma, { applicationId, expertId: expert.id, assignedById: staff.id });
-      assignmentIds.push(assignment.id);
+    const assignmentIds: string[] = [];
+    for (const each of experts) {
+      const assigned = await assignExpert(prisma, {
+        applicationId: application.id,
+        expertId: each.id,
+        assignedById: staff.id,
+      });
+      assignmentIds.push(assigned.id);
     }
-    await assignExpert(prisma, {
-      applicationId: secondApplicationId,
-      expertId: experts[0]?.id ?? "",
+    const secondAssignment = await assignExpert(prisma, {
+      applicationId: second.id,
+      expertId: expert(0).id,
       assignedById: staff.id,
     });
-  });
-  afterAll(async () => {
-    await closeDatabase();
-  });
+    if (options.confirmed !== false)
+      for (const [i, id] of assignmentIds.entries())
+        expect(await confirmNoConflict(expert(i), id)).toEqual({ ok: true });
+    return {
+      round,
+      roundId: round.id,
+      provider,
+      applicationId: application.id,
+      secondApplicationId: second.id,
+      secondAssignmentId: secondAssignment.id,
+      assignment: (i: number) => assignmentIds[i] ?? "",
+    };
+  }
+  type Scene = Awaited<ReturnType<typeof scene>>;
 
-  const expert = (i: number) => experts[i] ?? { id: "", name: "", email: "" };
-  const assignment = (i: number) => assignmentIds[i] ?? "";
+  /** Expert i's draft of the first application, saved once (version 1). */
+  async function draft(at: Scene, i: number, input: ReviewInput) {
+    expect(await saveReview(expert(i), at.assignment(i), { input, version: 0, mode: "draft" })).toMatchObject({
+      ok: true,
+      version: 1,
+    });
+  }
+
+  /** Expert i's review of the first application, saved as a draft and submitted (version 2). */
+  async function submitted(at: Scene, i: number, input: ReviewInput) {
+    await draft(at, i, input);
+    expect(await saveReview(expert(i), at.assignment(i), { input, version: 1, mode: "submit" })).toMatchObject({
+      ok: true,
+      status: "submitted",
+      version: 2,
+    });
+  }
 
   it("R-REV-5 an expert sees only its own assignments; another's does not exist for it", async () => {
+    const at = await scene({ confirmed: false });
     const own = await listOwnAssignments(expert(0).id);
-    expect(own.map((a) => a.id)).toContain(assignment(0));
-    expect(own.map((a) => a.id)).not.toContain(assignment(1));
-    expect(await getOwnAssignment(outsider.id, assignment(0))).toBeNull();
-    const outcome = await saveReview(outsider, assignment(0), { input: scores(20, 30, 20), version: 0, mode: "draft" });
+    expect(own.map((a) => a.id)).toContain(at.assignment(0));
+    expect(own.map((a) => a.id)).not.toContain(at.assignment(1));
+    expect(await getOwnAssignment(outsider.id, at.assignment(0))).toBeNull();
+    const outcome = await saveReview(outsider, at.assignment(0), {
+      input: scores(20, 30, 20),
+      version: 0,
+      mode: "draft",
+    });
     expect(outcome).toMatchObject({ ok: false, status: 404 });
-    expect(await confirmNoConflict(outsider, assignment(0))).toMatchObject({ ok: false, status: 404 });
+    expect(await confirmNoConflict(outsider, at.assignment(0))).toMatchObject({ ok: false, status: 404 });
   });
 
   it("R-REV-5 no scoring and no materials before the expert confirms it has no conflict", async () => {
+    const at = await scene({ confirmed: false });
     const expertUser = { id: expert(0).id, roles: ["expert"] } as const;
-    const material = await prisma.applicationMaterial.findFirstOrThrow({ where: { applicationId, material: "M8" } });
+    const material = await prisma.applicationMaterial.findFirstOrThrow({
+      where: { applicationId: at.applicationId, material: "M8" },
+    });
     expect(await canReadFile(sessionUser(expertUser), material.fileId)).toBe(false);
     expect(
-      await saveReview(expert(0), assignment(0), { input: scores(20, 30, 20), version: 0, mode: "draft" }),
+      await saveReview(expert(0), at.assignment(0), { input: scores(20, 30, 20), version: 0, mode: "draft" }),
     ).toMatchObject({ ok: false, status: 409 });
-    for (let i = 0; i < 3; i++) expect(await confirmNoConflict(expert(i), assignment(i))).toEqual({ ok: true });
+    for (let i = 0; i < 3; i++) expect(await confirmNoConflict(expert(i), at.assignment(i))).toEqual({ ok: true });
     expect(await canReadFile(sessionUser(expertUser), material.fileId)).toBe(true);
     expect(await canReadFile(sessionUser({ id: outsider.id, roles: ["expert"] }), material.fileId)).toBe(false);
     const audit = await prisma.auditEntry.count({
-      where: { action: "assignment.confirm_no_conflict", entityId: assignment(0) },
+      where: { action: "assignment.confirm_no_conflict", entityId: at.assignment(0) },
     });
     expect(audit).toBe(1);
   });
 
   it("R-REV-1 saves a draft, refuses out-of-range and half points at the field, and keeps the stored draft", async () => {
-    const saved = await saveReview(expert(0), assignment(0), {
+    const at = await scene();
+    const saved = await saveReview(expert(0), at.assignment(0), {
       input: { sections: { basics: { score: 25, comment: "" } } },
       version: 0,
       mode: "draft",
     });
     expect(saved).toMatchObject({ ok: true, version: 1, status: "draft" });
-    const outOfRange = await saveReview(expert(0), assignment(0), {
+    const outOfRange = await saveReview(expert(0), at.assignment(0), {
       input: scores(31, 30, 20),
       version: 1,
       mode: "draft",
@@ -152,13 +197,17 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
       status: 400,
       errors: { "sections.basics.score": ["“基本情况”得分须在 0 至 30 分之间"] },
     });
-    const half = await saveReview(expert(0), assignment(0), { input: scores(20.5, 30, 20), version: 1, mode: "draft" });
+    const half = await saveReview(expert(0), at.assignment(0), {
+      input: scores(20.5, 30, 20),
+      version: 1,
+      mode: "draft",
+    });
     expect(half).toMatchObject({
       ok: false,
       status: 400,
       errors: { "sections.basics.score": ["“基本情况”得分须为整数"] },
     });
-    const stored = await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(0) } });
+    const stored = await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(0) } });
     expect(stored).toMatchObject({
       status: "draft",
       basicsHalfPoints: 50,
@@ -168,14 +217,15 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
   });
 
   it("R-REV-1 half points are configuration: accepted when the round allows them, stored exactly", async () => {
-    await prisma.round.update({ where: { id: roundId }, data: { allowHalfPoints: true } });
-    const half = await saveReview(expert(2), assignment(2), {
+    const at = await scene();
+    await prisma.round.update({ where: { id: at.roundId }, data: { allowHalfPoints: true } });
+    const half = await saveReview(expert(2), at.assignment(2), {
       input: { sections: { basics: { score: 20.5 } } },
       version: 0,
       mode: "draft",
     });
     expect(half).toMatchObject({ ok: true, version: 1 });
-    const quarter = await saveReview(expert(2), assignment(2), {
+    const quarter = await saveReview(expert(2), at.assignment(2), {
       input: { sections: { basics: { score: 20.25 } } },
       version: 1,
       mode: "draft",
@@ -184,36 +234,51 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
       ok: false,
       errors: { "sections.basics.score": ["“基本情况”得分须以 0.5 分为单位"] },
     });
-    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(2) } })).toMatchObject({
+    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(2) } })).toMatchObject({
       basicsHalfPoints: 41,
     });
-    await prisma.round.update({ where: { id: roundId }, data: { allowHalfPoints: false } });
   });
 
   it("Review.version: a second tab with a stale version is refused with a clear message, never overwriting", async () => {
-    const first = await saveReview(expert(0), assignment(0), { input: scores(26, 30, 20), version: 1, mode: "draft" });
+    const at = await scene();
+    await draft(at, 0, { sections: { basics: { score: 25, comment: "" } } });
+    const first = await saveReview(expert(0), at.assignment(0), {
+      input: scores(26, 30, 20),
+      version: 1,
+      mode: "draft",
+    });
     expect(first).toMatchObject({ ok: true, version: 2 });
-    const stale = await saveReview(expert(0), assignment(0), { input: scores(10, 10, 10), version: 1, mode: "draft" });
+    const stale = await saveReview(expert(0), at.assignment(0), {
+      input: scores(10, 10, 10),
+      version: 1,
+      mode: "draft",
+    });
     expect(stale).toMatchObject({ ok: false, status: 409, conflict: true });
     expect(stale.ok ? "" : stale.message).toContain("另一个窗口或标签页");
-    const stored = await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(0) } });
+    const stored = await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(0) } });
     expect(stored).toMatchObject({ basicsHalfPoints: 52, version: 2 });
     // Two tabs both creating the first draft: the second is refused too.
-    const fresh = await saveReview(expert(1), assignment(1), { input: scores(20, 20, 20), version: 0, mode: "draft" });
+    const fresh = await saveReview(expert(1), at.assignment(1), {
+      input: scores(20, 20, 20),
+      version: 0,
+      mode: "draft",
+    });
     expect(fresh).toMatchObject({ ok: true, version: 1 });
     expect(
-      await saveReview(expert(1), assignment(1), { input: scores(5, 5, 5), version: 0, mode: "draft" }),
+      await saveReview(expert(1), at.assignment(1), { input: scores(5, 5, 5), version: 0, mode: "draft" }),
     ).toMatchObject({ ok: false, conflict: true });
   });
 
   it("R-REV-2 / R-REV-3 submitting refuses a deduction without reason and a veto without evidence", async () => {
-    const noReason = await saveReview(expert(1), assignment(1), {
+    const at = await scene();
+    await draft(at, 1, scores(20, 20, 20));
+    const noReason = await saveReview(expert(1), at.assignment(1), {
       input: scores(25, 35, 25, { deduction: true }),
       version: 1,
       mode: "submit",
     });
     expect(noReason).toMatchObject({ ok: false, status: 400, errors: { deductionReason: ["扣 20 分须填写扣分理由"] } });
-    const noEvidence = await saveReview(expert(1), assignment(1), {
+    const noEvidence = await saveReview(expert(1), at.assignment(1), {
       input: scores(25, 35, 25, { veto: true }),
       version: 1,
       mode: "submit",
@@ -223,86 +288,97 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
       status: 400,
       errors: { vetoEvidence: ["一票否决须指明雷同或抄袭的依据"] },
     });
-    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(1) } })).toMatchObject({
+    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(1) } })).toMatchObject({
       status: "draft",
       deduction: false,
     });
   });
 
   it("R-REV-5 a submitted review is final: on the record, and read-only for the expert", async () => {
-    const submitted = await saveReview(expert(0), assignment(0), {
+    const at = await scene();
+    await draft(at, 0, scores(26, 30, 20));
+    const submittedReview = await saveReview(expert(0), at.assignment(0), {
       input: scores(26, 30, 20),
-      version: 2,
+      version: 1,
       mode: "submit",
     });
-    expect(submitted).toMatchObject({ ok: true, status: "submitted", version: 3 });
-    const again = await saveReview(expert(0), assignment(0), { input: scores(30, 40, 30), version: 3, mode: "draft" });
+    expect(submittedReview).toMatchObject({ ok: true, status: "submitted", version: 2 });
+    const again = await saveReview(expert(0), at.assignment(0), {
+      input: scores(30, 40, 30),
+      version: 2,
+      mode: "draft",
+    });
     expect(again).toMatchObject({ ok: false, status: 409 });
+    const review = await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(0) } });
     const audit = await prisma.auditEntry.findFirstOrThrow({
-      where: { action: "review.submit", actorId: expert(0).id },
+      where: { action: "review.submit", entityId: review.id, actorId: expert(0).id },
     });
     expect(audit.after).toMatchObject({ basicsHalfPoints: 52, status: "submitted" });
   });
 
   it("results cannot be confirmed while a review is missing (a chosen application refuses)", async () => {
-    const outcome = await confirmResults(staff, roundId, { all: false, applicationIds: [applicationId] });
+    const at = await scene();
+    await submitted(at, 0, scores(26, 30, 20));
+    const outcome = await confirmResults(staff, at.roundId, { all: false, applicationIds: [at.applicationId] });
     expect(outcome).toMatchObject({ ok: false });
     expect(outcome.ok ? "" : outcome.message).toContain("尚有专家未提交评分");
   });
 
   it("R-REV-5 after the review deadline nothing is saved and the draft is kept", async () => {
-    await prisma.round.update({ where: { id: roundId }, data: { reviewDeadline: new Date(Date.now() - 1000) } });
-    const late = await saveReview(expert(1), assignment(1), { input: scores(1, 1, 1), version: 1, mode: "draft" });
+    const at = await scene();
+    await draft(at, 1, scores(20, 20, 20));
+    await prisma.round.update({ where: { id: at.roundId }, data: { reviewDeadline: new Date(Date.now() - 1000) } });
+    const late = await saveReview(expert(1), at.assignment(1), { input: scores(1, 1, 1), version: 1, mode: "draft" });
     expect(late).toMatchObject({ ok: false, status: 409 });
     expect(late.ok ? "" : late.message).toContain("截止");
-    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(1) } })).toMatchObject({
+    expect(await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(1) } })).toMatchObject({
       basicsHalfPoints: 40,
       version: 1,
     });
-    await prisma.round.update({ where: { id: roundId }, data: { reviewDeadline: new Date(Date.now() + 86_400_000) } });
   });
 
   it("R-REV-5 staff reopen a submitted review with a reason, on the record; the expert corrects and resubmits", async () => {
+    const at = await scene();
+    await submitted(at, 0, scores(26, 30, 20));
     const reopened = await reopenReview(
       staff,
-      (await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(0) } })).id,
+      (await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(0) } })).id,
       "基本情况评分与评语不一致",
     );
     expect(reopened).toEqual({ ok: true });
-    const review = await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(0) } });
+    const review = await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(0) } });
     expect(review).toMatchObject({
       status: "draft",
       submittedAt: null,
       reopenReason: "基本情况评分与评语不一致",
-      version: 4,
+      version: 3,
     });
     const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "review.reopen", entityId: review.id } });
     expect(audit).toMatchObject({ actorId: staff.id, reason: "基本情况评分与评语不一致" });
     expect(audit.before).toMatchObject({ status: "submitted", basicsHalfPoints: 52 });
+    const application = await prisma.application.findUniqueOrThrow({ where: { id: at.applicationId } });
     const mail = await prisma.outboxMessage.findFirstOrThrow({
-      where: { to: expert(0).email, subject: { contains: "评分退回修改" } },
+      where: {
+        to: expert(0).email,
+        subject: { contains: "评分退回修改" },
+        text: { contains: application.number },
+      },
     });
     expect(mail.text).toContain("退回原因：基本情况评分与评语不一致");
     expect(
-      await saveReview(expert(0), assignment(0), { input: scores(20, 30, 20), version: 4, mode: "submit" }),
+      await saveReview(expert(0), at.assignment(0), { input: scores(20, 30, 20), version: 3, mode: "submit" }),
     ).toMatchObject({ ok: true, status: "submitted" });
   });
 
   it("R-REV-4 / R-LOG-1 confirming freezes the result, moves the status, and mails each provider once without expert names", async () => {
+    const at = await scene();
+    const { applicationId, secondApplicationId, provider } = at;
+    await submitted(at, 0, scores(20, 30, 20));
+    await submitted(at, 1, scores(30, 40, 30, { deduction: true, deductionReason: "推销自有MES系统" }));
+    await submitted(at, 2, scores(20, 25, 15));
+    expect(await confirmNoConflict(expert(0), at.secondAssignmentId)).toEqual({ ok: true });
     expect(
-      await saveReview(expert(1), assignment(1), {
-        input: scores(30, 40, 30, { deduction: true, deductionReason: "推销自有MES系统" }),
-        version: 1,
-        mode: "submit",
-      }),
-    ).toMatchObject({ ok: true });
-    expect(
-      await saveReview(expert(2), assignment(2), { input: scores(20, 25, 15), version: 1, mode: "submit" }),
-    ).toMatchObject({ ok: true });
-    const second = await prisma.expertAssignment.findFirstOrThrow({ where: { applicationId: secondApplicationId } });
-    expect(await confirmNoConflict(expert(0), second.id)).toEqual({ ok: true });
-    expect(
-      await saveReview(expert(0), second.id, {
+      await saveReview(expert(0), at.secondAssignmentId, {
         input: scores(10, 20, 10, { materialsComplete: false, materialsNote: "缺少M6发票" }),
         version: 0,
         mode: "submit",
@@ -320,7 +396,7 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     });
 
     const mailsBefore = await prisma.outboxMessage.count();
-    const outcome = await confirmResults(staff, roundId, { all: true });
+    const outcome = await confirmResults(staff, at.roundId, { all: true });
     expect(outcome).toEqual({ ok: true, confirmed: 2, skipped: 0, copyBlocked: [], mails: 1 });
     const [first, other] = await Promise.all([
       prisma.application.findUniqueOrThrow({ where: { id: applicationId } }),
@@ -353,9 +429,9 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
     for (const name of [...experts.map((e) => e.name), outsider.name]) expect(mail?.text).not.toContain(name);
 
     // Frozen: no second confirmation, no second e-mail, no reopening, no more scoring.
-    expect(await confirmResults(staff, roundId, { all: true })).toMatchObject({ ok: false });
+    expect(await confirmResults(staff, at.roundId, { all: true })).toMatchObject({ ok: false });
     expect(await prisma.outboxMessage.count()).toBe(mailsBefore + 1);
-    const frozenReview = await prisma.review.findUniqueOrThrow({ where: { assignmentId: assignment(2) } });
+    const frozenReview = await prisma.review.findUniqueOrThrow({ where: { assignmentId: at.assignment(2) } });
     expect(await reopenReview(staff, frozenReview.id, "再看一下")).toMatchObject({ ok: false });
 
     const own = await listOwnConfirmedResults(provider.organisation.id);
@@ -369,10 +445,7 @@ describe.each(VARIANTS)("expert reviews on %s", (variant) => {
   });
 
   it("R-REV-5 declaring a conflict withdraws the assignment, records the conflict, and hands it back to staff", async () => {
-    const round = await prisma.round.findUniqueOrThrow({
-      where: { id: roundId },
-      include: { enterprises: { orderBy: { seq: "asc" } } },
-    });
+    const { round, roundId, provider } = await scene();
     const application = await createApplication(prisma, {
       roundId,
       organisationId: provider.organisation.id,

@@ -147,7 +147,13 @@ describe("two instances on one PostgreSQL, one S3, one SMTP", () => {
         interval: 300,
       })
       .toBe(30);
-    await new Promise((r) => setTimeout(r, 1000)); // time for a duplicate to arrive, if there were one
+    // Each row was claimed exactly once (a claim adds an attempt; a sent row is never claimed again), so no
+    // second delivery of any of them can still be on its way: what the SMTP server holds is final.
+    const rows = await prisma.outboxMessage.findMany({
+      where: { subject: { in: subjects } },
+      select: { attempts: true },
+    });
+    expect(rows.map((row) => row.attempts)).toEqual(subjects.map(() => 1));
     const received = smtp.messages.map((m) => m.subject ?? "").filter((s) => s.startsWith("多实例邮件"));
     expect(received.sort()).toEqual([...subjects].sort());
     const sentLines = [...a.logLines(), ...b.logLines()].filter((l) => l.job === "mail" && l.outcome === "sent");

@@ -18,13 +18,26 @@ import { makePdf } from "../utils/files.ts";
 import { TMP } from "../utils/test-database.ts";
 
 const root = path.join(TMP, `refusing-store-${process.pid}`);
-fs.mkdirSync(root, { recursive: true });
-const immutable = spawnSync("chattr", ["+i", root]).status === 0;
+/** Makes the folder immutable; true when the machine allows it. */
+const refuseWrites = (folder: string) => {
+  fs.mkdirSync(folder, { recursive: true });
+  return spawnSync("chattr", ["+i", folder]).status === 0;
+};
+const allowWrites = (folder: string) => {
+  spawnSync("chattr", ["-i", folder]);
+  fs.rmSync(folder, { recursive: true, force: true });
+};
+// Probed on a scratch folder and undone at once: listing or filtering the tests leaves no immutable folder
+// behind (one left in the run folder would make the next run's clean-up fail).
+const probe = `${root}-probe`;
+const immutable = refuseWrites(probe);
+allowWrites(probe);
 if (!immutable) console.warn("storage-unavailable: chattr +i is not allowed here; skipping");
 
 describe.skipIf(!immutable)("a store that cannot write", () => {
   let before: ObjectStore | undefined;
   beforeAll(() => {
+    expect(refuseWrites(root)).toBe(true);
     before = globalThis.__subsidyPortalStore;
     globalThis.__subsidyPortalStore = new FolderStore(root);
   });
@@ -36,8 +49,7 @@ describe.skipIf(!immutable)("a store that cannot write", () => {
   });
   afterAll(() => {
     globalThis.__subsidyPortalStore = before;
-    spawnSync("chattr", ["-i", root]);
-    fs.rmSync(root, { recursive: true, force: true });
+    allowWrites(root);
   });
 
   it("is reported as StorageUnavailableError, in Chinese and without the path", async () => {

@@ -60,7 +60,8 @@ async function send(
   socket.on("error", () => {});
   socket.once("close", () => (closed = true));
   socket.write(head);
-  if (options.waitForResponseFirst) await new Promise((r) => setTimeout(r, 500));
+  // The answer must come before any byte of the body: wait for its first bytes (or the close), not a fixed time.
+  if (options.waitForResponseFirst) await Promise.race([new Promise((r) => socket.once("data", r)), ended]);
   let bytesSent = 0;
   const chunk = options.chunk ?? (() => Buffer.alloc(64 * 1024, 0x41));
   for (let i = 0; !closed && bytesSent < options.maxBytes; i++) {
