@@ -27,12 +27,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import pg from "pg";
-
 import { MATERIAL_IDS } from "../app/domain/materials.ts";
 import { type Db, openDatabase } from "../app/utils/db.server.ts";
 import { hashPassword } from "../app/utils/password.server.ts";
-import { freePort, waitFor } from "./bench-support.ts";
+import { freePort, makeBenchDatabase, migrateBenchDatabase, postgresAdminUrl, waitFor } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const APPLICATIONS = 2000;
@@ -61,39 +59,6 @@ type Autocannon = (options: {
   headers: Record<string, string>;
 }) => LoadInstance;
 const autocannon: Autocannon = createRequire(import.meta.url)("autocannon");
-
-function postgresAdminUrl(): string | undefined {
-  return [process.env.TEST_POSTGRES_URL, process.env.DATABASE_URL].find((url) => url?.startsWith("postgres"));
-}
-
-/** Where the benchmark's database lives: a new PostgreSQL database, or PGlite in the temporary folder. */
-async function makeDatabase(kind: "postgres" | "pglite"): Promise<{ url: string; drop: () => Promise<void> }> {
-  const adminUrl = postgresAdminUrl();
-  if (kind === "pglite" || !adminUrl) return { url: "", drop: async () => {} };
-  const name = `bench_desk_${crypto.randomBytes(4).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-function migrate(env: Record<string, string>) {
-  const result = spawnSync(
-    process.execPath,
-    [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy", "--config", "prisma/prisma.config.ts"],
-    { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`migrate deploy failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 /** Insert in slices, so that no statement carries too many parameters. */
 async function inSlices<T>(rows: T[], size: number, insert: (slice: T[]) => Promise<unknown>) {
@@ -294,13 +259,13 @@ type Outcome = {
 };
 
 async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
-  const database = await makeDatabase(kind);
+  const database = kind === "pglite" ? { url: "", drop: async () => {} } : await makeBenchDatabase("bench_desk");
   const password = crypto.randomBytes(12).toString("base64url");
   const dataDir = path.join(tmp, "data");
   fs.mkdirSync(dataDir, { recursive: true });
   console.log(`database: ${database.url ? "PostgreSQL (a fresh database)" : "embedded PGlite"}`);
   try {
-    migrate({ DATA_DIR: dataDir, DATABASE_URL: database.url });
+    migrateBenchDatabase({ DATA_DIR: dataDir, DATABASE_URL: database.url });
     const handle = await openDatabase({ url: database.url || undefined, dataDir });
     const { roundId, staffEmail } = await seedDesk(handle.client, password);
     await handle.close();

@@ -21,7 +21,6 @@
  *
  * Last line: RESULT n=<n> check_p95_ms=<n> recall=<x> precision=<x> rss_growth_mb=<n> db_mb_per_1k=<n> check_p95_ms_5k=<n>
  */
-import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -36,9 +35,8 @@ import { normalizeReport } from "../app/domain/similarity/normalize.ts";
 import { FLAG_THRESHOLD } from "../app/domain/similarity/verify.ts";
 import { indexAndVerify, signedHashes, storeFingerprints } from "../app/services/similarity-index.server.ts";
 import { type Db, openDatabase } from "../app/utils/db.server.ts";
+import { migrateBenchDatabase } from "./bench-support.ts";
 import { mulberry32, type Rng } from "./similarity-corpus.ts";
-
-const root = path.resolve(import.meta.dirname, "..");
 
 // ---------------------------------------------------------------------------------------------------
 // Cheap text: a report is paragraphs of sentences of words drawn from a seeded vocabulary
@@ -341,22 +339,7 @@ async function runSize(n: number, chars: number, checks: number): Promise<Outcom
   let handle: Awaited<ReturnType<typeof openDatabase>> | null = null;
   let raw: pg.Client | null = null;
   try {
-    const migrated = spawnSync(
-      process.execPath,
-      [
-        path.join(root, "node_modules/prisma/build/index.js"),
-        "migrate",
-        "deploy",
-        "--config",
-        "prisma/prisma.config.ts",
-      ],
-      {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: url.toString() },
-        encoding: "utf8",
-      },
-    );
-    if (migrated.status !== 0) throw new Error(`migrate deploy failed: ${migrated.stderr}`);
+    migrateBenchDatabase({ DATABASE_URL: url.toString() });
     handle = await openDatabase({ url: url.toString(), dataDir });
     raw = new pg.Client({ connectionString: url.toString() });
     await raw.connect();

@@ -18,12 +18,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import pg from "pg";
-
 import { MATERIAL_IDS } from "../app/domain/materials.ts";
 import { type Db, openDatabase } from "../app/utils/db.server.ts";
 import { hashPassword } from "../app/utils/password.server.ts";
-import { freePort, waitFor } from "./bench-support.ts";
+import { freePort, makeBenchDatabase, migrateBenchDatabase, waitFor } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 0) || Number(process.env.SOAK_MINUTES ?? 10) * 60;
@@ -38,25 +36,6 @@ const EXPERTS = 2;
 const APPLICATIONS = 300;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-soak-"));
 const children: ChildProcess[] = [];
-
-async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const adminUrl = [process.env.TEST_POSTGRES_URL, process.env.DATABASE_URL].find((url) => url?.startsWith("postgres"));
-  if (!adminUrl) return { url: "", drop: async () => {} };
-  const name = `bench_soak_${crypto.randomBytes(4).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /** Accounts, a round of applications (three of them drafts the providers keep uploading to), expert assignments. */
 async function seed(prisma: Db, password: string) {
@@ -211,28 +190,13 @@ function percentile(sorted: number[], p: number): number {
 async function main() {
   if (!fs.existsSync(path.join(root, "build/index.js")))
     spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
-  const database = await makeDatabase();
+  const database = await makeBenchDatabase("bench_soak");
   const password = crypto.randomBytes(12).toString("base64url");
   const dataDir = path.join(tmp, "data");
   fs.mkdirSync(dataDir, { recursive: true });
   console.log(`database: ${database.url ? "PostgreSQL (a fresh database)" : "embedded PGlite"}; ${SECONDS} s of load`);
   try {
-    const migrated = spawnSync(
-      process.execPath,
-      [
-        path.join(root, "node_modules/prisma/build/index.js"),
-        "migrate",
-        "deploy",
-        "--config",
-        "prisma/prisma.config.ts",
-      ],
-      {
-        cwd: root,
-        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url },
-        encoding: "utf8",
-      },
-    );
-    if (migrated.status !== 0) throw new Error(`migrate deploy failed:\n${migrated.stdout}\n${migrated.stderr}`);
+    migrateBenchDatabase({ DATA_DIR: dataDir, DATABASE_URL: database.url });
     const handle = await openDatabase({ url: database.url || undefined, dataDir });
     const scene = await seed(handle.client, password);
     await handle.close();
