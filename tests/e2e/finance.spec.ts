@@ -289,7 +289,10 @@ test("a provider's change of bank details is mailed masked, holds its payouts an
   await page.goto(`/staff/providers/${setup.provider.organisation.id}`);
   await page.getByRole("link", { name: "核验收款账户" }).click();
   await expect(page.getByTestId("payee-state")).toHaveText("收款账户待工信局核验");
-  await expect(page.getByTitle("开户证明预览")).toBeVisible();
+  // The proof is drawn in the page by pdf.js, beside the account it proves.
+  const proofView = page.getByRole("document", { name: "预览 开户证明" });
+  await expect(proofView).toHaveAttribute("data-state", "ready");
+  await expect(proofView.getByRole("img", { name: "第 1 页" })).toBeVisible();
   await page.getByRole("button", { name: "核验通过" }).click();
   await expect(page.getByText("收款账户已核验，服务商已收到通知")).toBeVisible();
   const record = await query<{ action: string }>(
