@@ -15,8 +15,9 @@ import path from "node:path";
 
 import { expect, type Page, test } from "@playwright/test";
 
+import { createApplicationWithResult } from "../utils/application-results.ts";
 import { makePdf } from "../utils/files.ts";
-import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
+import { createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-finance-"));
@@ -44,25 +45,12 @@ test("notice → objection → resolved → batch approved → paid, with the ba
     const provider = await createProvider(prisma);
     const staff = await createUser(prisma, ["staff"], { name: `经办人${code}` });
     const approver = await createUser(prisma, ["approver"], { name: `分管领导${code}` });
-    const enterprise = round.enterprises[0];
-    if (!enterprise) throw new Error("enterprise");
-    const app = await createApplication(prisma, {
-      roundId: round.id,
-      enterpriseId: enterprise.id,
-      organisationId: provider.organisation.id,
-      createdById: provider.user.id,
+    const app = await createApplicationWithResult(prisma, {
       store,
-      status: "accepted",
-      contractAmountFen: 876_540,
-    });
-    await prisma.application.update({
-      where: { id: app.id },
-      data: {
-        status: "passed",
-        resultPassed: true,
-        finalScoreHundredths: 7600,
-        resultConfirmedAt: new Date(Date.now() - 10 * DAY),
-      },
+      round,
+      provider,
+      contractFen: 876_540,
+      scoreHundredths: 7600,
     });
     // 审核通过后公示: the notice is open now.
     await prisma.round.update({
@@ -73,7 +61,7 @@ test("notice → objection → resolved → batch approved → paid, with the ba
         noticeObjectionText: `异议请致电 2869847（${code}）`,
       },
     });
-    return { round, provider, staff, approver, number: app.number, enterprise: enterprise.name };
+    return { round, provider, staff, approver, number: app.number, enterprise: app.enterprise.name };
   })().finally(() => client.close());
   const account = setup.provider.organisation.payeeAccountNumber ?? "";
   expect(account).toMatch(/^\d{19}$/);
@@ -199,23 +187,13 @@ test("a provider's change of bank details is mailed masked, holds its payouts an
     const staff = await createUser(prisma, ["staff"], { name: `经办人${code}` });
     const approver = await createUser(prisma, ["approver"], { name: `分管领导${code}` });
     const numbers: string[] = [];
-    for (const enterprise of round.enterprises.slice(0, 2)) {
-      const app = await createApplication(prisma, {
-        roundId: round.id,
-        enterpriseId: enterprise.id,
-        organisationId: provider.organisation.id,
-        createdById: provider.user.id,
+    for (let i = 0; i < 2; i++) {
+      const app = await createApplicationWithResult(prisma, {
         store,
-        status: "accepted",
-      });
-      await prisma.application.update({
-        where: { id: app.id },
-        data: {
-          status: "passed",
-          resultPassed: true,
-          finalScoreHundredths: 7000,
-          resultConfirmedAt: new Date(Date.now() - 10 * DAY),
-        },
+        round,
+        provider,
+        contractFen: 1_200_000,
+        scoreHundredths: 7000,
       });
       numbers.push(app.number);
     }

@@ -14,7 +14,8 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import ExcelJS from "exceljs";
 
-import { createApplication, createProvider, createRound, createUser } from "../utils/scenario.ts";
+import { createApplicationWithResult } from "../utils/application-results.ts";
+import { createProvider, createRound, createUser } from "../utils/scenario.ts";
 import { inbox, login, logout, query, scenarioClient } from "./utils.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-payouts-"));
@@ -36,33 +37,21 @@ test("staff prepare, another officer approves, the 拨付明细表 PDF carries t
     const p2 = await createProvider(prisma);
     const staff = await createUser(prisma, ["staff"], { name: `经办人${code}` });
     const approver = await createUser(prisma, ["approver"], { name: `分管领导${code}` });
-    const make = async (provider: typeof p1, index: number, contractFen: number, passed: boolean) => {
-      const enterprise = round.enterprises[index];
-      if (!enterprise) throw new Error("enterprise");
-      const app = await createApplication(prisma, {
-        roundId: round.id,
-        enterpriseId: enterprise.id,
-        organisationId: provider.organisation.id,
-        createdById: provider.user.id,
+    // Results confirmed before the notice opened (审核通过后公示).
+    const make = async (provider: typeof p1, contractFen: number, passed: boolean) => {
+      const app = await createApplicationWithResult(prisma, {
         store,
-        status: "accepted",
-        contractAmountFen: contractFen,
+        round,
+        provider,
+        contractFen,
+        passed,
+        scoreHundredths: passed ? 8123 : 4567,
       });
-      await prisma.application.update({
-        where: { id: app.id },
-        // Confirmed before the notice opened (审核通过后公示).
-        data: {
-          status: passed ? "passed" : "failed",
-          resultPassed: passed,
-          finalScoreHundredths: passed ? 8123 : 4567,
-          resultConfirmedAt: new Date(Date.now() - 10 * DAY),
-        },
-      });
-      return { number: app.number, enterprise: enterprise.name };
+      return { number: app.number, enterprise: app.enterprise.name };
     };
-    const a = await make(p1, 0, 999_999, true); // 9,999.99 yuan → pays 9,999.99
-    const b = await make(p2, 1, 1_000_001, true); // 10,000.01 yuan → pays 10,000.00
-    const failed = await make(p2, 2, 1_000_000, false);
+    const a = await make(p1, 999_999, true); // 9,999.99 yuan → pays 9,999.99
+    const b = await make(p2, 1_000_001, true); // 10,000.01 yuan → pays 10,000.00
+    const failed = await make(p2, 1_000_000, false);
     await prisma.round.update({
       where: { id: round.id },
       data: {
@@ -222,25 +211,12 @@ test("two tabs approving at once: one approval and a clear message; staff record
     const provider = await createProvider(prisma);
     const staff = await createUser(prisma, ["staff"], { name: `经办人${code}` });
     const approver = await createUser(prisma, ["approver"], { name: `分管领导${code}` });
-    const enterprise = round.enterprises[0];
-    if (!enterprise) throw new Error("enterprise");
-    const app = await createApplication(prisma, {
-      roundId: round.id,
-      enterpriseId: enterprise.id,
-      organisationId: provider.organisation.id,
-      createdById: provider.user.id,
+    const app = await createApplicationWithResult(prisma, {
       store,
-      status: "accepted",
-      contractAmountFen: 1, // 0.01 yuan
-    });
-    await prisma.application.update({
-      where: { id: app.id },
-      data: {
-        status: "passed",
-        resultPassed: true,
-        finalScoreHundredths: 7000,
-        resultConfirmedAt: new Date(Date.now() - 10 * DAY),
-      },
+      round,
+      provider,
+      contractFen: 1, // 0.01 yuan
+      scoreHundredths: 7000,
     });
     // The notice ran after the result was confirmed and is over (R-PAY-3).
     await prisma.round.update({
@@ -251,7 +227,7 @@ test("two tabs approving at once: one approval and a clear message; staff record
         noticeObjectionText: "异议请致电",
       },
     });
-    return { round, provider, staff, approver, enterprise: enterprise.name };
+    return { round, provider, staff, approver, enterprise: app.enterprise.name };
   })().finally(() => client.close());
 
   await login(page, { email: setup.staff.email, password: setup.staff.password });

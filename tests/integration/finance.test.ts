@@ -4,7 +4,7 @@
  * application out of payment until decided; the payee account (收款账户) is entered at registration,
  * checked by staff, re-checked after every change (mailed, masked, on the record), fixed in the batch
  * and covered by its digest; the payment date is not before the approval; amounts in .xlsx exports are
- * numbers Excel can sum. Each test makes its own round (tests/utils/payout-scenario.ts), so each one
+ * numbers Excel can sum. Each test makes its own round (tests/utils/application-results.ts), so each one
  * runs alone.
  */
 import crypto from "node:crypto";
@@ -32,15 +32,8 @@ import { MONEY_FORMAT, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
-import {
-  approvedBatch,
-  closedNotice,
-  createApplicationWithResult,
-  createOfficer,
-  createPayoutRound,
-  paidBatch,
-  preparedBatch,
-} from "../utils/payout-scenario.ts";
+import { closedNotice, createApplicationWithResult, createPayoutRound } from "../utils/application-results.ts";
+import { approvedBatch, createOfficer, paidBatch, preparedBatch } from "../utils/payout-scenario.ts";
 import { createProvider, fakeUscc } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 

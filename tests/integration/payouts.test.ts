@@ -2,7 +2,7 @@
  * Payout batches against both real databases (R-PAY-1, R-PAY-3, R-LOG-1): preparing from eligible
  * applications only, maker-checker approval, two approvals at once with exactly one effect and one
  * e-mail per provider (delivered through a real SMTP server), payment, return, and the public notice.
- * Each test makes its own round (tests/utils/payout-scenario.ts), so each one runs alone.
+ * Each test makes its own round (tests/utils/application-results.ts), so each one runs alone.
  */
 import path from "node:path";
 
@@ -18,14 +18,8 @@ import { deliverDueMail } from "~/services/mail.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
-import {
-  approvedBatch,
-  createApplicationWithResult,
-  createOfficer,
-  createPayoutRound,
-  paidBatch,
-  preparedBatch,
-} from "../utils/payout-scenario.ts";
+import { createApplicationWithResult, createPayoutRound } from "../utils/application-results.ts";
+import { approvedBatch, createOfficer, paidBatch, preparedBatch } from "../utils/payout-scenario.ts";
 import { createProvider } from "../utils/scenario.ts";
 import { startSmtp } from "../utils/smtp-server.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";

@@ -21,13 +21,9 @@ import { action as adminUsersAction, loader as adminUsersLoader } from "~/routes
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
 
+import { createApplicationWithResult, createPayoutRound } from "../utils/application-results.ts";
 import { getRequest, postRequest, sessionCookie, settle } from "../utils/http.ts";
-import {
-  createApplicationWithResult,
-  createOfficer,
-  createPayoutRound,
-  preparedBatch,
-} from "../utils/payout-scenario.ts";
+import { createOfficer, preparedBatch } from "../utils/payout-scenario.ts";
 import { createProvider } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
 
