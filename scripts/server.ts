@@ -135,14 +135,17 @@ async function main() {
   });
   app.use(refuseNonFormBodies);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  // The other files of public/ (the icons) have a name with an extension; a page's path has none, so a
+  // page request does not look for a file first.
+  const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h" });
+  app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
   app.use(healthRoutes({ root, draining: () => stopping }));
   const handleRequest = createRequestHandler({
     build,
     mode: config.NODE_ENV === "production" ? "production" : "development",
   });
   // Each request in its own scope, so that a page's loaders share what they look up (the session user).
-  app.all("*", (req, res, next) => inRequestScope(() => handleRequest(req, res, next)));
+  app.all("*", (req, res, next) => inRequestScope(req.method, () => handleRequest(req, res, next)));
   app.use(portalErrorHandler);
 
   const server = app.listen(config.PORT, config.HOST, () => {
