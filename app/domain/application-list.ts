@@ -7,7 +7,13 @@ import { z } from "zod";
 
 import { APPLICATION_STATUSES, type ApplicationStatus } from "./application-status.ts";
 
-export const PAGE_SIZE = 50;
+/**
+ * Rows a page can show; the first is the default: twenty fit a screen, and on a phone (where each row is
+ * a card) a longer page is a long scroll. Staff who want more choose 50 or 100, or export the list.
+ */
+export const PAGE_SIZES = [20, 50, 100] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+export const DEFAULT_PAGE_SIZE: PageSize = PAGE_SIZES[0];
 
 /** Flags staff filter on; each a rule of SPEC.md. */
 export const APPLICATION_FLAGS = {
@@ -52,6 +58,10 @@ export const ApplicationListQuerySchema = z.object({
   sort: z.enum(SORT_KEY_LIST).catch("number"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  size: z.coerce
+    .number()
+    .refine((n): n is PageSize => (PAGE_SIZES as readonly number[]).includes(n))
+    .catch(DEFAULT_PAGE_SIZE),
 });
 export type ApplicationListQuery = z.infer<typeof ApplicationListQuerySchema>;
 
@@ -70,6 +80,7 @@ export function parseApplicationListQuery(params: URLSearchParams): ApplicationL
     sort: single("sort"),
     dir: single("dir"),
     page: single("page"),
+    size: single("size"),
   });
 }
 
@@ -85,6 +96,7 @@ export function applicationListSearch(query: ApplicationListQuery, change: Parti
   if (next.sort !== "number") params.set("sort", next.sort);
   if (next.dir !== "asc") params.set("dir", next.dir);
   if (next.page > 1) params.set("page", String(next.page));
+  if (next.size !== DEFAULT_PAGE_SIZE) params.set("size", String(next.size));
   const text = params.toString();
   return text ? `?${text}` : "";
 }
@@ -99,7 +111,7 @@ export function sortChange(
 }
 
 /** Pages of a list: the requested page clamped to the last page (at least one page, even when empty). */
-export function pagination(total: number, requestedPage: number, pageSize = PAGE_SIZE) {
+export function pagination(total: number, requestedPage: number, pageSize: number) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, requestedPage), pageCount);
   return { page, pageCount, skip: (page - 1) * pageSize, take: pageSize };

@@ -14,10 +14,10 @@ import { APPLICATION_STATUSES, type ApplicationStatus } from "~/domain/applicati
 import { PENDING_STATUSES } from "~/domain/eligibility.ts";
 import { MATERIAL_IDS } from "~/domain/materials.ts";
 import { formatShanghai, shanghaiDate, startOfShanghaiDay } from "~/domain/shanghai-time.ts";
-import { currentRound } from "~/models/round.server.ts";
+import { currentRound, liveRounds } from "~/models/round.server.ts";
 import { type Column, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { db, Prisma } from "~/utils/db.server.ts";
+import { db, Prisma, directRows } from "~/utils/db.server.ts";
 
 export type DeskRound = {
   id: string;
@@ -28,17 +28,23 @@ export type DeskRound = {
 };
 
 /**
- * The round asked for by id, else the current round; null when there is none. The desk's pages are
- * read far more than anything else, so their queries are plain SQL (Prisma's query building costs the
- * server more than the query itself: npm run bench:desk).
+ * The round asked for by id, else the current round; null when there is none. A round not archived comes
+ * from the page's one read of the live rounds (round.server.ts); an archived one from its own query. The
+ * desk's pages are read far more than anything else, so their queries are plain SQL read straight from
+ * the driver (db.server.ts `directRows`: Prisma's query building costs the server more than the query).
  */
 export async function chooseRound(roundId: string | undefined): Promise<DeskRound | null> {
-  const prisma = await db();
+  const live = roundId ? (await liveRounds()).find((round) => round.id === roundId) : undefined;
+  if (live) return deskRound(live);
   if (roundId) {
-    const [row] = await prisma.$queryRaw<
-      { id: string; name: string; isDemo: boolean; deadline: Date; disbursementDeadline: Date | null }[]
-    >`
-      SELECT "id", "name", "isDemo", "deadline", "disbursementDeadline" FROM "Round" WHERE "id" = ${roundId}`;
+    const [row] = await directRows<{
+      id: string;
+      name: string;
+      isDemo: boolean;
+      deadline: Date;
+      disbursementDeadline: Date | null;
+    }>(Prisma.sql`
+      SELECT "id", "name", "isDemo", "deadline", "disbursementDeadline" FROM "Round" WHERE "id" = ${roundId}`);
     if (row) {
       const disbursement = row.disbursementDeadline;
       return {
@@ -49,33 +55,27 @@ export async function chooseRound(roundId: string | undefined): Promise<DeskRoun
     }
   }
   const current = await currentRound();
-  return (
-    current && {
-      id: current.id,
-      name: current.name,
-      isDemo: current.isDemo,
-      deadline: current.deadline,
-      disbursementDeadline: current.disbursementDeadline,
-    }
-  );
+  return current && deskRound(current);
 }
 
-/** Rounds for the round picker, newest first. */
-export async function roundChoices() {
-  const prisma = await db();
-  return prisma.$queryRaw<{ id: string; name: string; isDemo: boolean }[]>`
-    SELECT "id", "name", "isDemo" FROM "Round" WHERE "status" <> 'archived' ORDER BY "year" DESC, "createdAt" DESC`;
+function deskRound(round: DeskRound): DeskRound {
+  return {
+    id: round.id,
+    name: round.name,
+    isDemo: round.isDemo,
+    deadline: round.deadline,
+    disbursementDeadline: round.disbursementDeadline,
+  };
 }
 
 /** The desk's figures outside the round: providers by verification status, and experts. */
 export async function deskCounts() {
-  const prisma = await db();
-  const [row] = await prisma.$queryRaw<{ pending: number; verified: number; refused: number; experts: number }[]>`
+  const [row] = await directRows<{ pending: number; verified: number; refused: number; experts: number }>(Prisma.sql`
     SELECT
       (SELECT count(*) FROM "Organisation" WHERE "status" = 'pending')::int AS "pending",
       (SELECT count(*) FROM "Organisation" WHERE "status" = 'verified')::int AS "verified",
       (SELECT count(*) FROM "Organisation" WHERE "status" = 'refused')::int AS "refused",
-      (SELECT count(*) FROM "User" WHERE 'expert' = ANY("roles"))::int AS "experts"`;
+      (SELECT count(*) FROM "User" WHERE 'expert' = ANY("roles"))::int AS "experts"`);
   return row ?? { pending: 0, verified: 0, refused: 0, experts: 0 };
 }
 
@@ -84,10 +84,13 @@ export async function deskCounts() {
  * with who filed it (staff see both).
  */
 export async function claimAttempts(roundId: string) {
-  const prisma = await db();
-  const rows = await prisma.$queryRaw<
-    { id: string; at: Date; enterprise: string; attemptedBy: string; filedBy: string | null }[]
-  >`
+  const rows = await directRows<{
+    id: string;
+    at: Date;
+    enterprise: string;
+    attemptedBy: string;
+    filedBy: string | null;
+  }>(Prisma.sql`
     SELECT c."id", c."at", e."name" AS "enterprise", o."name" AS "attemptedBy",
       (SELECT string_agg(fo."name" || '（' || fa."number" || '）', '、' ORDER BY fa."number")
          FROM "Application" fa JOIN "Organisation" fo ON fo."id" = fa."organisationId"
@@ -97,17 +100,16 @@ export async function claimAttempts(roundId: string) {
     JOIN "Organisation" o ON o."id" = c."organisationId"
     WHERE c."roundId" = ${roundId}
     ORDER BY c."at" DESC
-    LIMIT 50`;
+    LIMIT 50`);
   return rows.map((row) => ({ ...row, at: formatShanghai(new Date(row.at), true), filedBy: row.filedBy ?? "" }));
 }
 
 /** Providers that filed in the round, for the provider filter (one query). */
 export async function providerChoices(roundId: string) {
-  const prisma = await db();
-  return prisma.$queryRaw<{ id: string; name: string }[]>`
+  return directRows<{ id: string; name: string }>(Prisma.sql`
     SELECT o."id", o."name" FROM "Organisation" o
     WHERE EXISTS (SELECT 1 FROM "Application" a WHERE a."organisationId" = o."id" AND a."roundId" = ${roundId})
-    ORDER BY o."name"`;
+    ORDER BY o."name"`);
 }
 
 /**
@@ -192,7 +194,6 @@ type Row = {
   contractAmountFen: number;
   reportTitle: string;
   enterpriseName: string;
-  providerId: string;
   providerName: string;
   providerSuspended: boolean;
 };
@@ -204,14 +205,13 @@ async function selectRows(
   at: Date,
   page?: { skip: number; take: number },
 ) {
-  const prisma = await db();
   const limit = page ? Prisma.sql`LIMIT ${page.take} OFFSET ${page.skip}` : Prisma.empty;
   const needsNames = Boolean(query.q) || query.sort === "enterprise" || query.sort === "provider";
   if (needsNames) {
-    return prisma.$queryRaw<(Row & { total: number })[]>`
+    return directRows<Row & { total: number }>(Prisma.sql`
       SELECT a."id", a."number", a."status"::text AS "status", a."enterpriseUscc", a."submittedAt", a."completionLate",
         a."paperCopiesReceivedOn", a."supplementDueAt", a."contractAmountFen", a."reportTitle",
-        e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName",
+        e."name" AS "enterpriseName", o."name" AS "providerName",
         (o."suspendedAt" IS NOT NULL) AS "providerSuspended",
         (count(*) OVER ())::int AS "total"
       FROM "Application" a
@@ -219,14 +219,14 @@ async function selectRows(
       JOIN "Organisation" o ON o."id" = a."organisationId"
       WHERE ${listConditions(roundId, query, at)}
       ORDER BY ${listOrder(query.sort, query.dir)}
-      ${limit}`;
+      ${limit}`);
   }
   // Neither searched nor sorted by a name: count, sort and page the applications alone, then read
   // the names of the page's rows only.
-  return prisma.$queryRaw<(Row & { total: number })[]>`
+  return directRows<Row & { total: number }>(Prisma.sql`
     SELECT p."id", p."number", p."status"::text AS "status", p."enterpriseUscc", p."submittedAt", p."completionLate",
       p."paperCopiesReceivedOn", p."supplementDueAt", p."contractAmountFen", p."reportTitle",
-      e."name" AS "enterpriseName", o."id" AS "providerId", o."name" AS "providerName",
+      e."name" AS "enterpriseName", o."name" AS "providerName",
       (o."suspendedAt" IS NOT NULL) AS "providerSuspended", p."total"
     FROM (
       SELECT a."id", a."number", a."status", a."enterpriseUscc", a."submittedAt", a."completionLate",
@@ -239,9 +239,10 @@ async function selectRows(
     ) p
     JOIN "RoundEnterprise" e ON e."id" = p."enterpriseId"
     JOIN "Organisation" o ON o."id" = p."organisationId"
-    ORDER BY ${listOrder(query.sort, query.dir, "p")}`;
+    ORDER BY ${listOrder(query.sort, query.dir, "p")}`);
 }
 
+/** A row of the staff list: what its table shows, nothing more (the page sends it to the browser too). */
 export type ApplicationListRow = {
   id: string;
   number: string;
@@ -249,17 +250,17 @@ export type ApplicationListRow = {
   statusLabel: string;
   enterpriseName: string;
   enterpriseUscc: string;
-  providerId: string;
   providerName: string;
   submittedAt: string | null;
-  reportTitle: string;
-  contractAmountFen: number;
   completionLate: boolean;
   paperCopiesReceivedOn: string | null;
   supplementOverdue: boolean;
   /** R-ELIG-2: the provider is suspended and this application is still pending. */
   providerSuspended: boolean;
 };
+
+/** A row of the .xlsx export: the list's row and the columns only the spreadsheet has. */
+export type ApplicationExportRow = ApplicationListRow & { reportTitle: string; contractAmountFen: number };
 
 function toRow(a: Row, at: Date): ApplicationListRow {
   const submittedAt = a.submittedAt === null ? null : new Date(a.submittedAt);
@@ -271,11 +272,8 @@ function toRow(a: Row, at: Date): ApplicationListRow {
     statusLabel: APPLICATION_STATUSES[a.status],
     enterpriseName: a.enterpriseName,
     enterpriseUscc: a.enterpriseUscc,
-    providerId: a.providerId,
     providerName: a.providerName,
     submittedAt: submittedAt ? formatShanghai(submittedAt) : null,
-    reportTitle: a.reportTitle,
-    contractAmountFen: Number(a.contractAmountFen),
     completionLate: a.completionLate,
     paperCopiesReceivedOn: a.paperCopiesReceivedOn,
     supplementOverdue: isSupplementOverdue({ status: a.status, supplementDueAt }, at),
@@ -289,28 +287,35 @@ function toRow(a: Row, at: Date): ApplicationListRow {
  */
 export async function listApplications(roundId: string, query: ApplicationListQuery) {
   const at = now();
-  let pages = pagination(Number.MAX_SAFE_INTEGER, query.page);
+  let pages = pagination(Number.MAX_SAFE_INTEGER, query.page, query.size);
   let rows = await selectRows(roundId, query, at, pages);
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && query.page > 1) {
     // Past the last page (or nothing matches): count, then show the last page.
     const counted = await selectRows(roundId, query, at, { skip: 0, take: 1 });
     total = counted[0]?.total ?? 0;
-    pages = pagination(total, query.page);
+    pages = pagination(total, query.page, query.size);
     rows = total === 0 ? [] : await selectRows(roundId, query, at, pages);
   }
-  const { page, pageCount } = pagination(total, pages.page);
+  const { page, pageCount } = pagination(total, pages.page, query.size);
   return { total, page, pageCount, rows: rows.map((a) => toRow(a, at)) };
 }
 
 /** Every application matching the query (no pages), in the list's order: for the .xlsx export. */
-export async function exportApplications(roundId: string, query: ApplicationListQuery): Promise<ApplicationListRow[]> {
+export async function exportApplications(
+  roundId: string,
+  query: ApplicationListQuery,
+): Promise<ApplicationExportRow[]> {
   const at = now();
   const rows = await selectRows(roundId, query, at);
-  return rows.map((a) => toRow(a, at));
+  return rows.map((a) => ({
+    ...toRow(a, at),
+    reportTitle: a.reportTitle,
+    contractAmountFen: Number(a.contractAmountFen),
+  }));
 }
 
-const EXPORT_COLUMNS: Column<ApplicationListRow>[] = [
+const EXPORT_COLUMNS: Column<ApplicationExportRow>[] = [
   { header: "申报编号", width: 14, value: (a) => a.number },
   { header: "被诊断企业", width: 36, value: (a) => a.enterpriseName },
   { header: "统一社会信用代码", width: 22, value: (a) => a.enterpriseUscc },
@@ -338,17 +343,20 @@ export async function applicationListWorkbook(roundId: string, query: Applicatio
  * One grouped query (per provider and status) gives all three.
  */
 export async function roundDashboard(roundId: string) {
-  const prisma = await db();
   const at = now();
   const today = shanghaiDate(at);
-  const groups = await prisma.$queryRaw<
-    { providerId: string; providerName: string; status: ApplicationStatus; count: number; submittedToday: number }[]
-  >`
+  const groups = await directRows<{
+    providerId: string;
+    providerName: string;
+    status: ApplicationStatus;
+    count: number;
+    submittedToday: number;
+  }>(Prisma.sql`
     SELECT o."id" AS "providerId", o."name" AS "providerName", a."status"::text AS "status", count(*)::int AS "count",
       (count(*) FILTER (WHERE a."submittedAt" >= ${startOfShanghaiDay(today)} AND a."submittedAt" <= ${at}))::int AS "submittedToday"
     FROM "Application" a JOIN "Organisation" o ON o."id" = a."organisationId"
     WHERE a."roundId" = ${roundId}
-    GROUP BY o."id", o."name", a."status"`;
+    GROUP BY o."id", o."name", a."status"`);
   const statusCounts = (Object.keys(APPLICATION_STATUSES) as ApplicationStatus[]).map((status) => ({
     status,
     label: APPLICATION_STATUSES[status],

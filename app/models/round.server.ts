@@ -1,6 +1,7 @@
 /**
  * Rounds (批次) and their two lists. Replacing a list is one transaction: all rows or none.
  */
+import { newestFirst, pickCurrentRound } from "~/domain/current-round.ts";
 import {
   type EnterpriseEntry,
   parseEnterpriseList,
@@ -14,6 +15,7 @@ import { type Actor, recordAudit } from "~/models/audit.server.ts";
 import { readRows, SpreadsheetError } from "~/services/spreadsheet.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { db, isUniqueViolation, type Tx } from "~/utils/db.server.ts";
+import { oncePerRequest } from "~/utils/request-scope.server.ts";
 
 export type RoundInput = {
   name: string;
@@ -45,14 +47,24 @@ export async function parametersLocked(roundId: string, tx?: Tx): Promise<boolea
   return submitted > 0;
 }
 
+/**
+ * The rounds not archived (a handful: one a year), read once per page view: the header's countdown, the
+ * current round and the desk's round pickers all come from this one query (request-scope.server.ts).
+ */
+export function liveRounds() {
+  return oncePerRequest("live-rounds", async () =>
+    (await db()).round.findMany({ where: { status: { not: "archived" } } }),
+  );
+}
+
 /** The round the header counts down to: the open round whose deadline comes first, else the latest. */
 export async function currentRound() {
-  const prisma = await db();
-  const open = await prisma.round.findFirst({
-    where: { status: "open", deadline: { gt: now() } },
-    orderBy: { deadline: "asc" },
-  });
-  return open ?? prisma.round.findFirst({ where: { status: { not: "archived" } }, orderBy: { deadline: "desc" } });
+  return pickCurrentRound(await liveRounds(), now());
+}
+
+/** Rounds for the round picker, newest first. */
+export async function roundChoices() {
+  return newestFirst(await liveRounds()).map((round) => ({ id: round.id, name: round.name, isDemo: round.isDemo }));
 }
 
 export async function listRounds() {

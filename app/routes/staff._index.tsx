@@ -6,15 +6,10 @@ import { PayoutBlockersTable } from "~/components/payout-blockers.tsx";
 import { RoundField } from "~/components/round-field.tsx";
 import { applicationListSearch, parseApplicationListQuery } from "~/domain/application-list.ts";
 import { countdown, formatShanghai } from "~/domain/shanghai-time.ts";
-import {
-  chooseRound,
-  claimAttempts,
-  deskCounts,
-  roundChoices,
-  roundDashboard,
-} from "~/models/application-list.server.ts";
+import { chooseRound, claimAttempts, deskCounts, roundDashboard } from "~/models/application-list.server.ts";
 import { delayedMailCount } from "~/models/outbox.server.ts";
 import { payoutBlockers } from "~/models/payout-batch-queries.server.ts";
+import { roundChoices } from "~/models/round.server.ts";
 import { now } from "~/utils/clock.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { z } from "~/utils/zod.ts";

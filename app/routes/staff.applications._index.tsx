@@ -7,13 +7,16 @@ import {
   APPLICATION_FLAGS,
   type ApplicationFlag,
   applicationListSearch,
+  DEFAULT_PAGE_SIZE,
+  PAGE_SIZES,
   parseApplicationListQuery,
   SORT_KEYS,
   sortChange,
   type SortKey,
 } from "~/domain/application-list.ts";
 import { APPLICATION_STATUSES, type ApplicationStatus } from "~/domain/application-status.ts";
-import { chooseRound, listApplications, providerChoices, roundChoices } from "~/models/application-list.server.ts";
+import { chooseRound, listApplications, providerChoices } from "~/models/application-list.server.ts";
+import { roundChoices } from "~/models/round.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "申报受理 · 智能化改造咨询诊断补助申报平台" }];
@@ -23,9 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // An approver reads the list; the application's own page (formal review) is for staff.
   const canOpen = user.roles.includes("staff");
   const query = parseApplicationListQuery(new URL(request.url).searchParams);
-  const rounds = await roundChoices();
-  // The round asked for is usually one of the choices: no second query for it.
-  const round = rounds.find((r) => r.id === query.round) ?? (await chooseRound(query.round));
+  const [rounds, round] = await Promise.all([roundChoices(), chooseRound(query.round)]);
   if (!round) return { round: null, rounds, providers: [], query, list: null, canOpen };
   const [providers, list] = await Promise.all([providerChoices(round.id), listApplications(round.id, query)]);
   return {
@@ -129,6 +130,7 @@ export default function ApplicationList() {
             </fieldset>
             {query.sort !== "number" ? <input type="hidden" name="sort" value={query.sort} /> : null}
             {query.dir !== "asc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
+            {query.size !== DEFAULT_PAGE_SIZE ? <input type="hidden" name="size" value={query.size} /> : null}
             <button type="submit">筛选</button>
             {filtered ? (
               <Link
@@ -149,6 +151,21 @@ export default function ApplicationList() {
             <span data-testid="application-total">
               共 {list.total} 份申报{filtered ? "（已筛选）" : ""}
             </span>
+            <nav className="page-size" aria-label="每页条数">
+              每页
+              {PAGE_SIZES.map((size) =>
+                size === query.size ? (
+                  <span key={size} aria-current="true">
+                    {size}
+                  </span>
+                ) : (
+                  <Link key={size} to={applicationListSearch(query, { size, page: 1 })} aria-label={`每页 ${size} 条`}>
+                    {size}
+                  </Link>
+                ),
+              )}
+              条
+            </nav>
             <a
               className="button button--secondary button--small"
               href={`/resources/staff/applications-export${applicationListSearch({ ...query, page: 1 })}`}

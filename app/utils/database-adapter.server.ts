@@ -132,6 +132,51 @@ export function pgliteAdapter(pglite: PGlite): SqlDriverAdapterFactory {
 }
 
 /**
+ * A read-only query sent by the database driver itself, not through Prisma (db.server.ts `directRows`):
+ * the SQL with `$1`-style placeholders and its values.
+ */
+export type DirectQuery = { text: string; values: unknown[] };
+export type RowReader = (query: DirectQuery) => Promise<Record<string, unknown>[]>;
+
+/** PostgreSQL's "2026-11-30 08:13:27.123" and "…+00" / "…+05:30" as ISO 8601 (UTC when it names no zone). */
+function isoInstant(text: string, zoneless: boolean): Date {
+  const iso = text.replace(" ", "T");
+  return new Date(zoneless ? `${iso}Z` : iso.replace(/([+-]\d{2})$/, "$1:00"));
+}
+
+/**
+ * How a direct read turns PostgreSQL's text into values, the same on both drivers and in the forms
+ * `$queryRaw` gives: a `timestamp` as the instant it stores (the columns hold UTC, whatever the process's
+ * zone), a `timestamptz` as its instant, a `date` as its "YYYY-MM-DD" text, an `int8` as a bigint.
+ */
+const DIRECT_PARSERS: Record<number, (text: string) => unknown> = {
+  1114: (text) => isoInstant(text, true),
+  1184: (text) => isoInstant(text, false),
+  1082: (text) => text,
+  20: (text) => BigInt(text),
+};
+
+/** A Date parameter as its UTC instant: a `timestamp` column compares it with the UTC time it stores. */
+function directValues(values: unknown[]): unknown[] {
+  return values.map((value) => (value instanceof Date ? value.toISOString() : value));
+}
+
+/** Direct reads through the pg pool Prisma's adapter also uses. */
+export function pgRowReader(pool: pg.Pool): RowReader {
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      DIRECT_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+  };
+  return async ({ text, values }) => (await pool.query({ text, values: directValues(values), types })).rows;
+}
+
+/** Direct reads on the PGlite instance Prisma's adapter also uses (it runs one query at a time). */
+export function pgliteRowReader(pglite: PGlite): RowReader {
+  return async ({ text, values }) =>
+    (await pglite.query<Record<string, unknown>>(text, directValues(values), { parsers: DIRECT_PARSERS })).rows;
+}
+
+/**
  * prisma/prisma#27403: `migrate deploy` through adapter-pg fails on columns of type `name` (oid 19), and
  * `migrate dev`'s introspection on `"char"` (oid 18). Rewriting those type ids to `text` (oid 25) in the
  * raw results, before Prisma maps them, avoids it (pg returns both as strings already).

@@ -13,7 +13,7 @@ import type { OrganisationStatus, Role, UserStatus } from "~/generated/prisma/en
 import { noteRequestUser } from "~/services/logger.server.ts";
 
 import { now } from "./clock.server.ts";
-import { db } from "./db.server.ts";
+import { db, Prisma, directRows } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { oncePerRequest } from "./request-scope.server.ts";
 
@@ -88,11 +88,10 @@ export type SessionUser = NonNullable<Awaited<ReturnType<typeof getSessionUser>>
 
 /**
  * The signed-in user, or null. A page's loaders all ask; within one GET request the database is asked
- * once per session cookie (request-scope.server.ts). Actions always look again: they may change what a
- * later read sees.
+ * once per session cookie (request-scope.server.ts). A request with an action looks again each time: the
+ * action may change what a later read sees.
  */
 export function getSessionUser(request: Request) {
-  if (request.method !== "GET" && request.method !== "HEAD") return lookUpSessionUser(request);
   return oncePerRequest(`session-user:${request.headers.get("Cookie") ?? ""}`, () => lookUpSessionUser(request));
 }
 
@@ -110,17 +109,15 @@ type SessionRow = {
   refusalReason: string | null;
 };
 
-/** One query with its joins (every page asks it, so it skips the ORM's planning). */
+/** One query with its joins, read straight from the driver (every page asks it: db.server.ts `directRows`). */
 async function lookUpSessionUser(request: Request) {
   const id = await readSessionId(request);
   if (!id) return null;
-  const [row] = await (
-    await db()
-  ).$queryRaw<SessionRow[]>`
+  const [row] = await directRows<SessionRow>(Prisma.sql`
     SELECT s."expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", u.id, u.name, u.email, u.roles::text[] AS roles, u.status::text AS status, u."isDemo",
            o.id AS "organisationId", o.name AS "organisationName", o.status::text AS "organisationStatus", o."refusalReason"
     FROM "Session" s JOIN "User" u ON u.id = s."userId" LEFT JOIN "Organisation" o ON o.id = u."organisationId"
-    WHERE s.id = ${id}`;
+    WHERE s.id = ${id}`);
   if (!row || new Date(row.expiresAt).getTime() <= now().getTime() || row.status !== "active") return null;
   noteRequestUser(row.id);
   return {

@@ -74,6 +74,17 @@ test("staff search and filter the round's applications and export the filtered l
   );
   await expect(page.getByLabel("搜索")).toHaveValue("淄博德");
 
+  // A longer page keeps the search and the flag; filtering again keeps the chosen size.
+  const sizes = page.getByRole("navigation", { name: "每页条数" });
+  await expect(sizes.locator('[aria-current="true"]')).toHaveText("20");
+  await sizes.getByRole("link", { name: "每页 50 条" }).click();
+  await expect(page).toHaveURL(/size=50/);
+  await expect(sizes.locator('[aria-current="true"]')).toHaveText("50");
+  await expect(page.getByTestId("application-total")).toContainText("共 1 份申报（已筛选）");
+  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page).toHaveURL(/size=50/);
+  await expect(page.getByLabel("搜索")).toHaveValue("淄博德");
+
   // The export carries the same filters: one application, as a real workbook.
   const downloading = page.waitForEvent("download");
   await page.getByRole("link", { name: "导出 Excel" }).click();

@@ -17,9 +17,9 @@ import {
   deskCounts,
   listApplications,
   providerChoices,
-  roundChoices,
   roundDashboard,
 } from "~/models/application-list.server.ts";
+import { roundChoices } from "~/models/round.server.ts";
 import { readRows } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
 import { closeDatabase, type Db } from "~/utils/db.server.ts";
@@ -195,7 +195,7 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
     expect(new Set(byProvider.slice(0, 3)).size).toBe(1);
   });
 
-  it("pages in the database and clamps a page past the end to the last page", async () => {
+  it("pages in the database by the chosen size (20 by default) and clamps a page past the end to the last page", async () => {
     const bigRound = await createRound(prisma, {
       enterprises: Array.from({ length: 53 }, (_, i) => `分页测试企业${variant}${i + 1}`),
     });
@@ -215,9 +215,16 @@ describe.each(VARIANTS)("staff application list on %s", (variant) => {
       })),
     });
     const first = await listApplications(bigRound.id, query(""));
-    expect(first).toMatchObject({ total: 53, page: 1, pageCount: 2 });
-    expect(first.rows).toHaveLength(50);
-    const last = await listApplications(bigRound.id, query("page=9"));
+    expect(first).toMatchObject({ total: 53, page: 1, pageCount: 3 });
+    expect(first.rows).toHaveLength(20);
+    const third = await listApplications(bigRound.id, query("page=3"));
+    expect(third.rows.map((row) => row.number)).toEqual(
+      Array.from({ length: 13 }, (_, i) => `${bigRound.code}-00${41 + i}`),
+    );
+    const bySize = await listApplications(bigRound.id, query("size=50"));
+    expect(bySize).toMatchObject({ total: 53, page: 1, pageCount: 2 });
+    expect(bySize.rows).toHaveLength(50);
+    const last = await listApplications(bigRound.id, query("page=9&size=50"));
     expect(last.page).toBe(2);
     expect(last.rows.map((row) => row.number)).toEqual([51, 52, 53].map((n) => `${bigRound.code}-00${n}`));
   });

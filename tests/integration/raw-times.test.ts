@@ -2,7 +2,8 @@
  * Times read through raw SQL are the same instants as the receipt's, whatever the process's zone: the
  * staff list, the .xlsx column 提交时间（北京时间） and the dashboard's repeated-claim table (R-ELIG-4)
  * show a 16:13 Beijing-time submission as 16:13, in a process running in Asia/Shanghai (as the server
- * does) and in one running in America/New_York. Both real databases.
+ * does) and in one running in America/New_York. Both real databases. The desk's queries are read
+ * straight from the driver (db.server.ts `directRows`): its values are the ones `$queryRaw` gives.
  */
 import path from "node:path";
 
@@ -18,7 +19,7 @@ import {
 } from "~/models/application-list.server.ts";
 import { readRows } from "~/services/spreadsheet.server.ts";
 import { FolderStore } from "~/services/storage.server.ts";
-import { closeDatabase, type Db } from "~/utils/db.server.ts";
+import { closeDatabase, type Db, directRows, Prisma } from "~/utils/db.server.ts";
 
 import { createApplication, createProvider, createRound } from "../utils/scenario.ts";
 import { useFreshDatabase, VARIANTS } from "../utils/test-database.ts";
@@ -86,6 +87,41 @@ describe.each(VARIANTS)("times read through raw SQL on %s", (variant) => {
 
       const chosen = await chooseRound(round.id);
       expect(chosen?.deadline.toISOString()).toBe("2099-06-30T09:30:00.000Z");
+      // An archived round is not among the live rounds: its own query reads the same instant.
+      await prisma.round.update({ where: { id: round.id }, data: { status: "archived" } });
+      const archived = await chooseRound(round.id);
+      expect(archived?.id).toBe(round.id);
+      expect(archived?.deadline.toISOString()).toBe("2099-06-30T09:30:00.000Z");
     },
   );
+
+  it.each(ZONES)("a direct read gives what $queryRaw gives, with the process in %s", async (zone) => {
+    process.env.TZ = zone;
+    const query = (before: Date) => Prisma.sql`
+      SELECT ${SUBMITTED}::timestamp(3) AS "stamp", (${SUBMITTED}::timestamp(3)) AT TIME ZONE 'UTC' AS "stampWithZone",
+        '2026-11-30'::date AS "day", 9007199254740993::int8 AS "big", 7::int AS "small", 0.5::float8 AS "half",
+        true AS "yes", NULL::text AS "nothing", ARRAY['staff', 'approver']::text[] AS "roles",
+        '{"a": [1, "二"]}'::jsonb AS "json",
+        (${SUBMITTED}::timestamp(3) < ${before}) AS "earlier"`;
+    for (const before of [new Date(SUBMITTED.getTime() + 1), SUBMITTED]) {
+      const [direct] = await directRows<Record<string, unknown>>(query(before));
+      const [viaPrisma] = await prisma.$queryRaw<Record<string, unknown>[]>(query(before));
+      expect(direct).toEqual({
+        stamp: SUBMITTED,
+        stampWithZone: SUBMITTED,
+        day: "2026-11-30",
+        big: 9007199254740993n,
+        small: 7,
+        half: 0.5,
+        yes: true,
+        nothing: null,
+        roles: ["staff", "approver"],
+        json: { a: [1, "二"] },
+        earlier: before > SUBMITTED,
+      });
+      // Prisma gives a date as a Date at UTC midnight; every other value is the same.
+      expect({ ...viaPrisma, day: undefined }).toEqual({ ...direct, day: undefined });
+      expect(viaPrisma?.day).toEqual(new Date("2026-11-30T00:00:00Z"));
+    }
+  });
 });
