@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { MATERIAL_IDS } from "../app/domain/materials.ts";
 import { type Db, openDatabase } from "../app/utils/db.server.ts";
 import { hashPassword } from "../app/utils/password.server.ts";
-import { freePort, makeBenchDatabase, migrateBenchDatabase, waitFor } from "./bench-support.ts";
+import { freePort, makeBenchDatabase, migrateBenchDatabase, productionNodeFlags, waitFor } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 0) || Number(process.env.SOAK_MINUTES ?? 10) * 60;
@@ -203,7 +203,7 @@ async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const portal = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
+    const portal = spawn(process.execPath, [...productionNodeFlags(), "--import", "tsx", "scripts/server.ts"], {
       cwd: root,
       env: {
         ...process.env,

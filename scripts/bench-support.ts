@@ -1,9 +1,11 @@
 /**
  * What the benchmarks share: a fresh PostgreSQL database of their own (or none, for PGlite), migrating
- * it as the portal does, a free loopback port, and waiting for a URL to answer.
+ * it as the portal does, the portal's production V8 flags, a free loopback port, and waiting for a URL to
+ * answer.
  */
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -12,6 +14,18 @@ import pg from "pg";
 const root = path.resolve(import.meta.dirname, "..");
 
 /** The PostgreSQL server the benchmarks may make databases on (TEST_POSTGRES_URL, else DATABASE_URL). */
+/**
+ * The V8 flags production starts the portal with: the NODE_OPTIONS of package.json's `serve` script
+ * (what `npm start` runs), read from there so that a benchmark measures the same process.
+ */
+export function productionNodeFlags(): string[] {
+  const manifest: unknown = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  const serve: unknown = Reflect.get(Reflect.get(Object(manifest), "scripts") ?? {}, "serve");
+  const options = typeof serve === "string" ? /NODE_OPTIONS="([^"$]*)/.exec(serve)?.[1] : undefined;
+  if (options === undefined) throw new Error('package.json\'s "serve" script sets no NODE_OPTIONS');
+  return options.split(/\s+/).filter(Boolean);
+}
+
 export function postgresAdminUrl(): string | undefined {
   return [process.env.TEST_POSTGRES_URL, process.env.DATABASE_URL].find((url) => url?.startsWith("postgres"));
 }
@@ -36,7 +50,19 @@ export async function makeBenchDatabase(prefix: string): Promise<{ url: string; 
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  // FORCE ends the portal's connections, but not an autovacuum worker still busy with the rows the
+  // benchmark wrote ("must be a member of the role whose process is being terminated"): try again.
+  const drop = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  };
+  return { url: url.toString(), drop };
 }
 
 /** Applies the migrations with Prisma's CLI, as `npm start` does (`env`: DATABASE_URL or DATA_DIR). */

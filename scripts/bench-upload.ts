@@ -21,7 +21,7 @@ import { isValidUscc } from "../app/domain/uscc.ts";
 import { buildPledge } from "../app/services/documents/pledge.server.ts";
 import { buildReceipt } from "../app/services/documents/receipt.server.ts";
 import { buildSummaryTable } from "../app/services/documents/summary-table.server.ts";
-import { freePort, waitFor } from "./bench-support.ts";
+import { freePort, productionNodeFlags, waitFor } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SIZE = 200 * 1024 * 1024;
@@ -76,7 +76,7 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = path.join(tmp, "data");
-  const portal = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
+  const portal = spawn(process.execPath, [...productionNodeFlags(), "--import", "tsx", "scripts/server.ts"], {
     cwd: root,
     env: {
       ...process.env,
