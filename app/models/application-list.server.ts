@@ -17,7 +17,7 @@ import { formatShanghai, shanghaiDate, startOfShanghaiDay } from "~/domain/shang
 import { currentRound, liveRounds } from "~/models/round.server.ts";
 import { type Column, writeXlsx } from "~/services/spreadsheet.server.ts";
 import { now } from "~/utils/clock.server.ts";
-import { db, directRows,Prisma } from "~/utils/db.server.ts";
+import { db, directRows, Prisma } from "~/utils/db.server.ts";
 
 export type DeskRound = {
   id: string;

@@ -145,9 +145,10 @@ function isoInstant(text: string, zoneless: boolean): Date {
 }
 
 /**
- * How a direct read turns PostgreSQL's text into values, the same on both drivers and in the forms
- * `$queryRaw` gives: a `timestamp` as the instant it stores (the columns hold UTC, whatever the process's
- * zone), a `timestamptz` as its instant, a `date` as its "YYYY-MM-DD" text, an `int8` as a bigint.
+ * How a direct read turns PostgreSQL's text into values, the same on both drivers and as `$queryRaw`
+ * gives them but for dates: a `timestamp` as the instant it stores (the columns hold UTC, whatever the
+ * process's zone), a `timestamptz` as its instant, an `int8` as a bigint, and a `date` as its
+ * "YYYY-MM-DD" text (`$queryRaw` makes it a Date at UTC midnight).
  */
 const DIRECT_PARSERS: Record<number, (text: string) => unknown> = {
   1114: (text) => isoInstant(text, true),

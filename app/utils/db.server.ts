@@ -80,9 +80,9 @@ export async function db(): Promise<PrismaClient> {
  * The rows of one read-only query, sent by the database driver itself instead of through Prisma.
  * Prisma's `$queryRaw` passes each query through its query compiler and result mapping, ≈ 0.3 ms of the
  * server's one thread a query (measured with npm run bench:desk); the few queries every desk page asks
- * (the session, the application list) skip that. Values come in `$queryRaw`'s forms (timestamps as
- * Date, dates as text, int8 as bigint: database-adapter.server.ts); `T` is what the SQL selects, as
- * with `$queryRaw<T>`. Not for writes, and not inside a transaction (it runs outside it).
+ * (the session, the application list) skip that. Values come as `$queryRaw` gives them (timestamps as
+ * Date, int8 as bigint) except dates, kept as "YYYY-MM-DD" text (database-adapter.server.ts); `T` is
+ * what one row of the SQL selects. Not for writes, and not inside a transaction (it runs outside it).
  */
 export async function directRows<T>(query: Prisma.Sql): Promise<T[]> {
   const rows = await (await handle()).directRows({ text: query.text, values: query.values });

@@ -13,7 +13,7 @@ import type { OrganisationStatus, Role, UserStatus } from "~/generated/prisma/en
 import { noteRequestUser } from "~/services/logger.server.ts";
 
 import { now } from "./clock.server.ts";
-import { db, directRows,Prisma } from "./db.server.ts";
+import { db, directRows, Prisma } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { oncePerRequest } from "./request-scope.server.ts";
 
