@@ -19,7 +19,7 @@
  * length; BENCH_KEEP_DATABASE=1 keeps the PostgreSQL database for a closer look afterwards; BENCH_CPU_PROF=<folder>
  * has the portal write a V8 CPU profile there.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -30,14 +30,7 @@ import { fileURLToPath } from "node:url";
 import { MATERIAL_IDS } from "../app/domain/materials.ts";
 import { type Db, openDatabase } from "../app/utils/db.server.ts";
 import { hashPassword } from "../app/utils/password.server.ts";
-import {
-  freePort,
-  makeBenchDatabase,
-  migrateBenchDatabase,
-  postgresAdminUrl,
-  productionNodeFlags,
-  waitFor,
-} from "./bench-support.ts";
+import { freePort, makeBenchDatabase, migrateBenchDatabase, postgresAdminUrl, startPortal } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const APPLICATIONS = 2000;
@@ -320,28 +313,18 @@ async function runOn(kind: "postgres" | "pglite"): Promise<Outcome> {
     const profile = process.env.BENCH_CPU_PROF
       ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_CPU_PROF)]
       : [];
-    const portal = spawn(
-      process.execPath,
-      [...productionNodeFlags(), ...profile, "--import", "tsx", "scripts/server.ts"],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATA_DIR: dataDir,
-          DATABASE_URL: database.url,
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          PUBLIC_URL: base,
-          NODE_ENV: "production",
-          DEMO: "0",
-          SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
-          MAIL_WORKER_INTERVAL_MS: "60000",
-        },
-        stdio: ["ignore", "ignore", "inherit"],
+    const portal = await startPortal({
+      port,
+      nodeArgs: profile,
+      env: {
+        DATA_DIR: dataDir,
+        DATABASE_URL: database.url,
+        DEMO: "0",
+        SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+        MAIL_WORKER_INTERVAL_MS: "60000",
       },
-    );
+    });
     children.push(portal);
-    await waitFor(`${base}/healthz`, 120_000);
 
     const login = await fetch(`${base}/login`, {
       method: "POST",

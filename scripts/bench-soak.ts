@@ -11,7 +11,7 @@
  * Last line: RESULT rss_start_mb=… rss_end_mb=… rss_slope_mb_per_min=… p99_ms=… errors=…
  * Goals: slope ≤ 1 MB/min after warm-up, 0 errors.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { MATERIAL_IDS } from "../app/domain/materials.ts";
 import { type Db, openDatabase } from "../app/utils/db.server.ts";
 import { hashPassword } from "../app/utils/password.server.ts";
-import { freePort, makeBenchDatabase, migrateBenchDatabase, productionNodeFlags, waitFor } from "./bench-support.ts";
+import { freePort, makeBenchDatabase, migrateBenchDatabase, startPortal } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 0) || Number(process.env.SOAK_MINUTES ?? 10) * 60;
@@ -203,24 +203,17 @@ async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const portal = spawn(process.execPath, [...productionNodeFlags(), "--import", "tsx", "scripts/server.ts"], {
-      cwd: root,
+    const portal = await startPortal({
+      port,
       env: {
-        ...process.env,
         DATA_DIR: dataDir,
         DATABASE_URL: database.url,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        PUBLIC_URL: base,
-        NODE_ENV: "production",
         DEMO: "0",
         LOG_LEVEL: "warn",
         SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
       },
-      stdio: ["ignore", "ignore", "inherit"],
     });
     children.push(portal);
-    await waitFor(`${base}/healthz`, 120_000);
     const pid = portal.pid ?? 0;
 
     const login = async (email: string) => {

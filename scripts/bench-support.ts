@@ -3,7 +3,7 @@
  * it as the portal does, the portal's production V8 flags, a free loopback port, and waiting for a URL to
  * answer.
  */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -18,7 +18,7 @@ const root = path.resolve(import.meta.dirname, "..");
  * The V8 flags production starts the portal with: the NODE_OPTIONS of package.json's `serve` script
  * (what `npm start` runs), read from there so that a benchmark measures the same process.
  */
-export function productionNodeFlags(): string[] {
+function productionNodeFlags(): string[] {
   const manifest: unknown = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
   const serve: unknown = Reflect.get(Reflect.get(Object(manifest), "scripts") ?? {}, "serve");
   const options = typeof serve === "string" ? /NODE_OPTIONS="([^"$]*)/.exec(serve)?.[1] : undefined;
@@ -92,4 +92,39 @@ export async function waitFor(url: string, timeoutMs: number) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${url}`);
+}
+
+/**
+ * The portal's production build on loopback, as `npm run serve` starts it (its V8 flags included), in a
+ * process of its own; answering once `/healthz` does. `env` is added to the benchmark's own environment;
+ * `nodeArgs` go before the script (a CPU profile, say).
+ */
+export async function startPortal(options: {
+  port: number;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+}): Promise<ChildProcess> {
+  const portal = spawn(
+    process.execPath,
+    [...productionNodeFlags(), ...(options.nodeArgs ?? []), "--import", "tsx", "scripts/server.ts"],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(options.port),
+        HOST: "127.0.0.1",
+        PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+        NODE_ENV: "production",
+        ...options.env,
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  try {
+    await waitFor(`http://127.0.0.1:${options.port}/healthz`, 120_000);
+  } catch (error) {
+    portal.kill("SIGKILL");
+    throw error;
+  }
+  return portal;
 }

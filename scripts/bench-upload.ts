@@ -21,7 +21,7 @@ import { isValidUscc } from "../app/domain/uscc.ts";
 import { buildPledge } from "../app/services/documents/pledge.server.ts";
 import { buildReceipt } from "../app/services/documents/receipt.server.ts";
 import { buildSummaryTable } from "../app/services/documents/summary-table.server.ts";
-import { freePort, productionNodeFlags, waitFor } from "./bench-support.ts";
+import { freePort, startPortal } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SIZE = 200 * 1024 * 1024;
@@ -76,14 +76,10 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = path.join(tmp, "data");
-  const portal = spawn(process.execPath, [...productionNodeFlags(), "--import", "tsx", "scripts/server.ts"], {
-    cwd: root,
+  const portal = await startPortal({
+    port,
     env: {
-      ...process.env,
       DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      NODE_ENV: "production",
       DATABASE_URL: "",
       DEMO: "1",
       MAX_UPLOAD_MB: "300",
@@ -92,10 +88,8 @@ async function main() {
       S3_ACCESS_KEY_ID: "S3RVER",
       S3_SECRET_ACCESS_KEY: "S3RVER",
     },
-    stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(portal);
-  await waitFor(`${base}/healthz`, 120_000);
   const pid = portal.pid ?? 0;
 
   // A demo provider, logged in, with a draft application.
