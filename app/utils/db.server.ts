@@ -23,7 +23,12 @@ export { Prisma };
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 
-export type Handle = { client: PrismaClient; directRows: RowReader; close: () => Promise<void> };
+export type Handle = {
+  kind: "postgres" | "pglite";
+  client: PrismaClient;
+  directRows: RowReader;
+  close: () => Promise<void>;
+};
 declare global {
   // One database handle per process, shared by the server script and the Remix build.
   var __subsidyPortalDb: Promise<Handle> | undefined;
@@ -36,6 +41,7 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
     const client = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
+      kind: "postgres",
       client,
       directRows: pgRowReader(pool),
       close: async () => {
@@ -48,6 +54,7 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
   const pglite = await openPGlite(target.dir);
   const client = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   return {
+    kind: "pglite",
     client,
     directRows: pgliteRowReader(pglite),
     close: async () => {
@@ -87,6 +94,20 @@ export async function db(): Promise<PrismaClient> {
 export async function directRows<T>(query: Prisma.Sql): Promise<T[]> {
   const rows = await (await handle()).directRows({ text: query.text, values: query.values });
   return rows as T[];
+}
+
+/**
+ * The embedded PGlite runs PostgreSQL without its autovacuum, so nothing would ever gather the planner's
+ * statistics: it would guess one row per table and pick slow plans (the desk's provider filter took
+ * 2.7 ms a query on 2,000 applications, 0.7 ms once analysed). Housekeeping calls this at start and
+ * hourly; it runs ANALYZE on PGlite and returns true, and does nothing on PostgreSQL, whose autovacuum
+ * keeps the statistics.
+ */
+export async function analyseEmbeddedDatabase(): Promise<boolean> {
+  const current = await handle();
+  if (current.kind !== "pglite") return false;
+  await current.client.$executeRaw`ANALYZE`;
+  return true;
 }
 
 export async function closeDatabase(): Promise<void> {
