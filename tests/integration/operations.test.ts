@@ -57,7 +57,8 @@ describe("operations: production mode, request log, health", () => {
         status: 200,
         durationMs: expect.any(Number),
       });
-    // Late mail: counted on the dashboard, listed with 重新发送 on /staff/mail.
+    // Late mail: counted on the dashboard, listed with 重新发送 on /staff/mail. After 12 failed attempts
+    // it waits for its next one (15 minutes on): the portal's mail worker must not send it meanwhile.
     await prisma.outboxMessage.create({
       data: {
         to: "late@example.com",
@@ -65,6 +66,7 @@ describe("operations: production mode, request log, health", () => {
         text: "x",
         attempts: 12,
         lastError: "connect ECONNREFUSED",
+        nextAttemptAt: new Date(Date.now() + 15 * 60_000),
       },
     });
     const dashboard = await (await fetch(`${portal.url}/staff`, { headers: { Cookie: cookie } })).text();
