@@ -8,16 +8,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import {
-  acquireDataFolderLock,
-  databaseTarget,
-  openPGlite,
-  pgliteAdapter,
-  pgliteRowReader,
-  pgRowReader,
-  type RowReader,
-} from "./database-adapter.server.ts";
+import { acquireDataFolderLock, databaseTarget, pgRowReader, type RowReader } from "./database-adapter.server.ts";
 import { env } from "./env.server.ts";
+import { openPGliteThread } from "./pglite-thread.server.ts";
 
 export { Prisma };
 export type Db = PrismaClient;
@@ -50,16 +43,20 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
       },
     };
   }
+  // PGlite on a thread of its own, so that its queries never stop the request thread (pglite-thread.server.ts).
   const release = acquireDataFolderLock(target.dir);
-  const pglite = await openPGlite(target.dir);
-  const client = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  const thread = await openPGliteThread(target.dir).catch((error: unknown) => {
+    release();
+    throw error;
+  });
+  const client = new PrismaClient({ adapter: thread.adapter });
   return {
     kind: "pglite",
     client,
-    directRows: pgliteRowReader(pglite),
+    directRows: thread.directRows,
     close: async () => {
       await client.$disconnect();
-      await pglite.close();
+      await thread.close();
       release();
     },
   };
