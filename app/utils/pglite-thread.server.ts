@@ -24,6 +24,7 @@ import {
   type TransactionOptions,
 } from "@prisma/driver-adapter-utils";
 
+import { logError } from "../services/logger.server.ts";
 import type { DirectQuery, RowReader } from "./database-adapter.server.ts";
 
 /** What the request thread asks of the database's thread. */
@@ -108,7 +109,10 @@ export async function openPGliteThread(dir: string): Promise<PGliteThread> {
     if (response.ok) waiting.resolve(response.value);
     else waiting.reject(revive(response.error));
   });
+  let closing = false;
   const fail = (error: Error) => {
+    // Unasked, the database is gone for this process: /readyz reports it, and the log says why.
+    if (!closing && !stopped) logError(error, "the embedded database's thread stopped");
     stopped = error;
     for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
@@ -154,6 +158,7 @@ export async function openPGliteThread(dir: string): Promise<PGliteThread> {
     adapter: { ...info, connect: async () => connection },
     directRows: (query) => call<Record<string, unknown>[]>({ op: "directRows", ...query }),
     async close() {
+      closing = true;
       if (!stopped) await call<void>({ op: "close" });
       await worker.terminate();
     },
