@@ -1,5 +1,5 @@
 /**
- * The embedded database's own thread (database-adapter.server.ts `openPGliteThread` starts it). PGlite
+ * The embedded database's own thread (pglite-thread.server.ts `openPGliteThread` starts it). PGlite
  * runs PostgreSQL compiled to WebAssembly: every query executes synchronously on the thread that holds it.
  * Held by the request thread, each page's queries stopped every other request while they ran (the desk
  * list at 20 clients: p95 3.3 × the login page's, against 2.0 × on PostgreSQL). Here the database works on
@@ -12,13 +12,13 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 
-import type { SqlDriverAdapter, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, Transaction } from "@prisma/driver-adapter-utils";
 
 import { openPGlite, pgliteAdapter, pgliteRowReader } from "./database-adapter.server.ts";
 import type { PGliteRequest, PGliteResponse, SerializedError } from "./pglite-thread.server.ts";
 
 const port = parentPort;
-if (!port) throw new Error("pglite-worker.server.ts runs as a worker thread (database-adapter.server.ts)");
+if (!port) throw new Error("pglite-worker.server.ts runs as a worker thread (pglite-thread.server.ts)");
 const { dir } = workerData as { dir: string };
 
 function serializeError(error: unknown): SerializedError {
@@ -51,9 +51,9 @@ async function main(messages: NonNullable<typeof parentPort>) {
   async function answer(request: PGliteRequest): Promise<unknown> {
     switch (request.op) {
       case "queryRaw":
-        return (request.tx === undefined ? adapter : transaction(request.tx)).queryRaw(request.query as SqlQuery);
+        return (request.tx === undefined ? adapter : transaction(request.tx)).queryRaw(request.query);
       case "executeRaw":
-        return (request.tx === undefined ? adapter : transaction(request.tx)).executeRaw(request.query as SqlQuery);
+        return (request.tx === undefined ? adapter : transaction(request.tx)).executeRaw(request.query);
       case "executeScript":
         return adapter.executeScript(request.script);
       case "startTransaction": {
